@@ -1,0 +1,291 @@
+package io.sluice.http.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.ChatOptions;
+import io.sluice.domain.ChatRequest;
+import io.sluice.domain.Role;
+import io.sluice.domain.ToolCall;
+import io.sluice.domain.ToolDefinition;
+import io.sluice.domain.error.InvalidRequestException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an OpenAI chat-completions request body into the domain, checking the type and range of every field it
+ * reads and naming the offending field ({@code param}) in the error, as OpenAI does. Fields it does not read are
+ * passed to the upstream as they came. Thread-safe.
+ */
+public final class ChatRequestReader {
+    public static final int MAX_MODEL_NAME_LENGTH = 256;
+    private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
+    private static final Set<String> READ_FIELDS = Set.of("model", "messages", "stream", "stream_options", "temperature",
+            "top_p", "max_tokens", "max_completion_tokens", "n", "stop", "tools", "tool_choice", "user",
+            "response_format", "seed", "presence_penalty", "frequency_penalty");
+    private final ObjectMapper json;
+
+    public ChatRequestReader(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public ParsedChatRequest read(byte[] body) {
+        try {
+            return readValidated(body);
+        } catch (IllegalArgumentException e) {
+            // A domain constructor refused a value this reader let through: still the client's mistake, never a 500.
+            throw new InvalidRequestException(e.getMessage(), null);
+        }
+    }
+
+    private ParsedChatRequest readValidated(byte[] body) {
+        JsonNode root = parse(body);
+        if (!root.isObject()) throw invalid("The request body must be a JSON object", null);
+        String model = requiredString(root, "model");
+        if (model.isBlank() || model.length() > MAX_MODEL_NAME_LENGTH) {
+            throw invalid("'model' must be a non-empty string of at most " + MAX_MODEL_NAME_LENGTH + " characters", "model");
+        }
+        List<ChatMessage> messages = messages(root.get("messages"));
+        boolean stream = optionalBoolean(root, "stream", false);
+        boolean includeUsage = false;
+        JsonNode streamOptions = root.get("stream_options");
+        if (streamOptions != null && !streamOptions.isNull()) {
+            if (!streamOptions.isObject()) throw wrongType("stream_options", "an object");
+            if (!stream) throw invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options");
+            includeUsage = optionalBoolean(streamOptions, "include_usage", false, "stream_options.include_usage");
+        }
+        JsonNode n = root.get("n");
+        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.asInt() == 1)) {
+            throw new InvalidRequestException("Only 'n' = 1 is supported", "n", "unsupported_parameter");
+        }
+        Integer maxTokens = optionalInt(root, "max_completion_tokens");
+        if (maxTokens == null) maxTokens = optionalInt(root, "max_tokens");
+        ChatOptions options = new ChatOptions(optionalNumber(root, "temperature"), optionalNumber(root, "top_p"), maxTokens,
+                stop(root.get("stop")), tools(root.get("tools")), toolChoice(root.get("tool_choice")),
+                optionalString(root, "user"), rawObject(root, "response_format"), optionalLong(root, "seed"),
+                optionalNumber(root, "presence_penalty"), optionalNumber(root, "frequency_penalty"), extras(root));
+        return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, includeUsage);
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) throw new InvalidRequestException("The request body is empty", null, "invalid_json");
+        try {
+            JsonNode root = json.readTree(body);
+            if (root == null) throw new InvalidRequestException("The request body is empty", null, "invalid_json");
+            return root;
+        } catch (JsonProcessingException e) {
+            String message = String.valueOf(e.getOriginalMessage());
+            if (message.contains("UTF-8") || message.contains("UTF8")) {
+                throw new InvalidRequestException("The request body is not valid UTF-8", null, "invalid_encoding");
+            }
+            throw new InvalidRequestException("We could not parse the JSON body of your request: " + clip(message)
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", null, "invalid_json");
+        } catch (IOException e) {
+            throw new InvalidRequestException("We could not read the body of your request", null, "invalid_json");
+        }
+    }
+
+    private List<ChatMessage> messages(JsonNode node) {
+        if (node == null || node.isNull()) throw invalid("Missing required parameter: 'messages'.", "messages");
+        if (!node.isArray()) throw wrongType("messages", "an array");
+        if (node.isEmpty()) throw invalid("'messages' must contain at least one message", "messages");
+        List<ChatMessage> messages = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) messages.add(message(node.get(i), "messages[" + i + "]"));
+        return messages;
+    }
+
+    private ChatMessage message(JsonNode node, String path) {
+        if (!node.isObject()) throw wrongType(path, "an object");
+        String roleName = requiredString(node, "role", path + ".role");
+        Role role = Role.fromWire(roleName).orElseThrow(() -> invalid("Invalid value for '" + path + ".role': '"
+                + clip(roleName) + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", path + ".role"));
+        String content = content(node.get("content"), path + ".content");
+        String name = optionalString(node, "name", path + ".name");
+        List<ToolCall> toolCalls = role == Role.ASSISTANT ? toolCalls(node.get("tool_calls"), path + ".tool_calls") : List.of();
+        String toolCallId = role == Role.TOOL ? requiredString(node, "tool_call_id", path + ".tool_call_id") : null;
+        if (role != Role.ASSISTANT && (content == null || content.isEmpty())) {
+            throw invalid("'" + path + ".content' must not be empty for a " + roleName + " message", path + ".content");
+        }
+        if (role == Role.ASSISTANT && (content == null || content.isEmpty()) && toolCalls.isEmpty()) {
+            throw invalid("'" + path + ".content' must not be empty unless 'tool_calls' is given", path + ".content");
+        }
+        return new ChatMessage(role, content, name, toolCalls, toolCallId);
+    }
+
+    /** A string, or an array of text parts joined; other part types are not supported yet. */
+    private static String content(JsonNode node, String path) {
+        if (node == null || node.isNull()) return null;
+        if (node.isTextual()) return node.textValue();
+        if (!node.isArray()) throw wrongType(path, "a string or an array of content parts");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode part = node.get(i);
+            String partPath = path + "[" + i + "]";
+            if (!part.isObject()) throw wrongType(partPath, "an object");
+            String type = requiredString(part, "type", partPath + ".type");
+            if (!"text".equals(type)) {
+                throw new InvalidRequestException("Content parts of type '" + clip(type) + "' are not supported; only 'text' is",
+                        partPath + ".type", "unsupported_content");
+            }
+            text.append(requiredString(part, "text", partPath + ".text"));
+        }
+        return text.toString();
+    }
+
+    private static List<ToolCall> toolCalls(JsonNode node, String path) {
+        if (node == null || node.isNull()) return List.of();
+        if (!node.isArray()) throw wrongType(path, "an array");
+        List<ToolCall> calls = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode call = node.get(i);
+            String callPath = path + "[" + i + "]";
+            if (!call.isObject()) throw wrongType(callPath, "an object");
+            JsonNode function = call.get("function");
+            if (function == null || !function.isObject()) throw wrongType(callPath + ".function", "an object");
+            calls.add(new ToolCall(requiredString(call, "id", callPath + ".id"),
+                    requiredString(function, "name", callPath + ".function.name"),
+                    requiredString(function, "arguments", callPath + ".function.arguments")));
+        }
+        return calls;
+    }
+
+    private List<ToolDefinition> tools(JsonNode node) {
+        if (node == null || node.isNull()) return List.of();
+        if (!node.isArray()) throw wrongType("tools", "an array");
+        List<ToolDefinition> tools = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode tool = node.get(i);
+            String path = "tools[" + i + "]";
+            if (!tool.isObject()) throw wrongType(path, "an object");
+            if (!"function".equals(tool.path("type").asText())) throw invalid("'" + path + ".type' must be 'function'", path + ".type");
+            JsonNode function = tool.get("function");
+            if (function == null || !function.isObject()) throw wrongType(path + ".function", "an object");
+            String name = requiredString(function, "name", path + ".function.name");
+            if (!FUNCTION_NAME.matcher(name).matches()) {
+                throw invalid("'" + path + ".function.name' must be 1 to 64 letters, digits, '_' or '-'", path + ".function.name");
+            }
+            JsonNode parameters = function.get("parameters");
+            if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+                throw wrongType(path + ".function.parameters", "an object");
+            }
+            tools.add(new ToolDefinition(name, optionalString(function, "description", path + ".function.description"),
+                    parameters == null || parameters.isNull() ? null : parameters.toString()));
+        }
+        return tools;
+    }
+
+    private static String toolChoice(JsonNode node) {
+        if (node == null || node.isNull()) return null;
+        if (node.isTextual()) {
+            if (!Set.of("none", "auto", "required").contains(node.textValue())) {
+                throw invalid("'tool_choice' must be 'none', 'auto', 'required' or an object naming a function", "tool_choice");
+            }
+            return node.toString();
+        }
+        if (!node.isObject() || !node.path("function").path("name").isTextual()) {
+            throw invalid("'tool_choice' must be 'none', 'auto', 'required' or an object naming a function", "tool_choice");
+        }
+        return node.toString();
+    }
+
+    private static List<String> stop(JsonNode node) {
+        if (node == null || node.isNull()) return List.of();
+        if (node.isTextual()) return List.of(node.textValue());
+        if (!node.isArray()) throw wrongType("stop", "a string or an array of strings");
+        List<String> stops = new ArrayList<>();
+        for (JsonNode s : node) {
+            if (!s.isTextual()) throw wrongType("stop", "a string or an array of strings");
+            stops.add(s.textValue());
+        }
+        return stops;
+    }
+
+    private static Map<String, String> extras(JsonNode root) {
+        Map<String, String> extras = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!READ_FIELDS.contains(field.getKey())) extras.put(field.getKey(), field.getValue().toString());
+        }
+        return extras;
+    }
+
+    private static String rawObject(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) return null;
+        if (!node.isObject()) throw wrongType(field, "an object");
+        return node.toString();
+    }
+
+    private static String requiredString(JsonNode node, String field) {
+        return requiredString(node, field, field);
+    }
+
+    private static String requiredString(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) throw invalid("Missing required parameter: '" + path + "'.", path);
+        if (!value.isTextual()) throw wrongType(path, "a string");
+        return value.textValue();
+    }
+
+    private static String optionalString(JsonNode node, String field) {
+        return optionalString(node, field, field);
+    }
+
+    private static String optionalString(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isTextual()) throw wrongType(path, "a string");
+        return value.textValue();
+    }
+
+    private static boolean optionalBoolean(JsonNode node, String field, boolean fallback) {
+        return optionalBoolean(node, field, fallback, field);
+    }
+
+    private static boolean optionalBoolean(JsonNode node, String field, boolean fallback, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return fallback;
+        if (!value.isBoolean()) throw wrongType(path, "a boolean");
+        return value.booleanValue();
+    }
+
+    private static Double optionalNumber(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isNumber()) throw wrongType(field, "a number");
+        return value.doubleValue();
+    }
+
+    private static Integer optionalInt(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) throw wrongType(field, "an integer");
+        return value.intValue();
+    }
+
+    private static Long optionalLong(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) throw wrongType(field, "an integer");
+        return value.longValue();
+    }
+
+    private static InvalidRequestException wrongType(String path, String expected) {
+        return new InvalidRequestException("Invalid type for '" + path + "': expected " + expected + ".", path, "invalid_type");
+    }
+
+    private static InvalidRequestException invalid(String message, String param) {
+        return new InvalidRequestException(message, param);
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "...";
+    }
+}

@@ -1,0 +1,6 @@
+package io.sluice.http.internal;
+
+import io.sluice.domain.ChatRequest;
+
+/** A validated inbound chat request and the presentation flags the domain does not carry. */
+public record ParsedChatRequest(ChatRequest request, boolean stream, boolean includeUsage) {}

@@ -1,0 +1,177 @@
+package io.sluice.http.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.domain.ChatChunk;
+import io.sluice.http.internal.OpenAiJson;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * A streamed chat completion as a {@link Flow.Publisher}. The HTTP request is sent on subscription; chunks are read
+ * from the socket only as fast as the subscriber asks for them. Every signal is issued from one Vert.x context, so
+ * the state needs no locks. A stream that ends without {@code [DONE]} is reported as cut, never as complete.
+ */
+final class UpstreamStream implements Flow.Publisher<ChatChunk> {
+    private final Vertx vertx;
+    private final Supplier<Future<HttpClientRequest>> openRequest;
+    private final Buffer body;
+    private final OpenAiJson json;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    UpstreamStream(Vertx vertx, Supplier<Future<HttpClientRequest>> openRequest, Buffer body, OpenAiJson json) {
+        this.vertx = vertx;
+        this.openRequest = openRequest;
+        this.body = body;
+        this.json = json;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ChatChunk> subscriber) {
+        if (!subscribed.compareAndSet(false, true)) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                public void request(long n) {}
+                public void cancel() {}
+            });
+            subscriber.onError(new IllegalStateException("an upstream stream accepts one subscriber"));
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        Subscription subscription = new Subscription(subscriber, context);
+        context.runOnContext(v -> subscription.start());
+    }
+
+    private final class Subscription implements Flow.Subscription {
+        private final Flow.Subscriber<? super ChatChunk> subscriber;
+        private final Context context;
+        private final ArrayDeque<ChatChunk> queue = new ArrayDeque<>();
+        private final SseDecoder decoder = new SseDecoder(this::onEvent);
+        private HttpClientRequest request;
+        private HttpClientResponse response;
+        private long demand;
+        private boolean fetching;
+        private boolean sawDone;
+        private boolean ended;
+        private boolean terminated;
+
+        Subscription(Flow.Subscriber<? super ChatChunk> subscriber, Context context) {
+            this.subscriber = subscriber;
+            this.context = context;
+        }
+
+        void start() {
+            subscriber.onSubscribe(this);
+            openRequest.get().compose(req -> {
+                request = req;
+                return req.send(body);
+            }).onComplete(ar -> {
+                if (ar.failed()) fail(UpstreamErrors.fromThrowable(ar.cause()));
+                else onResponse(ar.result());
+            });
+        }
+
+        private void onResponse(HttpClientResponse resp) {
+            if (terminated) {
+                resp.request().reset();
+                return;
+            }
+            if (resp.statusCode() != 200) {
+                resp.body().onComplete(b -> fail(UpstreamErrors.fromStatus(resp.statusCode(), resp.headers(),
+                        b.succeeded() ? b.result().getBytes() : new byte[0], json.mapper())));
+                return;
+            }
+            response = resp;
+            resp.pause();
+            resp.handler(buffer -> {
+                fetching = false;
+                decoder.feed(buffer.getBytes());
+                drain();
+            });
+            resp.exceptionHandler(e -> fail(sawDone ? UpstreamErrors.fromThrowable(e) : cutOrFailure(e)));
+            resp.endHandler(v -> {
+                ended = true;
+                drain();
+            });
+            drain();
+        }
+
+        private Throwable cutOrFailure(Throwable e) {
+            var mapped = UpstreamErrors.fromThrowable(e);
+            return mapped instanceof io.sluice.domain.error.UpstreamTimeoutException ? mapped : UpstreamErrors.streamCut();
+        }
+
+        private void onEvent(String data) {
+            if (terminated) return;
+            if ("[DONE]".equals(data)) {
+                sawDone = true;
+                return;
+            }
+            try {
+                JsonNode node = json.mapper().readTree(data);
+                if (node.has("error")) {
+                    fail(new io.sluice.domain.error.UpstreamUnavailableException(0,
+                            "The upstream provider reported an error mid-stream", null, null));
+                    return;
+                }
+                queue.add(json.readChunk(node));
+            } catch (IOException | RuntimeException e) {
+                fail(new io.sluice.domain.error.UpstreamUnavailableException(0,
+                        "The upstream provider sent a malformed stream event", null, e));
+            }
+        }
+
+        private void drain() {
+            while (!terminated && demand > 0 && !queue.isEmpty()) {
+                demand--;
+                subscriber.onNext(queue.poll());
+            }
+            if (terminated || !queue.isEmpty()) return;
+            if (ended) {
+                terminated = true;
+                if (sawDone) subscriber.onComplete();
+                else subscriber.onError(UpstreamErrors.streamCut());
+            } else if (demand > 0 && response != null && !fetching) {
+                fetching = true;
+                response.fetch(1);
+            }
+        }
+
+        private void fail(Throwable error) {
+            if (terminated) return;
+            terminated = true;
+            queue.clear();
+            if (request != null && !ended) request.reset();
+            subscriber.onError(error);
+        }
+
+        @Override
+        public void request(long n) {
+            context.runOnContext(v -> {
+                if (n <= 0) {
+                    fail(new IllegalArgumentException("Flow.Subscription.request needs a positive number, got " + n));
+                    return;
+                }
+                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                drain();
+            });
+        }
+
+        @Override
+        public void cancel() {
+            context.runOnContext(v -> {
+                if (terminated) return;
+                terminated = true;
+                queue.clear();
+                if (request != null && !ended) request.reset();
+            });
+        }
+    }
+}

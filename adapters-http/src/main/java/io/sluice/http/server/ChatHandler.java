@@ -1,0 +1,113 @@
+package io.sluice.http.server;
+
+import io.sluice.domain.ConversationId;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.http.internal.ChatRequestReader;
+import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.internal.ParsedChatRequest;
+import io.sluice.ports.in.Caller;
+import io.sluice.ports.in.ChatCall;
+import io.sluice.ports.in.ChatCompletions;
+import io.sluice.ports.in.ChatResult;
+import io.sluice.ports.in.ConversationRef;
+import io.sluice.ports.in.ModelDirectory;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** {@code POST /v1/chat/completions}: validate, hand the call to the engine, answer in JSON or SSE. */
+final class ChatHandler implements Handler<RoutingContext> {
+    static final String CONVERSATION_HEADER = "X-Conversation-Id";
+    /** Metric tag for models the gateway does not know and the upstream did not confirm: keeps cardinality bounded. */
+    static final String OTHER_MODEL = "_other";
+
+    private final ChatCompletions chat;
+    private final ChatRequestReader reader;
+    private final OpenAiJson json;
+    private final GatewayMetrics metrics;
+    private final Set<String> knownModels;
+
+    ChatHandler(ChatCompletions chat, ModelDirectory models, OpenAiJson json, GatewayMetrics metrics) {
+        this.chat = chat;
+        this.reader = new ChatRequestReader(json.mapper());
+        this.json = json;
+        this.metrics = metrics;
+        this.knownModels = models.models().stream().map(m -> m.name()).collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        Context context = ctx.vertx().getOrCreateContext();
+        ParsedChatRequest parsed;
+        ChatCall call;
+        try {
+            Buffer body = ctx.body().buffer();
+            parsed = reader.read(body == null ? null : body.getBytes());
+            call = new ChatCall(new Caller(Caller.DEFAULT_OWNER, parsed.request().options().user()),
+                    conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request());
+        } catch (RuntimeException e) {
+            fail(ctx, e, OTHER_MODEL, start);
+            return;
+        }
+        String model = parsed.request().model();
+        try {
+            if (parsed.stream()) {
+                chat.stream(call).whenComplete((stream, error) -> context.runOnContext(v -> {
+                    if (error != null) {
+                        fail(ctx, error, modelTag(model, false), start);
+                        return;
+                    }
+                    stream.chunks().subscribe(new SseWriter(ctx.response(), context, json, parsed.includeUsage(),
+                            stream.conversationId(), (last, failure) -> streamEnded(model, last, failure, start)));
+                }));
+            } else {
+                chat.complete(call).whenComplete((result, error) -> context.runOnContext(v -> {
+                    if (error != null) fail(ctx, error, modelTag(model, false), start);
+                    else respond(ctx, model, result, start);
+                }));
+            }
+        } catch (RuntimeException e) {
+            fail(ctx, e, modelTag(model, false), start);
+        }
+    }
+
+    private void respond(RoutingContext ctx, String model, ChatResult result, long start) {
+        result.conversationId().ifPresent(id -> ctx.response().putHeader(CONVERSATION_HEADER, id.value()));
+        ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(json.writeResponse(result.response())));
+        String tag = modelTag(model, true);
+        metrics.tokens(tag, result.response().model(), result.response().usage());
+        metrics.operation(tag, result.response().model(), null, System.nanoTime() - start);
+    }
+
+    private void streamEnded(String model, io.sluice.domain.ChatChunk last, Throwable failure, long start) {
+        String tag = modelTag(model, failure == null);
+        String responseModel = last == null ? null : last.model();
+        if (last != null && last.usage() != null) metrics.tokens(tag, responseModel, last.usage());
+        metrics.operation(tag, responseModel, failure == null ? null : ErrorResponses.toApiError(failure).code(), System.nanoTime() - start);
+    }
+
+    private void fail(RoutingContext ctx, Throwable error, String modelTag, long start) {
+        ErrorResponses.ApiError apiError = ErrorResponses.toApiError(error);
+        ErrorResponses.send(ctx.response(), json, apiError);
+        metrics.operation(modelTag, null, apiError.code() == null ? apiError.type() : apiError.code(), System.nanoTime() - start);
+    }
+
+    private String modelTag(String model, boolean servedByUpstream) {
+        return servedByUpstream || knownModels.contains(model) ? model : OTHER_MODEL;
+    }
+
+    private static ConversationRef conversationRef(String header) {
+        if (header == null || header.isBlank()) return ConversationRef.NONE;
+        if (header.equalsIgnoreCase("new")) return ConversationRef.NEW;
+        try {
+            return ConversationRef.existing(new ConversationId(header.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("'" + CONVERSATION_HEADER + "' must be 'new' or a conversation id (conv_ and 32 hex digits)",
+                    CONVERSATION_HEADER, "invalid_conversation_id");
+        }
+    }
+}

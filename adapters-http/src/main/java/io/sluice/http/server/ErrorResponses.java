@@ -1,0 +1,79 @@
+package io.sluice.http.server;
+
+import io.sluice.domain.error.ConversationNotFoundException;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.domain.error.ModelNotFoundException;
+import io.sluice.domain.error.RetriableException;
+import io.sluice.domain.error.SluiceException;
+import io.sluice.domain.error.UnsupportedFeatureException;
+import io.sluice.domain.error.UpstreamAuthenticationException;
+import io.sluice.domain.error.UpstreamRateLimitedException;
+import io.sluice.domain.error.UpstreamRejectedException;
+import io.sluice.domain.error.UpstreamTimeoutException;
+import io.sluice.domain.error.UpstreamUnavailableException;
+import io.sluice.http.internal.OpenAiJson;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The one place where the gateway's exceptions become HTTP answers in OpenAI's error shape. Unexpected exceptions
+ * become a 500 whose body says nothing about the cause; they are logged on one line, without a stack trace.
+ */
+final class ErrorResponses {
+    private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
+
+    /** An error as the client will see it. {@code retryAfter} may be null. */
+    record ApiError(int status, String type, String code, String param, String message, Duration retryAfter) {}
+
+    private ErrorResponses() {}
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
+        return t;
+    }
+
+    static ApiError toApiError(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return switch (t) {
+            case InvalidRequestException e -> new ApiError(400, "invalid_request_error", e.code(), e.param(), e.getMessage(), null);
+            case UnsupportedFeatureException e -> new ApiError(400, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case ModelNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), "model", e.getMessage(), null);
+            case ConversationNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case UpstreamRejectedException e -> new ApiError(e.status(), "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case UpstreamAuthenticationException e -> new ApiError(502, "upstream_error", e.code(), null, e.getMessage(), null);
+            case UpstreamRateLimitedException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null));
+            case UpstreamTimeoutException e -> new ApiError(504, "timeout_error", e.code(), null, e.getMessage(), null);
+            case UpstreamUnavailableException e -> new ApiError(e.status() == 503 ? 503 : 502, "upstream_error", e.code(), null,
+                    e.getMessage(), e.retryAfter().orElse(null));
+            case RetriableException e -> new ApiError(503, "upstream_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null));
+            case SluiceException e -> new ApiError(400, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            default -> {
+                LOG.log(System.Logger.Level.ERROR, "internal error: " + describe(t));
+                yield new ApiError(500, "server_error", "internal_error", null, "The gateway had an internal error.", null);
+            }
+        };
+    }
+
+    static void send(HttpServerResponse response, OpenAiJson json, ApiError error) {
+        if (response.ended() || response.closed()) return;
+        if (response.headWritten()) {
+            response.end();
+            return;
+        }
+        if (error.retryAfter() != null) {
+            response.putHeader("retry-after", Long.toString(Math.max(1, (error.retryAfter().toMillis() + 999) / 1000)));
+        }
+        response.setStatusCode(error.status())
+                .putHeader("content-type", "application/json")
+                .end(io.vertx.core.buffer.Buffer.buffer(json.writeError(error.message(), error.type(), error.param(), error.code())));
+    }
+
+    /** Class, message and the first frame: enough to find the bug, never a stack trace in the log. */
+    static String describe(Throwable t) {
+        StackTraceElement[] trace = t.getStackTrace();
+        String where = trace.length == 0 ? "" : " at " + trace[0].getClassName() + "." + trace[0].getMethodName() + ":" + trace[0].getLineNumber();
+        return t.getClass().getName() + ": " + t.getMessage() + where;
+    }
+}

@@ -1,0 +1,73 @@
+package io.sluice.http.server;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.sluice.domain.Usage;
+import java.time.Duration;
+
+/**
+ * The gateway's metrics, under the OpenTelemetry GenAI semantic-convention names where they exist
+ * ({@code gen_ai.client.operation.duration}, {@code gen_ai.client.token.usage}, with their recommended buckets),
+ * and {@code http.server.requests} for every HTTP request. Thread-safe.
+ */
+final class GatewayMetrics {
+    private static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
+            10.24, 20.48, 40.96, 81.92);
+    private static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304};
+    static final String OPERATION_DURATION = "gen_ai.client.operation.duration";
+    static final String TOKEN_USAGE = "gen_ai.client.token.usage";
+    static final String HTTP_REQUESTS = "http.server.requests";
+
+    private final MeterRegistry registry;
+
+    GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One chat operation. {@code errorType} is null on success. */
+    void operation(String requestModel, String responseModel, String errorType, long nanos) {
+        Timer.builder(OPERATION_DURATION)
+                .description("Duration of chat operations through the gateway")
+                .tag("gen_ai.operation.name", "chat")
+                .tag("gen_ai.request.model", requestModel)
+                .tag("gen_ai.response.model", responseModel == null ? "" : responseModel)
+                .tag("error.type", errorType == null ? "" : errorType)
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    void tokens(String requestModel, String responseModel, Usage usage) {
+        summary("input", requestModel, responseModel).record(usage.promptTokens());
+        summary("output", requestModel, responseModel).record(usage.completionTokens());
+    }
+
+    void httpRequest(String method, String route, int status, long nanos) {
+        Timer.builder(HTTP_REQUESTS)
+                .tag("method", method)
+                .tag("uri", route)
+                .tag("status", Integer.toString(status))
+                .serviceLevelObjectives(DURATION_BUCKETS)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    private DistributionSummary summary(String type, String requestModel, String responseModel) {
+        return DistributionSummary.builder(TOKEN_USAGE)
+                .description("Tokens used by chat operations")
+                .baseUnit("tokens")
+                .tag("gen_ai.operation.name", "chat")
+                .tag("gen_ai.token.type", type)
+                .tag("gen_ai.request.model", requestModel)
+                .tag("gen_ai.response.model", responseModel == null ? "" : responseModel)
+                .serviceLevelObjectives(TOKEN_BUCKETS)
+                .register(registry);
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] d = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) d[i] = Duration.ofNanos((long) (values[i] * 1e9));
+        return d;
+    }
+}

@@ -1,0 +1,122 @@
+package io.sluice.http.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.domain.ModelSpec;
+import io.sluice.http.internal.OpenAiJson;
+import io.sluice.ports.in.ChatCompletions;
+import io.sluice.ports.in.ModelDirectory;
+import io.sluice.ports.in.Readiness;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The inbound HTTP server: the OpenAI-compatible API ({@code /v1/chat/completions}, {@code /v1/models}), health
+ * ({@code /health/live}, {@code /health/ready}) and Prometheus metrics ({@code /metrics}). Every error, including
+ * unknown routes, oversized bodies and internal failures, answers in OpenAI's error shape.
+ */
+public final class GatewayServer implements AutoCloseable {
+    private final Vertx vertx;
+    private final ServerSettings settings;
+    private final ChatCompletions chat;
+    private final ModelDirectory models;
+    private final Readiness readiness;
+    private final PrometheusMeterRegistry registry;
+    private final OpenAiJson json;
+    private HttpServer server;
+
+    public GatewayServer(Vertx vertx, ServerSettings settings, ChatCompletions chat, ModelDirectory models,
+                         Readiness readiness, PrometheusMeterRegistry registry, ObjectMapper mapper) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.chat = chat;
+        this.models = models;
+        this.readiness = readiness;
+        this.registry = registry;
+        this.json = new OpenAiJson(mapper);
+    }
+
+    /** Starts listening and returns the bound port (useful with port 0). */
+    public int start() {
+        GatewayMetrics metrics = new GatewayMetrics(registry);
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            long start = System.nanoTime();
+            ctx.addEndHandler(v -> metrics.httpRequest(ctx.request().method().name(), routeOf(ctx), ctx.response().getStatusCode(),
+                    System.nanoTime() - start));
+            ctx.next();
+        });
+        router.post("/v1/chat/completions")
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(new ChatHandler(chat, models, json, metrics));
+        router.get("/v1/models").handler(this::listModels);
+        router.get("/health/live").handler(ctx -> status(ctx, 200, "UP"));
+        router.get("/health/ready").handler(ctx -> readiness.check().whenComplete((ok, error) ->
+                status(ctx, error == null ? 200 : 503, error == null ? "UP" : "DOWN")));
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+        router.route().failureHandler(this::failure);
+        router.errorHandler(404, ctx -> error(ctx, 404, "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
+                + ".", "unknown_url"));
+        router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed for "
+                + ctx.request().path() + ".", "method_not_allowed"));
+        server = join(vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                .requestHandler(router).listen(settings.port(), settings.host()));
+        return server.actualPort();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    private void listModels(RoutingContext ctx) {
+        ObjectNode root = json.mapper().createObjectNode().put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (ModelSpec m : models.models()) {
+            data.addObject().put("id", m.name()).put("object", "model").put("created", 0).put("owned_by", m.provider());
+        }
+        ctx.response().putHeader("content-type", "application/json").end(root.toString());
+    }
+
+    private void failure(RoutingContext ctx) {
+        if (ctx.statusCode() == 413) {
+            error(ctx, 413, "The request body is larger than the limit of " + settings.maxBodyBytes() + " bytes.", "request_too_large");
+        } else if (ctx.failure() != null) {
+            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(ctx.failure()));
+        } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+            error(ctx, ctx.statusCode(), "The request could not be processed.", "invalid_request");
+        } else {
+            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(new IllegalStateException("failed with " + ctx.statusCode())));
+        }
+    }
+
+    private void error(RoutingContext ctx, int status, String message, String code) {
+        ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(status, "invalid_request_error", code, null, message, null));
+    }
+
+    private static void status(RoutingContext ctx, int code, String status) {
+        ctx.response().setStatusCode(code).putHeader("content-type", "application/json").end("{\"status\":\"" + status + "\"}");
+    }
+
+    private static String routeOf(RoutingContext ctx) {
+        Route route = ctx.currentRoute();
+        return route == null || route.getPath() == null ? "unmatched" : route.getPath();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) join(server.close());
+    }
+
+    private static <T> T join(Future<T> future) {
+        return future.toCompletionStage().toCompletableFuture().join();
+    }
+}

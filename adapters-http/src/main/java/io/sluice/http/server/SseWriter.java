@@ -1,0 +1,107 @@
+package io.sluice.http.server;
+
+import io.sluice.domain.ChatChunk;
+import io.sluice.domain.ConversationId;
+import io.sluice.http.internal.OpenAiJson;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Optional;
+import java.util.concurrent.Flow;
+import java.util.function.BiConsumer;
+
+/**
+ * Writes a chat stream to a client as OpenAI frames it: {@code data: <chunk>} events, the usage chunk only when the
+ * client asked for it, then {@code data: [DONE]}. Nothing is sent before the first chunk, so a failure before it
+ * still gets a proper HTTP error status; a failure after it ends the stream with an error event and no
+ * {@code [DONE]}. Reads one chunk ahead of the socket at most: a slow client slows the upstream read, it does not
+ * fill memory. Signals may come from any thread; all writing happens on the request's context.
+ */
+final class SseWriter implements Flow.Subscriber<ChatChunk> {
+    private final HttpServerResponse response;
+    private final Context context;
+    private final OpenAiJson json;
+    private final boolean includeUsage;
+    private final Optional<ConversationId> conversationId;
+    private final BiConsumer<ChatChunk, Throwable> onEnd;
+    private Flow.Subscription subscription;
+    private boolean started;
+    private boolean closed;
+    private ChatChunk last;
+
+    /** {@code onEnd} receives the last chunk seen (may be null) and the failure, or null when the stream completed. */
+    SseWriter(HttpServerResponse response, Context context, OpenAiJson json, boolean includeUsage,
+              Optional<ConversationId> conversationId, BiConsumer<ChatChunk, Throwable> onEnd) {
+        this.response = response;
+        this.context = context;
+        this.json = json;
+        this.includeUsage = includeUsage;
+        this.conversationId = conversationId;
+        this.onEnd = onEnd;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        context.runOnContext(v -> {
+            response.closeHandler(closedByClient -> {
+                closed = true;
+                subscription.cancel();
+            });
+            subscription.request(1);
+        });
+    }
+
+    @Override
+    public void onNext(ChatChunk chunk) {
+        context.runOnContext(v -> write(chunk));
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        context.runOnContext(v -> {
+            onEnd.accept(last, error);
+            if (closed) return;
+            ErrorResponses.ApiError apiError = ErrorResponses.toApiError(error);
+            if (!started) {
+                ErrorResponses.send(response, json, apiError);
+                return;
+            }
+            response.end("data: " + json.errorNode(apiError.message(), apiError.type(), apiError.param(), apiError.code()) + "\n\n");
+        });
+    }
+
+    @Override
+    public void onComplete() {
+        context.runOnContext(v -> {
+            onEnd.accept(last, null);
+            if (closed) return;
+            start();
+            response.end("data: [DONE]\n\n");
+        });
+    }
+
+    private void write(ChatChunk chunk) {
+        if (closed) return;
+        if (chunk.usage() != null || last == null || !chunk.isUsageOnly()) last = merge(chunk);
+        start();
+        if (!chunk.isUsageOnly() || includeUsage) response.write("data: " + json.writeChunk(chunk, includeUsage) + "\n\n");
+        if (response.writeQueueFull()) response.drainHandler(drained -> subscription.request(1));
+        else subscription.request(1);
+    }
+
+    /** Keeps the newest chunk, but never forgets a usage seen earlier. */
+    private ChatChunk merge(ChatChunk chunk) {
+        if (chunk.usage() != null || last == null || last.usage() == null) return chunk;
+        return new ChatChunk(chunk.id(), chunk.model(), chunk.createdEpochSeconds(), chunk.role(), chunk.contentDelta(),
+                chunk.toolCallDeltas(), chunk.finishReason(), last.usage());
+    }
+
+    private void start() {
+        if (started) return;
+        started = true;
+        response.setStatusCode(200).setChunked(true)
+                .putHeader("content-type", "text/event-stream; charset=utf-8")
+                .putHeader("cache-control", "no-cache");
+        conversationId.ifPresent(id -> response.putHeader(ChatHandler.CONVERSATION_HEADER, id.value()));
+    }
+}

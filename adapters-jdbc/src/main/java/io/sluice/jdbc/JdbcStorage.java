@@ -1,0 +1,68 @@
+package io.sluice.jdbc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.ports.out.ConversationStore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The relational storage of the gateway: one connection pool, migrated by Flyway on open, and one executor that
+ * runs the blocking JDBC calls so that no caller (and no event loop) ever blocks. Close it to release both.
+ */
+public final class JdbcStorage implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final ExecutorService executor;
+    private final Jdbi jdbi;
+
+    private JdbcStorage(HikariDataSource dataSource, ExecutorService executor) {
+        this.dataSource = dataSource;
+        this.executor = executor;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Connects, applies pending migrations, and fails fast when the database cannot be reached. */
+    public static JdbcStorage open(StorageSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setPoolName("sluice-jdbc");
+        config.setConnectionTimeout(10_000);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(dataSource).locations(settings.dialect().migrations()).load().migrate();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(settings.poolSize(), r -> {
+            Thread t = new Thread(r, "sluice-jdbc-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        return new JdbcStorage(dataSource, executor);
+    }
+
+    public ConversationStore conversations(ObjectMapper json) {
+        return new JdbcConversationStore(jdbi, executor, json);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dataSource.close();
+    }
+}

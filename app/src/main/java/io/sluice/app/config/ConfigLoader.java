@@ -1,0 +1,141 @@
+package io.sluice.app.config;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.source.yaml.YamlConfigSource;
+import io.sluice.domain.Encoding;
+import io.sluice.domain.ModelSpec;
+import io.sluice.domain.Prices;
+import io.sluice.http.server.ServerSettings;
+import io.sluice.jdbc.StorageSettings;
+import io.sluice.ports.out.ProviderSettings;
+import io.sluice.testkit.simulator.SimulatorConfig;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/**
+ * Reads {@code sluice.yaml} (or the file given), environment variables and command-line overrides, in rising order
+ * of precedence, and turns them into validated {@link GatewaySettings}. Any problem is a {@link ConfigProblem}
+ * naming the key. Also applies the OpenAI SDKs' own variables: with {@code OPENAI_API_KEY} set, unconfigured
+ * models go to OpenAI (or {@code OPENAI_BASE_URL}); with no upstream at all, the simulator is the upstream.
+ */
+public final class ConfigLoader {
+    public static final String DEFAULT_FILE = "sluice.yaml";
+    public static final String OPENAI_PROVIDER = "openai";
+    public static final String SIMULATOR_PROVIDER = "simulator";
+    public static final String OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+    private static final int OVERRIDE_ORDINAL = 500;
+
+    private ConfigLoader() {}
+
+    /**
+     * @param file      the config file; empty means {@code ./sluice.yaml} when it exists, else defaults only
+     * @param env       the process environment (OPENAI_API_KEY, OPENAI_BASE_URL)
+     * @param overrides properties that win over everything, e.g. {@code sluice.server.port} from {@code --port}
+     */
+    public static GatewaySettings load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        SluiceConfig config = read(file, overrides);
+        return settings(config, env);
+    }
+
+    static SluiceConfig read(Optional<Path> file, Map<String, String> overrides) {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
+                .addDefaultSources()
+                .withSources(new PropertiesConfigSource(overrides, "command line", OVERRIDE_ORDINAL))
+                .withMapping(SluiceConfig.class);
+        Path path = file.orElse(Path.of(DEFAULT_FILE));
+        if (file.isPresent() && !Files.isRegularFile(path)) {
+            throw new ConfigProblem("--config", "no such file: " + path);
+        }
+        if (Files.isRegularFile(path)) {
+            try {
+                builder.withSources(new YamlConfigSource(path.toUri().toURL(), 250));
+            } catch (MalformedURLException e) {
+                throw new ConfigProblem("--config", "not a readable path: " + path);
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigProblem("the config file " + path + " is not valid YAML: " + e.getMessage(), e);
+            }
+        }
+        try {
+            SmallRyeConfig config = builder.build();
+            return config.getConfigMapping(SluiceConfig.class);
+        } catch (IllegalArgumentException | NoSuchElementException | IllegalStateException e) {
+            throw new ConfigProblem("invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    static GatewaySettings settings(SluiceConfig c, Map<String, String> env) {
+        ServerSettings server = check("sluice.server", () -> new ServerSettings(c.server().host(), c.server().port(), c.server().maxBodyBytes()));
+        Encoding fallback = Encoding.fromName(c.fallbackEncoding())
+                .orElseThrow(() -> new ConfigProblem("sluice.fallback-encoding", "unknown encoding '" + c.fallbackEncoding()
+                        + "'; use o200k_base or cl100k_base"));
+
+        List<ProviderSettings> providers = new ArrayList<>();
+        c.providers().forEach((name, p) -> providers.add(check("sluice.providers." + name, () -> new ProviderSettings(name, p.type(),
+                p.baseUrl(), p.apiKey().orElse(null), p.timeout(), p.maxConnections(), p.options()))));
+
+        Optional<String> passthrough = c.passthroughProvider();
+        String openAiKey = env.get("OPENAI_API_KEY");
+        boolean hasOpenAiProvider = c.providers().containsKey(OPENAI_PROVIDER);
+        if (openAiKey != null && !openAiKey.isBlank() && !hasOpenAiProvider) {
+            providers.add(new ProviderSettings(OPENAI_PROVIDER, "openai", env.getOrDefault("OPENAI_BASE_URL", OPENAI_DEFAULT_BASE_URL),
+                    openAiKey, null, ProviderSettings.DEFAULT_MAX_CONNECTIONS, Map.of()));
+            if (passthrough.isEmpty()) passthrough = Optional.of(OPENAI_PROVIDER);
+        }
+        boolean startSimulator = providers.isEmpty();
+        List<ModelSpec> models = new ArrayList<>();
+        if (startSimulator) {
+            passthrough = Optional.of(SIMULATOR_PROVIDER);
+            for (String m : SimulatorConfig.DEFAULT_MODELS) {
+                if (!m.startsWith("text-embedding")) models.add(spec(m, SIMULATOR_PROVIDER, null, ModelSpec.DEFAULT_CONTEXT_WINDOW, null, Prices.FREE, fallback));
+            }
+        }
+        List<String> providerNames = new ArrayList<>(providers.stream().map(ProviderSettings::name).toList());
+        if (startSimulator) providerNames.add(SIMULATOR_PROVIDER);
+        passthrough.ifPresent(name -> {
+            if (!providerNames.contains(name)) {
+                throw new ConfigProblem("sluice.passthrough-provider", "names provider '" + name + "', which is not configured; configured: " + providerNames);
+            }
+        });
+        c.models().forEach((name, m) -> {
+            String key = "sluice.models.\"" + name + "\"";
+            if (!providerNames.contains(m.provider())) {
+                throw new ConfigProblem(key + ".provider", "unknown provider '" + m.provider() + "'; configured: " + providerNames);
+            }
+            Encoding encoding = m.encoding().map(e -> Encoding.fromName(e).orElseThrow(() ->
+                    new ConfigProblem(key + ".encoding", "unknown encoding '" + e + "'; use o200k_base or cl100k_base"))).orElse(null);
+            Prices prices = check(key, () -> new Prices(m.inputPrice(), m.outputPrice(), m.cachedInputPrice().orElse(m.inputPrice())));
+            models.add(check(key, () -> spec(name, m.provider(), m.upstreamName().orElse(null), m.contextWindow(), encoding, prices, fallback)));
+        });
+
+        StorageSettings storage = switch (c.storage().type()) {
+            case "embedded" -> StorageSettings.embedded(c.storage().embedded().path());
+            case "postgres" -> check("sluice.storage.postgres", () -> new StorageSettings(StorageSettings.Dialect.POSTGRESQL,
+                    c.storage().postgres().url(), c.storage().postgres().user(), c.storage().postgres().password().orElse(null),
+                    c.storage().postgres().poolSize()));
+            default -> throw new ConfigProblem("sluice.storage.type", "unknown storage type '" + c.storage().type() + "'; use embedded or postgres");
+        };
+        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, startSimulator);
+    }
+
+    private static ModelSpec spec(String name, String provider, String upstream, int window, Encoding encoding, Prices prices, Encoding fallback) {
+        Encoding e = encoding != null ? encoding : Encoding.forOpenAiModel(upstream != null ? upstream : name).orElse(fallback);
+        return new ModelSpec(name, provider, upstream, window, e, prices);
+    }
+
+    private static <T> T check(String key, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem(key, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.sluice.app.config;
+
+import io.sluice.domain.Encoding;
+import io.sluice.domain.ModelSpec;
+import io.sluice.http.server.ServerSettings;
+import io.sluice.jdbc.StorageSettings;
+import io.sluice.ports.out.ProviderSettings;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the gateway needs to start, validated: the result of reading {@link SluiceConfig} and the environment.
+ * Immutable.
+ */
+public record GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers,
+                              List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
+                              boolean startSimulator) {
+    public GatewaySettings {
+        providers = List.copyOf(providers);
+        models = List.copyOf(models);
+    }
+
+    public GatewaySettings withServer(ServerSettings value) {
+        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, startSimulator);
+    }
+}

@@ -1,0 +1,127 @@
+package io.sluice.app.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code sluice.yaml}, as SmallRye Config maps it. Every key can be overridden by an environment variable:
+ * {@code sluice.server.port} is {@code SLUICE_SERVER_PORT}. Defaults here are the embedded defaults.
+ */
+@ConfigMapping(prefix = "sluice")
+public interface SluiceConfig {
+    Server server();
+
+    Storage storage();
+
+    /** Upstream provider instances by name. */
+    Map<String, Provider> providers();
+
+    /** Models served by name. */
+    Map<String, Model> models();
+
+    /** The provider that serves model names not listed under {@code models}; none means such names are 404. */
+    @WithName("passthrough-provider")
+    Optional<String> passthroughProvider();
+
+    /** The encoding assumed for models that are not OpenAI's: an approximation of their tokenizer. */
+    @WithName("fallback-encoding")
+    @WithDefault("o200k_base")
+    String fallbackEncoding();
+
+    interface Server {
+        /** Loopback by default: the gateway has no client authentication yet, so it must not be an open relay. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        @WithDefault("8080")
+        int port();
+
+        @WithName("max-body-bytes")
+        @WithDefault("4194304")
+        long maxBodyBytes();
+    }
+
+    interface Storage {
+        /** {@code embedded} (H2 in a file) or {@code postgres}. */
+        @WithDefault("embedded")
+        String type();
+
+        Embedded embedded();
+
+        Postgres postgres();
+    }
+
+    interface Embedded {
+        @WithDefault("./data")
+        String path();
+    }
+
+    interface Postgres {
+        @WithDefault("jdbc:postgresql://127.0.0.1:5432/sluice")
+        String url();
+
+        @WithDefault("postgres")
+        String user();
+
+        Optional<String> password();
+
+        @WithName("pool-size")
+        @WithDefault("16")
+        int poolSize();
+    }
+
+    interface Provider {
+        /** The plugin id: {@code openai}, or the id of a provider plugin on the classpath. */
+        @WithDefault("openai")
+        String type();
+
+        @WithName("base-url")
+        String baseUrl();
+
+        @WithName("api-key")
+        Optional<String> apiKey();
+
+        /** How long the upstream may stay silent before the call fails. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        @WithName("max-connections")
+        @WithDefault("200")
+        int maxConnections();
+
+        Map<String, String> options();
+    }
+
+    interface Model {
+        String provider();
+
+        /** The model's name at the upstream, when it differs from the name clients use. */
+        @WithName("upstream-name")
+        Optional<String> upstreamName();
+
+        @WithName("context-window")
+        @WithDefault("128000")
+        int contextWindow();
+
+        /** {@code o200k_base} or {@code cl100k_base}; by default the model's OpenAI encoding, else the fallback. */
+        Optional<String> encoding();
+
+        /** Dollars per million input tokens. */
+        @WithName("input-price")
+        @WithDefault("0")
+        BigDecimal inputPrice();
+
+        @WithName("output-price")
+        @WithDefault("0")
+        BigDecimal outputPrice();
+
+        /** Dollars per million cached input tokens; the input price when not set. */
+        @WithName("cached-input-price")
+        Optional<BigDecimal> cachedInputPrice();
+    }
+}

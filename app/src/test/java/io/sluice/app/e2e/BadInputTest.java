@@ -1,0 +1,120 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad input gets a precise 4xx in OpenAI's error shape, never a 500, and never reaches the upstream. */
+class BadInputTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static TestGateway sluice;
+
+    @BeforeAll
+    static void start() {
+        sluice = TestGateway.onH2();
+    }
+
+    @AfterAll
+    static void stop() {
+        sluice.close();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "malformed JSON            | {\"model\":\"gpt-4o-mini\",\"messages\":[            | invalid_json     |",
+            "not an object             | [1,2,3]                                              | invalid_request  |",
+            "empty body                | ''                                                   | invalid_json     |",
+            "missing messages          | {\"model\":\"gpt-4o-mini\"}                          | invalid_request  | messages",
+            "messages not an array     | {\"model\":\"gpt-4o-mini\",\"messages\":\"hi\"}      | invalid_type     | messages",
+            "empty messages            | {\"model\":\"gpt-4o-mini\",\"messages\":[]}          | invalid_request  | messages",
+            "missing model             | {\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_request | model",
+            "model of wrong type       | {\"model\":5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_type | model",
+            "unknown role              | {\"model\":\"m\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]} | invalid_request | messages[0].role",
+            "role of wrong type        | {\"model\":\"m\",\"messages\":[{\"role\":1,\"content\":\"hi\"}]} | invalid_type | messages[0].role",
+            "empty content             | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"\"}]} | invalid_request | messages[0].content",
+            "missing content           | {\"model\":\"m\",\"messages\":[{\"role\":\"user\"}]}  | invalid_request  | messages[0].content",
+            "content of wrong type     | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":42}]} | invalid_type | messages[0].content",
+            "message not an object     | {\"model\":\"m\",\"messages\":[\"hi\"]}              | invalid_type     | messages[0]",
+            "temperature as string     | {\"model\":\"m\",\"temperature\":\"hot\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_type | temperature",
+            "temperature out of range  | {\"model\":\"m\",\"temperature\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_request | temperature",
+            "max_tokens fractional     | {\"model\":\"m\",\"max_tokens\":1.5,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_type | max_tokens",
+            "max_tokens zero           | {\"model\":\"m\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_request | max_tokens",
+            "stream as string          | {\"model\":\"m\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_type | stream",
+            "stream_options w/o stream | {\"model\":\"m\",\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_request | stream_options",
+            "n above one               | {\"model\":\"m\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | unsupported_parameter | n",
+            "tool without call id      | {\"model\":\"m\",\"messages\":[{\"role\":\"tool\",\"content\":\"42\"}]} | invalid_request | messages[0].tool_call_id",
+            "tool call with empty id   | {\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}]} | invalid_request |",
+            "bad tool name             | {\"model\":\"m\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"no spaces\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_request | tools[0].function.name",
+            "image content part        | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]} | unsupported_content | messages[0].content[0].type"})
+    void isRejectedWith400(String name, String body, String code, String param) throws Exception {
+        HttpResponse<String> response = sluice.post("/v1/chat/completions", body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode error = JSON.readTree(response.body()).path("error");
+        assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.path("code").asText()).isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank();
+        if (param != null) assertThat(error.path("param").asText()).isEqualTo(param);
+        assertThat(error.has("param")).isTrue();
+    }
+
+    @Test
+    void invalidUtf8IsRejectedWith400() throws Exception {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"caf".getBytes(StandardCharsets.US_ASCII));
+        body.write(new byte[]{(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
+        body.write("\"}]}".getBytes(StandardCharsets.US_ASCII));
+        HttpResponse<String> response = sluice.post("/v1/chat/completions", HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").path("code").asText()).isEqualTo("invalid_encoding");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRejectedWith413() throws Exception {
+        String huge = "x".repeat((int) TestGateway.MAX_BODY_BYTES + 10);
+        HttpResponse<String> response = sluice.post("/v1/chat/completions", TestGateway.chat(huge));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        JsonNode error = JSON.readTree(response.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("request_too_large");
+        assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void aMalformedConversationIdIsRejected() throws Exception {
+        HttpResponse<String> response = sluice.post("/v1/chat/completions", TestGateway.chat("hi"), "X-Conversation-Id", "../../etc/passwd");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").path("param").asText()).isEqualTo("X-Conversation-Id");
+    }
+
+    @Test
+    void unknownRoutesAndMethodsAnswerInOpenAiShape() throws Exception {
+        HttpResponse<String> notFound = sluice.get("/v1/nothing-here");
+        assertThat(notFound.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(notFound.body()).path("error").path("code").asText()).isEqualTo("unknown_url");
+
+        HttpResponse<String> wrongMethod = sluice.get("/v1/chat/completions");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(JSON.readTree(wrongMethod.body()).path("error").path("code").asText()).isEqualTo("method_not_allowed");
+    }
+
+    @Test
+    void nothingRejectedReachedTheUpstream() {
+        long before = sluice.simulator.stats().requests();
+        sluice.post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}");
+
+        assertThat(sluice.simulator.stats().requests()).isEqualTo(before);
+    }
+}

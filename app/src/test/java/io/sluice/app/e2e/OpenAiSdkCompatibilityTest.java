@@ -1,0 +1,70 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import io.sluice.testkit.simulator.Replies;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The official OpenAI Java SDK, pointed at Sluice by base URL only. */
+class OpenAiSdkCompatibilityTest {
+    private static TestGateway sluice;
+    private static OpenAIClient client;
+
+    @BeforeAll
+    static void start() {
+        sluice = TestGateway.onH2();
+        client = OpenAIOkHttpClient.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any").maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        sluice.close();
+    }
+
+    private static ChatCompletionCreateParams params(String text) {
+        return ChatCompletionCreateParams.builder().model("gpt-4o-mini")
+                .addSystemMessage("You are a support agent.").addUserMessage(text).build();
+    }
+
+    private static String simulatorText(String text) {
+        return Replies.text(List.of("You are a support agent.", text), null, Replies.encodingFor("gpt-4o-mini"));
+    }
+
+    @Test
+    void completesAChat() {
+        ChatCompletion completion = client.chat().completions().create(params("My parcel is late, can you check it?"));
+
+        assertThat(completion.choices()).hasSize(1);
+        assertThat(completion.choices().getFirst().message().content()).contains(simulatorText("My parcel is late, can you check it?"));
+        assertThat(completion.usage()).hasValueSatisfying(u -> assertThat(u.completionTokens()).isPositive());
+        assertThat(completion.model()).isEqualTo("gpt-4o-mini");
+    }
+
+    @Test
+    void streamsAChatWhoseTextEqualsTheSimulators() {
+        ChatCompletionCreateParams params = params("Please explain the refund policy step by step").toBuilder()
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        StringBuilder text = new StringBuilder();
+        long[] completionTokens = {0};
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> {
+                chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
+                chunk.usage().ifPresent(u -> completionTokens[0] = u.completionTokens());
+            });
+        }
+
+        assertThat(text.toString()).isEqualTo(simulatorText("Please explain the refund policy step by step"));
+        assertThat(completionTokens[0]).isEqualTo(Replies.count(text.toString(), Replies.encodingFor("gpt-4o-mini")));
+    }
+}

@@ -1,0 +1,51 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Health, models and metrics. */
+class ServiceEndpointsTest {
+    private static TestGateway sluice;
+
+    @BeforeAll
+    static void start() {
+        sluice = TestGateway.onPostgres();
+    }
+
+    @AfterAll
+    static void stop() {
+        sluice.close();
+    }
+
+    @Test
+    void healthEndpointsAnswer() {
+        assertThat(sluice.get("/health/live").body()).isEqualTo("{\"status\":\"UP\"}");
+        HttpResponse<String> ready = sluice.get("/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    @Test
+    void modelsAreListedInOpenAiShape() {
+        HttpResponse<String> models = sluice.get("/v1/models");
+        assertThat(models.statusCode()).isEqualTo(200);
+        assertThat(models.body()).startsWith("{\"object\":\"list\",\"data\":[");
+    }
+
+    @Test
+    void metricsCountRequestsLatencyAndTokensUnderGenAiNames() {
+        sluice.post("/v1/chat/completions", TestGateway.chat("count my tokens please"));
+        sluice.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"and these\"}]}");
+
+        String metrics = sluice.get("/metrics").body();
+        assertThat(metrics).contains("gen_ai_client_operation_duration_seconds_bucket{")
+                .contains("gen_ai_client_token_usage_tokens_count{")
+                .contains("gen_ai_token_type=\"input\"").contains("gen_ai_token_type=\"output\"")
+                .contains("http_server_requests_seconds_count{method=\"POST\",status=\"200\",uri=\"/v1/chat/completions\"}");
+        assertThat(metrics).containsPattern(java.util.regex.Pattern.compile("gen_ai_client_operation_duration_seconds_count\\{[^}]*gen_ai_request_model=\"gpt-4o-mini\"[^}]*} 2$", java.util.regex.Pattern.MULTILINE));
+    }
+}

@@ -1,0 +1,107 @@
+package io.sluice.app.e2e;
+
+import io.sluice.app.Gateway;
+import io.sluice.app.config.GatewaySettings;
+import io.sluice.domain.Encoding;
+import io.sluice.http.server.ServerSettings;
+import io.sluice.jdbc.StorageSettings;
+import io.sluice.ports.out.ProviderSettings;
+import io.sluice.testkit.simulator.Simulator;
+import io.sluice.testkit.simulator.SimulatorConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real gateway on a random port, in front of an in-process simulator, on a real database. Upstream calls time out
+ * after {@link #UPSTREAM_TIMEOUT} so that hang tests stay short.
+ */
+final class TestGateway implements AutoCloseable {
+    static final Duration UPSTREAM_TIMEOUT = Duration.ofMillis(1500);
+    static final long MAX_BODY_BYTES = 64 * 1024;
+
+    final Simulator simulator;
+    final Gateway gateway;
+    final StorageSettings storage;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestGateway(StorageSettings storage) {
+        this.storage = storage;
+        simulator = new Simulator(SimulatorConfig.ofDefaults());
+        simulator.start(0);
+        GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
+                List.of(new ProviderSettings("sim", "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
+                List.of(), Optional.of("sim"), Encoding.O200K_BASE, false);
+        gateway = Gateway.start(settings);
+    }
+
+    static TestGateway onPostgres() {
+        return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL,
+                System.getenv().getOrDefault("SLUICE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
+                System.getenv().getOrDefault("SLUICE_TEST_PG_USER", "postgres"), System.getenv("SLUICE_TEST_PG_PASSWORD"), 8));
+    }
+
+    static TestGateway onH2() {
+        try {
+            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static TestGateway on(String storage) {
+        return "postgres".equals(storage) ? onPostgres() : onH2();
+    }
+
+    String baseUrl() {
+        return gateway.baseUrl();
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) {
+        return post(path, HttpRequest.BodyPublishers.ofString(body), headers);
+    }
+
+    HttpResponse<String> post(String path, HttpRequest.BodyPublisher body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(20)).header("content-type", "application/json").POST(body);
+        if (headers.length > 0) request.headers(headers);
+        return send(request.build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(20)).GET().build());
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String chat(String userText) {
+        return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":" + quote(userText) + "}]}";
+    }
+
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        simulator.close();
+    }
+}

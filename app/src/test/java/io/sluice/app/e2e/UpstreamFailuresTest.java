@@ -1,0 +1,80 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.testkit.simulator.Fault;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Upstream faults reach the client as OpenAI-shaped errors with the right status, and the gateway stays up. */
+class UpstreamFailuresTest {
+    private static TestGateway sluice;
+
+    @BeforeAll
+    static void start() {
+        sluice = TestGateway.onH2();
+        sluice.simulator.configure(sluice.simulator.config().withRetryAfter(Duration.ofSeconds(3)));
+    }
+
+    @AfterAll
+    static void stop() {
+        sluice.close();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1} {2}")
+    @CsvSource({
+            "RATE_LIMIT,   429, rate_limit_exceeded",
+            "SERVER_ERROR, 502, upstream_error",
+            "BAD_GATEWAY,  502, upstream_error",
+            "UNAVAILABLE,  503, upstream_error",
+            "HANG,         504, upstream_timeout",
+            "RESET,        502, upstream_connection_failed",
+            "UNAUTHORIZED, 502, upstream_authentication_failed",
+            "BAD_REQUEST,  400, upstream_rejected"})
+    void faultsBecomeOpenAiShapedErrors(Fault fault, int status, String code) {
+        HttpResponse<String> response = sluice.post("/v1/chat/completions", TestGateway.chat("help " + fault.directive()));
+
+        assertThat(response.statusCode()).isEqualTo(status);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(response.body()).startsWith("{\"error\":{\"message\":").contains("\"code\":\"" + code + "\"")
+                .doesNotContain("sk-sim-secret").doesNotContain("Exception").doesNotContain("\tat ");
+        assertStillServing();
+    }
+
+    @Test
+    void aRateLimitTellsTheClientWhenToRetry() {
+        HttpResponse<String> response = sluice.post("/v1/chat/completions", TestGateway.chat("help " + Fault.RATE_LIMIT.directive()));
+
+        assertThat(response.headers().firstValue("retry-after")).contains("3");
+        assertThat(response.body()).contains("\"type\":\"rate_limit_error\"");
+    }
+
+    @Test
+    void aStreamCutAfterTheFirstChunkEndsWithAnErrorEventNotDone() {
+        HttpResponse<String> response = sluice.post("/v1/chat/completions",
+                "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"tell me a long story please now "
+                        + Fault.STREAM_CUT.directive() + "\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"delta\"").contains("data: {\"error\":").doesNotContain("[DONE]");
+        assertStillServing();
+    }
+
+    @Test
+    void aStreamThatFailsBeforeItsFirstChunkGetsAnHttpError() {
+        HttpResponse<String> response = sluice.post("/v1/chat/completions",
+                "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi " + Fault.RATE_LIMIT.directive() + "\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.body()).startsWith("{\"error\":");
+    }
+
+    private static void assertStillServing() {
+        assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("still there?")).statusCode()).isEqualTo(200);
+    }
+}

@@ -1,0 +1,44 @@
+package io.sluice.domain;
+
+import java.util.List;
+
+/**
+ * One message of a chat: a system prompt, a user turn, an assistant reply (text and/or tool calls) or a tool result.
+ * Immutable. {@code content} may be null or empty only for an assistant message; {@code name} and
+ * {@code toolCallId} may be null.
+ */
+public record ChatMessage(Role role, String content, String name, List<ToolCall> toolCalls, String toolCallId) {
+    public ChatMessage {
+        Require.nonNull(role, "role");
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        if (!toolCalls.isEmpty() && role != Role.ASSISTANT) {
+            throw new IllegalArgumentException("'tool_calls' is only allowed on assistant messages");
+        }
+        if (role == Role.TOOL) Require.nonBlank(toolCallId, "tool_call_id");
+        else if (toolCallId != null) throw new IllegalArgumentException("'tool_call_id' is only allowed on tool messages");
+        // An assistant may answer with tool calls only, or (rarely) with nothing at all; everyone else must say something.
+        if (role != Role.ASSISTANT && (content == null || content.isEmpty())) {
+            throw new IllegalArgumentException("'content' must not be empty for a " + role.wireName() + " message");
+        }
+    }
+
+    public static ChatMessage system(String content) {
+        return new ChatMessage(Role.SYSTEM, content, null, List.of(), null);
+    }
+
+    public static ChatMessage user(String content) {
+        return new ChatMessage(Role.USER, content, null, List.of(), null);
+    }
+
+    public static ChatMessage assistant(String content) {
+        return new ChatMessage(Role.ASSISTANT, content, null, List.of(), null);
+    }
+
+    public static ChatMessage assistant(String content, List<ToolCall> toolCalls) {
+        return new ChatMessage(Role.ASSISTANT, content, null, toolCalls, null);
+    }
+
+    public static ChatMessage toolResult(String toolCallId, String content) {
+        return new ChatMessage(Role.TOOL, content, null, List.of(), toolCallId);
+    }
+}

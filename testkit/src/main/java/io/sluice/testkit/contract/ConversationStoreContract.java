@@ -1,0 +1,124 @@
+package io.sluice.testkit.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.Conversation;
+import io.sluice.domain.ConversationId;
+import io.sluice.domain.Role;
+import io.sluice.domain.StoredMessage;
+import io.sluice.domain.ToolCall;
+import io.sluice.ports.out.ConversationStore;
+import io.sluice.ports.out.NewMessage;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link ConversationStore} must do. An adapter's test extends this and supplies the store, backed by a
+ * real database; the store may hold data from earlier tests, so every test works in conversations of its own.
+ */
+public abstract class ConversationStoreContract {
+    protected abstract ConversationStore store();
+
+    private static Conversation newConversation(String owner) {
+        return Conversation.start(ConversationId.random(), owner, "user-1", Instant.now().truncatedTo(ChronoUnit.MILLIS));
+    }
+
+    private static NewMessage msg(ChatMessage m, int tokens) {
+        return new NewMessage(m, tokens, "gpt-4o-mini", Map.of());
+    }
+
+    private static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
+    }
+
+    @Test
+    void appendCreatesTheConversationAndNumbersMessagesFromOne() {
+        Conversation c = newConversation("owner-a");
+        List<StoredMessage> stored = join(store().append(c, List.of(msg(ChatMessage.user("Hello"), 8), msg(ChatMessage.assistant("Hi!"), 9))));
+
+        assertThat(stored).extracting(StoredMessage::seq).containsExactly(1L, 2L);
+        assertThat(join(store().find(c.id(), "owner-a"))).get()
+                .satisfies(found -> {
+                    assertThat(found.user()).isEqualTo("user-1");
+                    assertThat(found.active()).isTrue();
+                });
+        assertThat(join(store().messages(c.id()))).extracting(m -> m.message().role(), StoredMessage::tokenCount, StoredMessage::model)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Role.USER, 8, "gpt-4o-mini"),
+                        org.assertj.core.groups.Tuple.tuple(Role.ASSISTANT, 9, "gpt-4o-mini"));
+    }
+
+    @Test
+    void laterAppendsContinueTheSeq() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("one"), 4), msg(ChatMessage.assistant("two"), 4))));
+        List<StoredMessage> second = join(store().append(c, List.of(msg(ChatMessage.user("three"), 4), msg(ChatMessage.assistant("four"), 4))));
+
+        assertThat(second).extracting(StoredMessage::seq).containsExactly(3L, 4L);
+        assertThat(join(store().messages(c.id()))).extracting(m -> m.message().content()).containsExactly("one", "two", "three", "four");
+    }
+
+    @Test
+    void anotherOwnerCannotFindTheConversation() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("secret"), 5))));
+
+        assertThat(join(store().find(c.id(), "owner-b"))).isEmpty();
+        assertThat(join(store().find(ConversationId.random(), "owner-a"))).isEmpty();
+    }
+
+    @Test
+    void toolCallsToolResultsNamesAndMetadataRoundTrip() {
+        Conversation c = newConversation("owner-a");
+        ChatMessage call = ChatMessage.assistant(null, List.of(new ToolCall("call_1", "lookup_order", "{\"id\":42}")));
+        ChatMessage result = ChatMessage.toolResult("call_1", "{\"status\":\"shipped\"}");
+        ChatMessage named = new ChatMessage(Role.USER, "hi", "alice", List.of(), null);
+        join(store().append(c, List.of(msg(named, 7), msg(call, 12), msg(result, 10),
+                new NewMessage(ChatMessage.assistant("It shipped."), 6, "gpt-4o", Map.of("truncated", "true")))));
+
+        List<StoredMessage> read = join(store().messages(c.id()));
+        assertThat(read.get(0).message()).isEqualTo(named);
+        assertThat(read.get(1).message()).isEqualTo(call);
+        assertThat(read.get(2).message()).isEqualTo(result);
+        assertThat(read.get(3).metadata()).containsEntry("truncated", "true");
+        assertThat(read.get(3).model()).isEqualTo("gpt-4o");
+    }
+
+    @Test
+    void unicodeAndVietnameseTextSurviveExactly() {
+        Conversation c = newConversation("owner-a");
+        String text = "Xin chào, tôi muốn hoàn tiền đơn hàng 🚚 — ĐƠN #42 «ưu tiên»";
+        join(store().append(c, List.of(msg(ChatMessage.user(text), 30))));
+
+        assertThat(join(store().messages(c.id())).getFirst().message().content()).isEqualTo(text);
+    }
+
+    @Test
+    void concurrentAppendsNeverShareASeq() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("start"), 4))));
+        List<CompletableFuture<List<StoredMessage>>> writes = new ArrayList<>();
+        IntStream.range(0, 20).forEach(i -> writes.add(store().append(c, List.of(msg(ChatMessage.user("q" + i), 4),
+                msg(ChatMessage.assistant("a" + i), 4))).toCompletableFuture()));
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+
+        List<StoredMessage> all = join(store().messages(c.id()));
+        assertThat(all).extracting(StoredMessage::seq).containsExactlyElementsOf(
+                IntStream.rangeClosed(1, 41).mapToObj(Long::valueOf).toList());
+        for (int i = 1; i < all.size(); i += 2) {
+            // each turn's pair stays adjacent: the question is immediately followed by its own answer
+            assertThat(all.get(i + 1).message().content()).isEqualTo("a" + all.get(i).message().content().substring(1));
+        }
+    }
+
+    @Test
+    void answersPing() {
+        assertThat(store().ping().toCompletableFuture().join()).isNull();
+    }
+}
