@@ -8,18 +8,15 @@ package io.sluice.jdbc;
 public record StorageSettings(Dialect dialect, String jdbcUrl, String user, String password, int poolSize) {
     public static final int DEFAULT_POOL_SIZE = 16;
 
-    /** The supported databases; each has its own Flyway migrations. */
+    /**
+     * The supported databases. Migrations are shared ({@code db/migration/common}) while the SQL is portable; a
+     * dialect that needs its own SQL gets a folder of its own, added to {@link #migrations()}.
+     */
     public enum Dialect {
-        POSTGRESQL("postgresql"), H2("h2");
+        POSTGRESQL, H2;
 
-        private final String folder;
-
-        Dialect(String folder) {
-            this.folder = folder;
-        }
-
-        String migrations() {
-            return "classpath:db/migration/" + folder;
+        String[] migrations() {
+            return new String[]{"classpath:db/migration/common"};
         }
     }
 

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -50,6 +49,7 @@ public final class ConfigLoader {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 .addDefaultSources()
                 .withSources(new PropertiesConfigSource(overrides, "command line", OVERRIDE_ORDINAL))
+                .withConverter(java.time.Duration.class, 200, new DurationConverter())
                 .withMapping(SluiceConfig.class);
         Path path = file.orElse(Path.of(DEFAULT_FILE));
         if (file.isPresent() && !Files.isRegularFile(path)) {
@@ -67,7 +67,12 @@ public final class ConfigLoader {
         try {
             SmallRyeConfig config = builder.build();
             return config.getConfigMapping(SluiceConfig.class);
-        } catch (IllegalArgumentException | NoSuchElementException | IllegalStateException e) {
+        } catch (io.smallrye.config.ConfigValidationException e) {
+            // Each problem names its key, e.g. "SRCFG00039: The config property sluice.server.port with the config value ...".
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < e.getProblemCount(); i++) problems.add(e.getProblem(i).getMessage().replaceFirst("^[a-zA-Z.]*Exception: ", ""));
+            throw new ConfigProblem(String.join("; ", problems), e);
+        } catch (RuntimeException e) {
             throw new ConfigProblem("invalid configuration: " + e.getMessage(), e);
         }
     }

@@ -25,7 +25,7 @@ class BadInputTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         sluice.close();
     }
 

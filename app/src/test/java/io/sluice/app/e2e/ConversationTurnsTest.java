@@ -70,7 +70,7 @@ class ConversationTurnsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"postgres", "h2"})
-    void anUnknownConversationIs404AndNothingIsStored(String storage) {
+    void anUnknownConversationIs404AndNothingIsStored(String storage) throws Exception {
         try (TestGateway sluice = TestGateway.on(storage)) {
             HttpResponse<String> response = sluice.post("/v1/chat/completions", TestGateway.chat("hello"),
                     "X-Conversation-Id", "conv_0123456789abcdef0123456789abcdef");

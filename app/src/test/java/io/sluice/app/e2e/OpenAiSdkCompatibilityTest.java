@@ -27,7 +27,7 @@ class OpenAiSdkCompatibilityTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         client.close();
         sluice.close();
     }

@@ -17,7 +17,7 @@ class ServiceEndpointsTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         sluice.close();
     }
 

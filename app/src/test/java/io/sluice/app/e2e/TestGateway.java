@@ -6,6 +6,7 @@ import io.sluice.domain.Encoding;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
+import io.sluice.testkit.db.PostgresTestSchema;
 import io.sluice.testkit.simulator.Simulator;
 import io.sluice.testkit.simulator.SimulatorConfig;
 import java.io.IOException;
@@ -31,10 +32,12 @@ final class TestGateway implements AutoCloseable {
     final Simulator simulator;
     final Gateway gateway;
     final StorageSettings storage;
+    private final AutoCloseable database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(StorageSettings storage) {
+    private TestGateway(StorageSettings storage, AutoCloseable database) {
         this.storage = storage;
+        this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
         GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
@@ -43,15 +46,16 @@ final class TestGateway implements AutoCloseable {
         gateway = Gateway.start(settings);
     }
 
+    /** On a fresh schema of the test PostgreSQL, dropped on close. */
     static TestGateway onPostgres() {
-        return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL,
-                System.getenv().getOrDefault("SLUICE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
-                System.getenv().getOrDefault("SLUICE_TEST_PG_USER", "postgres"), System.getenv("SLUICE_TEST_PG_PASSWORD"), 8));
+        PostgresTestSchema schema = new PostgresTestSchema();
+        return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(),
+                schema.password(), 8), schema);
     }
 
     static TestGateway onH2() {
         try {
-            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()));
+            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -100,8 +104,9 @@ final class TestGateway implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
         gateway.close();
         simulator.close();
+        database.close();
     }
 }

@@ -22,7 +22,7 @@ class UpstreamFailuresTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         sluice.close();
     }
 

@@ -32,7 +32,10 @@ public final class Replies {
         return REGISTRY.getEncoding(cl100k ? EncodingType.CL100K_BASE : EncodingType.O200K_BASE);
     }
 
-    /** The reply text for a conversation whose messages have these contents, the last one being the newest. */
+    /**
+     * The reply text for a conversation whose messages have these contents, the last one being the newest. A whole
+     * reply ends with a period; one cut short by {@code maxTokens} does not (see {@link #isTruncated}).
+     */
     public static String text(List<String> contents, Integer maxTokens, Encoding encoding) {
         String last = contents.isEmpty() ? "" : contents.getLast();
         int words = Math.clamp(2L * countWords(last), MIN_WORDS, MAX_WORDS);
@@ -42,10 +45,16 @@ public final class Replies {
             state = state * 6364136223846793005L + 1442695040888963407L;
             String word = VOCABULARY[(int) Math.floorMod(state >>> 33, VOCABULARY.length)];
             String next = i == 0 ? capitalize(word) : " " + word;
-            if (maxTokens != null && encoding.countTokensOrdinary(reply + next) > maxTokens) break;
+            if (maxTokens != null && encoding.countTokensOrdinary(reply + next) > maxTokens) return reply.toString();
             reply.append(next);
         }
-        return reply.append(maxTokens != null && reply.isEmpty() ? "" : ".").toString();
+        if (maxTokens != null && encoding.countTokensOrdinary(reply + ".") > maxTokens) return reply.toString();
+        return reply.append('.').toString();
+    }
+
+    /** True when the reply was cut by {@code max_tokens}: OpenAI then says {@code finish_reason: length}. */
+    public static boolean isTruncated(String text) {
+        return !text.endsWith(".");
     }
 
     /** Splits a reply into the pieces a stream sends: one word per chunk, each with its leading space. */

@@ -253,7 +253,8 @@ public final class Simulator implements AutoCloseable {
         }
 
         String finishReason() {
-            return toolCall != null ? "tool_calls" : "stop";
+            if (toolCall != null) return "tool_calls";
+            return Replies.isTruncated(text) ? "length" : "stop";
         }
 
         ObjectNode header(String object) {

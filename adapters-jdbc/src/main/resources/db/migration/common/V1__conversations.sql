@@ -1,4 +1,4 @@
--- Conversations and their messages. Metadata and tool calls are JSON text, the same in PostgreSQL and H2.
+-- Conversations and their messages, in SQL that PostgreSQL and H2 both run. Metadata and tool calls are JSON text.
 CREATE TABLE conversations (
     id          VARCHAR(64)  PRIMARY KEY,
     owner       VARCHAR(200) NOT NULL,
