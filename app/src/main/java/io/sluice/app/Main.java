@@ -79,7 +79,7 @@ public final class Main {
             + "Flags: --port N --latency-ms N --ttfc-ms N --chunk-delay-ms N --rpm N --retry-after-s N --seed N --rate-FAULT P")
     static final class SimulatorCommand implements Callable<Integer> {
         @CommandLine.Unmatched
-        List<String> args = List.of();
+        List<String> args = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws InterruptedException {
