@@ -10,6 +10,7 @@ import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.ports.out.ConversationStore;
+import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -52,9 +53,7 @@ final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public CompletionStage<List<StoredMessage>> messages(ConversationId id) {
-        return async(() -> jdbi.withHandle(h -> h.createQuery("""
-                        SELECT seq, role, content, name, tool_calls, tool_call_id, token_count, model, created_at, metadata
-                        FROM messages WHERE conversation_id = :id ORDER BY seq""")
+        return async(() -> jdbi.withHandle(h -> h.createQuery(SELECT_MESSAGES + " ORDER BY seq")
                 .bind("id", id.value())
                 .map((rs, ctx) -> message(id, rs)).list()));
     }
@@ -62,45 +61,80 @@ final class JdbcConversationStore implements ConversationStore {
     @Override
     public CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages) {
         return async(() -> jdbi.inTransaction(h -> {
-            long lastSeq = lockLastSeq(h, conversation);
+            Totals totals = lockTotals(h, conversation);
+            long lastSeq = totals.lastSeq();
+            long totalTokens = totals.totalTokens();
+            long systemSeqEnd = totals.systemSeqEnd();
             Instant now = Instant.now();
             List<StoredMessage> stored = new ArrayList<>(messages.size());
             var batch = h.prepareBatch("""
                     INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count,
-                                          model, created_at, metadata)
-                    VALUES (:conversation, :seq, :role, :content, :name, :toolCalls, :toolCallId, :tokens, :model, :created, :metadata)""");
+                                          tokens_before, model, created_at, metadata)
+                    VALUES (:conversation, :seq, :role, :content, :name, :toolCalls, :toolCallId, :tokens, :tokensBefore,
+                            :model, :created, :metadata)""");
             for (NewMessage m : messages) {
                 long seq = ++lastSeq;
                 ChatMessage msg = m.message();
+                // the leading run of system messages is the conversation's system prompt
+                if (msg.role() == Role.SYSTEM && systemSeqEnd == seq - 1) systemSeqEnd = seq;
                 batch.bind("conversation", conversation.id().value()).bind("seq", seq).bind("role", msg.role().wireName())
                         .bind("content", msg.content()).bind("name", msg.name()).bind("toolCalls", toolCallsJson(msg.toolCalls()))
-                        .bind("toolCallId", msg.toolCallId()).bind("tokens", m.tokenCount()).bind("model", m.model())
-                        .bind("created", Timestamp.from(now)).bind("metadata", write(m.metadata())).add();
+                        .bind("toolCallId", msg.toolCallId()).bind("tokens", m.tokenCount()).bind("tokensBefore", totalTokens)
+                        .bind("model", m.model()).bind("created", Timestamp.from(now)).bind("metadata", write(m.metadata())).add();
+                totalTokens += m.tokenCount();
                 stored.add(new StoredMessage(conversation.id(), seq, msg, m.tokenCount(), m.model(), now, m.metadata()));
             }
             batch.execute();
-            h.createUpdate("UPDATE conversations SET last_seq = :seq, updated_at = :now WHERE id = :id")
-                    .bind("seq", lastSeq).bind("now", Timestamp.from(now)).bind("id", conversation.id().value()).execute();
+            h.createUpdate("""
+                            UPDATE conversations SET last_seq = :seq, total_tokens = :total, system_seq_end = :systemEnd, updated_at = :now
+                            WHERE id = :id""")
+                    .bind("seq", lastSeq).bind("total", totalTokens).bind("systemEnd", systemSeqEnd)
+                    .bind("now", Timestamp.from(now)).bind("id", conversation.id().value()).execute();
             return stored;
         }));
     }
 
+    @Override
+    public CompletionStage<ConversationWindow> window(ConversationId id, int maxMessages, long maxTokens) {
+        return async(() -> jdbi.withHandle(h -> {
+            Optional<Totals> found = selectTotals(h, id, false);
+            if (found.isEmpty()) return new ConversationWindow(List.of(), List.of(), true);
+            Totals t = found.get();
+            List<StoredMessage> system = h.createQuery(SELECT_MESSAGES + " AND seq <= :systemEnd ORDER BY seq")
+                    .bind("id", id.value()).bind("systemEnd", t.systemSeqEnd()).map((rs, ctx) -> message(id, rs)).list();
+            long firstSeq = Math.max(t.systemSeqEnd(), t.lastSeq() - Math.max(0, maxMessages)) + 1;
+            List<StoredMessage> recent = h.createQuery(SELECT_MESSAGES + " AND seq >= :firstSeq AND tokens_before >= :minBefore ORDER BY seq")
+                    .bind("id", id.value()).bind("firstSeq", firstSeq).bind("minBefore", t.totalTokens() - maxTokens)
+                    .map((rs, ctx) -> message(id, rs)).list();
+            boolean complete = t.lastSeq() == t.systemSeqEnd() || (!recent.isEmpty() && recent.getFirst().seq() == t.systemSeqEnd() + 1);
+            return new ConversationWindow(system, recent, complete);
+        }));
+    }
+
+    private static final String SELECT_MESSAGES = """
+            SELECT seq, role, content, name, tool_calls, tool_call_id, token_count, model, created_at, metadata
+            FROM messages WHERE conversation_id = :id""";
+
+    /** A conversation's counters, read under a row lock during appends. */
+    private record Totals(long lastSeq, long totalTokens, long systemSeqEnd) {}
+
     /** Locks the conversation row for the rest of the transaction, creating it first if it is new. */
-    private long lockLastSeq(Handle h, Conversation c) {
-        Optional<Long> last = selectLastSeqForUpdate(h, c.id());
-        if (last.isPresent()) return last.get();
+    private Totals lockTotals(Handle h, Conversation c) {
+        Optional<Totals> totals = selectTotals(h, c.id(), true);
+        if (totals.isPresent()) return totals.get();
         h.createUpdate("""
                         INSERT INTO conversations (id, owner, end_user, created_at, updated_at, metadata, active, last_seq)
                         VALUES (:id, :owner, :user, :created, :updated, :metadata, :active, 0)""")
                 .bind("id", c.id().value()).bind("owner", c.owner()).bind("user", c.user())
                 .bind("created", Timestamp.from(c.created())).bind("updated", Timestamp.from(c.updated()))
                 .bind("metadata", write(c.metadata())).bind("active", c.active()).execute();
-        return selectLastSeqForUpdate(h, c.id()).orElseThrow();
+        return selectTotals(h, c.id(), true).orElseThrow();
     }
 
-    private static Optional<Long> selectLastSeqForUpdate(Handle h, ConversationId id) {
-        return h.createQuery("SELECT last_seq FROM conversations WHERE id = :id FOR UPDATE")
-                .bind("id", id.value()).mapTo(Long.class).findOne();
+    private static Optional<Totals> selectTotals(Handle h, ConversationId id, boolean forUpdate) {
+        return h.createQuery("SELECT last_seq, total_tokens, system_seq_end FROM conversations WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
+                .bind("id", id.value())
+                .map((rs, ctx) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3))).findOne();
     }
 
     @Override

@@ -43,8 +43,7 @@ public final class Gateway implements AutoCloseable {
             List<ProviderSettings> providers = new ArrayList<>(settings.providers());
             providers.add(new ProviderSettings(io.sluice.app.config.ConfigLoader.SIMULATOR_PROVIDER, "openai", simulator.baseUrl(),
                     null, null, ProviderSettings.DEFAULT_MAX_CONNECTIONS, Map.of()));
-            settings = new GatewaySettings(settings.server(), settings.storage(), providers, settings.models(),
-                    settings.passthroughProvider(), settings.fallbackEncoding(), true);
+            settings = settings.withProviders(providers);
             LOG.log(System.Logger.Level.WARNING, "No upstream is configured (no providers in sluice.yaml, no OPENAI_API_KEY): "
                     + "serving every model from the built-in simulator at " + simulator.baseUrl() + ". Its answers are not from a real model.");
         }

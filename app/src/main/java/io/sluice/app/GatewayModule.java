@@ -122,7 +122,7 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, TokenCounter tokens, Clock clock) {
-        return new ChatService(registry, store, tokens, clock);
+        return new ChatService(registry, store, tokens, clock, settings.context());
     }
 
     @Provides

@@ -5,7 +5,12 @@ import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
-import io.sluice.domain.Encoding;
+import io.sluice.domain.Role;
+import io.sluice.domain.StoredMessage;
+import io.sluice.domain.context.BuiltContext;
+import io.sluice.domain.context.ContextBuilder;
+import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.context.CountedMessage;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.engine.internal.RecordingPublisher;
 import io.sluice.engine.internal.StreamAccumulator;
@@ -16,6 +21,7 @@ import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ChatStream;
 import io.sluice.ports.in.ConversationRef;
 import io.sluice.ports.out.ConversationStore;
+import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
 import io.sluice.ports.out.TokenCounter;
 import java.time.Clock;
@@ -27,7 +33,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Runs one chat call: resolve the model, load the conversation, call the upstream, store the turn.
+ * Runs one chat call: resolve the model, load the window of the conversation and fit it to the model with the call's
+ * context strategy, call the upstream, store the turn.
  * Thread-safe and non-blocking; every I/O step is a port that completes asynchronously.
  */
 public final class ChatService implements ChatCompletions {
@@ -35,18 +42,20 @@ public final class ChatService implements ChatCompletions {
     private final ConversationStore store;
     private final TokenCounter tokens;
     private final Clock clock;
+    private final ContextDefaults contextDefaults;
 
-    public ChatService(ModelRegistry registry, ConversationStore store, TokenCounter tokens, Clock clock) {
+    public ChatService(ModelRegistry registry, ConversationStore store, TokenCounter tokens, Clock clock, ContextDefaults contextDefaults) {
         this.registry = registry;
         this.store = store;
         this.tokens = tokens;
         this.clock = clock;
+        this.contextDefaults = contextDefaults;
     }
 
     @Override
     public CompletionStage<ChatResult> complete(ChatCall call) {
         ModelRegistry.Route route = registry.resolve(call.request().model());
-        return begin(call).thenCompose(turn -> route.provider()
+        return begin(call, route).thenCompose(turn -> route.provider()
                 .complete(turn.upstreamRequest(route.spec().upstreamName()))
                 .thenCompose(response -> record(turn, route, response.message(), Map.of())
                         .thenApply(stored -> new ChatResult(response, turn.conversationId()))));
@@ -55,7 +64,7 @@ public final class ChatService implements ChatCompletions {
     @Override
     public CompletionStage<ChatStream> stream(ChatCall call) {
         ModelRegistry.Route route = registry.resolve(call.request().model());
-        return begin(call).thenApply(turn -> {
+        return begin(call, route).thenApply(turn -> {
             Flow.Publisher<ChatChunk> chunks = route.provider().stream(turn.upstreamRequest(route.spec().upstreamName()));
             if (!turn.isStored()) return new ChatStream(turn.conversationId(), chunks);
             return new ChatStream(turn.conversationId(), new RecordingPublisher(chunks,
@@ -63,20 +72,67 @@ public final class ChatService implements ChatCompletions {
         });
     }
 
-    private CompletionStage<Turn> begin(ChatCall call) {
+    private CompletionStage<Turn> begin(ChatCall call, ModelRegistry.Route route) {
         ChatRequest request = call.request();
         return switch (call.conversation()) {
             case ConversationRef.None none -> CompletableFuture.completedFuture(Turn.stateless(request));
-            case ConversationRef.New created -> CompletableFuture.completedFuture(new Turn(
+            case ConversationRef.New created -> CompletableFuture.completedFuture(fit(call, route,
                     Conversation.start(ConversationId.random(), call.caller().owner(), call.caller().user(), clock.instant()),
-                    List.of(), request));
+                    count(request.messages(), route), new ConversationWindow(List.of(), List.of(), true)));
             case ConversationRef.Existing existing -> store.find(existing.id(), call.caller().owner())
                     .thenCompose(found -> {
                         Conversation conversation = found.orElseThrow(
                                 () -> new ConversationNotFoundException(existing.id().value()));
-                        return store.messages(conversation.id()).thenApply(history -> new Turn(conversation, history, request));
+                        List<CountedMessage> fresh = count(request.messages(), route);
+                        WindowSize size = windowSize(strategyOf(call), route, request, fresh);
+                        return store.window(conversation.id(), size.messages(), size.tokens())
+                                .thenApply(window -> fit(call, route, conversation, fresh, window));
                     });
         };
+    }
+
+    private ContextStrategy strategyOf(ChatCall call) {
+        return call.contextStrategy().orElse(contextDefaults.strategy());
+    }
+
+    private Turn fit(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
+                     ConversationWindow window) {
+        int contextWindow = route.spec().contextWindow();
+        BuiltContext context = ContextBuilder.build(strategyOf(call), counted(window.systemPrompt()), counted(window.recent()),
+                window.complete(), fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
+        return new Turn(conversation, call.request(), fresh, context.messages());
+    }
+
+    /** How much history to read: never more than could fit, so a long conversation costs no more to read than a short one. */
+    private record WindowSize(int messages, long tokens) {}
+
+    private WindowSize windowSize(ContextStrategy strategy, ModelRegistry.Route route, ChatRequest request, List<CountedMessage> fresh) {
+        int contextWindow = route.spec().contextWindow();
+        long freshTokens = fresh.stream().mapToLong(CountedMessage::tokens).sum();
+        long tokens = Math.max(0, contextWindow - contextDefaults.replyReserve(request.options().maxTokens(), contextWindow)
+                - freshTokens - ContextBuilder.REPLY_PRIMING_TOKENS);
+        int messages = strategy instanceof ContextStrategy.SlidingWindow w ? w.messages() : Integer.MAX_VALUE;
+        if (fresh.stream().anyMatch(m -> m.message().role() == Role.TOOL)) {
+            // tool results must travel with the call they answer, which sits just before them: read a little past the budget
+            messages = messages == Integer.MAX_VALUE ? messages : messages + TOOL_CALL_SLACK_MESSAGES;
+            tokens += contextWindow;
+        }
+        return new WindowSize(messages, tokens);
+    }
+
+    /** Room for an assistant message with parallel tool calls and its results already stored. */
+    private static final int TOOL_CALL_SLACK_MESSAGES = 16;
+
+    private List<CountedMessage> count(List<ChatMessage> messages, ModelRegistry.Route route) {
+        List<CountedMessage> counted = new ArrayList<>(messages.size());
+        for (ChatMessage m : messages) counted.add(new CountedMessage(m, tokens.countMessage(m, route.spec().encoding())));
+        return counted;
+    }
+
+    private static List<CountedMessage> counted(List<StoredMessage> stored) {
+        List<CountedMessage> counted = new ArrayList<>(stored.size());
+        for (StoredMessage m : stored) counted.add(new CountedMessage(m.message(), m.tokenCount()));
+        return counted;
     }
 
     /**
@@ -91,13 +147,10 @@ public final class ChatService implements ChatCompletions {
 
     private CompletionStage<?> record(Turn turn, ModelRegistry.Route route, ChatMessage reply, Map<String, String> replyMetadata) {
         if (!turn.isStored()) return CompletableFuture.completedFuture(null);
-        Encoding encoding = route.spec().encoding();
         String model = route.spec().name();
-        List<NewMessage> messages = new ArrayList<>(turn.request().messages().size() + 1);
-        for (ChatMessage m : turn.request().messages()) {
-            messages.add(new NewMessage(m, tokens.countMessage(m, encoding), model, Map.of()));
-        }
-        messages.add(new NewMessage(reply, tokens.countMessage(reply, encoding), model, replyMetadata));
+        List<NewMessage> messages = new ArrayList<>(turn.fresh().size() + 1);
+        for (CountedMessage m : turn.fresh()) messages.add(new NewMessage(m.message(), m.tokens(), model, Map.of()));
+        messages.add(new NewMessage(reply, tokens.countMessage(reply, route.spec().encoding()), model, replyMetadata));
         return store.append(turn.conversation(), messages);
     }
 }

@@ -15,12 +15,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import io.sluice.domain.context.ContextStrategy;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /** {@code POST /v1/chat/completions}: validate, hand the call to the engine, answer in JSON or SSE. */
 final class ChatHandler implements Handler<RoutingContext> {
     static final String CONVERSATION_HEADER = "X-Conversation-Id";
+    static final String STRATEGY_HEADER = "X-Context-Strategy";
     /** Metric tag for models the gateway does not know and the upstream did not confirm: keeps cardinality bounded. */
     static final String OTHER_MODEL = "_other";
 
@@ -47,8 +50,10 @@ final class ChatHandler implements Handler<RoutingContext> {
         try {
             Buffer body = ctx.body().buffer();
             parsed = reader.read(body == null ? null : body.getBytes());
+            String strategy = ctx.request().getHeader(STRATEGY_HEADER);
             call = new ChatCall(new Caller(Caller.DEFAULT_OWNER, parsed.request().options().user()),
-                    conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request());
+                    conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request(),
+                    strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)));
         } catch (RuntimeException e) {
             fail(ctx, e, OTHER_MODEL, start);
             return;

@@ -1,5 +1,6 @@
 package io.sluice.http.server;
 
+import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.error.ModelNotFoundException;
@@ -39,6 +40,7 @@ final class ErrorResponses {
         return switch (t) {
             case InvalidRequestException e -> new ApiError(400, "invalid_request_error", e.code(), e.param(), e.getMessage(), null);
             case UnsupportedFeatureException e -> new ApiError(400, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case ContextLengthExceededException e -> new ApiError(400, "invalid_request_error", e.code(), "messages", e.getMessage(), null);
             case ModelNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), "model", e.getMessage(), null);
             case ConversationNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case UpstreamRejectedException e -> new ApiError(e.status(), "invalid_request_error", e.code(), null, e.getMessage(), null);

@@ -7,6 +7,9 @@ import io.smallrye.config.source.yaml.YamlConfigSource;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
+import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.engine.ContextDefaults;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
@@ -128,7 +131,14 @@ public final class ConfigLoader {
                     c.storage().postgres().poolSize()));
             default -> throw new ConfigProblem("sluice.storage.type", "unknown storage type '" + c.storage().type() + "'; use embedded or postgres");
         };
-        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, startSimulator);
+        ContextDefaults context = check("sluice.context", () -> {
+            try {
+                return new ContextDefaults(ContextStrategy.parse(c.context().defaultStrategy()), c.context().replyReserveTokens());
+            } catch (InvalidRequestException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        });
+        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, startSimulator);
     }
 
     private static ModelSpec spec(String name, String provider, String upstream, int window, Encoding encoding, Prices prices, Encoding fallback) {

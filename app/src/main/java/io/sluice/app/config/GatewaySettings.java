@@ -2,6 +2,7 @@ package io.sluice.app.config;
 
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
+import io.sluice.engine.ContextDefaults;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
@@ -14,13 +15,17 @@ import java.util.Optional;
  */
 public record GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers,
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
-                              boolean startSimulator) {
+                              ContextDefaults context, boolean startSimulator) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
     }
 
     public GatewaySettings withServer(ServerSettings value) {
-        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, startSimulator);
+        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, startSimulator);
+    }
+
+    public GatewaySettings withProviders(List<ProviderSettings> value) {
+        return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, startSimulator);
     }
 }

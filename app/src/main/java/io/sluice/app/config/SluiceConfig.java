@@ -18,6 +18,8 @@ public interface SluiceConfig {
 
     Storage storage();
 
+    Context context();
+
     /** Upstream provider instances by name. */
     Map<String, Provider> providers();
 
@@ -44,6 +46,18 @@ public interface SluiceConfig {
         @WithName("max-body-bytes")
         @WithDefault("4194304")
         long maxBodyBytes();
+    }
+
+    interface Context {
+        /** For stored conversations: {@code token_budget}, {@code sliding_window(n)} or {@code full}. */
+        @WithName("default-strategy")
+        @WithDefault("token_budget")
+        String defaultStrategy();
+
+        /** Tokens kept free for the reply when a request sets no max_tokens (at most half the window). */
+        @WithName("reply-reserve-tokens")
+        @WithDefault("1024")
+        int replyReserveTokens();
     }
 
     interface Storage {

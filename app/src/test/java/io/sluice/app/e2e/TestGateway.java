@@ -3,6 +3,8 @@ package io.sluice.app.e2e;
 import io.sluice.app.Gateway;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.domain.Encoding;
+import io.sluice.domain.ModelSpec;
+import io.sluice.engine.ContextDefaults;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
@@ -35,34 +37,43 @@ final class TestGateway implements AutoCloseable {
     private final AutoCloseable database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(StorageSettings storage, AutoCloseable database) {
+    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models) {
         this.storage = storage;
         this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
         GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
-                List.of(new ProviderSettings("sim", "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
-                List.of(), Optional.of("sim"), Encoding.O200K_BASE, false);
+                List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
+                models, Optional.of(PROVIDER), Encoding.O200K_BASE, ContextDefaults.ofDefaults(), false);
         gateway = Gateway.start(settings);
     }
 
+    static final String PROVIDER = "sim";
+
     /** On a fresh schema of the test PostgreSQL, dropped on close. */
     static TestGateway onPostgres() {
-        PostgresTestSchema schema = new PostgresTestSchema();
-        return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(),
-                schema.password(), 8), schema);
+        return on("postgres", List.of());
     }
 
     static TestGateway onH2() {
-        try {
-            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return on("h2", List.of());
     }
 
     static TestGateway on(String storage) {
-        return "postgres".equals(storage) ? onPostgres() : onH2();
+        return on(storage, List.of());
+    }
+
+    static TestGateway on(String storage, List<ModelSpec> models) {
+        if ("postgres".equals(storage)) {
+            PostgresTestSchema schema = new PostgresTestSchema();
+            return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(),
+                    schema.password(), 8), schema, models);
+        }
+        try {
+            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String baseUrl() {

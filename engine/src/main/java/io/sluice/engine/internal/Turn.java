@@ -4,18 +4,22 @@ import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
-import io.sluice.domain.StoredMessage;
-import java.util.ArrayList;
+import io.sluice.domain.context.CountedMessage;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * One call in progress: the conversation it belongs to (null when stateless), the stored history, and the caller's
- * new messages. Immutable.
+ * One call in progress: the conversation it belongs to (null when stateless), the caller's request, its new messages
+ * with their token counts (empty when stateless: nothing is stored), and the messages to send upstream. Immutable.
  */
-public record Turn(Conversation conversation, List<StoredMessage> history, ChatRequest request) {
+public record Turn(Conversation conversation, ChatRequest request, List<CountedMessage> fresh, List<ChatMessage> context) {
+    public Turn {
+        fresh = List.copyOf(fresh);
+        context = List.copyOf(context);
+    }
+
     public static Turn stateless(ChatRequest request) {
-        return new Turn(null, List.of(), request);
+        return new Turn(null, request, List.of(), request.messages());
     }
 
     public boolean isStored() {
@@ -26,11 +30,8 @@ public record Turn(Conversation conversation, List<StoredMessage> history, ChatR
         return isStored() ? Optional.of(conversation.id()) : Optional.empty();
     }
 
-    /** The request to send upstream: the history in front of the new messages, under the upstream's model name. */
+    /** The request to send upstream: the built context, under the upstream's model name. */
     public ChatRequest upstreamRequest(String upstreamModel) {
-        List<ChatMessage> all = new ArrayList<>(history.size() + request.messages().size());
-        for (StoredMessage m : history) all.add(m.message());
-        all.addAll(request.messages());
-        return new ChatRequest(upstreamModel, all, request.options());
+        return new ChatRequest(upstreamModel, context, request.options());
     }
 }

@@ -2,15 +2,23 @@ package io.sluice.ports.in;
 
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.Require;
+import io.sluice.domain.context.ContextStrategy;
+import java.util.Optional;
 
 /**
  * One chat call as the gateway receives it. {@code request.messages()} are the caller's new messages only;
- * for a stored conversation the engine puts the history in front of them.
+ * for a stored conversation the engine puts the history chosen by {@code contextStrategy} (or the configured
+ * default when empty) in front of them.
  */
-public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request) {
+public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy) {
     public ChatCall {
         Require.nonNull(caller, "caller");
         Require.nonNull(conversation, "conversation");
         Require.nonNull(request, "request");
+        contextStrategy = contextStrategy == null ? Optional.empty() : contextStrategy;
+    }
+
+    public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request) {
+        this(caller, conversation, request, Optional.empty());
     }
 }

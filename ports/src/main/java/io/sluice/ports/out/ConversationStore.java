@@ -19,6 +19,13 @@ public interface ConversationStore {
     CompletionStage<List<StoredMessage>> messages(ConversationId id);
 
     /**
+     * The leading system prompt and the newest messages after it that together hold at most {@code maxMessages}
+     * messages and {@code maxTokens} tokens (the system prompt not counted). Reads only those rows, however long the
+     * conversation is.
+     */
+    CompletionStage<ConversationWindow> window(ConversationId id, int maxMessages, long maxTokens);
+
+    /**
      * Appends messages with consecutive seqs after the current last one, in one transaction, creating the
      * conversation first if it does not exist. Concurrent appends to one conversation never share a seq.
      */

@@ -9,6 +9,7 @@ import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.ports.out.ConversationStore;
+import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -115,6 +116,53 @@ public abstract class ConversationStoreContract {
             // each turn's pair stays adjacent: the question is immediately followed by its own answer
             assertThat(all.get(i + 1).message().content()).isEqualTo("a" + all.get(i).message().content().substring(1));
         }
+    }
+
+    @Test
+    void aWindowHoldsTheSystemPromptAndTheNewestMessagesWithinTheTokenBudget() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 7), msg(ChatMessage.user("u1"), 10), msg(ChatMessage.assistant("a1"), 20))));
+        join(store().append(c, List.of(msg(ChatMessage.user("u2"), 30), msg(ChatMessage.assistant("a2"), 40))));
+
+        ConversationWindow window = join(store().window(c.id(), 100, 70));
+        assertThat(window.systemPrompt()).extracting(m -> m.message().content()).containsExactly("Be kind.");
+        assertThat(window.recent()).extracting(m -> m.message().content()).containsExactly("u2", "a2");
+        assertThat(window.complete()).isFalse();
+
+        ConversationWindow wide = join(store().window(c.id(), 100, 100));
+        assertThat(wide.recent()).extracting(m -> m.message().content()).containsExactly("u1", "a1", "u2", "a2");
+        assertThat(wide.complete()).isTrue();
+    }
+
+    @Test
+    void aWindowHoldsAtMostTheGivenNumberOfMessages() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 7), msg(ChatMessage.system("Be brief."), 7))));
+        for (int i = 1; i <= 5; i++) {
+            join(store().append(c, List.of(msg(ChatMessage.user("u" + i), 5), msg(ChatMessage.assistant("a" + i), 5))));
+        }
+
+        ConversationWindow window = join(store().window(c.id(), 3, 1_000));
+        assertThat(window.systemPrompt()).extracting(m -> m.message().content()).containsExactly("Be kind.", "Be brief.");
+        assertThat(window.recent()).extracting(StoredMessage::seq).containsExactly(10L, 11L, 12L);
+        assertThat(join(store().window(c.id(), 10, 1_000)).complete()).isTrue();
+    }
+
+    @Test
+    void aSystemMessageLaterInTheConversationIsHistoryNotPrompt() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("hi"), 5), msg(ChatMessage.system("Now be formal."), 6))));
+
+        ConversationWindow window = join(store().window(c.id(), 10, 1_000));
+        assertThat(window.systemPrompt()).isEmpty();
+        assertThat(window.recent()).extracting(m -> m.message().role()).containsExactly(Role.USER, Role.SYSTEM);
+    }
+
+    @Test
+    void theWindowOfAnUnknownConversationIsEmpty() {
+        ConversationWindow window = join(store().window(ConversationId.random(), 10, 1_000));
+        assertThat(window.systemPrompt()).isEmpty();
+        assertThat(window.recent()).isEmpty();
     }
 
     @Test

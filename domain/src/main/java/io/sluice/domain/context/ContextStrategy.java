@@ -1,0 +1,66 @@
+package io.sluice.domain.context;
+
+import io.sluice.domain.error.InvalidRequestException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How the history of a stored conversation is chosen for the next call. Immutable.
+ * <ul>
+ *   <li>{@code full}: all of it, or the call fails with {@code context_length_exceeded};</li>
+ *   <li>{@code sliding_window(n)}: the last n messages (fewer if they do not fit);</li>
+ *   <li>{@code token_budget}: the newest messages that fit.</li>
+ * </ul>
+ * Every strategy keeps the system prompt, never separates a tool call from its results, never cuts a message, and
+ * returns a context that fits, or fails.
+ */
+public sealed interface ContextStrategy {
+    int DEFAULT_WINDOW_MESSAGES = 20;
+    /** Bounds the window so that a header cannot make the gateway read a whole history. */
+    int MAX_WINDOW_MESSAGES = 10_000;
+
+    record Full() implements ContextStrategy {
+        @Override
+        public String toString() {
+            return "full";
+        }
+    }
+
+    record SlidingWindow(int messages) implements ContextStrategy {
+        public SlidingWindow {
+            if (messages < 1 || messages > MAX_WINDOW_MESSAGES) {
+                throw new InvalidRequestException("sliding_window(n) needs 1 <= n <= " + MAX_WINDOW_MESSAGES + ", was " + messages,
+                        "X-Context-Strategy", "invalid_context_strategy");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "sliding_window(" + messages + ")";
+        }
+    }
+
+    record TokenBudget() implements ContextStrategy {
+        @Override
+        public String toString() {
+            return "token_budget";
+        }
+    }
+
+    ContextStrategy FULL = new Full();
+    ContextStrategy TOKEN_BUDGET = new TokenBudget();
+
+    Pattern SLIDING = Pattern.compile("sliding_window(?:\\((\\d{1,6})\\))?");
+
+    /** Reads {@code full}, {@code token_budget}, {@code sliding_window} or {@code sliding_window(n)}. */
+    static ContextStrategy parse(String text) {
+        String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+        if (s.equals("full")) return FULL;
+        if (s.equals("token_budget")) return TOKEN_BUDGET;
+        Matcher m = SLIDING.matcher(s);
+        if (m.matches()) return new SlidingWindow(m.group(1) == null ? DEFAULT_WINDOW_MESSAGES : Integer.parseInt(m.group(1)));
+        throw new InvalidRequestException("Unknown context strategy '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
+                + "'; use full, sliding_window(n) or token_budget", "X-Context-Strategy", "invalid_context_strategy");
+    }
+}
