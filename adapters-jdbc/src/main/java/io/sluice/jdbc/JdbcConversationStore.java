@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
+import io.sluice.domain.ConversationStats;
+import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
+import io.sluice.ports.out.Page;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -44,9 +47,7 @@ final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public CompletionStage<Optional<Conversation>> find(ConversationId id, String owner) {
-        return async(() -> jdbi.withHandle(h -> h.createQuery("""
-                        SELECT id, owner, end_user, created_at, updated_at, metadata, active FROM conversations
-                        WHERE id = :id AND owner = :owner AND active""")
+        return async(() -> jdbi.withHandle(h -> h.createQuery(SELECT_CONVERSATIONS + " WHERE id = :id AND owner = :owner AND active")
                 .bind("id", id.value()).bind("owner", owner)
                 .map((rs, ctx) -> conversation(rs)).findOne()));
     }
@@ -122,14 +123,78 @@ final class JdbcConversationStore implements ConversationStore {
     private Totals lockTotals(Handle h, Conversation c) {
         Optional<Totals> totals = selectTotals(h, c.id(), true);
         if (totals.isPresent()) return totals.get();
-        h.createUpdate("""
-                        INSERT INTO conversations (id, owner, end_user, created_at, updated_at, metadata, active, last_seq)
-                        VALUES (:id, :owner, :user, :created, :updated, :metadata, :active, 0)""")
-                .bind("id", c.id().value()).bind("owner", c.owner()).bind("user", c.user())
-                .bind("created", Timestamp.from(c.created())).bind("updated", Timestamp.from(c.updated()))
-                .bind("metadata", write(c.metadata())).bind("active", c.active()).execute();
+        insert(h, c);
         return selectTotals(h, c.id(), true).orElseThrow();
     }
+
+    private void insert(Handle h, Conversation c) {
+        h.createUpdate("""
+                        INSERT INTO conversations (id, owner, end_user, created_at, updated_at, metadata, active, last_seq, context_strategy)
+                        VALUES (:id, :owner, :user, :created, :updated, :metadata, :active, 0, :strategy)""")
+                .bind("id", c.id().value()).bind("owner", c.owner()).bind("user", c.user())
+                .bind("created", Timestamp.from(c.created())).bind("updated", Timestamp.from(c.updated()))
+                .bind("metadata", write(c.metadata())).bind("active", c.active())
+                .bind("strategy", c.defaultStrategy().map(Object::toString).orElse(null)).execute();
+    }
+
+    @Override
+    public CompletionStage<Void> create(Conversation conversation) {
+        return async(() -> jdbi.inTransaction(h -> {
+            insert(h, conversation);
+            return null;
+        }));
+    }
+
+    @Override
+    public CompletionStage<ConversationStats> stats(ConversationId id) {
+        // seqs are consecutive from 1, so the last seq is the message count
+        return async(() -> jdbi.withHandle(h -> selectTotals(h, id, false)
+                .map(t -> new ConversationStats(t.lastSeq(), t.totalTokens(), 0))
+                .orElse(new ConversationStats(0, 0, 0))));
+    }
+
+    @Override
+    public CompletionStage<Page<Conversation>> list(String owner, String user, ConversationId after, int limit) {
+        return async(() -> jdbi.withHandle(h -> {
+            Optional<Timestamp> cursor = after == null ? Optional.empty() : h.createQuery(
+                            "SELECT created_at FROM conversations WHERE id = :id AND owner = :owner")
+                    .bind("id", after.value()).bind("owner", owner).mapTo(Timestamp.class).findOne();
+            String sql = SELECT_CONVERSATIONS + " WHERE owner = :owner AND active"
+                    + (user == null ? "" : " AND end_user = :user")
+                    + (cursor.isEmpty() ? "" : " AND (created_at < :cursor OR (created_at = :cursor AND id < :afterId))")
+                    + " ORDER BY created_at DESC, id DESC LIMIT :limit";
+            var query = h.createQuery(sql).bind("owner", owner).bind("limit", limit + 1);
+            if (user != null) query.bind("user", user);
+            cursor.ifPresent(c -> query.bind("cursor", c).bind("afterId", after.value()));
+            return page(query.map((rs, ctx) -> conversation(rs)).list(), limit);
+        }));
+    }
+
+    @Override
+    public CompletionStage<Page<StoredMessage>> page(ConversationId id, long afterSeq, int limit, boolean ascending) {
+        return async(() -> jdbi.withHandle(h -> {
+            String range = afterSeq <= 0 ? "" : ascending ? " AND seq > :after" : " AND seq < :after";
+            var query = h.createQuery(SELECT_MESSAGES + range + " ORDER BY seq " + (ascending ? "ASC" : "DESC") + " LIMIT :limit")
+                    .bind("id", id.value()).bind("limit", limit + 1);
+            if (afterSeq > 0) query.bind("after", afterSeq);
+            return page(query.map((rs, ctx) -> message(id, rs)).list(), limit);
+        }));
+    }
+
+    @Override
+    public CompletionStage<Boolean> deactivate(ConversationId id, String owner) {
+        return async(() -> jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE conversations SET active = FALSE, updated_at = :now WHERE id = :id AND owner = :owner AND active")
+                .bind("now", Timestamp.from(Instant.now())).bind("id", id.value()).bind("owner", owner).execute() == 1));
+    }
+
+    /** Pages are read one row long: the extra row only says whether there is more. */
+    private static <T> Page<T> page(List<T> rows, int limit) {
+        return rows.size() > limit ? new Page<>(rows.subList(0, limit), true) : new Page<>(rows, false);
+    }
+
+    private static final String SELECT_CONVERSATIONS =
+            "SELECT id, owner, end_user, created_at, updated_at, metadata, active, context_strategy FROM conversations";
 
     private static Optional<Totals> selectTotals(Handle h, ConversationId id, boolean forUpdate) {
         return h.createQuery("SELECT last_seq, total_tokens, system_seq_end FROM conversations WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
@@ -145,7 +210,8 @@ final class JdbcConversationStore implements ConversationStore {
     private Conversation conversation(ResultSet rs) throws SQLException {
         return new Conversation(new ConversationId(rs.getString("id")), rs.getString("owner"), rs.getString("end_user"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
-                read(rs.getString("metadata"), STRING_MAP), rs.getBoolean("active"));
+                read(rs.getString("metadata"), STRING_MAP), rs.getBoolean("active"),
+                rs.getString("context_strategy") == null ? null : ContextStrategy.parse(rs.getString("context_strategy")));
     }
 
     private StoredMessage message(ConversationId id, ResultSet rs) throws SQLException {

@@ -9,12 +9,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.engine.ChatService;
+import io.sluice.engine.ConversationService;
 import io.sluice.engine.ModelRegistry;
 import io.sluice.engine.tokens.JtokkitTokenCounter;
 import io.sluice.http.openai.OpenAiProviderFactory;
 import io.sluice.http.server.GatewayServer;
 import io.sluice.jdbc.JdbcStorage;
 import io.sluice.ports.in.ChatCompletions;
+import io.sluice.ports.in.Conversations;
 import io.sluice.ports.in.ModelDirectory;
 import io.sluice.ports.in.Readiness;
 import io.sluice.ports.out.ConversationStore;
@@ -127,8 +129,14 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Readiness readiness,
+    GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness,
                          PrometheusMeterRegistry registry, ObjectMapper json) {
-        return new GatewayServer(vertx, settings.server(), chat, models, readiness, registry, json);
+        return new GatewayServer(vertx, settings.server(), chat, models, conversations, readiness, registry, json);
+    }
+
+    @Provides
+    @Singleton
+    Conversations conversations(ConversationStore store, TokenCounter tokens, Clock clock) {
+        return new ConversationService(store, tokens, clock, settings.fallbackEncoding());
     }
 }

@@ -84,21 +84,22 @@ public final class ChatService implements ChatCompletions {
                         Conversation conversation = found.orElseThrow(
                                 () -> new ConversationNotFoundException(existing.id().value()));
                         List<CountedMessage> fresh = count(request.messages(), route);
-                        WindowSize size = windowSize(strategyOf(call), route, request, fresh);
+                        WindowSize size = windowSize(strategyOf(call, conversation), route, request, fresh);
                         return store.window(conversation.id(), size.messages(), size.tokens())
                                 .thenApply(window -> fit(call, route, conversation, fresh, window));
                     });
         };
     }
 
-    private ContextStrategy strategyOf(ChatCall call) {
-        return call.contextStrategy().orElse(contextDefaults.strategy());
+    /** The call's own strategy, else the conversation's default, else the gateway's. */
+    private ContextStrategy strategyOf(ChatCall call, Conversation conversation) {
+        return call.contextStrategy().or(conversation::defaultStrategy).orElse(contextDefaults.strategy());
     }
 
     private Turn fit(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
                      ConversationWindow window) {
         int contextWindow = route.spec().contextWindow();
-        BuiltContext context = ContextBuilder.build(strategyOf(call), counted(window.systemPrompt()), counted(window.recent()),
+        BuiltContext context = ContextBuilder.build(strategyOf(call, conversation), counted(window.systemPrompt()), counted(window.recent()),
                 window.complete(), fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
         return new Turn(conversation, call.request(), fresh, context.messages());
     }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.domain.ModelSpec;
+import io.sluice.http.internal.ConversationJson;
 import io.sluice.http.internal.OpenAiJson;
 import io.sluice.ports.in.ChatCompletions;
+import io.sluice.ports.in.Conversations;
 import io.sluice.ports.in.ModelDirectory;
 import io.sluice.ports.in.Readiness;
 import io.vertx.core.Future;
@@ -19,7 +21,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The inbound HTTP server: the OpenAI-compatible API ({@code /v1/chat/completions}, {@code /v1/models}), health
+ * The inbound HTTP server: the OpenAI-compatible API ({@code /v1/chat/completions}, {@code /v1/models},
+ * {@code /v1/conversations}), health
  * ({@code /health/live}, {@code /health/ready}) and Prometheus metrics ({@code /metrics}). Every error, including
  * unknown routes, oversized bodies and internal failures, answers in OpenAI's error shape.
  */
@@ -28,17 +31,19 @@ public final class GatewayServer implements AutoCloseable {
     private final ServerSettings settings;
     private final ChatCompletions chat;
     private final ModelDirectory models;
+    private final Conversations conversations;
     private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
     private final OpenAiJson json;
     private HttpServer server;
 
     public GatewayServer(Vertx vertx, ServerSettings settings, ChatCompletions chat, ModelDirectory models,
-                         Readiness readiness, PrometheusMeterRegistry registry, ObjectMapper mapper) {
+                         Conversations conversations, Readiness readiness, PrometheusMeterRegistry registry, ObjectMapper mapper) {
         this.vertx = vertx;
         this.settings = settings;
         this.chat = chat;
         this.models = models;
+        this.conversations = conversations;
         this.readiness = readiness;
         this.registry = registry;
         this.json = new OpenAiJson(mapper);
@@ -58,6 +63,13 @@ public final class GatewayServer implements AutoCloseable {
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, models, json, metrics));
         router.get("/v1/models").handler(this::listModels);
+        ConversationsHandler conversationsApi = new ConversationsHandler(conversations, new ConversationJson(json.mapper()), json);
+        router.post("/v1/conversations").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(conversationsApi::create);
+        router.get("/v1/conversations").handler(conversationsApi::list);
+        router.get("/v1/conversations/:id").handler(conversationsApi::get);
+        router.delete("/v1/conversations/:id").handler(conversationsApi::delete);
+        router.get("/v1/conversations/:id/items").handler(conversationsApi::items);
         router.get("/health/live").handler(ctx -> status(ctx, 200, "UP"));
         router.get("/health/ready").handler(ctx -> readiness.check().whenComplete((ok, error) ->
                 status(ctx, error == null ? 200 : 503, error == null ? "UP" : "DOWN")));

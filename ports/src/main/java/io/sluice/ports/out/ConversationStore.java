@@ -2,6 +2,7 @@ package io.sluice.ports.out;
 
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
+import io.sluice.domain.ConversationStats;
 import io.sluice.domain.StoredMessage;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,21 @@ public interface ConversationStore {
      * conversation first if it does not exist. Concurrent appends to one conversation never share a seq.
      */
     CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages);
+
+    /** Creates an empty conversation (no messages yet). */
+    CompletionStage<Void> create(Conversation conversation);
+
+    /** The size of a conversation; zeros when it does not exist. */
+    CompletionStage<ConversationStats> stats(ConversationId id);
+
+    /** An owner's active conversations, newest first, optionally of one end user; {@code after} is a cursor or null. */
+    CompletionStage<Page<Conversation>> list(String owner, String user, ConversationId after, int limit);
+
+    /** A page of messages after (or, descending, before) {@code afterSeq}; 0 starts at the first (or last). */
+    CompletionStage<Page<StoredMessage>> page(ConversationId id, long afterSeq, int limit, boolean ascending);
+
+    /** Marks an owner's conversation inactive; false when there was no such active conversation. */
+    CompletionStage<Boolean> deactivate(ConversationId id, String owner);
 
     /** Completes normally when the store answers a trivial query. */
     CompletionStage<Void> ping();

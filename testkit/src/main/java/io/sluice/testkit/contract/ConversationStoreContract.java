@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
+import io.sluice.domain.ConversationStats;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
+import io.sluice.ports.out.Page;
+import io.sluice.domain.context.ContextStrategy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -163,6 +166,82 @@ public abstract class ConversationStoreContract {
         ConversationWindow window = join(store().window(ConversationId.random(), 10, 1_000));
         assertThat(window.systemPrompt()).isEmpty();
         assertThat(window.recent()).isEmpty();
+    }
+
+    @Test
+    void aCreatedConversationKeepsItsMetadataUserAndStrategy() {
+        Conversation c = new Conversation(ConversationId.random(), "owner-a", "user-9", Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), Map.of("channel", "web", "ticket", "T-1"), true, new ContextStrategy.SlidingWindow(8));
+        join(store().create(c));
+
+        Conversation found = join(store().find(c.id(), "owner-a")).orElseThrow();
+        assertThat(found.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("channel", "web", "ticket", "T-1"));
+        assertThat(found.user()).isEqualTo("user-9");
+        assertThat(found.defaultStrategy()).contains(new ContextStrategy.SlidingWindow(8));
+        assertThat(join(store().stats(c.id()))).isEqualTo(new ConversationStats(0, 0, 0));
+    }
+
+    @Test
+    void statsCountMessagesAndTokens() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("one"), 11), msg(ChatMessage.assistant("two"), 13))));
+        join(store().append(c, List.of(msg(ChatMessage.user("three"), 17))));
+
+        assertThat(join(store().stats(c.id()))).isEqualTo(new ConversationStats(3, 41, 0));
+    }
+
+    @Test
+    void listingIsNewestFirstPerUserAndPaged() {
+        String owner = "owner-" + ConversationId.random().value().substring(5, 15);
+        List<ConversationId> created = new ArrayList<>();
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        for (int i = 0; i < 5; i++) {
+            Conversation c = new Conversation(ConversationId.random(), owner, i % 2 == 0 ? "alice" : "bob", t0.plusSeconds(i), t0.plusSeconds(i),
+                    Map.of(), true, null);
+            join(store().create(c));
+            created.add(c.id());
+        }
+        Page<Conversation> first = join(store().list(owner, null, null, 2));
+        assertThat(first.items()).extracting(Conversation::id).containsExactly(created.get(4), created.get(3));
+        assertThat(first.hasMore()).isTrue();
+        Page<Conversation> second = join(store().list(owner, null, first.items().getLast().id(), 2));
+        assertThat(second.items()).extracting(Conversation::id).containsExactly(created.get(2), created.get(1));
+        Page<Conversation> last = join(store().list(owner, null, second.items().getLast().id(), 2));
+        assertThat(last.items()).extracting(Conversation::id).containsExactly(created.get(0));
+        assertThat(last.hasMore()).isFalse();
+
+        assertThat(join(store().list(owner, "alice", null, 10)).items()).extracting(Conversation::id)
+                .containsExactly(created.get(4), created.get(2), created.get(0));
+        assertThat(join(store().list("someone-else", null, null, 10)).items()).extracting(Conversation::id).doesNotContainAnyElementsOf(created);
+    }
+
+    @Test
+    void messagesArePagedBothWays() {
+        Conversation c = newConversation("owner-a");
+        for (int i = 1; i <= 5; i++) join(store().append(c, List.of(msg(ChatMessage.user("m" + i), 3))));
+
+        Page<StoredMessage> first = join(store().page(c.id(), 0, 2, true));
+        assertThat(first.items()).extracting(StoredMessage::seq).containsExactly(1L, 2L);
+        assertThat(first.hasMore()).isTrue();
+        assertThat(join(store().page(c.id(), 2, 10, true)).items()).extracting(StoredMessage::seq).containsExactly(3L, 4L, 5L);
+        Page<StoredMessage> newest = join(store().page(c.id(), 0, 2, false));
+        assertThat(newest.items()).extracting(StoredMessage::seq).containsExactly(5L, 4L);
+        Page<StoredMessage> older = join(store().page(c.id(), 4, 10, false));
+        assertThat(older.items()).extracting(StoredMessage::seq).containsExactly(3L, 2L, 1L);
+        assertThat(older.hasMore()).isFalse();
+    }
+
+    @Test
+    void aDeactivatedConversationIsGoneForReadsButOnlyItsOwnerCanDeactivateIt() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("bye"), 3))));
+
+        assertThat(join(store().deactivate(c.id(), "owner-b"))).isFalse();
+        assertThat(join(store().find(c.id(), "owner-a"))).isPresent();
+        assertThat(join(store().deactivate(c.id(), "owner-a"))).isTrue();
+        assertThat(join(store().find(c.id(), "owner-a"))).isEmpty();
+        assertThat(join(store().deactivate(c.id(), "owner-a"))).isFalse();
+        assertThat(join(store().list("owner-a", "user-1", null, 100)).items()).extracting(Conversation::id).doesNotContain(c.id());
     }
 
     @Test

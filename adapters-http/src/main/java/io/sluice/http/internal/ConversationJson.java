@@ -1,0 +1,154 @@
+package io.sluice.http.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.Conversation;
+import io.sluice.domain.ConversationStats;
+import io.sluice.domain.Role;
+import io.sluice.domain.StoredMessage;
+import io.sluice.domain.ToolCall;
+import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.ports.in.Conversations;
+import io.sluice.ports.out.Page;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The conversations API on the wire, in the shapes of OpenAI's Conversations API ({@code conversation},
+ * {@code conversation.deleted}, lists of message items) with Sluice's additions: {@code user},
+ * {@code context_strategy}, {@code system_prompt} and {@code stats}; items carry their {@code seq} and {@code tokens}.
+ * Thread-safe.
+ */
+public final class ConversationJson {
+    public static final int MAX_USER_LENGTH = 256;
+    private final ObjectMapper json;
+
+    public ConversationJson(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** Reads a create request; every field is optional and checked. */
+    public Conversations.NewConversation readCreate(byte[] body) {
+        JsonNode root;
+        try {
+            root = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
+        } catch (IOException e) {
+            throw new InvalidRequestException("We could not parse the JSON body of your request.", null, "invalid_json");
+        }
+        if (root == null || !root.isObject()) throw new InvalidRequestException("The request body must be a JSON object", null);
+        Map<String, String> metadata = new HashMap<>();
+        JsonNode meta = root.get("metadata");
+        if (meta != null && !meta.isNull()) {
+            if (!meta.isObject()) throw wrongType("metadata", "an object of strings");
+            meta.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual()) throw wrongType("metadata." + e.getKey(), "a string");
+                metadata.put(e.getKey(), e.getValue().textValue());
+            });
+        }
+        String user = optionalString(root, "user");
+        if (user != null && user.length() > MAX_USER_LENGTH) {
+            throw new InvalidRequestException("'user' is at most " + MAX_USER_LENGTH + " characters", "user");
+        }
+        String strategy = optionalString(root, "context_strategy");
+        ContextStrategy parsed = null;
+        if (strategy != null) {
+            try {
+                parsed = ContextStrategy.parse(strategy);
+            } catch (InvalidRequestException e) {
+                throw new InvalidRequestException(e.getMessage(), "context_strategy", e.code());
+            }
+        }
+        return new Conversations.NewConversation(user, metadata, optionalString(root, "system_prompt"), parsed);
+    }
+
+    public String conversation(Conversation c, ConversationStats stats) {
+        ObjectNode node = conversationNode(c);
+        ObjectNode s = node.putObject("stats");
+        s.put("message_count", stats.messageCount()).put("total_tokens", stats.totalTokens())
+                .put("summarized_through_seq", stats.summarizedThroughSeq());
+        return node.toString();
+    }
+
+    public String conversations(Page<Conversation> page) {
+        return list(page, this::conversationNode, c -> c.id().value());
+    }
+
+    public String items(Page<StoredMessage> page) {
+        return list(page, this::item, m -> itemId(m.seq()));
+    }
+
+    public String deleted(String id) {
+        return json.createObjectNode().put("id", id).put("object", "conversation.deleted").put("deleted", true).toString();
+    }
+
+    public static String itemId(long seq) {
+        return "msg_" + seq;
+    }
+
+    /** The seq of an item id ({@code msg_<seq>}); a malformed one is the caller's error, naming {@code param}. */
+    public static long seqOf(String itemId, String param) {
+        if (itemId != null && itemId.matches("msg_\\d{1,18}")) return Long.parseLong(itemId.substring(4));
+        throw new InvalidRequestException("'" + param + "' must be an item id like msg_12", param);
+    }
+
+    private ObjectNode conversationNode(Conversation c) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", c.id().value()).put("object", "conversation").put("created_at", c.created().getEpochSecond());
+        ObjectNode metadata = node.putObject("metadata");
+        c.metadata().forEach(metadata::put);
+        node.put("user", c.user());
+        node.put("context_strategy", c.defaultStrategy().map(Object::toString).orElse(null));
+        return node;
+    }
+
+    private ObjectNode item(StoredMessage m) {
+        ChatMessage msg = m.message();
+        ObjectNode node = json.createObjectNode();
+        node.put("type", "message").put("id", itemId(m.seq())).put("status", "completed").put("role", msg.role().wireName());
+        ArrayNode content = node.putArray("content");
+        if (msg.content() != null) {
+            content.addObject().put("type", msg.role() == Role.ASSISTANT ? "output_text" : "input_text").put("text", msg.content());
+        }
+        if (!msg.toolCalls().isEmpty()) {
+            ArrayNode calls = node.putArray("tool_calls");
+            for (ToolCall c : msg.toolCalls()) {
+                calls.addObject().put("id", c.id()).put("type", "function").putObject("function")
+                        .put("name", c.name()).put("arguments", c.argumentsJson());
+            }
+        }
+        if (msg.toolCallId() != null) node.put("tool_call_id", msg.toolCallId());
+        node.put("seq", m.seq()).put("tokens", m.tokenCount()).put("model", m.model()).put("created_at", m.created().getEpochSecond());
+        ObjectNode metadata = node.putObject("metadata");
+        m.metadata().forEach(metadata::put);
+        return node;
+    }
+
+    private <T> String list(Page<T> page, Function<T, ObjectNode> write, Function<T, String> id) {
+        ObjectNode root = json.createObjectNode().put("object", "list");
+        ArrayNode data = root.putArray("data");
+        List<T> items = page.items();
+        items.forEach(i -> data.add(write.apply(i)));
+        root.put("first_id", items.isEmpty() ? null : id.apply(items.getFirst()));
+        root.put("last_id", items.isEmpty() ? null : id.apply(items.getLast()));
+        root.put("has_more", page.hasMore());
+        return root.toString();
+    }
+
+    private static String optionalString(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isTextual()) throw wrongType(field, "a string");
+        return value.textValue();
+    }
+
+    private static InvalidRequestException wrongType(String path, String expected) {
+        return new InvalidRequestException("Invalid type for '" + path + "': expected " + expected + ".", path, "invalid_type");
+    }
+}

@@ -1,0 +1,118 @@
+package io.sluice.http.server;
+
+import io.sluice.domain.ConversationId;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.http.internal.ConversationJson;
+import io.sluice.http.internal.OpenAiJson;
+import io.sluice.ports.in.Caller;
+import io.sluice.ports.in.Conversations;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * {@code /v1/conversations}: create, list, get (with stats), delete, and page through a conversation's items.
+ * Every route is scoped to the caller's owner.
+ */
+final class ConversationsHandler {
+    private final Conversations conversations;
+    private final ConversationJson json;
+    private final OpenAiJson errors;
+
+    ConversationsHandler(Conversations conversations, ConversationJson json, OpenAiJson errors) {
+        this.conversations = conversations;
+        this.json = json;
+        this.errors = errors;
+    }
+
+    void create(RoutingContext ctx) {
+        respond(ctx, 200, () -> {
+            Buffer body = ctx.body().buffer();
+            return conversations.create(caller(), json.readCreate(body == null ? null : body.getBytes()));
+        }, view -> json.conversation(view.conversation(), view.stats()));
+    }
+
+    void get(RoutingContext ctx) {
+        respond(ctx, 200, () -> conversations.get(caller(), id(ctx)), view -> json.conversation(view.conversation(), view.stats()));
+    }
+
+    void list(RoutingContext ctx) {
+        respond(ctx, 200, () -> {
+            String after = ctx.request().getParam("after");
+            return conversations.list(caller(), ctx.request().getParam("user"), after == null ? null : conversationId(after, "after"),
+                    limit(ctx));
+        }, json::conversations);
+    }
+
+    void items(RoutingContext ctx) {
+        respond(ctx, 200, () -> {
+            String order = ctx.request().getParam("order", "asc");
+            if (!order.equals("asc") && !order.equals("desc")) throw new InvalidRequestException("'order' must be 'asc' or 'desc'", "order");
+            String after = ctx.request().getParam("after");
+            long afterSeq = after == null ? 0 : ConversationJson.seqOf(after, "after");
+            return conversations.messages(caller(), id(ctx), afterSeq, limit(ctx), order.equals("asc"));
+        }, json::items);
+    }
+
+    void delete(RoutingContext ctx) {
+        respond(ctx, 200, () -> {
+            ConversationId id = id(ctx);
+            return conversations.delete(caller(), id).thenApply(done -> id);
+        }, id -> json.deleted(id.value()));
+    }
+
+    /** Runs the call, and answers with its JSON or its error, from the request's context. */
+    private <T> void respond(RoutingContext ctx, int status, Supplier<CompletionStage<T>> call, Function<T, String> write) {
+        Context context = ctx.vertx().getOrCreateContext();
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            ErrorResponses.send(ctx.response(), errors, ErrorResponses.toApiError(e));
+            return;
+        }
+        stage.whenComplete((result, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                ErrorResponses.send(ctx.response(), errors, ErrorResponses.toApiError(error));
+                return;
+            }
+            String body;
+            try {
+                body = write.apply(result);
+            } catch (RuntimeException e) {
+                ErrorResponses.send(ctx.response(), errors, ErrorResponses.toApiError(e));
+                return;
+            }
+            ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
+        }));
+    }
+
+    private static Caller caller() {
+        return new Caller(Caller.DEFAULT_OWNER, null);
+    }
+
+    private static ConversationId id(RoutingContext ctx) {
+        return conversationId(ctx.pathParam("id"), "id");
+    }
+
+    private static ConversationId conversationId(String value, String param) {
+        try {
+            return new ConversationId(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("'" + param + "' must be a conversation id (conv_ and 32 hex digits)", param, "invalid_conversation_id");
+        }
+    }
+
+    private static int limit(RoutingContext ctx) {
+        String limit = ctx.request().getParam("limit");
+        if (limit == null) return Conversations.DEFAULT_PAGE_SIZE;
+        try {
+            return Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("'limit' must be an integer", "limit", "invalid_type");
+        }
+    }
+}

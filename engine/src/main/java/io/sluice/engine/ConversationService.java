@@ -1,0 +1,95 @@
+package io.sluice.engine;
+
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.Conversation;
+import io.sluice.domain.ConversationId;
+import io.sluice.domain.Encoding;
+import io.sluice.domain.StoredMessage;
+import io.sluice.domain.error.ConversationNotFoundException;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.ports.in.Caller;
+import io.sluice.ports.in.Conversations;
+import io.sluice.ports.out.ConversationStore;
+import io.sluice.ports.out.NewMessage;
+import io.sluice.ports.out.Page;
+import io.sluice.ports.out.TokenCounter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The conversations use case on a {@link ConversationStore}, scoped to the caller's owner. A system prompt given at
+ * creation is stored as the conversation's first message, counted in {@code encoding} (the encoding of the model the
+ * conversation will most likely use is unknown at that point; the count is refreshed by nothing, so a model with
+ * another encoding sees it off by a few tokens). Thread-safe.
+ */
+public final class ConversationService implements Conversations {
+    private final ConversationStore store;
+    private final TokenCounter tokens;
+    private final Clock clock;
+    private final Encoding encoding;
+
+    public ConversationService(ConversationStore store, TokenCounter tokens, Clock clock, Encoding encoding) {
+        this.store = store;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.encoding = encoding;
+    }
+
+    @Override
+    public CompletionStage<ConversationView> create(Caller caller, NewConversation request) {
+        Conversation conversation;
+        try {
+            conversation = new Conversation(ConversationId.random(), caller.owner(), request.user(), clock.instant(), clock.instant(),
+                    request.metadata(), true, request.contextStrategy());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), "metadata");
+        }
+        if (request.systemPrompt() == null || request.systemPrompt().isEmpty()) {
+            return store.create(conversation).thenCompose(done -> view(conversation));
+        }
+        ChatMessage prompt = ChatMessage.system(request.systemPrompt());
+        NewMessage stored = new NewMessage(prompt, tokens.countMessage(prompt, encoding), null, Map.of());
+        return store.append(conversation, List.of(stored)).thenCompose(done -> view(conversation));
+    }
+
+    @Override
+    public CompletionStage<ConversationView> get(Caller caller, ConversationId id) {
+        return owned(caller, id).thenCompose(this::view);
+    }
+
+    @Override
+    public CompletionStage<Page<Conversation>> list(Caller caller, String user, ConversationId after, int limit) {
+        return store.list(caller.owner(), user, after, checkLimit(limit));
+    }
+
+    @Override
+    public CompletionStage<Page<StoredMessage>> messages(Caller caller, ConversationId id, long afterSeq, int limit, boolean ascending) {
+        int checked = checkLimit(limit);
+        return owned(caller, id).thenCompose(c -> store.page(id, afterSeq, checked, ascending));
+    }
+
+    @Override
+    public CompletionStage<Void> delete(Caller caller, ConversationId id) {
+        return store.deactivate(id, caller.owner()).thenApply(deleted -> {
+            if (!deleted) throw new ConversationNotFoundException(id.value());
+            return null;
+        });
+    }
+
+    private CompletionStage<Conversation> owned(Caller caller, ConversationId id) {
+        return store.find(id, caller.owner()).thenApply(found -> found.orElseThrow(() -> new ConversationNotFoundException(id.value())));
+    }
+
+    private CompletionStage<ConversationView> view(Conversation conversation) {
+        return store.stats(conversation.id()).thenApply(stats -> new ConversationView(conversation, stats));
+    }
+
+    private static int checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw new InvalidRequestException("'limit' must be between 1 and " + MAX_PAGE_SIZE + ", was " + limit, "limit");
+        }
+        return limit;
+    }
+}
