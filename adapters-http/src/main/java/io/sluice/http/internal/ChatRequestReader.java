@@ -239,10 +239,7 @@ public final class ChatRequestReader {
     }
 
     private static String optionalString(JsonNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return null;
-        if (!value.isTextual()) throw wrongType(path, "a string");
-        return value.textValue();
+        return JsonFields.optionalString(node, field, path);
     }
 
     private static boolean optionalBoolean(JsonNode node, String field, boolean fallback) {
@@ -278,7 +275,7 @@ public final class ChatRequestReader {
     }
 
     private static InvalidRequestException wrongType(String path, String expected) {
-        return new InvalidRequestException("Invalid type for '" + path + "': expected " + expected + ".", path, "invalid_type");
+        return JsonFields.wrongType(path, expected);
     }
 
     private static InvalidRequestException invalid(String message, String param) {

@@ -46,17 +46,17 @@ public final class ConversationJson {
         Map<String, String> metadata = new HashMap<>();
         JsonNode meta = root.get("metadata");
         if (meta != null && !meta.isNull()) {
-            if (!meta.isObject()) throw wrongType("metadata", "an object of strings");
+            if (!meta.isObject()) throw JsonFields.wrongType("metadata", "an object of strings");
             meta.fields().forEachRemaining(e -> {
-                if (!e.getValue().isTextual()) throw wrongType("metadata." + e.getKey(), "a string");
+                if (!e.getValue().isTextual()) throw JsonFields.wrongType("metadata." + e.getKey(), "a string");
                 metadata.put(e.getKey(), e.getValue().textValue());
             });
         }
-        String user = optionalString(root, "user");
+        String user = JsonFields.optionalString(root, "user", "user");
         if (user != null && user.length() > MAX_USER_LENGTH) {
             throw new InvalidRequestException("'user' is at most " + MAX_USER_LENGTH + " characters", "user");
         }
-        String strategy = optionalString(root, "context_strategy");
+        String strategy = JsonFields.optionalString(root, "context_strategy", "context_strategy");
         ContextStrategy parsed = null;
         if (strategy != null) {
             try {
@@ -65,7 +65,7 @@ public final class ConversationJson {
                 throw new InvalidRequestException(e.getMessage(), "context_strategy", e.code());
             }
         }
-        return new Conversations.NewConversation(user, metadata, optionalString(root, "system_prompt"), parsed);
+        return new Conversations.NewConversation(user, metadata, JsonFields.optionalString(root, "system_prompt", "system_prompt"), parsed);
     }
 
     public String conversation(Conversation c, ConversationStats stats) {
@@ -139,16 +139,5 @@ public final class ConversationJson {
         root.put("last_id", items.isEmpty() ? null : id.apply(items.getLast()));
         root.put("has_more", page.hasMore());
         return root.toString();
-    }
-
-    private static String optionalString(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return null;
-        if (!value.isTextual()) throw wrongType(field, "a string");
-        return value.textValue();
-    }
-
-    private static InvalidRequestException wrongType(String path, String expected) {
-        return new InvalidRequestException("Invalid type for '" + path + "': expected " + expected + ".", path, "invalid_type");
     }
 }
