@@ -99,7 +99,7 @@ final class JdbcConversationStore implements ConversationStore {
     public CompletionStage<ConversationWindow> window(ConversationId id, int maxMessages, long maxTokens) {
         return async(() -> jdbi.withHandle(h -> {
             Optional<Totals> found = selectTotals(h, id, false);
-            if (found.isEmpty()) return new ConversationWindow(List.of(), List.of(), true);
+            if (found.isEmpty()) return new ConversationWindow(List.of(), List.of(), true, 0);
             Totals t = found.get();
             List<StoredMessage> system = h.createQuery(SELECT_MESSAGES + " AND seq <= :systemEnd ORDER BY seq")
                     .bind("id", id.value()).bind("systemEnd", t.systemSeqEnd()).map((rs, ctx) -> message(id, rs)).list();
@@ -108,7 +108,7 @@ final class JdbcConversationStore implements ConversationStore {
                     .bind("id", id.value()).bind("firstSeq", firstSeq).bind("minBefore", t.totalTokens() - maxTokens)
                     .map((rs, ctx) -> message(id, rs)).list();
             boolean complete = t.lastSeq() == t.systemSeqEnd() || (!recent.isEmpty() && recent.getFirst().seq() == t.systemSeqEnd() + 1);
-            return new ConversationWindow(system, recent, complete);
+            return new ConversationWindow(system, recent, complete, t.lastSeq());
         }));
     }
 

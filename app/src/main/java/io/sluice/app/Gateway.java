@@ -79,6 +79,7 @@ public final class Gateway implements AutoCloseable {
         injector.getInstance(GatewayServer.class).close();
         injector.getInstance(Key.get(new TypeLiteral<Map<String, LlmProvider>>() {})).values().forEach(LlmProvider::close);
         injector.getInstance(JdbcStorage.class).close();
+        injector.getInstance(Resources.class).close();
         injector.getInstance(Vertx.class).close().toCompletionStage().toCompletableFuture().join();
         if (simulator != null) simulator.close();
     }

@@ -8,7 +8,14 @@ import com.google.inject.multibindings.Multibinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.sluice.app.config.CacheSettings;
 import io.sluice.engine.ChatService;
+import io.sluice.engine.cache.LocalContextCache;
+import io.sluice.engine.cache.NoContextCache;
+import io.sluice.redis.RedisContextCache;
+import io.sluice.ports.out.ContextCache;
 import io.sluice.engine.ConversationService;
 import io.sluice.engine.ModelRegistry;
 import io.sluice.engine.tokens.JtokkitTokenCounter;
@@ -123,8 +130,29 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ChatService chatService(ModelRegistry registry, ConversationStore store, TokenCounter tokens, Clock clock) {
-        return new ChatService(registry, store, tokens, clock, settings.context());
+    ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock) {
+        return new ChatService(registry, store, cache, tokens, clock, settings.context());
+    }
+
+    @Provides
+    @Singleton
+    Resources resources() {
+        return new Resources();
+    }
+
+    @Provides
+    @Singleton
+    ContextCache contextCache(Resources resources, ObjectMapper json) {
+        CacheSettings cache = settings.cache();
+        return switch (cache.type()) {
+            case LOCAL -> new LocalContextCache(cache.ttl(), cache.maxConversations());
+            case NONE -> new NoContextCache();
+            case REDIS -> {
+                RedisClient client = resources.add(RedisClient.create(cache.redisUri()), RedisClient::shutdown);
+                StatefulRedisConnection<String, String> connection = resources.add(client.connect(), StatefulRedisConnection::close);
+                yield new RedisContextCache(connection.async(), json, cache.ttl());
+            }
+        };
     }
 
     @Provides
@@ -136,7 +164,7 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Conversations conversations(ConversationStore store, TokenCounter tokens, Clock clock) {
-        return new ConversationService(store, tokens, clock, settings.fallbackEncoding());
+    Conversations conversations(ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock) {
+        return new ConversationService(store, cache, tokens, clock, settings.fallbackEncoding());
     }
 }

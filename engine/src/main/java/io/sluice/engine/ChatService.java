@@ -20,6 +20,9 @@ import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ChatStream;
 import io.sluice.ports.in.ConversationRef;
+import io.sluice.engine.internal.CachedWindows;
+import io.sluice.ports.out.CachedConversation;
+import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
@@ -28,6 +31,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -43,10 +47,13 @@ public final class ChatService implements ChatCompletions {
     private final TokenCounter tokens;
     private final Clock clock;
     private final ContextDefaults contextDefaults;
+    private final ContextCache cache;
 
-    public ChatService(ModelRegistry registry, ConversationStore store, TokenCounter tokens, Clock clock, ContextDefaults contextDefaults) {
+    public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
+                       ContextDefaults contextDefaults) {
         this.registry = registry;
         this.store = store;
+        this.cache = cache;
         this.tokens = tokens;
         this.clock = clock;
         this.contextDefaults = contextDefaults;
@@ -76,20 +83,59 @@ public final class ChatService implements ChatCompletions {
         ChatRequest request = call.request();
         return switch (call.conversation()) {
             case ConversationRef.None none -> CompletableFuture.completedFuture(Turn.stateless(request));
-            case ConversationRef.New created -> CompletableFuture.completedFuture(fit(call, route,
-                    Conversation.start(ConversationId.random(), call.caller().owner(), call.caller().user(), clock.instant()),
-                    count(request.messages(), route), new ConversationWindow(List.of(), List.of(), true)));
-            case ConversationRef.Existing existing -> store.find(existing.id(), call.caller().owner())
-                    .thenCompose(found -> {
-                        Conversation conversation = found.orElseThrow(
-                                () -> new ConversationNotFoundException(existing.id().value()));
-                        List<CountedMessage> fresh = count(request.messages(), route);
-                        WindowSize size = windowSize(strategyOf(call, conversation), route, request, fresh);
-                        return store.window(conversation.id(), size.messages(), size.tokens())
-                                .thenApply(window -> fit(call, route, conversation, fresh, window));
-                    });
+            case ConversationRef.New created -> {
+                Conversation conversation = Conversation.start(ConversationId.random(), call.caller().owner(), call.caller().user(),
+                        clock.instant());
+                ConversationWindow empty = new ConversationWindow(List.of(), List.of(), true, 0);
+                yield CompletableFuture.completedFuture(fit(call, route, conversation, count(request.messages(), route), empty,
+                        CachedWindows.fromWindow(conversation, empty)));
+            }
+            case ConversationRef.Existing existing -> {
+                List<CountedMessage> fresh = count(request.messages(), route);
+                yield cachedEntry(existing.id(), call.caller().owner()).thenCompose(hit -> {
+                    if (hit.isPresent()) {
+                        CachedConversation entry = hit.get();
+                        WindowSize size = windowSize(strategyOf(call, entry.conversation()), route, request, fresh);
+                        Optional<ConversationWindow> window = CachedWindows.select(entry, size.messages(), size.tokens());
+                        if (window.isPresent()) {
+                            return CompletableFuture.completedFuture(fit(call, route, entry.conversation(), fresh, window.get(), entry));
+                        }
+                    }
+                    return fromStore(call, route, existing.id(), fresh);
+                });
+            }
         };
     }
+
+    /** The cached entry, if the caller may see it; a cache that fails is a miss, never a failed call. */
+    private CompletionStage<Optional<CachedConversation>> cachedEntry(ConversationId id, String owner) {
+        return cache.get(id)
+                .thenApply(hit -> hit.filter(e -> e.conversation().active() && e.conversation().owner().equals(owner)))
+                .exceptionally(error -> {
+                    LOG.log(System.Logger.Level.WARNING, "context cache read failed, reading the store: " + error);
+                    return Optional.empty();
+                });
+    }
+
+    /** A cold turn: read exactly the window from the store, and keep it in the cache for the next turns. */
+    private CompletionStage<Turn> fromStore(ChatCall call, ModelRegistry.Route route, ConversationId id, List<CountedMessage> fresh) {
+        return store.find(id, call.caller().owner()).thenCompose(found -> {
+            Conversation conversation = found.orElseThrow(() -> new ConversationNotFoundException(id.value()));
+            WindowSize size = windowSize(strategyOf(call, conversation), route, call.request(), fresh);
+            return store.window(id, size.messages(), size.tokens()).thenCompose(window -> {
+                CachedConversation entry = CachedWindows.fromWindow(conversation, window);
+                return cache.fill(entry).exceptionally(this::cacheFailed)
+                        .thenApply(filled -> fit(call, route, conversation, fresh, window, entry));
+            });
+        });
+    }
+
+    private Void cacheFailed(Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, "context cache write failed: " + error);
+        return null;
+    }
+
+    private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
 
     /** The call's own strategy, else the conversation's default, else the gateway's. */
     private ContextStrategy strategyOf(ChatCall call, Conversation conversation) {
@@ -97,11 +143,11 @@ public final class ChatService implements ChatCompletions {
     }
 
     private Turn fit(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
-                     ConversationWindow window) {
+                     ConversationWindow window, CachedConversation snapshot) {
         int contextWindow = route.spec().contextWindow();
         BuiltContext context = ContextBuilder.build(strategyOf(call, conversation), counted(window.systemPrompt()), counted(window.recent()),
                 window.complete(), fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
-        return new Turn(conversation, call.request(), fresh, context.messages());
+        return new Turn(conversation, call.request(), fresh, context.messages(), snapshot);
     }
 
     /** How much history to read: never more than could fit, so a long conversation costs no more to read than a short one. */
@@ -152,6 +198,23 @@ public final class ChatService implements ChatCompletions {
         List<NewMessage> messages = new ArrayList<>(turn.fresh().size() + 1);
         for (CountedMessage m : turn.fresh()) messages.add(new NewMessage(m.message(), m.tokens(), model, Map.of()));
         messages.add(new NewMessage(reply, tokens.countMessage(reply, route.spec().encoding()), model, replyMetadata));
-        return store.append(turn.conversation(), messages);
+        return store.append(turn.conversation(), messages).thenCompose(stored -> advanceCache(turn.snapshot(), stored));
+    }
+
+    /**
+     * Moves the cached entry forward by this turn, before the turn is acknowledged, so that the next turn sees it.
+     * Only an entry this turn provably extends (its stored seqs follow the snapshot's) is moved; otherwise another
+     * writer got in between, and the cache is told the newer version exists, which makes the next read miss.
+     */
+    private CompletionStage<?> advanceCache(CachedConversation snapshot, List<StoredMessage> stored) {
+        CachedConversation next = CachedWindows.extend(snapshot, stored, contextDefaults.cachedMessages());
+        boolean contiguous = stored.getFirst().seq() == snapshot.lastSeq() + 1;
+        CompletionStage<Void> update = !contiguous ? cache.advance(-1, next)
+                : snapshot.lastSeq() == 0 ? cache.fill(next) : cache.advance(snapshot.lastSeq(), next);
+        return update.exceptionally(error -> {
+            cacheFailed(error);
+            cache.invalidate(snapshot.conversation().id()).exceptionally(this::cacheFailed);
+            return null;
+        });
     }
 }

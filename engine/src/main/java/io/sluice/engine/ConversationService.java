@@ -9,6 +9,7 @@ import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.in.Conversations;
+import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.NewMessage;
 import io.sluice.ports.out.Page;
@@ -26,12 +27,14 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ConversationService implements Conversations {
     private final ConversationStore store;
+    private final ContextCache cache;
     private final TokenCounter tokens;
     private final Clock clock;
     private final Encoding encoding;
 
-    public ConversationService(ConversationStore store, TokenCounter tokens, Clock clock, Encoding encoding) {
+    public ConversationService(ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock, Encoding encoding) {
         this.store = store;
+        this.cache = cache;
         this.tokens = tokens;
         this.clock = clock;
         this.encoding = encoding;
@@ -72,9 +75,9 @@ public final class ConversationService implements Conversations {
 
     @Override
     public CompletionStage<Void> delete(Caller caller, ConversationId id) {
-        return store.deactivate(id, caller.owner()).thenApply(deleted -> {
+        return store.deactivate(id, caller.owner()).thenCompose(deleted -> {
             if (!deleted) throw new ConversationNotFoundException(id.value());
-            return null;
+            return cache.invalidate(id);
         });
     }
 

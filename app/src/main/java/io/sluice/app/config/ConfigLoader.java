@@ -133,12 +133,15 @@ public final class ConfigLoader {
         };
         ContextDefaults context = check("sluice.context", () -> {
             try {
-                return new ContextDefaults(ContextStrategy.parse(c.context().defaultStrategy()), c.context().replyReserveTokens());
+                return new ContextDefaults(ContextStrategy.parse(c.context().defaultStrategy()), c.context().replyReserveTokens(),
+                        c.context().cache().maxMessages());
             } catch (InvalidRequestException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }
         });
-        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, startSimulator);
+        CacheSettings cache = check("sluice.context.cache", () -> new CacheSettings(CacheSettings.Type.of(c.context().cache().type()),
+                c.context().cache().ttl(), c.context().cache().maxConversations(), c.redis().uri()));
+        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, startSimulator);
     }
 
     private static ModelSpec spec(String name, String provider, String upstream, int window, Encoding encoding, Prices prices, Encoding fallback) {

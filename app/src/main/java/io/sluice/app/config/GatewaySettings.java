@@ -15,17 +15,17 @@ import java.util.Optional;
  */
 public record GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers,
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
-                              ContextDefaults context, boolean startSimulator) {
+                              ContextDefaults context, CacheSettings cache, boolean startSimulator) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
     }
 
     public GatewaySettings withServer(ServerSettings value) {
-        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, startSimulator);
+        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, startSimulator);
     }
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
-        return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, startSimulator);
+        return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, startSimulator);
     }
 }

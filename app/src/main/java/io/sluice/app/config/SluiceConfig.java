@@ -58,6 +58,34 @@ public interface SluiceConfig {
         @WithName("reply-reserve-tokens")
         @WithDefault("1024")
         int replyReserveTokens();
+
+        Cache cache();
+    }
+
+    interface Cache {
+        /** {@code local} (this process; one replica), {@code redis} (shared by replicas) or {@code none}. */
+        @WithDefault("local")
+        String type();
+
+        @WithDefault("24h")
+        java.time.Duration ttl();
+
+        /** How many of a conversation's newest messages an entry keeps. */
+        @WithName("max-messages")
+        @WithDefault("500")
+        int maxMessages();
+
+        /** How many conversations the local cache holds at most. */
+        @WithName("max-conversations")
+        @WithDefault("100000")
+        long maxConversations();
+    }
+
+    Redis redis();
+
+    interface Redis {
+        @WithDefault("redis://127.0.0.1:6379")
+        String uri();
     }
 
     interface Storage {

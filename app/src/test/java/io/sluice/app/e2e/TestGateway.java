@@ -1,6 +1,7 @@
 package io.sluice.app.e2e;
 
 import io.sluice.app.Gateway;
+import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
@@ -37,14 +38,14 @@ final class TestGateway implements AutoCloseable {
     private final AutoCloseable database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models) {
+    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache) {
         this.storage = storage;
         this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
         GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
                 List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
-                models, Optional.of(PROVIDER), Encoding.O200K_BASE, ContextDefaults.ofDefaults(), false);
+                models, Optional.of(PROVIDER), Encoding.O200K_BASE, ContextDefaults.ofDefaults(), cache, false);
         gateway = Gateway.start(settings);
     }
 
@@ -64,13 +65,22 @@ final class TestGateway implements AutoCloseable {
     }
 
     static TestGateway on(String storage, List<ModelSpec> models) {
+        return on(storage, models, CacheSettings.local());
+    }
+
+    /** A second replica: the same database as {@code other}, its own simulator and cache settings. */
+    static TestGateway replicaOf(TestGateway other, CacheSettings cache) {
+        return new TestGateway(other.storage, () -> { }, List.of(), cache);
+    }
+
+    static TestGateway on(String storage, List<ModelSpec> models, CacheSettings cache) {
         if ("postgres".equals(storage)) {
             PostgresTestSchema schema = new PostgresTestSchema();
             return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(),
-                    schema.password(), 8), schema, models);
+                    schema.password(), 8), schema, models, cache);
         }
         try {
-            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models);
+            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models, cache);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

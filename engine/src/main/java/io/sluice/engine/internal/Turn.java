@@ -5,21 +5,24 @@ import io.sluice.domain.ChatRequest;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.context.CountedMessage;
+import io.sluice.ports.out.CachedConversation;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * One call in progress: the conversation it belongs to (null when stateless), the caller's request, its new messages
- * with their token counts (empty when stateless: nothing is stored), and the messages to send upstream. Immutable.
+ * with their token counts (empty when stateless: nothing is stored), the messages to send upstream, and the context
+ * cache entry the window came from (the version the turn extends; null when stateless). Immutable.
  */
-public record Turn(Conversation conversation, ChatRequest request, List<CountedMessage> fresh, List<ChatMessage> context) {
+public record Turn(Conversation conversation, ChatRequest request, List<CountedMessage> fresh, List<ChatMessage> context,
+                   CachedConversation snapshot) {
     public Turn {
         fresh = List.copyOf(fresh);
         context = List.copyOf(context);
     }
 
     public static Turn stateless(ChatRequest request) {
-        return new Turn(null, request, List.of(), request.messages());
+        return new Turn(null, request, List.of(), request.messages(), null);
     }
 
     public boolean isStored() {

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * The part of a conversation a context is built from: its leading system prompt, and the newest messages after it,
- * oldest first. {@code complete} tells whether {@code recent} reaches back to the system prompt.
+ * oldest first. {@code complete} tells whether {@code recent} reaches back to the system prompt; {@code lastSeq} is
+ * the conversation's last seq when the window was read (0 for an empty or unknown conversation).
  */
-public record ConversationWindow(List<StoredMessage> systemPrompt, List<StoredMessage> recent, boolean complete) {
+public record ConversationWindow(List<StoredMessage> systemPrompt, List<StoredMessage> recent, boolean complete, long lastSeq) {
     public ConversationWindow {
         systemPrompt = List.copyOf(systemPrompt);
         recent = List.copyOf(recent);

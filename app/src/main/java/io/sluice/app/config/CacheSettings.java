@@ -1,0 +1,31 @@
+package io.sluice.app.config;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/** Which context cache to run, and how. {@code redisUri} is used by the {@code redis} type only. Immutable. */
+public record CacheSettings(Type type, Duration ttl, long maxConversations, String redisUri) {
+    public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+
+    public enum Type {
+        LOCAL, REDIS, NONE;
+
+        static Type of(String name) {
+            try {
+                return valueOf(name.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown cache type '" + name + "'; use local, redis or none");
+            }
+        }
+    }
+
+    public CacheSettings {
+        if (type == null) throw new IllegalArgumentException("'type' must not be null");
+        if (ttl == null || ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("'ttl' must be positive");
+        if (maxConversations < 1) throw new IllegalArgumentException("'max-conversations' must be positive");
+    }
+
+    public static CacheSettings local() {
+        return new CacheSettings(Type.LOCAL, DEFAULT_TTL, 100_000, "redis://127.0.0.1:6379");
+    }
+}
