@@ -8,6 +8,7 @@ import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.ConversationStats;
 import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.context.Summary;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
@@ -99,7 +100,7 @@ final class JdbcConversationStore implements ConversationStore {
     public CompletionStage<ConversationWindow> window(ConversationId id, int maxMessages, long maxTokens) {
         return async(() -> jdbi.withHandle(h -> {
             Optional<Totals> found = selectTotals(h, id, false);
-            if (found.isEmpty()) return new ConversationWindow(List.of(), List.of(), true, 0);
+            if (found.isEmpty()) return new ConversationWindow(List.of(), List.of(), true, 0, null);
             Totals t = found.get();
             List<StoredMessage> system = h.createQuery(SELECT_MESSAGES + " AND seq <= :systemEnd ORDER BY seq")
                     .bind("id", id.value()).bind("systemEnd", t.systemSeqEnd()).map((rs, ctx) -> message(id, rs)).list();
@@ -108,7 +109,7 @@ final class JdbcConversationStore implements ConversationStore {
                     .bind("id", id.value()).bind("firstSeq", firstSeq).bind("minBefore", t.totalTokens() - maxTokens)
                     .map((rs, ctx) -> message(id, rs)).list();
             boolean complete = t.lastSeq() == t.systemSeqEnd() || (!recent.isEmpty() && recent.getFirst().seq() == t.systemSeqEnd() + 1);
-            return new ConversationWindow(system, recent, complete, t.lastSeq());
+            return new ConversationWindow(system, recent, complete, t.lastSeq(), t.summary());
         }));
     }
 
@@ -116,8 +117,8 @@ final class JdbcConversationStore implements ConversationStore {
             SELECT seq, role, content, name, tool_calls, tool_call_id, token_count, model, created_at, metadata
             FROM messages WHERE conversation_id = :id""";
 
-    /** A conversation's counters, read under a row lock during appends. */
-    private record Totals(long lastSeq, long totalTokens, long systemSeqEnd) {}
+    /** A conversation's counters (and summary), read under a row lock during appends. */
+    private record Totals(long lastSeq, long totalTokens, long systemSeqEnd, Summary summary) {}
 
     /** Locks the conversation row for the rest of the transaction, creating it first if it is new. */
     private Totals lockTotals(Handle h, Conversation c) {
@@ -138,6 +139,15 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     @Override
+    public CompletionStage<Boolean> saveSummary(ConversationId id, Summary summary) {
+        return async(() -> jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE conversations SET summary = :text, summary_through_seq = :through, summary_tokens = :tokens
+                        WHERE id = :id AND summary_through_seq < :through""")
+                .bind("text", summary.text()).bind("through", summary.throughSeq()).bind("tokens", summary.tokens())
+                .bind("id", id.value()).execute() == 1));
+    }
+
+    @Override
     public CompletionStage<Void> create(Conversation conversation) {
         return async(() -> jdbi.inTransaction(h -> {
             insert(h, conversation);
@@ -149,7 +159,7 @@ final class JdbcConversationStore implements ConversationStore {
     public CompletionStage<ConversationStats> stats(ConversationId id) {
         // seqs are consecutive from 1, so the last seq is the message count
         return async(() -> jdbi.withHandle(h -> selectTotals(h, id, false)
-                .map(t -> new ConversationStats(t.lastSeq(), t.totalTokens(), 0))
+                .map(t -> new ConversationStats(t.lastSeq(), t.totalTokens(), t.summary() == null ? 0 : t.summary().throughSeq()))
                 .orElse(new ConversationStats(0, 0, 0))));
     }
 
@@ -197,9 +207,11 @@ final class JdbcConversationStore implements ConversationStore {
             "SELECT id, owner, end_user, created_at, updated_at, metadata, active, context_strategy FROM conversations";
 
     private static Optional<Totals> selectTotals(Handle h, ConversationId id, boolean forUpdate) {
-        return h.createQuery("SELECT last_seq, total_tokens, system_seq_end FROM conversations WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
+        return h.createQuery("SELECT last_seq, total_tokens, system_seq_end, summary, summary_through_seq, summary_tokens"
+                        + " FROM conversations WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
                 .bind("id", id.value())
-                .map((rs, ctx) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3))).findOne();
+                .map((rs, ctx) -> new Totals(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                        rs.getLong(5) > 0 ? new Summary(rs.getString(4), rs.getLong(5), rs.getInt(6)) : null)).findOne();
     }
 
     @Override

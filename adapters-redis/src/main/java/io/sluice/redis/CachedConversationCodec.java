@@ -11,6 +11,7 @@ import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.context.Summary;
 import io.sluice.ports.out.CachedConversation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,10 @@ final class CachedConversationCodec {
                 .put("strategy", c.defaultStrategy().map(Object::toString).orElse(null));
         conv.set("meta", map(c.metadata()));
         root.put("seq", entry.lastSeq()).put("complete", entry.tailComplete());
+        if (entry.summary() != null) {
+            root.putObject("summary").put("text", entry.summary().text()).put("through", entry.summary().throughSeq())
+                    .put("tokens", entry.summary().tokens());
+        }
         entry.systemPrompt().forEach(m -> root.withArray("system").add(message(m)));
         ArrayNode tail = root.putArray("tail");
         entry.tail().forEach(m -> tail.add(message(m)));
@@ -52,10 +57,14 @@ final class CachedConversationCodec {
                     Instant.parse(c.path("created").asText()), Instant.parse(c.path("updated").asText()), map(c.path("meta")),
                     c.path("active").asBoolean(), c.hasNonNull("strategy") ? ContextStrategy.parse(c.path("strategy").asText()) : null);
             return new CachedConversation(conversation, messages(id, root.path("system")), messages(id, root.path("tail")),
-                    root.path("complete").asBoolean(), root.path("seq").asLong());
+                    root.path("complete").asBoolean(), root.path("seq").asLong(), summary(root.path("summary")));
         } catch (IOException e) {
             throw new UncheckedIOException("a cached conversation could not be read", e);
         }
+    }
+
+    private static Summary summary(JsonNode node) {
+        return node.isObject() ? new Summary(node.path("text").asText(), node.path("through").asLong(), node.path("tokens").asInt()) : null;
     }
 
     private ObjectNode message(StoredMessage m) {

@@ -131,7 +131,7 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock) {
-        return new ChatService(registry, store, cache, tokens, clock, settings.context());
+        return new ChatService(registry, store, cache, tokens, clock, settings.context(), settings.summary());
     }
 
     @Provides

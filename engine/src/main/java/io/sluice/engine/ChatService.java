@@ -11,6 +11,8 @@ import io.sluice.domain.context.BuiltContext;
 import io.sluice.domain.context.ContextBuilder;
 import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
+import io.sluice.domain.context.Summary;
+import io.sluice.domain.error.SummaryNeededException;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.engine.internal.RecordingPublisher;
 import io.sluice.engine.internal.StreamAccumulator;
@@ -48,10 +50,12 @@ public final class ChatService implements ChatCompletions {
     private final Clock clock;
     private final ContextDefaults contextDefaults;
     private final ContextCache cache;
+    private final RollingSummaries summaries;
 
     public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                       ContextDefaults contextDefaults) {
+                       ContextDefaults contextDefaults, SummaryPolicy summaryPolicy) {
         this.registry = registry;
+        this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy);
         this.store = store;
         this.cache = cache;
         this.tokens = tokens;
@@ -86,7 +90,7 @@ public final class ChatService implements ChatCompletions {
             case ConversationRef.New created -> {
                 Conversation conversation = Conversation.start(ConversationId.random(), call.caller().owner(), call.caller().user(),
                         clock.instant());
-                ConversationWindow empty = new ConversationWindow(List.of(), List.of(), true, 0);
+                ConversationWindow empty = new ConversationWindow(List.of(), List.of(), true, 0, null);
                 yield CompletableFuture.completedFuture(fit(call, route, conversation, count(request.messages(), route), empty,
                         CachedWindows.fromWindow(conversation, empty)));
             }
@@ -102,6 +106,11 @@ public final class ChatService implements ChatCompletions {
                         }
                     }
                     return fromStore(call, route, existing.id(), fresh);
+                }).exceptionallyCompose(error -> {
+                    // the uncovered messages do not fit: summarize now, on this call's time, then build again from the store
+                    if (!(unwrap(error) instanceof SummaryNeededException)) return CompletableFuture.failedFuture(error);
+                    return summaries.refresh(existing.id(), route, summaries.policy().keepRecentTokens())
+                            .thenCompose(saved -> fromStore(call, route, existing.id(), fresh));
                 });
             }
         };
@@ -145,9 +154,21 @@ public final class ChatService implements ChatCompletions {
     private Turn fit(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
                      ConversationWindow window, CachedConversation snapshot) {
         int contextWindow = route.spec().contextWindow();
-        BuiltContext context = ContextBuilder.build(strategyOf(call, conversation), counted(window.systemPrompt()), counted(window.recent()),
-                window.complete(), fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
-        return new Turn(conversation, call.request(), fresh, context.messages(), snapshot);
+        ContextStrategy strategy = strategyOf(call, conversation);
+        Summary summary = window.summary();
+        List<StoredMessage> history = window.recent();
+        boolean complete = window.complete();
+        if (strategy instanceof ContextStrategy.RollingSummary && summary != null) {
+            // only what the summary does not cover; complete when the window reaches back to the summary's end
+            history = history.stream().filter(m -> m.seq() > summary.throughSeq()).toList();
+            complete = complete || history.size() < window.recent().size() || window.lastSeq() <= summary.throughSeq()
+                    || (!history.isEmpty() && history.getFirst().seq() == summary.throughSeq() + 1);
+        }
+        BuiltContext context = ContextBuilder.build(strategy, counted(window.systemPrompt()), summary, counted(history), complete, fresh,
+                contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
+        long uncovered = 0;
+        for (StoredMessage m : history) uncovered += m.tokenCount();
+        return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, strategy, uncovered);
     }
 
     /** How much history to read: never more than could fit, so a long conversation costs no more to read than a short one. */
@@ -198,7 +219,20 @@ public final class ChatService implements ChatCompletions {
         List<NewMessage> messages = new ArrayList<>(turn.fresh().size() + 1);
         for (CountedMessage m : turn.fresh()) messages.add(new NewMessage(m.message(), m.tokens(), model, Map.of()));
         messages.add(new NewMessage(reply, tokens.countMessage(reply, route.spec().encoding()), model, replyMetadata));
-        return store.append(turn.conversation(), messages).thenCompose(stored -> advanceCache(turn.snapshot(), stored));
+        return store.append(turn.conversation(), messages).thenCompose(stored -> advanceCache(turn.snapshot(), stored)
+                .thenApply(advanced -> {
+                    if (turn.strategy() instanceof ContextStrategy.RollingSummary) {
+                        long added = messages.stream().mapToLong(NewMessage::tokenCount).sum();
+                        summaries.afterTurn(turn.conversation().id(), turn.uncoveredTokens() + added, route);
+                    }
+                    return advanced;
+                }));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
+        return t;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.sluice.domain.ConversationId;
 import io.sluice.domain.ConversationStats;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
+import io.sluice.domain.context.Summary;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
@@ -24,6 +25,15 @@ final class CountingStore implements ConversationStore {
     final Map<ConversationId, Conversation> conversations = new ConcurrentHashMap<>();
     final Map<ConversationId, List<StoredMessage>> messages = new ConcurrentHashMap<>();
     final AtomicInteger reads = new AtomicInteger();
+    final Map<ConversationId, Summary> summary = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized CompletionStage<Boolean> saveSummary(ConversationId id, Summary s) {
+        Summary current = summary.get(id);
+        if (current != null && current.throughSeq() >= s.throughSeq()) return CompletableFuture.completedFuture(false);
+        summary.put(id, s);
+        return CompletableFuture.completedFuture(true);
+    }
 
     @Override
     public CompletionStage<Optional<Conversation>> find(ConversationId id, String owner) {
@@ -45,7 +55,7 @@ final class CountingStore implements ConversationStore {
             recent.addFirst(all.get(i));
         }
         boolean complete = recent.size() == all.size() - systemEnd;
-        return CompletableFuture.completedFuture(new ConversationWindow(all.subList(0, systemEnd), recent, complete, all.size()));
+        return CompletableFuture.completedFuture(new ConversationWindow(all.subList(0, systemEnd), recent, complete, all.size(), summary.get(id)));
     }
 
     @Override
@@ -82,8 +92,10 @@ final class CountingStore implements ConversationStore {
     }
 
     @Override
-    public CompletionStage<Page<StoredMessage>> page(ConversationId id, long afterSeq, int limit, boolean ascending) {
-        throw new UnsupportedOperationException();
+    public synchronized CompletionStage<Page<StoredMessage>> page(ConversationId id, long afterSeq, int limit, boolean ascending) {
+        if (!ascending) throw new UnsupportedOperationException();
+        List<StoredMessage> after = messages.getOrDefault(id, List.of()).stream().filter(m -> m.seq() > afterSeq).toList();
+        return CompletableFuture.completedFuture(new Page<>(after.subList(0, Math.min(limit, after.size())), after.size() > limit));
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.sluice.domain.Prices;
 import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.engine.ContextDefaults;
+import io.sluice.engine.SummaryPolicy;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
@@ -141,7 +142,17 @@ public final class ConfigLoader {
         });
         CacheSettings cache = check("sluice.context.cache", () -> new CacheSettings(CacheSettings.Type.of(c.context().cache().type()),
                 c.context().cache().ttl(), c.context().cache().maxConversations(), c.redis().uri()));
-        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, startSimulator);
+        SluiceConfig.Summary s = c.context().summary();
+        SummaryPolicy summary = check("sluice.context.summary", () -> new SummaryPolicy(s.model(), s.thresholdTokens(),
+                s.keepRecentTokens(), s.maxSummaryTokens()));
+        List<String> modelNames = models.stream().map(ModelSpec::name).toList();
+        Optional<String> passthroughProvider = passthrough;
+        summary.model().ifPresent(m -> {
+            if (!modelNames.contains(m) && passthroughProvider.isEmpty()) {
+                throw new ConfigProblem("sluice.context.summary.model", "unknown model '" + m + "'; configured: " + modelNames);
+            }
+        });
+        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, startSimulator);
     }
 
     private static ModelSpec spec(String name, String provider, String upstream, int window, Encoding encoding, Prices prices, Encoding fallback) {

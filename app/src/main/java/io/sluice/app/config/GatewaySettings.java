@@ -3,6 +3,7 @@ package io.sluice.app.config;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.engine.ContextDefaults;
+import io.sluice.engine.SummaryPolicy;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
@@ -15,17 +16,17 @@ import java.util.Optional;
  */
 public record GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers,
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
-                              ContextDefaults context, CacheSettings cache, boolean startSimulator) {
+                              ContextDefaults context, CacheSettings cache, SummaryPolicy summary, boolean startSimulator) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
     }
 
     public GatewaySettings withServer(ServerSettings value) {
-        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, startSimulator);
+        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, startSimulator);
     }
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
-        return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, startSimulator);
+        return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, startSimulator);
     }
 }

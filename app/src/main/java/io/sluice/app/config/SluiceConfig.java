@@ -60,6 +60,27 @@ public interface SluiceConfig {
         int replyReserveTokens();
 
         Cache cache();
+
+        Summary summary();
+    }
+
+    interface Summary {
+        /** The (cheap) model that writes rolling summaries; by default the conversation's own model. */
+        java.util.Optional<String> model();
+
+        /** Refresh the summary in the background once the messages it does not cover pass this many tokens. */
+        @WithName("threshold-tokens")
+        @WithDefault("4000")
+        int thresholdTokens();
+
+        /** The newest messages worth this many tokens are never folded into a summary. */
+        @WithName("keep-recent-tokens")
+        @WithDefault("1500")
+        int keepRecentTokens();
+
+        @WithName("max-summary-tokens")
+        @WithDefault("500")
+        int maxSummaryTokens();
     }
 
     interface Cache {

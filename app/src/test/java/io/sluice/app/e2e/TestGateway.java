@@ -6,6 +6,7 @@ import io.sluice.app.config.GatewaySettings;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.engine.ContextDefaults;
+import io.sluice.engine.SummaryPolicy;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
@@ -38,14 +39,14 @@ final class TestGateway implements AutoCloseable {
     private final AutoCloseable database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache) {
+    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary) {
         this.storage = storage;
         this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
         GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
                 List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
-                models, Optional.of(PROVIDER), Encoding.O200K_BASE, ContextDefaults.ofDefaults(), cache, false);
+                models, Optional.of(PROVIDER), Encoding.O200K_BASE, ContextDefaults.ofDefaults(), cache, summary, false);
         gateway = Gateway.start(settings);
     }
 
@@ -70,17 +71,21 @@ final class TestGateway implements AutoCloseable {
 
     /** A second replica: the same database as {@code other}, its own simulator and cache settings. */
     static TestGateway replicaOf(TestGateway other, CacheSettings cache) {
-        return new TestGateway(other.storage, () -> { }, List.of(), cache);
+        return new TestGateway(other.storage, () -> { }, List.of(), cache, SummaryPolicy.ofDefaults());
     }
 
     static TestGateway on(String storage, List<ModelSpec> models, CacheSettings cache) {
+        return on(storage, models, cache, SummaryPolicy.ofDefaults());
+    }
+
+    static TestGateway on(String storage, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary) {
         if ("postgres".equals(storage)) {
             PostgresTestSchema schema = new PostgresTestSchema();
             return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(),
-                    schema.password(), 8), schema, models, cache);
+                    schema.password(), 8), schema, models, cache, summary);
         }
         try {
-            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models, cache);
+            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models, cache, summary);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,7 @@ import io.sluice.domain.Require;
 import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.error.ContextLengthExceededException;
+import io.sluice.domain.error.SummaryNeededException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,11 +38,23 @@ public final class ContextBuilder {
      */
     public static BuiltContext build(ContextStrategy strategy, List<CountedMessage> systemPrompt, List<CountedMessage> history,
                                      boolean historyComplete, List<CountedMessage> newMessages, int contextWindow, int reservedForReply) {
+        return build(strategy, systemPrompt, null, history, historyComplete, newMessages, contextWindow, reservedForReply);
+    }
+
+    /**
+     * As above, with the conversation's summary (may be null), sent after the system prompt by {@code rolling_summary};
+     * for that strategy {@code history} must hold only the messages the summary does not cover, and
+     * {@code historyComplete} whether it holds all of them.
+     */
+    public static BuiltContext build(ContextStrategy strategy, List<CountedMessage> systemPrompt, Summary summary,
+                                     List<CountedMessage> history, boolean historyComplete, List<CountedMessage> newMessages,
+                                     int contextWindow, int reservedForReply) {
         Require.nonNull(strategy, "strategy");
         Require.positive(contextWindow, "contextWindow");
         List<List<CountedMessage>> units = units(history);
         List<CountedMessage> pinned = pinnedToolCall(units, newMessages);
-        int fixed = REPLY_PRIMING_TOKENS + sum(systemPrompt) + sum(newMessages) + sum(pinned);
+        boolean summarized = strategy instanceof ContextStrategy.RollingSummary && summary != null;
+        int fixed = REPLY_PRIMING_TOKENS + sum(systemPrompt) + sum(newMessages) + sum(pinned) + (summarized ? summary.tokens() : 0);
         long available = (long) contextWindow - reservedForReply - fixed;
         if (available < 0) {
             throw new ContextLengthExceededException("This model's maximum context length is " + contextWindow + " tokens. The system"
@@ -53,11 +66,19 @@ public final class ContextBuilder {
             // the pinned call is the newest history message, so it takes its place in the window
             case ContextStrategy.SlidingWindow window -> newestThatFit(units, available, Math.max(0, window.messages() - pinned.size()));
             case ContextStrategy.TokenBudget budget -> newestThatFit(units, available, Integer.MAX_VALUE);
+            case ContextStrategy.RollingSummary rolling -> {
+                if (!historyComplete || sumUnits(units) > available) {
+                    throw new SummaryNeededException("The messages no summary covers need more than the " + available
+                            + " tokens left in the window; the conversation must be summarized first.");
+                }
+                yield units;
+            }
         };
         List<ChatMessage> messages = new ArrayList<>();
         int tokens = fixed;
         int sent = pinned.size();
         systemPrompt.forEach(m -> messages.add(m.message()));
+        if (summarized) messages.add(summary.asMessage());
         for (List<CountedMessage> unit : selected) {
             for (CountedMessage m : unit) {
                 messages.add(m.message());
@@ -71,9 +92,7 @@ public final class ContextBuilder {
     }
 
     private static List<List<CountedMessage>> everything(List<List<CountedMessage>> units, boolean complete, long available, int window) {
-        long total = 0;
-        for (List<CountedMessage> unit : units) total += sum(unit);
-        if (!complete || total > available) {
+        if (!complete || sumUnits(units) > available) {
             throw new ContextLengthExceededException("This model's maximum context length is " + window + " tokens, and the whole"
                     + " conversation does not fit with the new messages. Use the token_budget or sliding_window(n) strategy,"
                     + " or a model with a larger context window.");
@@ -126,6 +145,12 @@ public final class ContextBuilder {
         if (last.getFirst().message().toolCalls().isEmpty()) return List.of();
         units.removeLast();
         return last;
+    }
+
+    private static long sumUnits(List<List<CountedMessage>> units) {
+        long total = 0;
+        for (List<CountedMessage> unit : units) total += sum(unit);
+        return total;
     }
 
     private static int sum(List<CountedMessage> messages) {

@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code full}: all of it, or the call fails with {@code context_length_exceeded};</li>
  *   <li>{@code sliding_window(n)}: the last n messages (fewer if they do not fit);</li>
- *   <li>{@code token_budget}: the newest messages that fit.</li>
+ *   <li>{@code token_budget}: the newest messages that fit;</li>
+ *   <li>{@code rolling_summary}: the conversation's summary, then every message it does not cover (the caller hands
+ *       only those to the builder), or {@link io.sluice.domain.error.SummaryNeededException} when they do not fit.</li>
  * </ul>
  * Every strategy keeps the system prompt, never separates a tool call from its results, never cuts a message, and
  * returns a context that fits, or fails.
@@ -48,8 +50,17 @@ public sealed interface ContextStrategy {
         }
     }
 
+    /** A summary of the older messages, then every message the summary does not cover. */
+    record RollingSummary() implements ContextStrategy {
+        @Override
+        public String toString() {
+            return "rolling_summary";
+        }
+    }
+
     ContextStrategy FULL = new Full();
     ContextStrategy TOKEN_BUDGET = new TokenBudget();
+    ContextStrategy ROLLING_SUMMARY = new RollingSummary();
 
     Pattern SLIDING = Pattern.compile("sliding_window(?:\\((\\d{1,6})\\))?");
 
@@ -58,9 +69,10 @@ public sealed interface ContextStrategy {
         String s = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         if (s.equals("full")) return FULL;
         if (s.equals("token_budget")) return TOKEN_BUDGET;
+        if (s.equals("rolling_summary")) return ROLLING_SUMMARY;
         Matcher m = SLIDING.matcher(s);
         if (m.matches()) return new SlidingWindow(m.group(1) == null ? DEFAULT_WINDOW_MESSAGES : Integer.parseInt(m.group(1)));
         throw new InvalidRequestException("Unknown context strategy '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
-                + "'; use full, sliding_window(n) or token_budget", "X-Context-Strategy", "invalid_context_strategy");
+                + "'; use full, sliding_window(n), token_budget or rolling_summary", "X-Context-Strategy", "invalid_context_strategy");
     }
 }

@@ -8,6 +8,7 @@ import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.domain.error.SummaryNeededException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ContextBuilderTest {
     private static final int PRIMING = ContextBuilder.REPLY_PRIMING_TOKENS;
-    private static final List<ContextStrategy> ALL = List.of(ContextStrategy.FULL, ContextStrategy.TOKEN_BUDGET, new ContextStrategy.SlidingWindow(4));
+    private static final List<ContextStrategy> ALL = List.of(ContextStrategy.FULL, ContextStrategy.TOKEN_BUDGET, new ContextStrategy.SlidingWindow(4),
+            ContextStrategy.ROLLING_SUMMARY);
 
     private static CountedMessage user(String text, int tokens) {
         return new CountedMessage(ChatMessage.user(text), tokens);
@@ -212,7 +214,48 @@ class ContextBuilderTest {
     }
 
     @Test
+    void rollingSummarySendsTheSummaryThenEveryUncoveredMessage() {
+        Summary summary = new Summary("Order 1234 was lost; a refund was promised.", 40, 20);
+        List<CountedMessage> uncovered = List.of(user("u41", 10), assistant("a42", 10));
+        BuiltContext context = ContextBuilder.build(ContextStrategy.ROLLING_SUMMARY, List.of(SYSTEM), summary, uncovered, true,
+                List.of(QUESTION), 1000, 100);
+
+        assertThat(contents(context)).containsExactly("You are a support agent.",
+                Summary.prefix() + "Order 1234 was lost; a refund was promised.", "u41", "a42", "What now?");
+        assertThat(context.messages().get(1).role()).isEqualTo(Role.SYSTEM);
+        assertThat(context.promptTokens()).isEqualTo(10 + 20 + 20 + 8 + PRIMING);
+    }
+
+    @Test
+    void rollingSummaryWithoutASummaryYetSendsTheWholeHistoryWhenItFits() {
+        List<CountedMessage> history = List.of(user("u1", 10), assistant("a1", 10));
+        BuiltContext context = ContextBuilder.build(ContextStrategy.ROLLING_SUMMARY, List.of(SYSTEM), null, history, true,
+                List.of(QUESTION), 1000, 100);
+
+        assertThat(contents(context)).containsExactly("You are a support agent.", "u1", "a1", "What now?");
+    }
+
+    @Test
+    void rollingSummaryAsksForASummaryRatherThanDropAMessage() {
+        List<CountedMessage> history = List.of(user("u1", 500), assistant("a1", 500));
+        assertThatThrownBy(() -> ContextBuilder.build(ContextStrategy.ROLLING_SUMMARY, List.of(SYSTEM), null, history, true,
+                List.of(QUESTION), 1000, 100)).isInstanceOf(SummaryNeededException.class);
+        assertThatThrownBy(() -> ContextBuilder.build(ContextStrategy.ROLLING_SUMMARY, List.of(SYSTEM), null, List.of(user("u9", 5)), false,
+                List.of(QUESTION), 1000, 100)).as("an incomplete tail of uncovered messages").isInstanceOf(SummaryNeededException.class);
+    }
+
+    @Test
+    void otherStrategiesIgnoreTheSummary() {
+        Summary summary = new Summary("ignored", 3, 20);
+        BuiltContext context = ContextBuilder.build(ContextStrategy.TOKEN_BUDGET, List.of(SYSTEM), summary, List.of(user("u1", 10)), true,
+                List.of(QUESTION), 1000, 100);
+
+        assertThat(contents(context)).containsExactly("You are a support agent.", "u1", "What now?");
+    }
+
+    @Test
     void strategiesAreParsedFromTheirNames() {
+        assertThat(ContextStrategy.parse("rolling_summary")).isEqualTo(ContextStrategy.ROLLING_SUMMARY);
         assertThat(ContextStrategy.parse("full")).isEqualTo(ContextStrategy.FULL);
         assertThat(ContextStrategy.parse(" Token_Budget ")).isEqualTo(ContextStrategy.TOKEN_BUDGET);
         assertThat(ContextStrategy.parse("sliding_window(12)")).isEqualTo(new ContextStrategy.SlidingWindow(12));

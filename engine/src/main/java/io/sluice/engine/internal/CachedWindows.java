@@ -31,12 +31,13 @@ public final class CachedWindows {
         }
         boolean tookAll = i < 0;
         if (tookAll && !entry.tailComplete()) return Optional.empty();
-        return Optional.of(new ConversationWindow(entry.systemPrompt(), new ArrayList<>(taken), tookAll, entry.lastSeq()));
+        return Optional.of(new ConversationWindow(entry.systemPrompt(), new ArrayList<>(taken), tookAll, entry.lastSeq(), entry.summary()));
     }
 
     /** An entry made from a window read from the store. */
     public static CachedConversation fromWindow(Conversation conversation, ConversationWindow window) {
-        return new CachedConversation(conversation, window.systemPrompt(), window.recent(), window.complete(), window.lastSeq());
+        return new CachedConversation(conversation, window.systemPrompt(), window.recent(), window.complete(), window.lastSeq(),
+                window.summary());
     }
 
     /** The entry after {@code stored} was appended to it, keeping at most {@code maxTail} messages in the tail. */
@@ -55,6 +56,6 @@ public final class CachedWindows {
             tail = new ArrayList<>(tail.subList(tail.size() - maxTail, tail.size()));
             complete = false;
         }
-        return new CachedConversation(entry.conversation(), system, tail, complete, lastSeq);
+        return new CachedConversation(entry.conversation(), system, tail, complete, lastSeq, entry.summary());
     }
 }

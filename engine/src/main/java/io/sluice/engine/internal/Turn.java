@@ -4,6 +4,7 @@ import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
+import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
 import io.sluice.ports.out.CachedConversation;
 import java.util.List;
@@ -12,17 +13,18 @@ import java.util.Optional;
 /**
  * One call in progress: the conversation it belongs to (null when stateless), the caller's request, its new messages
  * with their token counts (empty when stateless: nothing is stored), the messages to send upstream, and the context
- * cache entry the window came from (the version the turn extends; null when stateless). Immutable.
+ * cache entry the window came from (the version the turn extends; null when stateless), the strategy that built the
+ * context, and the tokens of the history messages no summary covers (for rolling summaries). Immutable.
  */
 public record Turn(Conversation conversation, ChatRequest request, List<CountedMessage> fresh, List<ChatMessage> context,
-                   CachedConversation snapshot) {
+                   CachedConversation snapshot, ContextStrategy strategy, long uncoveredTokens) {
     public Turn {
         fresh = List.copyOf(fresh);
         context = List.copyOf(context);
     }
 
     public static Turn stateless(ChatRequest request) {
-        return new Turn(null, request, List.of(), request.messages(), null);
+        return new Turn(null, request, List.of(), request.messages(), null, null, 0);
     }
 
     public boolean isStored() {

@@ -4,6 +4,7 @@ import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.ConversationStats;
 import io.sluice.domain.StoredMessage;
+import io.sluice.domain.context.Summary;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -31,6 +32,12 @@ public interface ConversationStore {
      * conversation first if it does not exist. Concurrent appends to one conversation never share a seq.
      */
     CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages);
+
+    /**
+     * Saves a rolling summary, unless the conversation already has one that covers at least as much; returns whether
+     * it was saved.
+     */
+    CompletionStage<Boolean> saveSummary(ConversationId id, Summary summary);
 
     /** Creates an empty conversation (no messages yet). */
     CompletionStage<Void> create(Conversation conversation);

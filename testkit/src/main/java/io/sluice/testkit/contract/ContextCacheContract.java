@@ -8,6 +8,7 @@ import io.sluice.domain.ConversationId;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.context.Summary;
 import io.sluice.ports.out.CachedConversation;
 import io.sluice.ports.out.ContextCache;
 import java.time.Duration;
@@ -36,7 +37,8 @@ public abstract class ContextCacheContract {
         StoredMessage call = new StoredMessage(id, lastSeq - 1, ChatMessage.assistant(null, List.of(new ToolCall("c1", "track", "{\"id\":7}"))),
                 12, "gpt-4o", now, Map.of());
         StoredMessage result = new StoredMessage(id, lastSeq, ChatMessage.toolResult("c1", "shipped"), 6, "gpt-4o", now, Map.of("truncated", "true"));
-        return new CachedConversation(c, List.of(system), List.of(call, result), false, lastSeq);
+        return new CachedConversation(c, List.of(system), List.of(call, result), false, lastSeq,
+                new Summary("Parcel 7 was delayed — «đang giao».", lastSeq - 2, 15));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
 import io.sluice.ports.out.Page;
 import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.context.Summary;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -242,6 +243,19 @@ public abstract class ConversationStoreContract {
         assertThat(join(store().find(c.id(), "owner-a"))).isEmpty();
         assertThat(join(store().deactivate(c.id(), "owner-a"))).isFalse();
         assertThat(join(store().list("owner-a", "user-1", null, 100)).items()).extracting(Conversation::id).doesNotContain(c.id());
+    }
+
+    @Test
+    void aSummaryIsSavedOnlyWhenItCoversMore() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 5), msg(ChatMessage.user("u1"), 5), msg(ChatMessage.assistant("a1"), 5),
+                msg(ChatMessage.user("u2"), 5))));
+
+        assertThat(join(store().saveSummary(c.id(), new Summary("u1 asked, a1 answered", 3, 12)))).isTrue();
+        assertThat(join(store().saveSummary(c.id(), new Summary("older", 2, 4)))).isFalse();
+        assertThat(join(store().window(c.id(), 10, 1_000)).summary()).isEqualTo(new Summary("u1 asked, a1 answered", 3, 12));
+        assertThat(join(store().stats(c.id())).summarizedThroughSeq()).isEqualTo(3);
+        assertThat(join(store().window(newConversation("owner-a").id(), 10, 1_000)).summary()).isNull();
     }
 
     @Test

@@ -1,0 +1,32 @@
+package io.sluice.engine;
+
+import io.sluice.domain.Require;
+import java.util.Optional;
+
+/**
+ * How rolling summaries are made. Immutable.
+ *
+ * @param model           the (cheap) model that writes summaries; empty means the model of the conversation's call
+ * @param thresholdTokens a summary is refreshed in the background once the messages it does not cover pass this size
+ * @param keepRecentTokens the newest messages worth this many tokens are never folded into a summary: they stay verbatim
+ * @param maxSummaryTokens the longest summary a model may write
+ */
+public record SummaryPolicy(Optional<String> model, int thresholdTokens, int keepRecentTokens, int maxSummaryTokens) {
+    public static final int DEFAULT_THRESHOLD_TOKENS = 4000;
+    public static final int DEFAULT_KEEP_RECENT_TOKENS = 1500;
+    public static final int DEFAULT_MAX_SUMMARY_TOKENS = 500;
+
+    public SummaryPolicy {
+        Require.nonNull(model, "model");
+        Require.positive(thresholdTokens, "thresholdTokens");
+        Require.nonNegative(keepRecentTokens, "keepRecentTokens");
+        Require.positive(maxSummaryTokens, "maxSummaryTokens");
+        if (keepRecentTokens >= thresholdTokens) {
+            throw new IllegalArgumentException("'keepRecentTokens' must be below 'thresholdTokens', or refreshes would fold nothing");
+        }
+    }
+
+    public static SummaryPolicy ofDefaults() {
+        return new SummaryPolicy(Optional.empty(), DEFAULT_THRESHOLD_TOKENS, DEFAULT_KEEP_RECENT_TOKENS, DEFAULT_MAX_SUMMARY_TOKENS);
+    }
+}
