@@ -148,6 +148,56 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     @Override
+    public CompletionStage<List<StoredMessage>> unembedded(ConversationId id, String embedder, long beforeSeq, int limit) {
+        return async(() -> jdbi.withHandle(h -> h.createQuery("""
+                        SELECT m.seq, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count, m.model, m.created_at, m.metadata
+                        FROM messages m LEFT JOIN message_vectors v
+                          ON v.conversation_id = m.conversation_id AND v.embedder = :embedder AND v.seq = m.seq
+                        WHERE m.conversation_id = :id AND m.seq < :before AND m.role IN ('user', 'assistant')
+                          AND m.content IS NOT NULL AND m.tool_calls IS NULL AND v.seq IS NULL
+                        ORDER BY m.seq LIMIT :limit""")
+                .bind("id", id.value()).bind("embedder", embedder).bind("before", beforeSeq).bind("limit", limit)
+                .map((rs, ctx) -> message(id, rs)).list()));
+    }
+
+    @Override
+    public CompletionStage<Void> saveVectors(ConversationId id, String embedder, Map<Long, float[]> vectors) {
+        return async(() -> jdbi.inTransaction(h -> {
+            var existing = new java.util.HashSet<>(h.createQuery("SELECT seq FROM message_vectors WHERE conversation_id = :id AND embedder = :e")
+                    .bind("id", id.value()).bind("e", embedder).mapTo(Long.class).list());
+            var batch = h.prepareBatch("INSERT INTO message_vectors (conversation_id, embedder, seq, vector) VALUES (:id, :e, :seq, :v)");
+            boolean any = false;
+            for (Map.Entry<Long, float[]> v : vectors.entrySet()) {
+                if (existing.contains(v.getKey())) continue;
+                batch.bind("id", id.value()).bind("e", embedder).bind("seq", v.getKey()).bind("v", VectorCodec.encode(v.getValue())).add();
+                any = true;
+            }
+            if (any) batch.execute();
+            return null;
+        }));
+    }
+
+    @Override
+    public CompletionStage<Map<Long, float[]>> vectors(ConversationId id, String embedder, long beforeSeq) {
+        return async(() -> jdbi.withHandle(h -> {
+            Map<Long, float[]> vectors = new java.util.HashMap<>();
+            h.createQuery("SELECT seq, vector FROM message_vectors WHERE conversation_id = :id AND embedder = :e AND seq < :before")
+                    .bind("id", id.value()).bind("e", embedder).bind("before", beforeSeq)
+                    .map((rs, ctx) -> Map.entry(rs.getLong(1), VectorCodec.decode(rs.getBytes(2))))
+                    .forEach(e -> vectors.put(e.getKey(), e.getValue()));
+            return vectors;
+        }));
+    }
+
+    @Override
+    public CompletionStage<List<StoredMessage>> messagesAt(ConversationId id, java.util.Collection<Long> seqs) {
+        if (seqs.isEmpty()) return CompletableFuture.completedFuture(List.of());
+        return async(() -> jdbi.withHandle(h -> h.createQuery(SELECT_MESSAGES + " AND seq IN (<seqs>) ORDER BY seq")
+                .bind("id", id.value()).bindList("seqs", new ArrayList<>(seqs))
+                .map((rs, ctx) -> message(id, rs)).list()));
+    }
+
+    @Override
     public CompletionStage<Void> create(Conversation conversation) {
         return async(() -> jdbi.inTransaction(h -> {
             insert(h, conversation);

@@ -11,7 +11,12 @@ import io.sluice.app.config.GatewaySettings;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.sluice.app.config.CacheSettings;
+import io.sluice.domain.context.LexicalVectors;
 import io.sluice.engine.ChatService;
+import io.sluice.engine.semantic.LexicalEmbedder;
+import io.sluice.engine.semantic.ProviderEmbedder;
+import io.sluice.engine.semantic.SemanticRecall;
+import io.sluice.ports.out.Embedder;
 import io.sluice.engine.cache.LocalContextCache;
 import io.sluice.engine.cache.NoContextCache;
 import io.sluice.redis.RedisContextCache;
@@ -131,7 +136,10 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock) {
-        return new ChatService(registry, store, cache, tokens, clock, settings.context(), settings.summary());
+        Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
+                : new ProviderEmbedder(registry, settings.semantic().embedder());
+        return new ChatService(registry, store, cache, tokens, clock, settings.context(), settings.summary(),
+                new SemanticRecall(store, embedder, settings.semantic().candidates()));
     }
 
     @Provides

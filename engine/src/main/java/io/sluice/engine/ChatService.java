@@ -23,6 +23,7 @@ import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ChatStream;
 import io.sluice.ports.in.ConversationRef;
 import io.sluice.engine.internal.CachedWindows;
+import io.sluice.engine.semantic.SemanticRecall;
 import io.sluice.ports.out.CachedConversation;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
@@ -52,9 +53,12 @@ public final class ChatService implements ChatCompletions {
     private final ContextCache cache;
     private final RollingSummaries summaries;
 
+    private final SemanticRecall recall;
+
     public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                       ContextDefaults contextDefaults, SummaryPolicy summaryPolicy) {
+                       ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall) {
         this.registry = registry;
+        this.recall = recall;
         this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy);
         this.store = store;
         this.cache = cache;
@@ -101,9 +105,7 @@ public final class ChatService implements ChatCompletions {
                         CachedConversation entry = hit.get();
                         WindowSize size = windowSize(strategyOf(call, entry.conversation()), route, request, fresh);
                         Optional<ConversationWindow> window = CachedWindows.select(entry, size.messages(), size.tokens());
-                        if (window.isPresent()) {
-                            return CompletableFuture.completedFuture(fit(call, route, entry.conversation(), fresh, window.get(), entry));
-                        }
+                        if (window.isPresent()) return prepare(call, route, entry.conversation(), fresh, window.get(), entry);
                     }
                     return fromStore(call, route, existing.id(), fresh);
                 }).exceptionallyCompose(error -> {
@@ -134,7 +136,7 @@ public final class ChatService implements ChatCompletions {
             return store.window(id, size.messages(), size.tokens()).thenCompose(window -> {
                 CachedConversation entry = CachedWindows.fromWindow(conversation, window);
                 return cache.fill(entry).exceptionally(this::cacheFailed)
-                        .thenApply(filled -> fit(call, route, conversation, fresh, window, entry));
+                        .thenCompose(filled -> prepare(call, route, conversation, fresh, window, entry));
             });
         });
     }
@@ -149,6 +151,23 @@ public final class ChatService implements ChatCompletions {
     /** The call's own strategy, else the conversation's default, else the gateway's. */
     private ContextStrategy strategyOf(ChatCall call, Conversation conversation) {
         return call.contextStrategy().or(conversation::defaultStrategy).orElse(contextDefaults.strategy());
+    }
+
+    /** Builds the turn; the semantic strategy first recalls the older messages relevant to the new ones. */
+    private CompletionStage<Turn> prepare(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
+                                          ConversationWindow window, CachedConversation snapshot) {
+        if (!(strategyOf(call, conversation) instanceof ContextStrategy.Semantic semantic)) {
+            return CompletableFuture.completedFuture(fit(call, route, conversation, fresh, window, snapshot));
+        }
+        long before = window.recent().isEmpty() ? window.lastSeq() + 1 : window.recent().getFirst().seq();
+        String query = fresh.stream().map(CountedMessage::message).filter(m -> m.role() == Role.USER)
+                .map(ChatMessage::content).collect(java.util.stream.Collectors.joining("\n"));
+        return recall.recall(conversation.id(), before, query).thenApply(relevant -> {
+            int contextWindow = route.spec().contextWindow();
+            BuiltContext context = ContextBuilder.buildSemantic(semantic, counted(window.systemPrompt()), counted(window.recent()),
+                    relevant, fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
+            return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, semantic, 0);
+        });
     }
 
     private Turn fit(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
@@ -179,7 +198,11 @@ public final class ChatService implements ChatCompletions {
         long freshTokens = fresh.stream().mapToLong(CountedMessage::tokens).sum();
         long tokens = Math.max(0, contextWindow - contextDefaults.replyReserve(request.options().maxTokens(), contextWindow)
                 - freshTokens - ContextBuilder.REPLY_PRIMING_TOKENS);
-        int messages = strategy instanceof ContextStrategy.SlidingWindow w ? w.messages() : Integer.MAX_VALUE;
+        int messages = switch (strategy) {
+            case ContextStrategy.SlidingWindow w -> w.messages();
+            case ContextStrategy.Semantic s -> s.recentMessages();
+            default -> Integer.MAX_VALUE;
+        };
         if (fresh.stream().anyMatch(m -> m.message().role() == Role.TOOL)) {
             // tool results must travel with the call they answer, which sits just before them: read a little past the budget
             messages = messages == Integer.MAX_VALUE ? messages : messages + TOOL_CALL_SLACK_MESSAGES;

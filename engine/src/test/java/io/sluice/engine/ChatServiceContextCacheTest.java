@@ -34,7 +34,7 @@ class ChatServiceContextCacheTest {
     private final CountingStore store = new CountingStore();
     private final List<ChatRequest> sent = new CopyOnWriteArrayList<>();
     private final ChatService chat = new ChatService(registry(), store, new LocalContextCache(Duration.ofMinutes(5), 100), new JtokkitTokenCounter(),
-            Clock.systemUTC(), ContextDefaults.ofDefaults(), SummaryPolicy.ofDefaults());
+            Clock.systemUTC(), ContextDefaults.ofDefaults(), SummaryPolicy.ofDefaults(), null);
 
     private ModelRegistry registry() {
         LlmProvider echo = new LlmProvider() {

@@ -77,6 +77,26 @@ final class CountingStore implements ConversationStore {
     }
 
     @Override
+    public CompletionStage<List<StoredMessage>> unembedded(ConversationId id, String embedder, long beforeSeq, int limit) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletionStage<Void> saveVectors(ConversationId id, String embedder, Map<Long, float[]> vectors) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletionStage<Map<Long, float[]>> vectors(ConversationId id, String embedder, long beforeSeq) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletionStage<List<StoredMessage>> messagesAt(ConversationId id, java.util.Collection<Long> seqs) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
     public CompletionStage<Void> create(Conversation conversation) {
         throw new UnsupportedOperationException();
     }

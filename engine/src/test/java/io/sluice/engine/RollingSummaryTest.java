@@ -72,7 +72,7 @@ class RollingSummaryTest {
         ModelRegistry registry = new ModelRegistry(Map.of("fake", provider),
                 List.of(new ModelSpec("m", "fake", "m", 600, Encoding.O200K_BASE, Prices.FREE)), Optional.empty(), Encoding.O200K_BASE);
         return new ChatService(registry, store, new LocalContextCache(Duration.ofMinutes(5), 100), new JtokkitTokenCounter(), Clock.systemUTC(),
-                new ContextDefaults(ContextStrategy.ROLLING_SUMMARY, 100, 500), policy);
+                new ContextDefaults(ContextStrategy.ROLLING_SUMMARY, 100, 500), policy, null);
     }
 
     private static ConversationId turn(ChatService chat, ConversationRef ref, int i) {

@@ -16,6 +16,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
@@ -31,6 +32,7 @@ final class OpenAiProvider implements LlmProvider {
     private final WebClient web;
     private final OpenAiJson json;
     private final String completionsUrl;
+    private final String embeddingsUrl;
 
     OpenAiProvider(ProviderSettings settings, Vertx vertx, HttpClientAgent http, OpenAiJson json) {
         this.settings = settings;
@@ -39,6 +41,7 @@ final class OpenAiProvider implements LlmProvider {
         this.web = WebClient.wrap(http);
         this.json = json;
         this.completionsUrl = stripSlash(settings.baseUrl()) + "/chat/completions";
+        this.embeddingsUrl = stripSlash(settings.baseUrl()) + "/embeddings";
     }
 
     @Override
@@ -67,6 +70,38 @@ final class OpenAiProvider implements LlmProvider {
         } catch (IOException | RuntimeException e) {
             return Future.failedFuture(new io.sluice.domain.error.UpstreamUnavailableException(200,
                     "The upstream provider sent a malformed response", null, e));
+        }
+    }
+
+    @Override
+    public CompletionStage<List<float[]>> embed(String model, List<String> texts) {
+        var body = json.mapper().createObjectNode().put("model", model);
+        texts.forEach(body.putArray("input")::add);
+        var call = web.postAbs(embeddingsUrl).putHeader("content-type", "application/json").idleTimeout(settings.timeout().toMillis());
+        if (settings.apiKey() != null) call.putHeader("authorization", "Bearer " + settings.apiKey());
+        Future<List<float[]>> result = call.sendBuffer(Buffer.buffer(body.toString()))
+                .transform(ar -> ar.succeeded() ? toVectors(ar.result(), texts.size()) : Future.failedFuture(UpstreamErrors.fromThrowable(ar.cause())));
+        return result.toCompletionStage();
+    }
+
+    private Future<List<float[]>> toVectors(HttpResponse<Buffer> response, int expected) {
+        byte[] body = response.body() == null ? new byte[0] : response.body().getBytes();
+        if (response.statusCode() != 200) {
+            return Future.failedFuture(UpstreamErrors.fromStatus(response.statusCode(), response.headers(), body, json.mapper()));
+        }
+        try {
+            float[][] vectors = new float[expected][];
+            for (var item : json.mapper().readTree(body).path("data")) {
+                var embedding = item.path("embedding");
+                float[] v = new float[embedding.size()];
+                for (int i = 0; i < v.length; i++) v[i] = (float) embedding.get(i).asDouble();
+                vectors[item.path("index").asInt()] = v;
+            }
+            for (float[] v : vectors) if (v == null) throw new IllegalStateException("an embedding is missing");
+            return Future.succeededFuture(List.of(vectors));
+        } catch (IOException | RuntimeException e) {
+            return Future.failedFuture(new io.sluice.domain.error.UpstreamUnavailableException(200,
+                    "The upstream provider sent malformed embeddings", null, e));
         }
     }
 

@@ -121,6 +121,16 @@ class OpenAiProviderTest {
     }
 
     @Test
+    void embedsThroughTheEmbeddingsEndpoint() {
+        List<float[]> vectors = provider.embed("text-embedding-3-small", List.of("refund my order", "refund my order", "weather"))
+                .toCompletableFuture().join();
+
+        assertThat(vectors).hasSize(3);
+        assertThat(vectors.get(0)).hasSize(64).containsExactly(vectors.get(1));
+        assertThat(vectors.get(0)).isNotEqualTo(vectors.get(2));
+    }
+
+    @Test
     void rateLimitCarriesRetryAfter() {
         simulator.configure(SimulatorConfig.ofDefaults().withRetryAfter(Duration.ofSeconds(7)));
         SluiceException error = failure(ask("hi " + Fault.RATE_LIMIT.directive()));

@@ -152,7 +152,12 @@ public final class ConfigLoader {
                 throw new ConfigProblem("sluice.context.summary.model", "unknown model '" + m + "'; configured: " + modelNames);
             }
         });
-        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, startSimulator);
+        SemanticSettings semantic = check("sluice.context.semantic", () -> new SemanticSettings(c.context().semantic().embedder(),
+                c.context().semantic().candidates()));
+        if (!semantic.isLocal() && !modelNames.contains(semantic.embedder()) && passthroughProvider.isEmpty()) {
+            throw new ConfigProblem("sluice.context.semantic.embedder", "unknown model '" + semantic.embedder() + "'; use local or one of " + modelNames);
+        }
+        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, semantic, startSimulator);
     }
 
     private static ModelSpec spec(String name, String provider, String upstream, int window, Encoding encoding, Prices prices, Encoding fallback) {

@@ -16,17 +16,19 @@ import java.util.Optional;
  */
 public record GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers,
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
-                              ContextDefaults context, CacheSettings cache, SummaryPolicy summary, boolean startSimulator) {
+                              ContextDefaults context, CacheSettings cache, SummaryPolicy summary, SemanticSettings semantic,
+                              boolean startSimulator) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
     }
 
     public GatewaySettings withServer(ServerSettings value) {
-        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, startSimulator);
+        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic, startSimulator);
     }
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
-        return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, startSimulator);
+        return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
+                startSimulator);
     }
 }

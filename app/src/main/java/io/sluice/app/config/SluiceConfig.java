@@ -62,6 +62,18 @@ public interface SluiceConfig {
         Cache cache();
 
         Summary summary();
+
+        Semantic semantic();
+    }
+
+    interface Semantic {
+        /** {@code local} (lexical, in process) or the name of an embedding model served by a provider. */
+        @WithDefault("local")
+        String embedder();
+
+        /** How many of the most relevant older messages are considered for a context. */
+        @WithDefault("50")
+        int candidates();
     }
 
     interface Summary {

@@ -3,6 +3,7 @@ package io.sluice.app.e2e;
 import io.sluice.app.Gateway;
 import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.GatewaySettings;
+import io.sluice.app.config.SemanticSettings;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.engine.ContextDefaults;
@@ -46,7 +47,7 @@ final class TestGateway implements AutoCloseable {
         simulator.start(0);
         GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
                 List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
-                models, Optional.of(PROVIDER), Encoding.O200K_BASE, ContextDefaults.ofDefaults(), cache, summary, false);
+                models, Optional.of(PROVIDER), Encoding.O200K_BASE, ContextDefaults.ofDefaults(), cache, summary, SemanticSettings.ofDefaults(), false);
         gateway = Gateway.start(settings);
     }
 

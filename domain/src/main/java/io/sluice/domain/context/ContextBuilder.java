@@ -3,6 +3,7 @@ package io.sluice.domain.context;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.Require;
 import io.sluice.domain.Role;
+import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.SummaryNeededException;
@@ -49,6 +50,23 @@ public final class ContextBuilder {
     public static BuiltContext build(ContextStrategy strategy, List<CountedMessage> systemPrompt, Summary summary,
                                      List<CountedMessage> history, boolean historyComplete, List<CountedMessage> newMessages,
                                      int contextWindow, int reservedForReply) {
+        return assemble(strategy, systemPrompt, summary, history, historyComplete, List.of(), newMessages, contextWindow, reservedForReply);
+    }
+
+    /**
+     * For {@code semantic(k)}: the newest k messages of {@code recent} (whole units), then older messages from
+     * {@code relevantBestFirst} in order of relevance while they fit, all sent in chronological order. Relevant
+     * messages must be older than {@code recent} and carry no tool calls or results.
+     */
+    public static BuiltContext buildSemantic(ContextStrategy.Semantic strategy, List<CountedMessage> systemPrompt,
+                                             List<CountedMessage> recent, List<StoredMessage> relevantBestFirst,
+                                             List<CountedMessage> newMessages, int contextWindow, int reservedForReply) {
+        return assemble(strategy, systemPrompt, null, recent, false, relevantBestFirst, newMessages, contextWindow, reservedForReply);
+    }
+
+    private static BuiltContext assemble(ContextStrategy strategy, List<CountedMessage> systemPrompt, Summary summary,
+                                         List<CountedMessage> history, boolean historyComplete, List<StoredMessage> relevant,
+                                         List<CountedMessage> newMessages, int contextWindow, int reservedForReply) {
         Require.nonNull(strategy, "strategy");
         Require.positive(contextWindow, "contextWindow");
         List<List<CountedMessage>> units = units(history);
@@ -66,6 +84,7 @@ public final class ContextBuilder {
             // the pinned call is the newest history message, so it takes its place in the window
             case ContextStrategy.SlidingWindow window -> newestThatFit(units, available, Math.max(0, window.messages() - pinned.size()));
             case ContextStrategy.TokenBudget budget -> newestThatFit(units, available, Integer.MAX_VALUE);
+            case ContextStrategy.Semantic semantic -> newestThatFit(units, available, Math.max(0, semantic.recentMessages() - pinned.size()));
             case ContextStrategy.RollingSummary rolling -> {
                 if (!historyComplete || sumUnits(units) > available) {
                     throw new SummaryNeededException("The messages no summary covers need more than the " + available
@@ -79,6 +98,13 @@ public final class ContextBuilder {
         int sent = pinned.size();
         systemPrompt.forEach(m -> messages.add(m.message()));
         if (summarized) messages.add(summary.asMessage());
+        long used = 0;
+        for (List<CountedMessage> unit : selected) used += sum(unit);
+        for (StoredMessage m : recalled(relevant, available - used)) {
+            messages.add(m.message());
+            tokens += m.tokenCount();
+            sent++;
+        }
         for (List<CountedMessage> unit : selected) {
             for (CountedMessage m : unit) {
                 messages.add(m.message());
@@ -114,6 +140,19 @@ public final class ContextBuilder {
             tail.addFirst(unit);
         }
         return new ArrayList<>(tail);
+    }
+
+    /** The relevant messages that fit in {@code room}, best first, returned in chronological order. */
+    private static List<StoredMessage> recalled(List<StoredMessage> relevantBestFirst, long room) {
+        List<StoredMessage> picked = new ArrayList<>();
+        long used = 0;
+        for (StoredMessage m : relevantBestFirst) {
+            if (used + m.tokenCount() > room) continue;
+            used += m.tokenCount();
+            picked.add(m);
+        }
+        picked.sort(java.util.Comparator.comparingLong(StoredMessage::seq));
+        return picked;
     }
 
     /** Groups history into units, dropping tool results whose call is not in the history. */

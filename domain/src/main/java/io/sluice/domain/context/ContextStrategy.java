@@ -58,11 +58,32 @@ public sealed interface ContextStrategy {
         }
     }
 
+    /**
+     * The newest {@code recentMessages} messages, then the older messages most relevant to the new message, up to the
+     * budget, sent in chronological order.
+     */
+    record Semantic(int recentMessages) implements ContextStrategy {
+        public Semantic {
+            if (recentMessages < 0 || recentMessages > MAX_WINDOW_MESSAGES) {
+                throw new InvalidRequestException("semantic(k) needs 0 <= k <= " + MAX_WINDOW_MESSAGES + ", was " + recentMessages,
+                        "X-Context-Strategy", "invalid_context_strategy");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "semantic(" + recentMessages + ")";
+        }
+    }
+
+    int DEFAULT_SEMANTIC_RECENT = 6;
+
     ContextStrategy FULL = new Full();
     ContextStrategy TOKEN_BUDGET = new TokenBudget();
     ContextStrategy ROLLING_SUMMARY = new RollingSummary();
 
     Pattern SLIDING = Pattern.compile("sliding_window(?:\\((\\d{1,6})\\))?");
+    Pattern SEMANTIC = Pattern.compile("semantic(?:\\((\\d{1,6})\\))?");
 
     /** Reads {@code full}, {@code token_budget}, {@code sliding_window} or {@code sliding_window(n)}. */
     static ContextStrategy parse(String text) {
@@ -72,7 +93,9 @@ public sealed interface ContextStrategy {
         if (s.equals("rolling_summary")) return ROLLING_SUMMARY;
         Matcher m = SLIDING.matcher(s);
         if (m.matches()) return new SlidingWindow(m.group(1) == null ? DEFAULT_WINDOW_MESSAGES : Integer.parseInt(m.group(1)));
+        Matcher semantic = SEMANTIC.matcher(s);
+        if (semantic.matches()) return new Semantic(semantic.group(1) == null ? DEFAULT_SEMANTIC_RECENT : Integer.parseInt(semantic.group(1)));
         throw new InvalidRequestException("Unknown context strategy '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s)
-                + "'; use full, sliding_window(n), token_budget or rolling_summary", "X-Context-Strategy", "invalid_context_strategy");
+                + "'; use full, sliding_window(n), token_budget, rolling_summary or semantic(k)", "X-Context-Strategy", "invalid_context_strategy");
     }
 }

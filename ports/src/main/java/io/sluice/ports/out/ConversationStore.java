@@ -5,7 +5,9 @@ import io.sluice.domain.ConversationId;
 import io.sluice.domain.ConversationStats;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.context.Summary;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -38,6 +40,21 @@ public interface ConversationStore {
      * it was saved.
      */
     CompletionStage<Boolean> saveSummary(ConversationId id, Summary summary);
+
+    /**
+     * User and assistant messages with text, older than {@code beforeSeq}, that have no vector of {@code embedder} yet,
+     * oldest first, at most {@code limit}.
+     */
+    CompletionStage<List<StoredMessage>> unembedded(ConversationId id, String embedder, long beforeSeq, int limit);
+
+    /** Stores vectors by message seq; a message keeps the first vector stored for it. */
+    CompletionStage<Void> saveVectors(ConversationId id, String embedder, Map<Long, float[]> vectors);
+
+    /** The vectors of {@code embedder} for messages older than {@code beforeSeq}, by seq. */
+    CompletionStage<Map<Long, float[]>> vectors(ConversationId id, String embedder, long beforeSeq);
+
+    /** The messages with these seqs, in seq order. */
+    CompletionStage<List<StoredMessage>> messagesAt(ConversationId id, Collection<Long> seqs);
 
     /** Creates an empty conversation (no messages yet). */
     CompletionStage<Void> create(Conversation conversation);

@@ -259,6 +259,32 @@ public abstract class ConversationStoreContract {
     }
 
     @Test
+    void vectorsAreStoredOncePerMessageAndEmbedder() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 5), msg(ChatMessage.user("u2"), 5),
+                msg(ChatMessage.assistant(null, List.of(new ToolCall("c1", "track", "{}"))), 5), msg(ChatMessage.toolResult("c1", "ok"), 5),
+                msg(ChatMessage.assistant("a5"), 5), msg(ChatMessage.user("u6"), 5))));
+
+        assertThat(join(store().unembedded(c.id(), "lex", 6, 100))).extracting(StoredMessage::seq).containsExactly(2L, 5L);
+        float[] sparse = new float[2048];
+        sparse[7] = 0.6f;
+        sparse[1999] = 0.8f;
+        float[] dense = {0.1f, 0.2f, 0.3f};
+        join(store().saveVectors(c.id(), "lex", Map.of(2L, sparse, 5L, dense)));
+        join(store().saveVectors(c.id(), "lex", Map.of(2L, new float[2048])));   // a second vector for seq 2 is ignored
+
+        Map<Long, float[]> vectors = join(store().vectors(c.id(), "lex", 6));
+        assertThat(vectors).containsOnlyKeys(2L, 5L);
+        assertThat(vectors.get(2L)).containsExactly(sparse);
+        assertThat(vectors.get(5L)).containsExactly(dense);
+        assertThat(join(store().vectors(c.id(), "lex", 5))).containsOnlyKeys(2L);
+        assertThat(join(store().vectors(c.id(), "other", 6))).isEmpty();
+        assertThat(join(store().unembedded(c.id(), "lex", 100, 100))).extracting(StoredMessage::seq).containsExactly(6L);
+        assertThat(join(store().messagesAt(c.id(), List.of(5L, 2L)))).extracting(m -> m.message().content()).containsExactly("u2", "a5");
+        assertThat(join(store().messagesAt(c.id(), List.of()))).isEmpty();
+    }
+
+    @Test
     void answersPing() {
         assertThat(store().ping().toCompletableFuture().join()).isNull();
     }
