@@ -105,12 +105,28 @@ final class JdbcConversationStore implements ConversationStore {
             List<StoredMessage> system = h.createQuery(SELECT_MESSAGES + " AND seq <= :systemEnd ORDER BY seq")
                     .bind("id", id.value()).bind("systemEnd", t.systemSeqEnd()).map((rs, ctx) -> message(id, rs)).list();
             long firstSeq = Math.max(t.systemSeqEnd(), t.lastSeq() - Math.max(0, maxMessages)) + 1;
-            List<StoredMessage> recent = h.createQuery(SELECT_MESSAGES + " AND seq >= :firstSeq AND tokens_before >= :minBefore ORDER BY seq")
-                    .bind("id", id.value()).bind("firstSeq", firstSeq).bind("minBefore", t.totalTokens() - maxTokens)
-                    .map((rs, ctx) -> message(id, rs)).list();
+            List<StoredMessage> recent;
+            if (firstSeq > t.systemSeqEnd() + 1) {
+                // bounded by count: one primary-key range of at most maxMessages rows, then trimmed to the token budget
+                recent = withinTokens(h.createQuery(SELECT_MESSAGES + " AND seq >= :firstSeq ORDER BY seq")
+                        .bind("id", id.value()).bind("firstSeq", firstSeq).map((rs, ctx) -> message(id, rs)).list(), maxTokens);
+            } else {
+                // bounded by tokens: one range of the running-total index
+                recent = h.createQuery(SELECT_MESSAGES + " AND seq > :systemEnd AND tokens_before >= :minBefore ORDER BY seq")
+                        .bind("id", id.value()).bind("systemEnd", t.systemSeqEnd()).bind("minBefore", t.totalTokens() - maxTokens)
+                        .map((rs, ctx) -> message(id, rs)).list();
+            }
             boolean complete = t.lastSeq() == t.systemSeqEnd() || (!recent.isEmpty() && recent.getFirst().seq() == t.systemSeqEnd() + 1);
             return new ConversationWindow(system, recent, complete, t.lastSeq(), t.summary());
         }));
+    }
+
+    /** The newest messages of {@code messages} (oldest first) that together hold at most {@code maxTokens}. */
+    private static List<StoredMessage> withinTokens(List<StoredMessage> messages, long maxTokens) {
+        long tokens = 0;
+        int start = messages.size();
+        while (start > 0 && tokens + messages.get(start - 1).tokenCount() <= maxTokens) tokens += messages.get(--start).tokenCount();
+        return messages.subList(start, messages.size());
     }
 
     private static final String SELECT_MESSAGES = """
@@ -295,6 +311,11 @@ final class JdbcConversationStore implements ConversationStore {
         return write(list);
     }
 
+    @SuppressWarnings("unchecked")
+    private static <T> T emptyMap() {
+        return (T) Map.of();
+    }
+
     private String write(Object value) {
         try {
             return json.writeValueAsString(value);
@@ -304,6 +325,7 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     private <T> T read(String text, TypeReference<T> type) {
+        if (type == STRING_MAP && (text == null || text.equals("{}"))) return emptyMap();  // most rows: skip the parser
         try {
             return json.readValue(text, type);
         } catch (JsonProcessingException e) {

@@ -37,7 +37,7 @@ final class CachedConversationCodec {
                 .put("updated", c.updated().toString()).put("active", c.active())
                 .put("strategy", c.defaultStrategy().map(Object::toString).orElse(null));
         conv.set("meta", map(c.metadata()));
-        root.put("seq", entry.lastSeq()).put("complete", entry.tailComplete());
+        root.put("seq", entry.lastSeq()).put("complete", entry.tailComplete()).put("covered", entry.coveredTokens());
         if (entry.summary() != null) {
             root.putObject("summary").put("text", entry.summary().text()).put("through", entry.summary().throughSeq())
                     .put("tokens", entry.summary().tokens());
@@ -57,7 +57,7 @@ final class CachedConversationCodec {
                     Instant.parse(c.path("created").asText()), Instant.parse(c.path("updated").asText()), map(c.path("meta")),
                     c.path("active").asBoolean(), c.hasNonNull("strategy") ? ContextStrategy.parse(c.path("strategy").asText()) : null);
             return new CachedConversation(conversation, messages(id, root.path("system")), messages(id, root.path("tail")),
-                    root.path("complete").asBoolean(), root.path("seq").asLong(), summary(root.path("summary")));
+                    root.path("complete").asBoolean(), root.path("seq").asLong(), summary(root.path("summary")), root.path("covered").asLong());
         } catch (IOException e) {
             throw new UncheckedIOException("a cached conversation could not be read", e);
         }

@@ -153,7 +153,7 @@ public final class GatewayModule extends AbstractModule {
     ContextCache contextCache(Resources resources, ObjectMapper json) {
         CacheSettings cache = settings.cache();
         return switch (cache.type()) {
-            case LOCAL -> new LocalContextCache(cache.ttl(), cache.maxConversations());
+            case LOCAL -> new LocalContextCache(cache.ttl(), cache.maxTotalTokens());
             case NONE -> new NoContextCache();
             case REDIS -> {
                 RedisClient client = resources.add(RedisClient.create(cache.redisUri()), RedisClient::shutdown);

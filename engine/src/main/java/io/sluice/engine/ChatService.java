@@ -12,6 +12,7 @@ import io.sluice.domain.context.ContextBuilder;
 import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
 import io.sluice.domain.context.Summary;
+import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.SummaryNeededException;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.engine.internal.RecordingPublisher;
@@ -69,22 +70,40 @@ public final class ChatService implements ChatCompletions {
 
     @Override
     public CompletionStage<ChatResult> complete(ChatCall call) {
-        ModelRegistry.Route route = registry.resolve(call.request().model());
-        return begin(call, route).thenCompose(turn -> route.provider()
-                .complete(turn.upstreamRequest(route.spec().upstreamName()))
-                .thenCompose(response -> record(turn, route, response.message(), Map.of())
-                        .thenApply(stored -> new ChatResult(response, turn.conversationId()))));
+        return plan(call, registry.resolve(call.request().model()), 0).thenCompose(plan -> plan.route().provider()
+                .complete(plan.turn().upstreamRequest(plan.route().spec().upstreamName()))
+                .thenCompose(response -> record(plan.turn(), plan.route(), response.message(), Map.of())
+                        .thenApply(stored -> new ChatResult(response, plan.turn().conversationId()))));
     }
 
     @Override
     public CompletionStage<ChatStream> stream(ChatCall call) {
-        ModelRegistry.Route route = registry.resolve(call.request().model());
-        return begin(call, route).thenApply(turn -> {
+        return plan(call, registry.resolve(call.request().model()), 0).thenApply(plan -> {
+            Turn turn = plan.turn();
+            ModelRegistry.Route route = plan.route();
             Flow.Publisher<ChatChunk> chunks = route.provider().stream(turn.upstreamRequest(route.spec().upstreamName()));
             if (!turn.isStored()) return new ChatStream(turn.conversationId(), chunks);
             return new ChatStream(turn.conversationId(), new RecordingPublisher(chunks,
                     (accumulated, error) -> recordStream(turn, route, accumulated, error)));
         });
+    }
+
+    /** A turn and the model that will serve it. */
+    private record Plan(Turn turn, ModelRegistry.Route route) {}
+
+    /** Longest chain of context-window fallbacks followed; it also stops a misconfigured cycle. */
+    private static final int MAX_CONTEXT_FALLBACKS = 3;
+
+    /** Builds the turn for the call's model or, when its context does not fit, for the model configured to take over. */
+    private CompletionStage<Plan> plan(ChatCall call, ModelRegistry.Route route, int fallbacks) {
+        return CompletableFuture.completedFuture(route).thenCompose(r -> begin(call, r)).thenApply(turn -> new Plan(turn, route))
+                .exceptionallyCompose(error -> {
+                    String larger = contextDefaults.contextFallbacks().get(route.spec().name());
+                    Throwable cause = unwrap(error);
+                    boolean overflow = cause instanceof ContextLengthExceededException && !(cause instanceof SummaryNeededException);
+                    if (!overflow || larger == null || fallbacks >= MAX_CONTEXT_FALLBACKS) return CompletableFuture.failedFuture(cause);
+                    return plan(call, registry.resolve(larger), fallbacks + 1);
+                });
     }
 
     private CompletionStage<Turn> begin(ChatCall call, ModelRegistry.Route route) {
@@ -96,14 +115,14 @@ public final class ChatService implements ChatCompletions {
                         clock.instant());
                 ConversationWindow empty = new ConversationWindow(List.of(), List.of(), true, 0, null);
                 yield CompletableFuture.completedFuture(fit(call, route, conversation, count(request.messages(), route), empty,
-                        CachedWindows.fromWindow(conversation, empty)));
+                        CachedWindows.fromWindow(conversation, empty, Integer.MAX_VALUE, 0)));
             }
             case ConversationRef.Existing existing -> {
                 List<CountedMessage> fresh = count(request.messages(), route);
                 yield cachedEntry(existing.id(), call.caller().owner()).thenCompose(hit -> {
                     if (hit.isPresent()) {
                         CachedConversation entry = hit.get();
-                        WindowSize size = windowSize(strategyOf(call, entry.conversation()), route, request, fresh);
+                        WindowSize size = windowSize(strategyOf(call, entry.conversation(), route), route, request, fresh);
                         Optional<ConversationWindow> window = CachedWindows.select(entry, size.messages(), size.tokens());
                         if (window.isPresent()) return prepare(call, route, entry.conversation(), fresh, window.get(), entry);
                     }
@@ -132,9 +151,9 @@ public final class ChatService implements ChatCompletions {
     private CompletionStage<Turn> fromStore(ChatCall call, ModelRegistry.Route route, ConversationId id, List<CountedMessage> fresh) {
         return store.find(id, call.caller().owner()).thenCompose(found -> {
             Conversation conversation = found.orElseThrow(() -> new ConversationNotFoundException(id.value()));
-            WindowSize size = windowSize(strategyOf(call, conversation), route, call.request(), fresh);
+            WindowSize size = windowSize(strategyOf(call, conversation, route), route, call.request(), fresh);
             return store.window(id, size.messages(), size.tokens()).thenCompose(window -> {
-                CachedConversation entry = CachedWindows.fromWindow(conversation, window);
+                CachedConversation entry = CachedWindows.fromWindow(conversation, window, size.messages(), size.tokens());
                 return cache.fill(entry).exceptionally(this::cacheFailed)
                         .thenCompose(filled -> prepare(call, route, conversation, fresh, window, entry));
             });
@@ -148,15 +167,15 @@ public final class ChatService implements ChatCompletions {
 
     private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
 
-    /** The call's own strategy, else the conversation's default, else the gateway's. */
-    private ContextStrategy strategyOf(ChatCall call, Conversation conversation) {
-        return call.contextStrategy().or(conversation::defaultStrategy).orElse(contextDefaults.strategy());
+    /** The call's own strategy, else the conversation's default, else the model's, else the gateway's. */
+    private ContextStrategy strategyOf(ChatCall call, Conversation conversation, ModelRegistry.Route route) {
+        return call.contextStrategy().or(conversation::defaultStrategy).orElseGet(() -> contextDefaults.strategyFor(route.spec().name()));
     }
 
     /** Builds the turn; the semantic strategy first recalls the older messages relevant to the new ones. */
     private CompletionStage<Turn> prepare(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
                                           ConversationWindow window, CachedConversation snapshot) {
-        if (!(strategyOf(call, conversation) instanceof ContextStrategy.Semantic semantic)) {
+        if (!(strategyOf(call, conversation, route) instanceof ContextStrategy.Semantic semantic)) {
             return CompletableFuture.completedFuture(fit(call, route, conversation, fresh, window, snapshot));
         }
         long before = window.recent().isEmpty() ? window.lastSeq() + 1 : window.recent().getFirst().seq();
@@ -173,7 +192,7 @@ public final class ChatService implements ChatCompletions {
     private Turn fit(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
                      ConversationWindow window, CachedConversation snapshot) {
         int contextWindow = route.spec().contextWindow();
-        ContextStrategy strategy = strategyOf(call, conversation);
+        ContextStrategy strategy = strategyOf(call, conversation, route);
         Summary summary = window.summary();
         List<StoredMessage> history = window.recent();
         boolean complete = window.complete();
@@ -264,7 +283,7 @@ public final class ChatService implements ChatCompletions {
      * writer got in between, and the cache is told the newer version exists, which makes the next read miss.
      */
     private CompletionStage<?> advanceCache(CachedConversation snapshot, List<StoredMessage> stored) {
-        CachedConversation next = CachedWindows.extend(snapshot, stored, contextDefaults.cachedMessages());
+        CachedConversation next = CachedWindows.extend(snapshot, stored, contextDefaults.cachedTokens());
         boolean contiguous = stored.getFirst().seq() == snapshot.lastSeq() + 1;
         CompletionStage<Void> update = !contiguous ? cache.advance(-1, next)
                 : snapshot.lastSeq() == 0 ? cache.fill(next) : cache.advance(snapshot.lastSeq(), next);

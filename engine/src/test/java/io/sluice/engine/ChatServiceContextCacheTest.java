@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class ChatServiceContextCacheTest {
     private final CountingStore store = new CountingStore();
     private final List<ChatRequest> sent = new CopyOnWriteArrayList<>();
-    private final ChatService chat = new ChatService(registry(), store, new LocalContextCache(Duration.ofMinutes(5), 100), new JtokkitTokenCounter(),
+    private final ChatService chat = new ChatService(registry(), store, new LocalContextCache(Duration.ofMinutes(5), 1_000_000), new JtokkitTokenCounter(),
             Clock.systemUTC(), ContextDefaults.ofDefaults(), SummaryPolicy.ofDefaults(), null);
 
     private ModelRegistry registry() {

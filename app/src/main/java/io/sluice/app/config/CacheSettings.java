@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** Which context cache to run, and how. {@code redisUri} is used by the {@code redis} type only. Immutable. */
-public record CacheSettings(Type type, Duration ttl, long maxConversations, String redisUri) {
+public record CacheSettings(Type type, Duration ttl, long maxTotalTokens, String redisUri) {
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
 
     public enum Type {
@@ -22,10 +22,10 @@ public record CacheSettings(Type type, Duration ttl, long maxConversations, Stri
     public CacheSettings {
         if (type == null) throw new IllegalArgumentException("'type' must not be null");
         if (ttl == null || ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("'ttl' must be positive");
-        if (maxConversations < 1) throw new IllegalArgumentException("'max-conversations' must be positive");
+        if (maxTotalTokens < 1) throw new IllegalArgumentException("'max-total-tokens' must be positive");
     }
 
     public static CacheSettings local() {
-        return new CacheSettings(Type.LOCAL, DEFAULT_TTL, 100_000, "redis://127.0.0.1:6379");
+        return new CacheSettings(Type.LOCAL, DEFAULT_TTL, 20_000_000, "redis://127.0.0.1:6379");
     }
 }

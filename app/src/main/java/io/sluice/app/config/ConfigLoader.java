@@ -135,13 +135,13 @@ public final class ConfigLoader {
         ContextDefaults context = check("sluice.context", () -> {
             try {
                 return new ContextDefaults(ContextStrategy.parse(c.context().defaultStrategy()), c.context().replyReserveTokens(),
-                        c.context().cache().maxMessages());
+                        c.context().cache().maxTokens(), modelStrategies(c), contextFallbacks(c));
             } catch (InvalidRequestException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }
         });
         CacheSettings cache = check("sluice.context.cache", () -> new CacheSettings(CacheSettings.Type.of(c.context().cache().type()),
-                c.context().cache().ttl(), c.context().cache().maxConversations(), c.redis().uri()));
+                c.context().cache().ttl(), c.context().cache().maxTotalTokens(), c.redis().uri()));
         SluiceConfig.Summary s = c.context().summary();
         SummaryPolicy summary = check("sluice.context.summary", () -> new SummaryPolicy(s.model(), s.thresholdTokens(),
                 s.keepRecentTokens(), s.maxSummaryTokens()));
@@ -158,6 +158,34 @@ public final class ConfigLoader {
             throw new ConfigProblem("sluice.context.semantic.embedder", "unknown model '" + semantic.embedder() + "'; use local or one of " + modelNames);
         }
         return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, semantic, startSimulator);
+    }
+
+    private static Map<String, ContextStrategy> modelStrategies(SluiceConfig c) {
+        Map<String, ContextStrategy> strategies = new java.util.HashMap<>();
+        c.models().forEach((name, m) -> m.contextStrategy().ifPresent(s -> {
+            try {
+                strategies.put(name, ContextStrategy.parse(s));
+            } catch (InvalidRequestException e) {
+                throw new ConfigProblem("sluice.models.\"" + name + "\".context-strategy", e.getMessage());
+            }
+        }));
+        return strategies;
+    }
+
+    private static Map<String, String> contextFallbacks(SluiceConfig c) {
+        Map<String, String> fallbacks = new java.util.HashMap<>();
+        c.models().forEach((name, m) -> m.contextFallback().ifPresent(f -> {
+            SluiceConfig.Model larger = c.models().get(f);
+            if (larger == null) {
+                throw new ConfigProblem("sluice.models.\"" + name + "\".context-fallback", "unknown model '" + f + "'; configured: " + c.models().keySet());
+            }
+            if (larger.contextWindow() <= m.contextWindow()) {
+                throw new ConfigProblem("sluice.models.\"" + name + "\".context-fallback", "'" + f + "' has no larger context window ("
+                        + larger.contextWindow() + " <= " + m.contextWindow() + ")");
+            }
+            fallbacks.put(name, f);
+        }));
+        return fallbacks;
     }
 
     private static ModelSpec spec(String name, String provider, String upstream, int window, Encoding encoding, Prices prices, Encoding fallback) {

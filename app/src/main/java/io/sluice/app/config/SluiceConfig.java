@@ -103,15 +103,15 @@ public interface SluiceConfig {
         @WithDefault("24h")
         java.time.Duration ttl();
 
-        /** How many of a conversation's newest messages an entry keeps. */
-        @WithName("max-messages")
-        @WithDefault("500")
-        int maxMessages();
+        /** How many tokens of a conversation's newest messages an entry keeps: at least the largest window in use. */
+        @WithName("max-tokens")
+        @WithDefault("200000")
+        long maxTokens();
 
-        /** How many conversations the local cache holds at most. */
-        @WithName("max-conversations")
-        @WithDefault("100000")
-        long maxConversations();
+        /** How many tokens the local cache holds in all (about 4 bytes of text each). */
+        @WithName("max-total-tokens")
+        @WithDefault("20000000")
+        long maxTotalTokens();
     }
 
     Redis redis();
@@ -194,6 +194,14 @@ public interface SluiceConfig {
         @WithName("output-price")
         @WithDefault("0")
         BigDecimal outputPrice();
+
+        /** This model's default context strategy for stored conversations; the gateway's default when not set. */
+        @WithName("context-strategy")
+        Optional<String> contextStrategy();
+
+        /** A larger-context model that takes calls whose context does not fit this model's window. */
+        @WithName("context-fallback")
+        Optional<String> contextFallback();
 
         /** Dollars per million cached input tokens; the input price when not set. */
         @WithName("cached-input-price")

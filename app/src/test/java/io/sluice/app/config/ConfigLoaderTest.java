@@ -88,6 +88,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void modelsCanSetTheirOwnStrategyAndALargerFallback() throws IOException {
+        GatewaySettings settings = load("""
+                sluice:
+                  providers:
+                    a: {base-url: "http://a/v1"}
+                  models:
+                    small: {provider: a, context-window: 8000, context-strategy: "sliding_window(8)", context-fallback: large}
+                    large: {provider: a, context-window: 128000}
+                """, Map.of());
+
+        assertThat(settings.context().modelStrategies()).containsEntry("small", new io.sluice.domain.context.ContextStrategy.SlidingWindow(8));
+        assertThat(settings.context().contextFallbacks()).containsEntry("small", "large");
+    }
+
+    @Test
+    void aFallbackThatIsNotLargerFailsNamingTheKey() {
+        assertThatThrownBy(() -> load("""
+                sluice:
+                  providers:
+                    a: {base-url: "http://a/v1"}
+                  models:
+                    small: {provider: a, context-window: 8000, context-fallback: tiny}
+                    tiny: {provider: a, context-window: 4000}
+                """, Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.models.\"small\".context-fallback").hasMessageContaining("larger");
+    }
+
+    @Test
     void aModelNamingAnUnknownProviderFailsNamingTheKey() {
         assertThatThrownBy(() -> load("""
                 sluice:

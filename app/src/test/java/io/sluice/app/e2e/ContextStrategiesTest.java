@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
+import io.sluice.domain.context.ContextStrategy;
+import io.sluice.engine.ContextDefaults;
+import java.util.Map;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +126,29 @@ class ContextStrategiesTest {
             assertThat(messages).hasSize(2);
             assertThat(messages.get(0).path("tool_calls").path(0).path("id").asText()).isEqualTo(callId);
             assertThat(messages.get(1).path("tool_call_id").asText()).isEqualTo(callId);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2"})
+    void aCallThatDoesNotFitItsModelGoesToTheLargerModelConfiguredForIt(String storage) throws Exception {
+        ModelSpec large = new ModelSpec("large-model", TestGateway.PROVIDER, "gpt-4.1", 100_000, Encoding.O200K_BASE, Prices.FREE);
+        ContextDefaults defaults = new ContextDefaults(ContextStrategy.TOKEN_BUDGET, 1024, 200_000,
+                Map.of("small-model", ContextStrategy.FULL), Map.of("small-model", "large-model"));
+        try (TestGateway sluice = TestGateway.on(storage, List.of(SMALL, large), defaults)) {
+            String id = sluice.post("/v1/chat/completions", turn("Turn 1: my parcel is late."), "X-Conversation-Id", "new")
+                    .headers().firstValue("X-Conversation-Id").orElseThrow();
+            for (int i = 2; i <= 25; i++) {
+                HttpResponse<String> response = sluice.post("/v1/chat/completions", turn("Turn " + i + ": any news about my parcel today?"),
+                        "X-Conversation-Id", id);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            }
+            // small-model's own strategy is full: once the history passes its window, the call is served by large-model
+            JsonNode last = sluice.simulator.recentRequests().getLast();
+            assertThat(last.path("model").asText()).isEqualTo("gpt-4.1");
+            assertThat(last.path("messages").size()).as("all of the history, as full promises").isEqualTo(2 * 25 - 1);
+            JsonNode first = sluice.simulator.recentRequests().getFirst();
+            assertThat(first.path("model").asText()).isEqualTo("gpt-4o-mini");
         }
     }
 }

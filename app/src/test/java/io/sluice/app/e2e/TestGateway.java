@@ -40,14 +40,15 @@ final class TestGateway implements AutoCloseable {
     private final AutoCloseable database;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary) {
+    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
+                        ContextDefaults context) {
         this.storage = storage;
         this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
         GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
                 List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
-                models, Optional.of(PROVIDER), Encoding.O200K_BASE, ContextDefaults.ofDefaults(), cache, summary, SemanticSettings.ofDefaults(), false);
+                models, Optional.of(PROVIDER), Encoding.O200K_BASE, context, cache, summary, SemanticSettings.ofDefaults(), false);
         gateway = Gateway.start(settings);
     }
 
@@ -72,21 +73,29 @@ final class TestGateway implements AutoCloseable {
 
     /** A second replica: the same database as {@code other}, its own simulator and cache settings. */
     static TestGateway replicaOf(TestGateway other, CacheSettings cache) {
-        return new TestGateway(other.storage, () -> { }, List.of(), cache, SummaryPolicy.ofDefaults());
+        return new TestGateway(other.storage, () -> { }, List.of(), cache, SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults());
     }
 
     static TestGateway on(String storage, List<ModelSpec> models, CacheSettings cache) {
         return on(storage, models, cache, SummaryPolicy.ofDefaults());
     }
 
+    static TestGateway on(String storage, List<ModelSpec> models, ContextDefaults context) {
+        return on(storage, models, CacheSettings.local(), SummaryPolicy.ofDefaults(), context);
+    }
+
     static TestGateway on(String storage, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary) {
+        return on(storage, models, cache, summary, ContextDefaults.ofDefaults());
+    }
+
+    static TestGateway on(String storage, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary, ContextDefaults context) {
         if ("postgres".equals(storage)) {
             PostgresTestSchema schema = new PostgresTestSchema();
             return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(),
-                    schema.password(), 8), schema, models, cache, summary);
+                    schema.password(), 8), schema, models, cache, summary, context);
         }
         try {
-            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models, cache, summary);
+            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models, cache, summary, context);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ContextBuilderTest {
     private static final int PRIMING = ContextBuilder.REPLY_PRIMING_TOKENS;
     private static final List<ContextStrategy> ALL = List.of(ContextStrategy.FULL, ContextStrategy.TOKEN_BUDGET, new ContextStrategy.SlidingWindow(4),
-            ContextStrategy.ROLLING_SUMMARY);
+            ContextStrategy.ROLLING_SUMMARY, new ContextStrategy.Semantic(3));
 
     private static CountedMessage user(String text, int tokens) {
         return new CountedMessage(ChatMessage.user(text), tokens);
@@ -47,7 +47,7 @@ class ContextBuilderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"full", "token_budget", "sliding_window(3)"})
+    @ValueSource(strings = {"full", "token_budget", "sliding_window(3)", "rolling_summary", "semantic(2)"})
     void anEmptyHistorySendsOnlyTheNewMessages(String strategy) {
         BuiltContext context = ContextBuilder.build(ContextStrategy.parse(strategy), List.of(), List.of(), true, List.of(QUESTION), 1000, 100);
 
@@ -57,7 +57,7 @@ class ContextBuilderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"full", "token_budget", "sliding_window(3)"})
+    @ValueSource(strings = {"full", "token_budget", "sliding_window(3)", "rolling_summary", "semantic(2)"})
     void aSystemPromptOnlyConversationKeepsTheSystemPrompt(String strategy) {
         BuiltContext context = ContextBuilder.build(ContextStrategy.parse(strategy), List.of(SYSTEM), List.of(), true, List.of(QUESTION), 1000, 100);
 
@@ -77,13 +77,22 @@ class ContextBuilderTest {
         assertThat(context.historyMessagesAvailable()).isEqualTo(4);
     }
 
-    @Test
-    void aSingleHugeMessageIsNeverCutAndEndsTheTail() {
+    @ParameterizedTest
+    @ValueSource(strings = {"token_budget", "sliding_window(10)", "semantic(10)"})
+    void aSingleHugeMessageIsNeverCutAndEndsTheTail(String strategy) {
         List<CountedMessage> history = List.of(user("old", 5), assistant("huge", 5_000), user("u2", 5), assistant("a2", 5));
-        BuiltContext context = ContextBuilder.build(ContextStrategy.TOKEN_BUDGET, List.of(SYSTEM), history, true, List.of(QUESTION), 1000, 100);
+        BuiltContext context = ContextBuilder.build(ContextStrategy.parse(strategy), List.of(SYSTEM), history, true, List.of(QUESTION), 1000, 100);
 
         // the huge message does not fit, and nothing older is taken past it: no gaps in the conversation
         assertThat(contents(context)).containsExactly("You are a support agent.", "u2", "a2", "What now?");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"full", "rolling_summary"})
+    void aSingleHugeMessageMakesTheAllOrNothingStrategiesFail(String strategy) {
+        List<CountedMessage> history = List.of(user("old", 5), assistant("huge", 5_000), user("u2", 5));
+        assertThatThrownBy(() -> ContextBuilder.build(ContextStrategy.parse(strategy), List.of(SYSTEM), history, true, List.of(QUESTION), 1000, 100))
+                .isInstanceOf(ContextLengthExceededException.class);
     }
 
     @Test
@@ -160,11 +169,12 @@ class ContextBuilderTest {
         assertThat(contents(window)).containsExactly("<call>", "shipped");
     }
 
-    @Test
-    void unicodeAndVietnameseTextPassThroughUntouched() {
+    @ParameterizedTest
+    @ValueSource(strings = {"full", "token_budget", "sliding_window(3)", "rolling_summary", "semantic(2)"})
+    void unicodeAndVietnameseTextPassThroughUntouched(String strategy) {
         String vietnamese = "Đơn hàng của tôi đâu rồi? 🚚";
         List<CountedMessage> history = List.of(user(vietnamese, 14), assistant("Xin lỗi vì sự chậm trễ — «đang giao»", 16));
-        BuiltContext context = ContextBuilder.build(ContextStrategy.TOKEN_BUDGET, List.of(SYSTEM), history, true, List.of(user("Cảm ơn!", 6)), 1000, 100);
+        BuiltContext context = ContextBuilder.build(ContextStrategy.parse(strategy), List.of(SYSTEM), history, true, List.of(user("Cảm ơn!", 6)), 1000, 100);
 
         assertThat(contents(context)).containsExactly("You are a support agent.", vietnamese, "Xin lỗi vì sự chậm trễ — «đang giao»", "Cảm ơn!");
     }

@@ -16,15 +16,19 @@ import java.util.concurrent.CompletionStage;
  * Thread-safe.
  */
 public final class LocalContextCache implements ContextCache {
-    public static final long DEFAULT_MAX_CONVERSATIONS = 100_000;
+    /** About 80 MB of text: what the cache may hold in all, weighed in tokens. */
+    public static final long DEFAULT_MAX_TOTAL_TOKENS = 20_000_000;
 
     /** A version, with its data, or without it: a marker that this version exists. */
     private record Slot(long seq, CachedConversation entry) {}
 
     private final Cache<ConversationId, Slot> cache;
 
-    public LocalContextCache(Duration ttl, long maxConversations) {
-        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxConversations).build();
+    /** Entries expire {@code ttl} after their last write; the least used go first once all together pass {@code maxTotalTokens}. */
+    public LocalContextCache(Duration ttl, long maxTotalTokens) {
+        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(maxTotalTokens)
+                .weigher((ConversationId id, Slot slot) -> slot.entry() == null ? 1 : (int) Math.min(Integer.MAX_VALUE, 1 + slot.entry().tailTokens()))
+                .build();
     }
 
     @Override

@@ -16,7 +16,8 @@ public final class CachedWindows {
 
     /**
      * The window of at most {@code maxMessages} messages and {@code maxTokens} tokens that the entry holds; empty when
-     * the entry's tail is too short to be sure (it is incomplete and the window would want more of it).
+     * the entry's tail is too short to be sure (it is incomplete, the window would want all of it, and the tail is not
+     * known to cover that many tokens).
      */
     public static Optional<ConversationWindow> select(CachedConversation entry, int maxMessages, long maxTokens) {
         ArrayDeque<StoredMessage> taken = new ArrayDeque<>();
@@ -30,32 +31,44 @@ public final class CachedWindows {
             taken.addFirst(m);
         }
         boolean tookAll = i < 0;
-        if (tookAll && !entry.tailComplete()) return Optional.empty();
+        boolean wantedMore = tookAll && taken.size() < maxMessages;
+        if (wantedMore && !entry.tailComplete() && maxTokens > entry.coveredTokens()) return Optional.empty();
         return Optional.of(new ConversationWindow(entry.systemPrompt(), new ArrayList<>(taken), tookAll, entry.lastSeq(), entry.summary()));
     }
 
-    /** An entry made from a window read from the store. */
-    public static CachedConversation fromWindow(Conversation conversation, ConversationWindow window) {
+    /** An entry made from a window read from the store with these bounds. */
+    public static CachedConversation fromWindow(Conversation conversation, ConversationWindow window, int maxMessages, long maxTokens) {
+        long read = 0;
+        for (StoredMessage m : window.recent()) read += m.tokenCount();
+        // a read stopped by its message count covers only what it holds; one stopped by tokens covers its whole budget
+        long covered = window.recent().size() >= maxMessages ? read : Math.max(read, maxTokens);
         return new CachedConversation(conversation, window.systemPrompt(), window.recent(), window.complete(), window.lastSeq(),
-                window.summary());
+                window.summary(), covered);
     }
 
-    /** The entry after {@code stored} was appended to it, keeping at most {@code maxTail} messages in the tail. */
-    public static CachedConversation extend(CachedConversation entry, List<StoredMessage> stored, int maxTail) {
+    /** The entry after {@code stored} was appended to it, keeping at most {@code maxTailTokens} tokens of tail. */
+    public static CachedConversation extend(CachedConversation entry, List<StoredMessage> stored, long maxTailTokens) {
         List<StoredMessage> system = new ArrayList<>(entry.systemPrompt());
         List<StoredMessage> tail = new ArrayList<>(entry.tail());
         long lastSeq = entry.lastSeq();
+        long covered = entry.coveredTokens();
         for (StoredMessage m : stored) {
+            covered += m.tokenCount();
             // a system message is part of the prompt only while nothing but system messages came before it
             if (m.message().role() == Role.SYSTEM && tail.isEmpty() && m.seq() == system.size() + 1) system.add(m);
             else tail.add(m);
             lastSeq = m.seq();
         }
         boolean complete = entry.tailComplete();
-        if (tail.size() > maxTail) {
-            tail = new ArrayList<>(tail.subList(tail.size() - maxTail, tail.size()));
+        long tailTokens = 0;
+        for (StoredMessage m : tail) tailTokens += m.tokenCount();
+        int drop = 0;
+        while (drop < tail.size() - 1 && tailTokens > maxTailTokens) tailTokens -= tail.get(drop++).tokenCount();
+        if (drop > 0) {
+            tail = new ArrayList<>(tail.subList(drop, tail.size()));
             complete = false;
+            covered = Math.min(covered, tailTokens);
         }
-        return new CachedConversation(entry.conversation(), system, tail, complete, lastSeq, entry.summary());
+        return new CachedConversation(entry.conversation(), system, tail, complete, lastSeq, entry.summary(), covered);
     }
 }

@@ -38,7 +38,7 @@ public abstract class ContextCacheContract {
                 12, "gpt-4o", now, Map.of());
         StoredMessage result = new StoredMessage(id, lastSeq, ChatMessage.toolResult("c1", "shipped"), 6, "gpt-4o", now, Map.of("truncated", "true"));
         return new CachedConversation(c, List.of(system), List.of(call, result), false, lastSeq,
-                new Summary("Parcel 7 was delayed — «đang giao».", lastSeq - 2, 15));
+                new Summary("Parcel 7 was delayed — «đang giao».", lastSeq - 2, 15), 4_000);
     }
 
     @Test
