@@ -77,9 +77,8 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         injector.getInstance(GatewayServer.class).close();
-        injector.getInstance(Key.get(new TypeLiteral<Map<String, LlmProvider>>() {})).values().forEach(LlmProvider::close);
+        injector.getInstance(Resources.class).close();   // provider clients, Redis
         injector.getInstance(JdbcStorage.class).close();
-        injector.getInstance(Resources.class).close();
         injector.getInstance(Vertx.class).close().toCompletionStage().toCompletableFuture().join();
         if (simulator != null) simulator.close();
     }

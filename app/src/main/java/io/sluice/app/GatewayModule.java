@@ -11,6 +11,15 @@ import io.sluice.app.config.GatewaySettings;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.sluice.app.config.CacheSettings;
+import io.sluice.app.config.EndpointSettings;
+import io.sluice.app.config.SlaSettings;
+import io.sluice.engine.SlaPolicy;
+import io.sluice.engine.sla.Circuits;
+import io.sluice.engine.sla.UpstreamHealth;
+import io.sluice.engine.sla.Endpoint;
+import io.sluice.engine.sla.UpstreamKey;
+import java.util.ArrayList;
+import java.util.List;
 import io.sluice.domain.context.LexicalVectors;
 import io.sluice.engine.ChatService;
 import io.sluice.engine.semantic.LexicalEmbedder;
@@ -108,11 +117,30 @@ public final class GatewayModule extends AbstractModule {
         return store::ping;
     }
 
+    /** Every provider instance: one per key of every endpoint, closed on shutdown. */
     @Provides
     @Singleton
-    Map<String, LlmProvider> providers(Set<LlmProviderFactory> registered, Vertx vertx, ObjectMapper json) {
+    Map<String, Endpoint> endpoints(Set<LlmProviderFactory> registered, Vertx vertx, ObjectMapper json, Resources resources) {
         ProviderFactories factories = new ProviderFactories(registered);
-        ProviderEnvironment environment = new ProviderEnvironment() {
+        ProviderEnvironment environment = environment(vertx, json);
+        Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+        for (ProviderSettings p : settings.providers()) {
+            EndpointSettings e = settings.endpointOf(p);
+            List<UpstreamKey> keys = new ArrayList<>();
+            for (int i = 0; i < e.keys().size(); i++) {
+                EndpointSettings.Key key = e.keys().get(i);
+                String label = e.keys().size() == 1 ? p.name() : p.name() + "#" + (i + 1);
+                ProviderSettings one = new ProviderSettings(label, p.type(), p.baseUrl(), key.apiKey(), p.timeout(), p.maxConnections(), p.options());
+                LlmProvider provider = resources.add(factories.get(p.type(), p.name()).create(one, environment), LlmProvider::close);
+                keys.add(new UpstreamKey(label, provider, key.rpm()));
+            }
+            endpoints.put(p.name(), new Endpoint(p.name(), e.weight(), keys));
+        }
+        return endpoints;
+    }
+
+    private static ProviderEnvironment environment(Vertx vertx, ObjectMapper json) {
+        return new ProviderEnvironment() {
             @Override
             public <T> Optional<T> lookup(Class<T> type) {
                 if (type == Vertx.class) return Optional.of(type.cast(vertx));
@@ -120,26 +148,31 @@ public final class GatewayModule extends AbstractModule {
                 return Optional.empty();
             }
         };
-        Map<String, LlmProvider> providers = new LinkedHashMap<>();
-        for (ProviderSettings p : settings.providers()) {
-            providers.put(p.name(), factories.get(p.type(), p.name()).create(p, environment));
-        }
-        return providers;
     }
 
     @Provides
     @Singleton
-    ModelRegistry modelRegistry(Map<String, LlmProvider> providers) {
-        return new ModelRegistry(providers, settings.models(), settings.passthroughProvider(), settings.fallbackEncoding());
+    ModelRegistry modelRegistry(Map<String, Endpoint> endpoints) {
+        return new ModelRegistry(endpoints, settings.models(), settings.modelEndpoints(), settings.passthroughProvider(),
+                settings.fallbackEncoding());
     }
 
     @Provides
     @Singleton
-    ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock) {
+    Circuits circuits() {
+        return new Circuits(settings.sla().circuits());
+    }
+
+    @Provides
+    @Singleton
+    ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
+                            Circuits circuits) {
         Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
                 : new ProviderEmbedder(registry, settings.semantic().embedder());
+        SlaSettings sla = settings.sla();
         return new ChatService(registry, store, cache, tokens, clock, settings.context(), settings.summary(),
-                new SemanticRecall(store, embedder, settings.semantic().candidates()));
+                new SemanticRecall(store, embedder, settings.semantic().candidates()),
+                new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits));
     }
 
     @Provides
@@ -166,8 +199,9 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness,
-                         PrometheusMeterRegistry registry, ObjectMapper json) {
-        return new GatewayServer(vertx, settings.server(), chat, models, conversations, readiness, registry, json);
+                         PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints) {
+        return new GatewayServer(vertx, settings.server(), chat, models, conversations, new UpstreamHealth(circuits, endpoints.values()),
+                readiness, registry, json);
     }
 
     @Provides

@@ -25,6 +25,8 @@ import io.sluice.ports.in.ChatStream;
 import io.sluice.ports.in.ConversationRef;
 import io.sluice.engine.internal.CachedWindows;
 import io.sluice.engine.semantic.SemanticRecall;
+import io.sluice.engine.sla.ResilientCaller;
+import io.sluice.domain.sla.SlaTier;
 import io.sluice.ports.out.CachedConversation;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
@@ -55,10 +57,19 @@ public final class ChatService implements ChatCompletions {
     private final RollingSummaries summaries;
 
     private final SemanticRecall recall;
+    private final SlaPolicy sla;
+    private final ResilientCaller caller;
 
     public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
                        ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall) {
+        this(registry, store, cache, tokens, clock, contextDefaults, summaryPolicy, recall, SlaPolicy.ofDefaults());
+    }
+
+    public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
+                       ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall, SlaPolicy sla) {
         this.registry = registry;
+        this.sla = sla;
+        this.caller = new ResilientCaller(sla.circuits(), sla.retries());
         this.recall = recall;
         this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy);
         this.store = store;
@@ -70,22 +81,30 @@ public final class ChatService implements ChatCompletions {
 
     @Override
     public CompletionStage<ChatResult> complete(ChatCall call) {
-        return plan(call, registry.resolve(call.request().model()), 0).thenCompose(plan -> plan.route().provider()
-                .complete(plan.turn().upstreamRequest(plan.route().spec().upstreamName()))
+        SlaTier tier = tierOf(call);
+        return plan(call, registry.resolve(call.request().model()), 0).thenCompose(plan -> caller
+                .complete(plan.route().spec().name(), plan.route().endpoints(), plan.turn().upstreamRequest(plan.route().spec().upstreamName()), tier)
                 .thenCompose(response -> record(plan.turn(), plan.route(), response.message(), Map.of())
                         .thenApply(stored -> new ChatResult(response, plan.turn().conversationId()))));
     }
 
     @Override
     public CompletionStage<ChatStream> stream(ChatCall call) {
+        SlaTier tier = tierOf(call);
         return plan(call, registry.resolve(call.request().model()), 0).thenApply(plan -> {
             Turn turn = plan.turn();
             ModelRegistry.Route route = plan.route();
-            Flow.Publisher<ChatChunk> chunks = route.provider().stream(turn.upstreamRequest(route.spec().upstreamName()));
+            Flow.Publisher<ChatChunk> chunks = caller.stream(route.spec().name(), route.endpoints(),
+                    turn.upstreamRequest(route.spec().upstreamName()), tier);
             if (!turn.isStored()) return new ChatStream(turn.conversationId(), chunks);
             return new ChatStream(turn.conversationId(), new RecordingPublisher(chunks,
                     (accumulated, error) -> recordStream(turn, route, accumulated, error)));
         });
+    }
+
+    /** The call's tier ({@code X-SLA-Tier}), else the default; an unknown name is the caller's error. */
+    private SlaTier tierOf(ChatCall call) {
+        return call.slaTier().map(name -> SlaTier.named(name, sla.tiers())).orElse(sla.defaultTier());
     }
 
     /** A turn and the model that will serve it. */

@@ -5,56 +5,89 @@ import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
 import io.sluice.domain.error.ModelNotFoundException;
 import io.sluice.ports.in.ModelDirectory;
+import io.sluice.engine.sla.Endpoint;
+import io.sluice.engine.sla.UpstreamKey;
 import io.sluice.ports.out.LlmProvider;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which provider serves which model. Configured models are served by their own provider; any other name goes to the
- * pass-through provider when there is one (the upstream then decides whether the model exists), else is not found.
- * Immutable and thread-safe.
+ * Which endpoints serve which model. A configured model is served by its endpoints (its provider, or the list given
+ * for it); any other name goes to the pass-through endpoint when there is one (the upstream then decides whether the
+ * model exists), else is not found. Immutable and thread-safe.
  */
 public final class ModelRegistry implements ModelDirectory {
-    /** A model and the provider instance that serves it. */
-    public record Route(ModelSpec spec, LlmProvider provider) {}
+    /** A model and the endpoints that serve it, the first being its own provider. */
+    public record Route(ModelSpec spec, List<Endpoint> endpoints) {
+        public Route {
+            endpoints = List.copyOf(endpoints);
+        }
 
-    private final Map<String, LlmProvider> providers;
+        /** The first key of the first endpoint: for calls that need no failover (embeddings). */
+        public LlmProvider provider() {
+            return endpoints.getFirst().keys().getFirst().provider();
+        }
+    }
+
+    private final Map<String, Endpoint> endpoints;
     private final Map<String, ModelSpec> models;
-    private final LlmProvider passthrough;
+    private final Map<String, List<Endpoint>> modelEndpoints = new LinkedHashMap<>();
+    private final Endpoint passthrough;
     private final Encoding fallbackEncoding;
+
+    /** One endpoint with one key per provider: the registry of a gateway without failover. */
+    public ModelRegistry(Map<String, LlmProvider> providers, List<ModelSpec> models, Optional<String> passthroughProvider,
+                         Encoding fallbackEncoding) {
+        this(singleKeyEndpoints(providers), models, Map.of(), passthroughProvider, fallbackEncoding);
+    }
+
+    private static Map<String, Endpoint> singleKeyEndpoints(Map<String, LlmProvider> providers) {
+        Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+        providers.forEach((name, p) -> endpoints.put(name, new Endpoint(name, 1, List.of(new UpstreamKey(name, p, 0)))));
+        return endpoints;
+    }
 
     /**
      * @param passthroughProvider the provider name that serves unconfigured models, or empty
      * @param fallbackEncoding    the encoding for models that are not OpenAI's: an approximation of their tokenizer
      */
-    public ModelRegistry(Map<String, LlmProvider> providers, List<ModelSpec> models, Optional<String> passthroughProvider,
-                         Encoding fallbackEncoding) {
-        this.providers = Map.copyOf(providers);
+    /**
+     * @param extraEndpoints per model, the names of further endpoints that serve it besides its own provider
+     */
+    public ModelRegistry(Map<String, Endpoint> endpoints, List<ModelSpec> models, Map<String, List<String>> extraEndpoints,
+                         Optional<String> passthroughProvider, Encoding fallbackEncoding) {
+        this.endpoints = Map.copyOf(endpoints);
         Map<String, ModelSpec> byName = new LinkedHashMap<>();
         for (ModelSpec spec : models) {
-            if (!this.providers.containsKey(spec.provider())) {
-                throw new IllegalArgumentException("model '" + spec.name() + "' names unknown provider '" + spec.provider() + "'");
+            List<Endpoint> serving = new ArrayList<>();
+            serving.add(endpoint(spec.provider(), "model '" + spec.name() + "'"));
+            for (String extra : extraEndpoints.getOrDefault(spec.name(), List.of())) {
+                if (!extra.equals(spec.provider())) serving.add(endpoint(extra, "model '" + spec.name() + "'"));
             }
             byName.put(spec.name(), spec);
+            modelEndpoints.put(spec.name(), List.copyOf(serving));
         }
         this.models = byName;
-        this.passthrough = passthroughProvider.map(name -> {
-            LlmProvider p = this.providers.get(name);
-            if (p == null) throw new IllegalArgumentException("pass-through provider '" + name + "' is not configured");
-            return p;
-        }).orElse(null);
+        this.passthrough = passthroughProvider.map(name -> endpoint(name, "the pass-through")).orElse(null);
         this.fallbackEncoding = fallbackEncoding;
     }
 
     public Route resolve(String model) {
         ModelSpec spec = models.get(model);
-        if (spec != null) return new Route(spec, providers.get(spec.provider()));
+        if (spec != null) return new Route(spec, modelEndpoints.get(model));
         if (passthrough == null) throw new ModelNotFoundException(model);
         Encoding encoding = Encoding.forOpenAiModel(model).orElse(fallbackEncoding);
         return new Route(new ModelSpec(model, passthrough.name(), model, ModelSpec.DEFAULT_CONTEXT_WINDOW, encoding, Prices.FREE),
-                passthrough);
+                List.of(passthrough));
+    }
+
+    private Endpoint endpoint(String name, String user) {
+        Endpoint e = endpoints.get(name);
+        if (e == null) throw new IllegalArgumentException(user + " names unknown provider '" + name + "'");
+        return e;
     }
 
     @Override

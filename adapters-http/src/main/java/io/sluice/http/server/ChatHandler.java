@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 final class ChatHandler implements Handler<RoutingContext> {
     static final String CONVERSATION_HEADER = "X-Conversation-Id";
     static final String STRATEGY_HEADER = "X-Context-Strategy";
+    static final String TIER_HEADER = "X-SLA-Tier";
     /** Metric tag for models the gateway does not know and the upstream did not confirm: keeps cardinality bounded. */
     static final String OTHER_MODEL = "_other";
 
@@ -53,7 +54,8 @@ final class ChatHandler implements Handler<RoutingContext> {
             String strategy = ctx.request().getHeader(STRATEGY_HEADER);
             call = new ChatCall(new Caller(Caller.DEFAULT_OWNER, parsed.request().options().user()),
                     conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request(),
-                    strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)));
+                    strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)),
+                    Optional.ofNullable(ctx.request().getHeader(TIER_HEADER)).filter(t -> !t.isBlank()));
         } catch (RuntimeException e) {
             fail(ctx, e, OTHER_MODEL, start);
             return;

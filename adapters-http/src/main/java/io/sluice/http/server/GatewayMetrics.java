@@ -20,6 +20,7 @@ final class GatewayMetrics {
     static final String HTTP_REQUESTS = "http.server.requests";
 
     private final MeterRegistry registry;
+    private final java.util.Set<String> circuitGauges = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,6 +52,20 @@ final class GatewayMetrics {
                 .serviceLevelObjectives(DURATION_BUCKETS)
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
+    }
+
+    /** A gauge per circuit (0 closed, 1 half-open, 2 open), registered the first time a circuit is seen. */
+    void circuits(io.sluice.ports.in.RouteHealth health) {
+        for (String circuit : health.circuits().keySet()) {
+            if (!circuitGauges.add(circuit)) continue;
+            io.micrometer.core.instrument.Gauge.builder("sluice.circuit.state", health, h -> switch (h.circuits().getOrDefault(circuit, "closed")) {
+                        case "open" -> 2;
+                        case "half_open" -> 1;
+                        default -> 0;
+                    })
+                    .description("Circuit state per model and endpoint: 0 closed, 1 half-open, 2 open")
+                    .tag("circuit", circuit).register(registry);
+        }
     }
 
     private DistributionSummary summary(String type, String requestModel, String responseModel) {

@@ -11,6 +11,7 @@ import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.Conversations;
 import io.sluice.ports.in.ModelDirectory;
 import io.sluice.ports.in.Readiness;
+import io.sluice.ports.in.RouteHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -32,13 +33,16 @@ public final class GatewayServer implements AutoCloseable {
     private final ChatCompletions chat;
     private final ModelDirectory models;
     private final Conversations conversations;
+    private final RouteHealth health;
     private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
     private final OpenAiJson json;
     private HttpServer server;
 
     public GatewayServer(Vertx vertx, ServerSettings settings, ChatCompletions chat, ModelDirectory models,
-                         Conversations conversations, Readiness readiness, PrometheusMeterRegistry registry, ObjectMapper mapper) {
+                         Conversations conversations, RouteHealth health, Readiness readiness, PrometheusMeterRegistry registry,
+                         ObjectMapper mapper) {
+        this.health = health;
         this.vertx = vertx;
         this.settings = settings;
         this.chat = chat;
@@ -73,8 +77,11 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/health/live").handler(ctx -> status(ctx, 200, "UP"));
         router.get("/health/ready").handler(ctx -> readiness.check().whenComplete((ok, error) ->
                 status(ctx, error == null ? 200 : 503, error == null ? "UP" : "DOWN")));
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
+        router.get("/metrics").handler(ctx -> {
+            metrics.circuits(health);
+            ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+        });
+        router.get("/admin/upstreams").handler(this::upstreams);
         router.route().failureHandler(this::failure);
         router.errorHandler(404, ctx -> error(ctx, 404, "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
                 + ".", "unknown_url"));
@@ -87,6 +94,16 @@ public final class GatewayServer implements AutoCloseable {
 
     public int port() {
         return server.actualPort();
+    }
+
+    /** Circuits and keys; admin authentication arrives with gateway API keys (the server binds to loopback until then). */
+    private void upstreams(RoutingContext ctx) {
+        ObjectNode root = json.mapper().createObjectNode();
+        ObjectNode circuits = root.putObject("circuits");
+        health.circuits().forEach(circuits::put);
+        ArrayNode keys = root.putArray("keys");
+        for (RouteHealth.KeyState k : health.keys()) keys.addObject().put("endpoint", k.endpoint()).put("key", k.key()).put("state", k.state());
+        ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }
 
     private void listModels(RoutingContext ctx) {

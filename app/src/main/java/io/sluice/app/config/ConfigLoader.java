@@ -9,6 +9,9 @@ import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
 import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.domain.sla.CircuitSettings;
+import io.sluice.domain.sla.RetrySettings;
+import io.sluice.domain.sla.SlaTier;
 import io.sluice.engine.ContextDefaults;
 import io.sluice.engine.SummaryPolicy;
 import io.sluice.http.server.ServerSettings;
@@ -157,7 +160,32 @@ public final class ConfigLoader {
         if (!semantic.isLocal() && !modelNames.contains(semantic.embedder()) && passthroughProvider.isEmpty()) {
             throw new ConfigProblem("sluice.context.semantic.embedder", "unknown model '" + semantic.embedder() + "'; use local or one of " + modelNames);
         }
-        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, semantic, startSimulator);
+        List<EndpointSettings> endpoints = new ArrayList<>();
+        c.providers().forEach((name, p) -> endpoints.add(check("sluice.providers." + name, () -> new EndpointSettings(name, p.weight(),
+                p.keys().filter(k -> !k.isEmpty()).map(keys -> keys.stream().map(k -> new EndpointSettings.Key(k.key(), k.rpm())).toList())
+                        .orElse(List.of(new EndpointSettings.Key(p.apiKey().orElse(null), 0)))))));
+        Map<String, List<String>> modelEndpoints = new java.util.HashMap<>();
+        c.models().forEach((name, m) -> m.endpoints().ifPresent(list -> {
+            for (String e : list) {
+                if (!providerNames.contains(e)) {
+                    throw new ConfigProblem("sluice.models.\"" + name + "\".endpoints", "unknown provider '" + e + "'; configured: " + providerNames);
+                }
+            }
+            modelEndpoints.put(name, List.copyOf(list));
+        }));
+        return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, semantic,
+                endpoints, modelEndpoints, sla(c.sla()), startSimulator);
+    }
+
+    private static SlaSettings sla(SluiceConfig.Sla s) {
+        Map<String, SlaTier> tiers = new java.util.HashMap<>(SlaTier.DEFAULTS);
+        s.tiers().forEach((name, t) -> tiers.put(name, check("sluice.sla.tiers." + name,
+                () -> new SlaTier(name, t.connectTimeout(), t.firstChunkTimeout(), t.deadline()))));
+        RetrySettings retries = check("sluice.sla.retry", () -> new RetrySettings(s.retry().maxAttempts(), s.retry().baseDelay(),
+                s.retry().maxDelay(), s.retry().maxRetryAfter()));
+        CircuitSettings circuits = check("sluice.sla.circuit", () -> new CircuitSettings(s.circuit().failureThreshold(),
+                s.circuit().successThreshold(), s.circuit().openFor()));
+        return check("sluice.sla.default-tier", () -> new SlaSettings(tiers, s.defaultTier(), retries, circuits));
     }
 
     private static Map<String, ContextStrategy> modelStrategies(SluiceConfig c) {

@@ -8,6 +8,7 @@ import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,18 +18,28 @@ import java.util.Optional;
 public record GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers,
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
                               ContextDefaults context, CacheSettings cache, SummaryPolicy summary, SemanticSettings semantic,
+                              List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
                               boolean startSimulator) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
+        endpoints = List.copyOf(endpoints);
+        modelEndpoints = Map.copyOf(modelEndpoints);
+    }
+
+    /** The failover settings of a provider: those configured, else weight 1 and its one api-key. */
+    public EndpointSettings endpointOf(ProviderSettings provider) {
+        return endpoints.stream().filter(e -> e.provider().equals(provider.name())).findFirst()
+                .orElseGet(() -> new EndpointSettings(provider.name(), 1, List.of(new EndpointSettings.Key(provider.apiKey(), 0))));
     }
 
     public GatewaySettings withServer(ServerSettings value) {
-        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic, startSimulator);
+        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic, endpoints, modelEndpoints,
+                sla, startSimulator);
     }
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                startSimulator);
+                endpoints, modelEndpoints, sla, startSimulator);
     }
 }

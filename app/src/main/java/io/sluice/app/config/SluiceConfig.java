@@ -116,6 +116,65 @@ public interface SluiceConfig {
 
     Redis redis();
 
+    Sla sla();
+
+    interface Sla {
+        /** The tier of calls that send no {@code X-SLA-Tier}. */
+        @WithName("default-tier")
+        @WithDefault("deep")
+        String defaultTier();
+
+        /** Tiers by name; these replace or add to fast (1 s), normal (3 s) and deep (8 s). */
+        Map<String, Tier> tiers();
+
+        Retry retry();
+
+        Circuit circuit();
+    }
+
+    interface Tier {
+        @WithName("connect-timeout")
+        java.time.Duration connectTimeout();
+
+        @WithName("first-chunk-timeout")
+        java.time.Duration firstChunkTimeout();
+
+        java.time.Duration deadline();
+    }
+
+    interface Retry {
+        @WithName("max-attempts")
+        @WithDefault("4")
+        int maxAttempts();
+
+        @WithName("base-delay")
+        @WithDefault("100ms")
+        java.time.Duration baseDelay();
+
+        @WithName("max-delay")
+        @WithDefault("2s")
+        java.time.Duration maxDelay();
+
+        /** A Retry-After longer than this is shortened to it. */
+        @WithName("max-retry-after")
+        @WithDefault("10s")
+        java.time.Duration maxRetryAfter();
+    }
+
+    interface Circuit {
+        @WithName("failure-threshold")
+        @WithDefault("5")
+        int failureThreshold();
+
+        @WithName("success-threshold")
+        @WithDefault("2")
+        int successThreshold();
+
+        @WithName("open-for")
+        @WithDefault("30s")
+        java.time.Duration openFor();
+    }
+
     interface Redis {
         @WithDefault("redis://127.0.0.1:6379")
         String uri();
@@ -169,11 +228,29 @@ public interface SluiceConfig {
         @WithDefault("200")
         int maxConnections();
 
+        /** This endpoint's share of a model's traffic, among the endpoints that serve it. */
+        @WithDefault("1")
+        int weight();
+
+        /** Several keys, each with its own budget; used in turn, cooled down on 429, disabled on 401/403. */
+        Optional<java.util.List<Key>> keys();
+
         Map<String, String> options();
+    }
+
+    interface Key {
+        String key();
+
+        /** Requests per minute this key may send; 0 for no limit. */
+        @WithDefault("0")
+        int rpm();
     }
 
     interface Model {
         String provider();
+
+        /** Further providers that also serve this model, for failover. */
+        Optional<java.util.List<String>> endpoints();
 
         /** The model's name at the upstream, when it differs from the name clients use. */
         @WithName("upstream-name")

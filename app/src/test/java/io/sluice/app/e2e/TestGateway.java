@@ -4,6 +4,7 @@ import io.sluice.app.Gateway;
 import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.app.config.SemanticSettings;
+import io.sluice.app.config.SlaSettings;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.engine.ContextDefaults;
@@ -48,7 +49,7 @@ final class TestGateway implements AutoCloseable {
         simulator.start(0);
         GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
                 List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
-                models, Optional.of(PROVIDER), Encoding.O200K_BASE, context, cache, summary, SemanticSettings.ofDefaults(), false);
+                models, Optional.of(PROVIDER), Encoding.O200K_BASE, context, cache, summary, SemanticSettings.ofDefaults(), List.of(), Map.of(), SlaSettings.ofDefaults(), false);
         gateway = Gateway.start(settings);
     }
 

@@ -8,17 +8,19 @@ import java.util.Optional;
 /**
  * One chat call as the gateway receives it. {@code request.messages()} are the caller's new messages only;
  * for a stored conversation the engine puts the history chosen by {@code contextStrategy} (or the configured
- * default when empty) in front of them.
+ * default when empty) in front of them. {@code slaTier} names the call's SLA tier ({@code X-SLA-Tier}); empty for the default.
  */
-public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy) {
+public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
+                       Optional<String> slaTier) {
     public ChatCall {
         Require.nonNull(caller, "caller");
         Require.nonNull(conversation, "conversation");
         Require.nonNull(request, "request");
         contextStrategy = contextStrategy == null ? Optional.empty() : contextStrategy;
+        slaTier = slaTier == null ? Optional.empty() : slaTier;
     }
 
     public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request) {
-        this(caller, conversation, request, Optional.empty());
+        this(caller, conversation, request, Optional.empty(), Optional.empty());
     }
 }

@@ -47,6 +47,7 @@ public final class Simulator implements AutoCloseable {
     private final Map<Fault, AtomicLong> faults = new ConcurrentHashMap<>();
     private final ArrayDeque<JsonNode> recent = new ArrayDeque<>();
     private final Map<String, long[]> rpmWindows = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<Long>> keyTimes = new ConcurrentHashMap<>();
 
     public Simulator(SimulatorConfig config) {
         this(Vertx.vertx(), true, config);
@@ -101,6 +102,20 @@ public final class Simulator implements AutoCloseable {
         return new SimulatorStats(requests.get(), served.get(), promptTokens.get(), completionTokens.get(), counts);
     }
 
+    /** When each chat request on an upstream key arrived (epoch millis), oldest first. */
+    public java.util.List<Long> requestTimes(String key) {
+        java.util.List<Long> times = keyTimes.get(key);
+        if (times == null) return java.util.List.of();
+        synchronized (times) {
+            return java.util.List.copyOf(times);
+        }
+    }
+
+    private static String keyOf(RoutingContext ctx) {
+        String auth = ctx.request().getHeader("authorization");
+        return auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
+    }
+
     /** The most recent chat request bodies, oldest first. */
     public List<JsonNode> recentRequests() {
         synchronized (recent) {
@@ -116,6 +131,7 @@ public final class Simulator implements AutoCloseable {
         completionTokens.set(0);
         faults.clear();
         rpmWindows.clear();
+        keyTimes.clear();
         synchronized (recent) {
             recent.clear();
         }
@@ -133,6 +149,8 @@ public final class Simulator implements AutoCloseable {
         if (body == null) return;
         remember(body);
         SimulatorConfig cfg = config;
+        String key = keyOf(ctx);
+        keyTimes.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.currentTimeMillis());
         if (overRpm(ctx, cfg)) return;
         JsonNode messages = body.path("messages");
         if (!messages.isArray() || messages.isEmpty()) {
@@ -140,7 +158,7 @@ public final class Simulator implements AutoCloseable {
             return;
         }
         String lastContent = text(messages.get(messages.size() - 1).path("content"));
-        Fault fault = Fault.requestedIn(lastContent).orElseGet(() -> roll(cfg));
+        Fault fault = cfg.keyFaults().containsKey(key) ? cfg.keyFaults().get(key) : Fault.requestedIn(lastContent).orElseGet(() -> roll(cfg));
         if (fault != null && fault != Fault.STREAM_CUT) {
             faults.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
             inject(ctx, fault, cfg);

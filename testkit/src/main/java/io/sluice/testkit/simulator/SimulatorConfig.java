@@ -16,10 +16,11 @@ import java.util.Map;
  * @param rpmPerKey        requests per minute allowed per upstream key (Authorization header); 0 for no limit
  * @param models           the models {@code GET /v1/models} lists
  * @param seed             seed of the fault dice, so a run can be repeated
+ * @param keyFaults        a fault every request on a given upstream key meets (the key as sent after "Bearer ")
  */
 public record SimulatorConfig(Duration latency, Duration timeToFirstChunk, Duration chunkDelay,
                               Map<Fault, Double> faultRates, Duration retryAfter, int rpmPerKey,
-                              List<String> models, long seed) {
+                              List<String> models, long seed, Map<String, Fault> keyFaults) {
     public static final List<String> DEFAULT_MODELS = List.of("gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini", "text-embedding-3-small");
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(1);
 
@@ -31,6 +32,20 @@ public record SimulatorConfig(Duration latency, Duration timeToFirstChunk, Durat
         double sum = faultRates.values().stream().mapToDouble(Double::doubleValue).sum();
         if (sum > 1.0000001) throw new IllegalArgumentException("fault rates must add up to at most 1, were " + sum);
         models = List.copyOf(models);
+        keyFaults = keyFaults == null ? Map.of() : Map.copyOf(keyFaults);
+    }
+
+    public SimulatorConfig(Duration latency, Duration timeToFirstChunk, Duration chunkDelay, Map<Fault, Double> faultRates,
+                           Duration retryAfter, int rpmPerKey, List<String> models, long seed) {
+        this(latency, timeToFirstChunk, chunkDelay, faultRates, retryAfter, rpmPerKey, models, seed, Map.of());
+    }
+
+    /** Every request on {@code key} meets {@code fault}; null lifts it. */
+    public SimulatorConfig withKeyFault(String key, Fault fault) {
+        Map<String, Fault> faults = new java.util.HashMap<>(keyFaults);
+        if (fault == null) faults.remove(key);
+        else faults.put(key, fault);
+        return new SimulatorConfig(latency, timeToFirstChunk, chunkDelay, faultRates, retryAfter, rpmPerKey, models, seed, faults);
     }
 
     public static SimulatorConfig ofDefaults() {
@@ -38,25 +53,25 @@ public record SimulatorConfig(Duration latency, Duration timeToFirstChunk, Durat
     }
 
     public SimulatorConfig withLatency(Duration value) {
-        return new SimulatorConfig(value, timeToFirstChunk, chunkDelay, faultRates, retryAfter, rpmPerKey, models, seed);
+        return new SimulatorConfig(value, timeToFirstChunk, chunkDelay, faultRates, retryAfter, rpmPerKey, models, seed, keyFaults);
     }
 
     public SimulatorConfig withStreamTiming(Duration firstChunk, Duration betweenChunks) {
-        return new SimulatorConfig(latency, firstChunk, betweenChunks, faultRates, retryAfter, rpmPerKey, models, seed);
+        return new SimulatorConfig(latency, firstChunk, betweenChunks, faultRates, retryAfter, rpmPerKey, models, seed, keyFaults);
     }
 
     public SimulatorConfig withFaultRate(Fault fault, double rate) {
         Map<Fault, Double> rates = new EnumMap<>(Fault.class);
         rates.putAll(faultRates);
         rates.put(fault, rate);
-        return new SimulatorConfig(latency, timeToFirstChunk, chunkDelay, rates, retryAfter, rpmPerKey, models, seed);
+        return new SimulatorConfig(latency, timeToFirstChunk, chunkDelay, rates, retryAfter, rpmPerKey, models, seed, keyFaults);
     }
 
     public SimulatorConfig withRetryAfter(Duration value) {
-        return new SimulatorConfig(latency, timeToFirstChunk, chunkDelay, faultRates, value, rpmPerKey, models, seed);
+        return new SimulatorConfig(latency, timeToFirstChunk, chunkDelay, faultRates, value, rpmPerKey, models, seed, keyFaults);
     }
 
     public SimulatorConfig withRpmPerKey(int value) {
-        return new SimulatorConfig(latency, timeToFirstChunk, chunkDelay, faultRates, retryAfter, value, models, seed);
+        return new SimulatorConfig(latency, timeToFirstChunk, chunkDelay, faultRates, retryAfter, value, models, seed, keyFaults);
     }
 }

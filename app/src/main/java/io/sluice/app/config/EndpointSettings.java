@@ -1,0 +1,21 @@
+package io.sluice.app.config;
+
+import java.util.List;
+
+/**
+ * The failover side of a provider: its weight among the endpoints of a model, and its API keys with their own
+ * request-per-minute budgets (rpm 0: unlimited). A provider with no {@code keys} list has one key, its {@code api-key}.
+ */
+public record EndpointSettings(String provider, int weight, List<Key> keys) {
+    public record Key(String apiKey, int rpm) {
+        @Override
+        public String toString() {
+            return "Key[apiKey=***, rpm=" + rpm + "]";
+        }
+    }
+
+    public EndpointSettings {
+        if (weight < 1) throw new IllegalArgumentException("'weight' must be positive, was " + weight);
+        keys = List.copyOf(keys);
+    }
+}

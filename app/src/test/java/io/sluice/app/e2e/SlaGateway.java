@@ -1,0 +1,87 @@
+package io.sluice.app.e2e;
+
+import io.sluice.app.Gateway;
+import io.sluice.app.config.CacheSettings;
+import io.sluice.app.config.EndpointSettings;
+import io.sluice.app.config.GatewaySettings;
+import io.sluice.app.config.SemanticSettings;
+import io.sluice.app.config.SlaSettings;
+import io.sluice.domain.Encoding;
+import io.sluice.domain.ModelSpec;
+import io.sluice.domain.Prices;
+import io.sluice.engine.ContextDefaults;
+import io.sluice.engine.SummaryPolicy;
+import io.sluice.http.server.ServerSettings;
+import io.sluice.jdbc.StorageSettings;
+import io.sluice.ports.out.ProviderSettings;
+import io.sluice.testkit.simulator.Simulator;
+import io.sluice.testkit.simulator.SimulatorConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A gateway whose model {@code m} is served by one or more endpoints, each a simulator of its own with its own keys,
+ * for the SLA tests.
+ */
+final class SlaGateway implements AutoCloseable {
+    final Map<String, Simulator> simulators = new LinkedHashMap<>();
+    final Gateway gateway;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** @param endpointKeys per endpoint name, its keys */
+    SlaGateway(Map<String, List<String>> endpointKeys) throws Exception {
+        List<ProviderSettings> providers = new ArrayList<>();
+        List<EndpointSettings> endpoints = new ArrayList<>();
+        endpointKeys.forEach((name, keys) -> {
+            Simulator sim = new Simulator(SimulatorConfig.ofDefaults());
+            sim.start(0);
+            simulators.put(name, sim);
+            providers.add(new ProviderSettings(name, "openai", sim.baseUrl(), keys.getFirst(), Duration.ofSeconds(5), 50, Map.of()));
+            endpoints.add(new EndpointSettings(name, 1, keys.stream().map(k -> new EndpointSettings.Key(k, 0)).toList()));
+        });
+        List<String> names = new ArrayList<>(endpointKeys.keySet());
+        ModelSpec model = new ModelSpec("m", names.getFirst(), "gpt-4o-mini", 128_000, Encoding.O200K_BASE, Prices.FREE);
+        GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, 1 << 20),
+                StorageSettings.embedded(Files.createTempDirectory("sluice-sla").toString()), providers, List.of(model), Optional.empty(),
+                Encoding.O200K_BASE, ContextDefaults.ofDefaults(), CacheSettings.local(), SummaryPolicy.ofDefaults(), SemanticSettings.ofDefaults(),
+                endpoints, Map.of("m", names), SlaSettings.ofDefaults(), false);
+        gateway = Gateway.start(settings);
+    }
+
+    Simulator simulator(String endpoint) {
+        return simulators.get(endpoint);
+    }
+
+    HttpResponse<String> chat(String text, String... headers) throws Exception {
+        return chat(text, false, headers);
+    }
+
+    HttpResponse<String> chat(String text, boolean stream, String... headers) throws Exception {
+        String body = "{\"model\":\"m\"," + (stream ? "\"stream\":true," : "") + "\"messages\":[{\"role\":\"user\",\"content\":"
+                + TestGateway.quote(text) + "}]}";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(30)).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) request.headers(headers);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        simulators.values().forEach(Simulator::close);
+    }
+}

@@ -1,0 +1,116 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.testkit.simulator.Fault;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The SLA policies over real HTTP, against simulators that misbehave on purpose. */
+class SlaPoliciesTest {
+    @Test
+    void a429StormOnTheFirstKeyIsRiddenOutOnTheSecondAndTheCoolingKeyIsLeftAlone() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("primary", List.of("sk-primary", "sk-backup")))) {
+            var sim = sluice.simulator("primary");
+            sim.configure(sim.config().withRetryAfter(Duration.ofSeconds(1)).withKeyFault("sk-primary", Fault.RATE_LIMIT));
+
+            for (int i = 0; i < 30; i++) {
+                HttpResponse<String> response = sluice.chat("Where is parcel " + i + "?");
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                Thread.sleep(50);
+            }
+            List<Long> limited = sim.requestTimes("sk-primary");
+            assertThat(sim.requestTimes("sk-backup")).hasSizeGreaterThanOrEqualTo(30 - limited.size());
+            for (int i = 1; i < limited.size(); i++) {
+                assertThat(limited.get(i) - limited.get(i - 1)).as("no request on the cooling key before its Retry-After")
+                        .isGreaterThanOrEqualTo(950);
+            }
+            assertThat(limited).hasSizeLessThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void aKeyRefusedWith401IsDisabledAndNeverUsedAgain() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("primary", List.of("sk-revoked", "sk-good")))) {
+            var sim = sluice.simulator("primary");
+            sim.configure(sim.config().withKeyFault("sk-revoked", Fault.UNAUTHORIZED));
+
+            for (int i = 0; i < 10; i++) assertThat(sluice.chat("hello " + i).statusCode()).isEqualTo(200);
+            assertThat(sim.requestTimes("sk-revoked")).hasSize(1);
+            assertThat(sim.requestTimes("sk-good")).hasSize(10);
+            assertThat(sluice.get("/admin/upstreams").body()).as("the disabled key is reported")
+                    .contains("{\"endpoint\":\"primary\",\"key\":\"primary#1\",\"state\":\"disabled\"}")
+                    .contains("{\"endpoint\":\"primary\",\"key\":\"primary#2\",\"state\":\"ok\"}");
+        }
+    }
+
+    @Test
+    void whenEveryKeyIsRefusedTheClientIsToldNoUpstreamIsAvailable() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("primary", List.of("sk-only")))) {
+            var sim = sluice.simulator("primary");
+            sim.configure(sim.config().withKeyFault("sk-only", Fault.UNAUTHORIZED));
+
+            HttpResponse<String> first = sluice.chat("hello");
+            assertThat(first.statusCode()).isEqualTo(503);
+            assertThat(first.body()).contains("\"code\":\"no_upstream_available\"");
+            assertThat(sluice.chat("again").statusCode()).isEqualTo(503);
+            assertThat(sim.requestTimes("sk-only")).as("the refused key was tried once").hasSize(1);
+        }
+    }
+
+    @Test
+    void aClientErrorIsNeverRetried() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("a", List.of("sk-a"), "b", List.of("sk-b")))) {
+            HttpResponse<String> response = sluice.chat("bad " + Fault.BAD_REQUEST.directive());
+
+            assertThat(response.statusCode()).isEqualTo(400);
+            assertThat(sluice.simulator("a").stats().requests() + sluice.simulator("b").stats().requests()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailingEndpointIsFailedOverAndItsCircuitOpensSoItGetsNoMoreTraffic() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("a", List.of("sk-a"), "b", List.of("sk-b")))) {
+            var down = sluice.simulator("a");
+            down.configure(down.config().withFaultRate(Fault.SERVER_ERROR, 1.0));
+
+            for (int i = 0; i < 40; i++) assertThat(sluice.chat("hello " + i).statusCode()).isEqualTo(200);
+            assertThat(down.stats().requests()).as("at most the failure threshold reached the broken endpoint").isLessThanOrEqualTo(5);
+            assertThat(sluice.simulator("b").stats().served()).isEqualTo(40);
+            assertThat(sluice.get("/admin/upstreams").body()).contains("\"m @ a\":\"open\"");
+            assertThat(sluice.get("/metrics").body()).containsPattern("sluice_circuit_state\\{circuit=\"m @ a\"} 2");
+        }
+    }
+
+    @Test
+    void noCallRunsPastItsTiersDeadlineEvenWhenUpstreamsHang() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("a", List.of("sk-a"), "b", List.of("sk-b")))) {
+            sluice.simulators.values().forEach(s -> s.configure(s.config().withFaultRate(Fault.HANG, 1.0)));
+
+            long start = System.nanoTime();
+            HttpResponse<String> response = sluice.chat("hello", "X-SLA-Tier", "fast");
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+
+            assertThat(response.statusCode()).isEqualTo(504);
+            assertThat(millis).as("the fast tier's 1 s deadline, plus a small tolerance").isLessThan(1_500);
+            assertThat(sluice.chat("hello", "X-SLA-Tier", "glacial").statusCode()).as("an unknown tier").isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aStreamFailsOverBeforeItsFirstChunk() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("primary", List.of("sk-primary", "sk-backup")))) {
+            var sim = sluice.simulator("primary");
+            sim.configure(sim.config().withKeyFault("sk-primary", Fault.RATE_LIMIT));
+
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> response = sluice.chat("stream please " + i, true);
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).startsWith("data: {").endsWith("data: [DONE]\n\n");
+            }
+        }
+    }
+}

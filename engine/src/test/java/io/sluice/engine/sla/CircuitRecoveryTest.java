@@ -1,0 +1,73 @@
+package io.sluice.engine.sla;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.domain.ChatChunk;
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.ChatRequest;
+import io.sluice.domain.ChatResponse;
+import io.sluice.domain.Usage;
+import io.sluice.domain.error.UpstreamUnavailableException;
+import io.sluice.domain.sla.CircuitSettings;
+import io.sluice.domain.sla.RetrySettings;
+import io.sluice.domain.sla.SlaTier;
+import io.sluice.ports.out.LlmProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A circuit opens after its threshold, lets nothing through while open, and closes again after a half-open probe succeeds. */
+class CircuitRecoveryTest {
+    private final AtomicBoolean broken = new AtomicBoolean(true);
+    private final AtomicInteger calls = new AtomicInteger();
+
+    private final LlmProvider flaky = new LlmProvider() {
+        public String name() {
+            return "flaky";
+        }
+
+        public CompletionStage<ChatResponse> complete(ChatRequest request) {
+            calls.incrementAndGet();
+            if (broken.get()) return CompletableFuture.failedFuture(new UpstreamUnavailableException(500, "boom", null, null));
+            return CompletableFuture.completedFuture(new ChatResponse("id", "m", 0, ChatMessage.assistant("ok"), "stop", Usage.ZERO));
+        }
+
+        public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    @Test
+    void opensThenRecoversThroughAHalfOpenProbe() throws Exception {
+        Circuits circuits = new Circuits(new CircuitSettings(3, 1, Duration.ofMillis(300)));
+        ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+        List<Endpoint> endpoints = List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0))));
+        ChatRequest request = new ChatRequest("m", List.of(ChatMessage.user("hi")), null);
+
+        for (int i = 0; i < 3; i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        assertThat(circuits.states()).containsEntry("m @ e", "open");
+        int before = calls.get();
+        for (int i = 0; i < 5; i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        assertThat(calls.get()).as("no traffic to an open circuit").isEqualTo(before);
+
+        broken.set(false);
+        Thread.sleep(400);
+        assertThat(outcome(caller, endpoints, request)).isEqualTo("ok");
+        assertThat(circuits.states()).containsEntry("m @ e", "closed");
+        assertThat(outcome(caller, endpoints, request)).isEqualTo("ok");
+    }
+
+    private static String outcome(ResilientCaller caller, List<Endpoint> endpoints, ChatRequest request) {
+        try {
+            caller.complete("m", endpoints, request, SlaTier.NORMAL).toCompletableFuture().join();
+            return "ok";
+        } catch (RuntimeException e) {
+            return "failed";
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.sluice.ports.in;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the gateway knows of its upstreams' health, for operators. Thread-safe. */
+public interface RouteHealth {
+    /** One upstream key's state: {@code ok}, {@code cooling} (after a 429) or {@code disabled} (after a 401/403). */
+    record KeyState(String endpoint, String key, String state) {}
+
+    /** Every circuit by "model @ endpoint": {@code closed}, {@code open} or {@code half_open}. */
+    Map<String, String> circuits();
+
+    List<KeyState> keys();
+}
