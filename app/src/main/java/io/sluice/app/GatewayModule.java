@@ -15,6 +15,7 @@ import io.sluice.app.config.EndpointSettings;
 import io.sluice.app.config.SlaSettings;
 import io.sluice.engine.SlaPolicy;
 import io.sluice.engine.sla.Circuits;
+import io.sluice.ports.out.UpstreamEvents;
 import io.sluice.engine.sla.UpstreamHealth;
 import io.sluice.engine.sla.Endpoint;
 import io.sluice.engine.sla.UpstreamKey;
@@ -166,13 +167,16 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                            Circuits circuits) {
+                            Circuits circuits, PrometheusMeterRegistry meters) {
+        UpstreamEvents events = (model, endpoint, reason) -> io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries")
+                .description("Upstream attempts that failed and were retried")
+                .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
         Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
                 : new ProviderEmbedder(registry, settings.semantic().embedder());
         SlaSettings sla = settings.sla();
         return new ChatService(registry, store, cache, tokens, clock, settings.context(), settings.summary(),
                 new SemanticRecall(store, embedder, settings.semantic().candidates()),
-                new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits));
+                new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events));
     }
 
     @Provides

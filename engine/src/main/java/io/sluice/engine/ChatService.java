@@ -69,7 +69,7 @@ public final class ChatService implements ChatCompletions {
                        ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall, SlaPolicy sla) {
         this.registry = registry;
         this.sla = sla;
-        this.caller = new ResilientCaller(sla.circuits(), sla.retries());
+        this.caller = new ResilientCaller(sla.circuits(), sla.retries(), sla.events());
         this.recall = recall;
         this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy);
         this.store = store;

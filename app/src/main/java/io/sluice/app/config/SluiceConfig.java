@@ -144,7 +144,7 @@ public interface SluiceConfig {
 
     interface Retry {
         @WithName("max-attempts")
-        @WithDefault("4")
+        @WithDefault("6")
         int maxAttempts();
 
         @WithName("base-delay")

@@ -39,13 +39,18 @@ final class SlaGateway implements AutoCloseable {
 
     /** @param endpointKeys per endpoint name, its keys */
     SlaGateway(Map<String, List<String>> endpointKeys) throws Exception {
+        this(endpointKeys, Duration.ofSeconds(5));
+    }
+
+    /** @param upstreamTimeout how long an upstream may stay silent before an attempt fails */
+    SlaGateway(Map<String, List<String>> endpointKeys, Duration upstreamTimeout) throws Exception {
         List<ProviderSettings> providers = new ArrayList<>();
         List<EndpointSettings> endpoints = new ArrayList<>();
         endpointKeys.forEach((name, keys) -> {
             Simulator sim = new Simulator(SimulatorConfig.ofDefaults());
             sim.start(0);
             simulators.put(name, sim);
-            providers.add(new ProviderSettings(name, "openai", sim.baseUrl(), keys.getFirst(), Duration.ofSeconds(5), 50, Map.of()));
+            providers.add(new ProviderSettings(name, "openai", sim.baseUrl(), keys.getFirst(), upstreamTimeout, 50, Map.of()));
             endpoints.add(new EndpointSettings(name, 1, keys.stream().map(k -> new EndpointSettings.Key(k, 0)).toList()));
         });
         List<String> names = new ArrayList<>(endpointKeys.keySet());
@@ -82,6 +87,12 @@ final class SlaGateway implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
-        simulators.values().forEach(Simulator::close);
+        for (Simulator s : simulators.values()) {
+            try {
+                s.close();
+            } catch (RuntimeException alreadyClosed) {
+                // a test may have taken an endpoint down itself
+            }
+        }
     }
 }

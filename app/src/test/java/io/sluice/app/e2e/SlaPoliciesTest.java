@@ -81,7 +81,9 @@ class SlaPoliciesTest {
             assertThat(down.stats().requests()).as("at most the failure threshold reached the broken endpoint").isLessThanOrEqualTo(5);
             assertThat(sluice.simulator("b").stats().served()).isEqualTo(40);
             assertThat(sluice.get("/admin/upstreams").body()).contains("\"m @ a\":\"open\"");
-            assertThat(sluice.get("/metrics").body()).containsPattern("sluice_circuit_state\\{circuit=\"m @ a\"} 2");
+            String metrics = sluice.get("/metrics").body();
+            assertThat(metrics).containsPattern("sluice_circuit_state\\{circuit=\"m @ a\"} 2");
+            assertThat(metrics).containsPattern("sluice_upstream_retries_total\\{endpoint=\"a\",model=\"m\",reason=\"retry_now\"} [1-5]");
         }
     }
 

@@ -77,7 +77,16 @@ class UpstreamFailuresTest {
         assertThat(response.body()).startsWith("{\"error\":");
     }
 
+    /**
+     * The gateway is alive and answers the next call properly: with a completion, or, when the fault opened the
+     * endpoint's circuit (a persistent 5xx or reset reaches its failure threshold), with an OpenAI-shaped 503.
+     */
     private void assertStillServing() {
-        assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("still there?")).statusCode()).isEqualTo(200);
+        assertThat(sluice.get("/health/live").statusCode()).isEqualTo(200);
+        HttpResponse<String> next = sluice.post("/v1/chat/completions", TestGateway.chat("still there?"));
+        if (next.statusCode() != 200) {
+            assertThat(next.statusCode()).isEqualTo(503);
+            assertThat(next.body()).contains("\"code\":\"no_upstream_available\"");
+        }
     }
 }

@@ -8,7 +8,7 @@ import java.time.Duration;
  * capped at {@code maxDelay}, with full jitter; a Retry-After is obeyed up to {@code maxRetryAfter}. Immutable.
  */
 public record RetrySettings(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
-    public static final RetrySettings DEFAULTS = new RetrySettings(4, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10));
+    public static final RetrySettings DEFAULTS = new RetrySettings(6, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(10));
 
     public RetrySettings {
         Require.positive(maxAttempts, "maxAttempts");

@@ -11,6 +11,7 @@ import io.sluice.domain.error.UpstreamUnavailableException;
 import io.sluice.domain.sla.FailureClass;
 import io.sluice.domain.sla.RetrySettings;
 import io.sluice.domain.sla.SlaTier;
+import io.sluice.ports.out.UpstreamEvents;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,13 +34,21 @@ import java.util.function.Function;
  */
 public final class ResilientCaller {
     private static final System.Logger LOG = System.getLogger(ResilientCaller.class.getName());
+    /** The shortest wait before looking again for a free endpoint. */
+    private static final Duration MIN_POLL = Duration.ofMillis(20);
 
     private final Circuits circuits;
     private final RetrySettings retries;
+    private final UpstreamEvents events;
 
     public ResilientCaller(Circuits circuits, RetrySettings retries) {
+        this(circuits, retries, UpstreamEvents.NONE);
+    }
+
+    public ResilientCaller(Circuits circuits, RetrySettings retries, UpstreamEvents events) {
         this.circuits = circuits;
         this.retries = retries;
+        this.events = events;
     }
 
     /** What one attempt uses. */
@@ -73,11 +82,12 @@ public final class ResilientCaller {
             for (Endpoint e : endpoints) if (!failedEndpoints.contains(e.name())) open.add(e);
             if (open.isEmpty()) open.addAll(endpoints);
             for (Endpoint endpoint : weightedOrder(open)) {
+                if (endpoint.readyAt(now) > now) continue;   // no key free: do not take a circuit permit for nothing
                 CircuitBreaker<Object> circuit = circuits.of(model, endpoint.name());
                 if (!circuit.tryAcquirePermit()) continue;
                 UpstreamKey key = endpoint.acquireKey(now);
                 if (key != null) return new Choice(endpoint, key, circuit);
-                circuit.recordSuccess(); // give the permit back: this endpoint was not tried
+                circuit.recordSuccess(); // a key was taken by another call meanwhile: hand the permit back (rare)
             }
             return null;
         }
@@ -117,7 +127,8 @@ public final class ResilientCaller {
                 result.completeExceptionally(call.giveUp("No upstream endpoint of model '" + call.model + "' can take a request now"));
                 return;
             }
-            later(Duration.ofNanos(Math.max(0, wait)), () -> attempt(call, result, send));
+            // never poll again at once: half-open circuits may be out of permits while keys are free
+            later(Duration.ofNanos(Math.max(MIN_POLL.toNanos(), wait)), () -> attempt(call, result, send));
             return;
         }
         call.attempts++;
@@ -138,6 +149,7 @@ public final class ResilientCaller {
                 result.completeExceptionally(failure);
                 return;
             }
+            events.retried(call.model, choice.endpoint().name(), FailureClass.of(failure).name().toLowerCase(java.util.Locale.ROOT));
             later(delay, () -> attempt(call, result, send));
         });
     }
