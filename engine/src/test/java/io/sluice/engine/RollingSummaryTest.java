@@ -1,6 +1,7 @@
 package io.sluice.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ChatMessage;
@@ -29,7 +30,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Rolling summaries are made after a turn, off its latency path, and inline only when nothing else fits. */
@@ -95,7 +95,7 @@ class RollingSummaryTest {
         assertThat(store.summary.get(id)).isNull();
 
         gate.complete(null);
-        Summary summary = waitForSummary(id);
+        Summary summary = await().atMost(Duration.ofSeconds(5)).until(() -> store.summary.get(id), s -> s != null);
         assertThat(summary.throughSeq()).isPositive();
         turn(chat, ConversationRef.existing(id), i);
         List<ChatMessage> sent = chats.getLast().messages();
@@ -121,9 +121,4 @@ class RollingSummaryTest {
         assertThat(promptTokens).isLessThanOrEqualTo(window);
     }
 
-    private Summary waitForSummary(ConversationId id) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (store.summary.get(id) == null && System.nanoTime() < deadline) Thread.sleep(10);
-        return store.summary.get(id);
-    }
 }

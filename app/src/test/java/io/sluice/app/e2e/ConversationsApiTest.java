@@ -1,10 +1,12 @@
 package io.sluice.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,7 +80,9 @@ class ConversationsApiTest {
             for (int i = 0; i < 5; i++) {
                 bobs.add(json(sluice.post("/v1/conversations", "{\"user\":\"bob\"}")).path("id").asText());
                 sluice.post("/v1/conversations", "{\"user\":\"carol\"}");
-                Thread.sleep(5); // distinct creation times make "newest first" observable
+                long created = System.currentTimeMillis();
+                // distinct creation times make "newest first" observable: wait for the clock to move on
+                await().pollInterval(Duration.ofMillis(1)).until(() -> System.currentTimeMillis() > created);
             }
             JsonNode first = json(sluice.get("/v1/conversations?user=bob&limit=3"));
             assertThat(first.path("data").findValuesAsText("id")).containsExactly(bobs.get(4), bobs.get(3), bobs.get(2));

@@ -1,6 +1,7 @@
 package io.sluice.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.testkit.simulator.Fault;
 import java.net.http.HttpResponse;
@@ -20,8 +21,12 @@ class SlaPoliciesTest {
             for (int i = 0; i < 30; i++) {
                 HttpResponse<String> response = sluice.chat("Where is parcel " + i + "?");
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-                Thread.sleep(50);
             }
+            // keep calling until the cooled key has been tried again, so that the gap between its tries can be checked
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                assertThat(sluice.chat("Still waiting?").statusCode()).isEqualTo(200);
+                return sim.requestTimes("sk-primary").size() >= 2;
+            });
             List<Long> limited = sim.requestTimes("sk-primary");
             assertThat(sim.requestTimes("sk-backup")).hasSizeGreaterThanOrEqualTo(30 - limited.size());
             for (int i = 1; i < limited.size(); i++) {

@@ -1,6 +1,7 @@
 package io.sluice.engine.sla;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ChatMessage;
@@ -43,7 +44,7 @@ class CircuitRecoveryTest {
     };
 
     @Test
-    void opensThenRecoversThroughAHalfOpenProbe() throws Exception {
+    void opensThenRecoversThroughAHalfOpenProbe() {
         Circuits circuits = new Circuits(new CircuitSettings(3, 1, Duration.ofMillis(300)));
         ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
         List<Endpoint> endpoints = List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0))));
@@ -56,8 +57,8 @@ class CircuitRecoveryTest {
         assertThat(calls.get()).as("no traffic to an open circuit").isEqualTo(before);
 
         broken.set(false);
-        Thread.sleep(400);
-        assertThat(outcome(caller, endpoints, request)).isEqualTo("ok");
+        // calls keep failing fast while the circuit is open; once its 300 ms are over, the half-open probe succeeds
+        await().atMost(Duration.ofSeconds(3)).until(() -> outcome(caller, endpoints, request).equals("ok"));
         assertThat(circuits.states()).containsEntry("m @ e", "closed");
         assertThat(outcome(caller, endpoints, request)).isEqualTo("ok");
     }
