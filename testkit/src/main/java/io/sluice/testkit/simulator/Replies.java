@@ -6,7 +6,6 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The simulator's deterministic answers and its own token counts. The same messages always get the same reply;
@@ -25,10 +24,9 @@ public final class Replies {
 
     private Replies() {}
 
-    /** o200k_base for gpt-4o, gpt-4.1, gpt-5 and o-series models, cl100k_base for older gpt-4 and gpt-3.5, else o200k_base. */
+    /** The model's OpenAI encoding ({@link io.sluice.domain.Encoding#forOpenAiModel}), o200k_base for any other model. */
     public static Encoding encodingFor(String model) {
-        String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
-        boolean cl100k = (m.startsWith("gpt-4") && !m.startsWith("gpt-4o") && !m.startsWith("gpt-4.1")) || m.startsWith("gpt-3.5");
+        boolean cl100k = model != null && io.sluice.domain.Encoding.forOpenAiModel(model).orElse(null) == io.sluice.domain.Encoding.CL100K_BASE;
         return REGISTRY.getEncoding(cl100k ? EncodingType.CL100K_BASE : EncodingType.O200K_BASE);
     }
 
