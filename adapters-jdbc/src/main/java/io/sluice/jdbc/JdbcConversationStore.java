@@ -179,8 +179,11 @@ final class JdbcConversationStore implements ConversationStore {
     @Override
     public CompletionStage<Void> saveVectors(ConversationId id, String embedder, Map<Long, float[]> vectors) {
         return async(() -> jdbi.inTransaction(h -> {
-            var existing = new java.util.HashSet<>(h.createQuery("SELECT seq FROM message_vectors WHERE conversation_id = :id AND embedder = :e")
-                    .bind("id", id.value()).bind("e", embedder).mapTo(Long.class).list());
+            if (vectors.isEmpty()) return null;
+            // only the seqs being saved: a concurrent recall may have stored some of them already
+            var existing = new java.util.HashSet<>(h.createQuery(
+                            "SELECT seq FROM message_vectors WHERE conversation_id = :id AND embedder = :e AND seq IN (<seqs>)")
+                    .bind("id", id.value()).bind("e", embedder).bindList("seqs", new ArrayList<>(vectors.keySet())).mapTo(Long.class).list());
             var batch = h.prepareBatch("INSERT INTO message_vectors (conversation_id, embedder, seq, vector) VALUES (:id, :e, :seq, :v)");
             boolean any = false;
             for (Map.Entry<Long, float[]> v : vectors.entrySet()) {
@@ -288,7 +291,7 @@ final class JdbcConversationStore implements ConversationStore {
     private Conversation conversation(ResultSet rs) throws SQLException {
         return new Conversation(new ConversationId(rs.getString("id")), rs.getString("owner"), rs.getString("end_user"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
-                read(rs.getString("metadata"), STRING_MAP), rs.getBoolean("active"),
+                metadata(rs.getString("metadata")), rs.getBoolean("active"),
                 rs.getString("context_strategy") == null ? null : ContextStrategy.parse(rs.getString("context_strategy")));
     }
 
@@ -301,7 +304,7 @@ final class JdbcConversationStore implements ConversationStore {
         }
         ChatMessage message = new ChatMessage(role, rs.getString("content"), rs.getString("name"), calls, rs.getString("tool_call_id"));
         return new StoredMessage(id, rs.getLong("seq"), message, rs.getInt("token_count"), rs.getString("model"),
-                rs.getTimestamp("created_at").toInstant(), read(rs.getString("metadata"), STRING_MAP));
+                rs.getTimestamp("created_at").toInstant(), metadata(rs.getString("metadata")));
     }
 
     private String toolCallsJson(List<ToolCall> calls) {
@@ -311,9 +314,9 @@ final class JdbcConversationStore implements ConversationStore {
         return write(list);
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> T emptyMap() {
-        return (T) Map.of();
+    /** Metadata is almost always empty: skip the parser for it, on every row of every window read. */
+    private Map<String, String> metadata(String text) {
+        return text == null || text.equals("{}") ? Map.of() : read(text, STRING_MAP);
     }
 
     private String write(Object value) {
@@ -325,7 +328,6 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     private <T> T read(String text, TypeReference<T> type) {
-        if (type == STRING_MAP && (text == null || text.equals("{}"))) return emptyMap();  // most rows: skip the parser
         try {
             return json.readValue(text, type);
         } catch (JsonProcessingException e) {

@@ -3,19 +3,17 @@ package io.sluice.bench;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.Conversation;
-import io.sluice.domain.StoredMessage;
 import io.sluice.domain.context.BuiltContext;
 import io.sluice.domain.context.ContextBuilder;
 import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
-import io.sluice.domain.context.Summary;
-import io.sluice.engine.internal.CachedWindows;
+import io.sluice.engine.ContextHistory;
+import io.sluice.engine.cache.CachedWindows;
 import io.sluice.jdbc.JdbcStorage;
 import io.sluice.ports.out.CachedConversation;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.ConversationWindow;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -97,21 +95,10 @@ public class ContextBuildBenchmark {
         return WINDOW - RESERVE - 12 - ContextBuilder.REPLY_PRIMING_TOKENS;
     }
 
-    /** What ChatService.fit does with a window. */
+    /** What ChatService does with a window. */
     private BuiltContext build(ConversationWindow window) {
-        Summary summary = window.summary();
-        List<StoredMessage> history = window.recent();
-        boolean complete = window.complete();
-        if (strategy instanceof ContextStrategy.RollingSummary && summary != null) {
-            history = history.stream().filter(m -> m.seq() > summary.throughSeq()).toList();
-            complete = complete || history.size() < window.recent().size();
-        }
-        return ContextBuilder.build(strategy, counted(window.systemPrompt()), summary, counted(history), complete, fresh, WINDOW, RESERVE);
-    }
-
-    private static List<CountedMessage> counted(List<StoredMessage> stored) {
-        List<CountedMessage> counted = new ArrayList<>(stored.size());
-        for (StoredMessage m : stored) counted.add(new CountedMessage(m.message(), m.tokenCount()));
-        return counted;
+        ContextHistory history = ContextHistory.of(strategy, window);
+        return ContextBuilder.build(strategy, ContextHistory.counted(window.systemPrompt()), window.summary(), history.counted(),
+                history.complete(), fresh, WINDOW, RESERVE);
     }
 }

@@ -20,7 +20,4 @@ public record ChatChunk(String id, String model, long createdEpochSeconds, Role 
         return usage != null && role == null && contentDelta == null && toolCallDeltas.isEmpty() && finishReason == null;
     }
 
-    public ChatChunk withModel(String value) {
-        return new ChatChunk(id, value, createdEpochSeconds, role, contentDelta, toolCallDeltas, finishReason, usage);
-    }
 }

@@ -33,11 +33,6 @@ public record ChatOptions(Double temperature, Double topP, Integer maxTokens, Li
         extraJson = extraJson == null ? Map.of() : Map.copyOf(extraJson);
     }
 
-    public ChatOptions withMaxTokens(Integer value) {
-        return new ChatOptions(temperature, topP, value, stop, tools, toolChoiceJson, user, responseFormatJson, seed,
-                presencePenalty, frequencyPenalty, extraJson);
-    }
-
     private static void checkRange(Double value, double min, double max, String param) {
         if (value != null && (value.isNaN() || value < min || value > max)) {
             throw new InvalidRequestException("'" + param + "' must be between " + min + " and " + max + ", was " + value, param);

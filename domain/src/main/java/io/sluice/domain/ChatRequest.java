@@ -10,11 +10,4 @@ public record ChatRequest(String model, List<ChatMessage> messages, ChatOptions 
         options = options == null ? ChatOptions.NONE : options;
     }
 
-    public ChatRequest withModel(String value) {
-        return new ChatRequest(value, messages, options);
-    }
-
-    public ChatRequest withMessages(List<ChatMessage> value) {
-        return new ChatRequest(model, value, options);
-    }
 }

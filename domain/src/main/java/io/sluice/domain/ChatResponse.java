@@ -14,7 +14,4 @@ public record ChatResponse(String id, String model, long createdEpochSeconds, Ch
         Require.nonNull(usage, "usage");
     }
 
-    public ChatResponse withModel(String value) {
-        return new ChatResponse(id, value, createdEpochSeconds, message, finishReason, usage);
-    }
 }

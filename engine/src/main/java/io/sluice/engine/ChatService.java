@@ -11,8 +11,8 @@ import io.sluice.domain.context.BuiltContext;
 import io.sluice.domain.context.ContextBuilder;
 import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
-import io.sluice.domain.context.Summary;
 import io.sluice.domain.error.ContextLengthExceededException;
+import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.SummaryNeededException;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.engine.internal.RecordingPublisher;
@@ -23,7 +23,7 @@ import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ChatStream;
 import io.sluice.ports.in.ConversationRef;
-import io.sluice.engine.internal.CachedWindows;
+import io.sluice.engine.cache.CachedWindows;
 import io.sluice.engine.semantic.SemanticRecall;
 import io.sluice.engine.sla.ResilientCaller;
 import io.sluice.domain.sla.SlaTier;
@@ -212,19 +212,11 @@ public final class ChatService implements ChatCompletions {
                      ConversationWindow window, CachedConversation snapshot) {
         int contextWindow = route.spec().contextWindow();
         ContextStrategy strategy = strategyOf(call, conversation, route);
-        Summary summary = window.summary();
-        List<StoredMessage> history = window.recent();
-        boolean complete = window.complete();
-        if (strategy instanceof ContextStrategy.RollingSummary && summary != null) {
-            // only what the summary does not cover; complete when the window reaches back to the summary's end
-            history = history.stream().filter(m -> m.seq() > summary.throughSeq()).toList();
-            complete = complete || history.size() < window.recent().size() || window.lastSeq() <= summary.throughSeq()
-                    || (!history.isEmpty() && history.getFirst().seq() == summary.throughSeq() + 1);
-        }
-        BuiltContext context = ContextBuilder.build(strategy, counted(window.systemPrompt()), summary, counted(history), complete, fresh,
-                contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
+        ContextHistory history = ContextHistory.of(strategy, window);
+        BuiltContext context = ContextBuilder.build(strategy, counted(window.systemPrompt()), window.summary(), history.counted(),
+                history.complete(), fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
         long uncovered = 0;
-        for (StoredMessage m : history) uncovered += m.tokenCount();
+        for (StoredMessage m : history.messages()) uncovered += m.tokenCount();
         return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, strategy, uncovered);
     }
 
@@ -259,9 +251,7 @@ public final class ChatService implements ChatCompletions {
     }
 
     private static List<CountedMessage> counted(List<StoredMessage> stored) {
-        List<CountedMessage> counted = new ArrayList<>(stored.size());
-        for (StoredMessage m : stored) counted.add(new CountedMessage(m.message(), m.tokenCount()));
-        return counted;
+        return ContextHistory.counted(stored);
     }
 
     /**
@@ -291,9 +281,7 @@ public final class ChatService implements ChatCompletions {
     }
 
     private static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) t = t.getCause();
-        return t;
+        return Failures.cause(error);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.sluice.http.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.SluiceException;
 import io.sluice.domain.error.UpstreamAuthenticationException;
 import io.sluice.domain.error.UpstreamRateLimitedException;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,8 +44,7 @@ final class UpstreamErrors {
     }
 
     static SluiceException fromThrowable(Throwable failure) {
-        Throwable t = failure;
-        while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
+        Throwable t = Failures.cause(failure);
         if (t instanceof SluiceException s) return s;
         if (isTimeout(t)) return new UpstreamTimeoutException("The upstream provider did not answer in time", t);
         // The cause stays attached for our own diagnosis; the message, which a client may see, names no internals.

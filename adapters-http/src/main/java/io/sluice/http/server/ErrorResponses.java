@@ -2,6 +2,7 @@ package io.sluice.http.server;
 
 import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.ConversationNotFoundException;
+import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.error.ModelNotFoundException;
 import io.sluice.domain.error.RetriableException;
@@ -15,8 +16,6 @@ import io.sluice.domain.error.UpstreamUnavailableException;
 import io.sluice.http.internal.OpenAiJson;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The one place where the gateway's exceptions become HTTP answers in OpenAI's error shape. Unexpected exceptions
@@ -31,8 +30,7 @@ final class ErrorResponses {
     private ErrorResponses() {}
 
     static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) t = t.getCause();
-        return t;
+        return Failures.cause(t);
     }
 
     static ApiError toApiError(Throwable failure) {

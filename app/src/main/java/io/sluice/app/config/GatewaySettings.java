@@ -33,11 +33,6 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                 .orElseGet(() -> new EndpointSettings(provider.name(), 1, List.of(new EndpointSettings.Key(provider.apiKey(), 0))));
     }
 
-    public GatewaySettings withServer(ServerSettings value) {
-        return new GatewaySettings(value, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic, endpoints, modelEndpoints,
-                sla, startSimulator);
-    }
-
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
                 endpoints, modelEndpoints, sla, startSimulator);

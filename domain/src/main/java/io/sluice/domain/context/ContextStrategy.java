@@ -31,10 +31,7 @@ public sealed interface ContextStrategy {
 
     record SlidingWindow(int messages) implements ContextStrategy {
         public SlidingWindow {
-            if (messages < 1 || messages > MAX_WINDOW_MESSAGES) {
-                throw new InvalidRequestException("sliding_window(n) needs 1 <= n <= " + MAX_WINDOW_MESSAGES + ", was " + messages,
-                        "X-Context-Strategy", "invalid_context_strategy");
-            }
+            requireCount("sliding_window(n)", messages, 1);
         }
 
         @Override
@@ -64,10 +61,7 @@ public sealed interface ContextStrategy {
      */
     record Semantic(int recentMessages) implements ContextStrategy {
         public Semantic {
-            if (recentMessages < 0 || recentMessages > MAX_WINDOW_MESSAGES) {
-                throw new InvalidRequestException("semantic(k) needs 0 <= k <= " + MAX_WINDOW_MESSAGES + ", was " + recentMessages,
-                        "X-Context-Strategy", "invalid_context_strategy");
-            }
+            requireCount("semantic(k)", recentMessages, 0);
         }
 
         @Override
@@ -84,6 +78,13 @@ public sealed interface ContextStrategy {
 
     Pattern SLIDING = Pattern.compile("sliding_window(?:\\((\\d{1,6})\\))?");
     Pattern SEMANTIC = Pattern.compile("semantic(?:\\((\\d{1,6})\\))?");
+
+    private static void requireCount(String form, int count, int min) {
+        if (count < min || count > MAX_WINDOW_MESSAGES) {
+            throw new InvalidRequestException(form + " needs " + min + " <= " + form.charAt(form.length() - 2) + " <= "
+                    + MAX_WINDOW_MESSAGES + ", was " + count, "X-Context-Strategy", "invalid_context_strategy");
+        }
+    }
 
     /** Reads {@code full}, {@code token_budget}, {@code sliding_window} or {@code sliding_window(n)}. */
     static ContextStrategy parse(String text) {

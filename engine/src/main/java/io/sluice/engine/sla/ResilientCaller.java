@@ -4,6 +4,7 @@ import dev.failsafe.CircuitBreaker;
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
+import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.NoUpstreamAvailableException;
 import io.sluice.domain.error.RetriableException;
 import io.sluice.domain.error.UpstreamTimeoutException;
@@ -18,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
@@ -220,8 +220,7 @@ public final class ResilientCaller {
     }
 
     static Throwable unwrap(Throwable t) {
-        while (t instanceof CompletionException && t.getCause() != null) t = t.getCause();
-        return t;
+        return Failures.cause(t);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.sluice.ports.in;
 
 import io.sluice.domain.ConversationId;
-import java.util.Optional;
 
 /** Which stored conversation a call belongs to: none (stateless), a new one, or an existing one. */
 public sealed interface ConversationRef {
@@ -18,7 +17,4 @@ public sealed interface ConversationRef {
         return new Existing(id);
     }
 
-    default Optional<ConversationId> existingId() {
-        return this instanceof Existing e ? Optional.of(e.id()) : Optional.empty();
-    }
 }

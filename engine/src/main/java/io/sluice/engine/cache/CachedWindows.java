@@ -1,4 +1,4 @@
-package io.sluice.engine.internal;
+package io.sluice.engine.cache;
 
 import io.sluice.domain.Conversation;
 import io.sluice.domain.Role;

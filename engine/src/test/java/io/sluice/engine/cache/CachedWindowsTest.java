@@ -1,4 +1,4 @@
-package io.sluice.engine.internal;
+package io.sluice.engine.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
