@@ -13,6 +13,7 @@ import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.ports.out.ConversationStore;
+import io.sluice.domain.usage.UsageEntry;
 import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
 import io.sluice.ports.out.Page;
@@ -61,7 +62,7 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     @Override
-    public CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages) {
+    public CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages, List<UsageEntry> usage) {
         return async(() -> jdbi.inTransaction(h -> {
             Totals totals = lockTotals(h, conversation);
             long lastSeq = totals.lastSeq();
@@ -92,6 +93,7 @@ final class JdbcConversationStore implements ConversationStore {
                             WHERE id = :id""")
                     .bind("seq", lastSeq).bind("total", totalTokens).bind("systemEnd", systemSeqEnd)
                     .bind("now", Timestamp.from(now)).bind("id", conversation.id().value()).execute();
+            JdbcUsageLedger.insert(h, usage);
             return stored;
         }));
     }

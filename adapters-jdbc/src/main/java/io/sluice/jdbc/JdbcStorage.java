@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.ports.out.ConversationStore;
+import io.sluice.ports.out.UsageLedger;
+import io.sluice.ports.out.ApiKeyStore;
+import io.sluice.ports.out.BudgetStore;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +56,18 @@ public final class JdbcStorage implements AutoCloseable {
 
     public ConversationStore conversations(ObjectMapper json) {
         return new JdbcConversationStore(jdbi, executor, json);
+    }
+
+    public BudgetStore budgets() {
+        return new JdbcBudgetStore(jdbi, executor);
+    }
+
+    public ApiKeyStore apiKeys() {
+        return new JdbcApiKeyStore(jdbi, executor);
+    }
+
+    public UsageLedger usageLedger() {
+        return new JdbcUsageLedger(jdbi, executor);
     }
 
     @Override

@@ -13,12 +13,16 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.EndpointSettings;
 import io.sluice.app.config.SlaSettings;
+import io.sluice.app.config.RoutingSettings;
+import io.sluice.engine.routing.Router;
 import io.sluice.engine.SlaPolicy;
 import io.sluice.engine.sla.Circuits;
 import io.sluice.ports.out.UpstreamEvents;
 import io.sluice.engine.sla.UpstreamHealth;
 import io.sluice.engine.sla.Endpoint;
 import io.sluice.engine.sla.UpstreamKey;
+import io.sluice.engine.sla.AdaptiveConcurrency;
+import io.sluice.app.config.LimitSettings;
 import java.util.ArrayList;
 import java.util.List;
 import io.sluice.domain.context.LexicalVectors;
@@ -35,7 +39,12 @@ import io.sluice.engine.ConversationService;
 import io.sluice.engine.ModelRegistry;
 import io.sluice.engine.tokens.JtokkitTokenCounter;
 import io.sluice.http.openai.OpenAiProviderFactory;
+import io.sluice.http.anthropic.AnthropicProviderFactory;
+import io.sluice.http.gemini.GeminiProviderFactory;
 import io.sluice.http.server.GatewayServer;
+import io.sluice.http.server.GatewayServices;
+import io.sluice.ports.in.ApiKeys;
+import io.sluice.engine.keys.ApiKeyService;
 import io.sluice.jdbc.JdbcStorage;
 import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.Conversations;
@@ -47,6 +56,13 @@ import io.sluice.ports.out.LlmProviderFactory;
 import io.sluice.ports.out.ProviderEnvironment;
 import io.sluice.ports.out.ProviderSettings;
 import io.sluice.ports.out.TokenCounter;
+import io.sluice.ports.out.UsageLedger;
+import io.sluice.ports.out.LimitCounters;
+import io.sluice.engine.limits.FlowControl;
+import io.sluice.engine.budget.BudgetGuard;
+import io.sluice.ports.out.BudgetStore;
+import io.sluice.engine.limits.LocalLimitCounters;
+import io.sluice.redis.RedisLimitCounters;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -69,7 +85,10 @@ public final class GatewayModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(GatewaySettings.class).toInstance(settings);
-        Multibinder.newSetBinder(binder(), LlmProviderFactory.class).addBinding().to(OpenAiProviderFactory.class);
+        Multibinder<LlmProviderFactory> factories = Multibinder.newSetBinder(binder(), LlmProviderFactory.class);
+        factories.addBinding().to(OpenAiProviderFactory.class);
+        factories.addBinding().to(AnthropicProviderFactory.class);
+        factories.addBinding().to(GeminiProviderFactory.class);
         bind(TokenCounter.class).to(JtokkitTokenCounter.class);
         bind(JtokkitTokenCounter.class).in(Singleton.class);
         bind(ChatCompletions.class).to(ChatService.class);
@@ -114,6 +133,12 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
+    UsageLedger usageLedger(JdbcStorage storage) {
+        return storage.usageLedger();
+    }
+
+    @Provides
+    @Singleton
     Readiness readiness(ConversationStore store) {
         return store::ping;
     }
@@ -121,7 +146,8 @@ public final class GatewayModule extends AbstractModule {
     /** Every provider instance: one per key of every endpoint, closed on shutdown. */
     @Provides
     @Singleton
-    Map<String, Endpoint> endpoints(Set<LlmProviderFactory> registered, Vertx vertx, ObjectMapper json, Resources resources) {
+    Map<String, Endpoint> endpoints(Set<LlmProviderFactory> registered, Vertx vertx, ObjectMapper json, Resources resources,
+                                    PrometheusMeterRegistry meters) {
         ProviderFactories factories = new ProviderFactories(registered);
         ProviderEnvironment environment = environment(vertx, json);
         Map<String, Endpoint> endpoints = new LinkedHashMap<>();
@@ -133,11 +159,25 @@ public final class GatewayModule extends AbstractModule {
                 String label = e.keys().size() == 1 ? p.name() : p.name() + "#" + (i + 1);
                 ProviderSettings one = new ProviderSettings(label, p.type(), p.baseUrl(), key.apiKey(), p.timeout(), p.maxConnections(), p.options());
                 LlmProvider provider = resources.add(factories.get(p.type(), p.name()).create(one, environment), LlmProvider::close);
-                keys.add(new UpstreamKey(label, provider, key.rpm()));
+                keys.add(new UpstreamKey(label, provider, key.rpm(), key.tpm()));
             }
-            endpoints.put(p.name(), new Endpoint(p.name(), e.weight(), keys));
+            endpoints.put(p.name(), new Endpoint(p.name(), e.weight(), keys, adaptiveConcurrency(p.name(), meters)));
         }
         return endpoints;
+    }
+
+    /** The endpoint's adaptive concurrency limit, with its gauges, when it is on. */
+    private AdaptiveConcurrency adaptiveConcurrency(String endpoint, PrometheusMeterRegistry meters) {
+        LimitSettings.Concurrency c = settings.limits().concurrency();
+        if (!c.adaptive()) return null;
+        AdaptiveConcurrency limit = new AdaptiveConcurrency(endpoint, c.initialLimit(), c.maxLimit(), c.maxQueue());
+        io.micrometer.core.instrument.Gauge.builder("sluice.upstream.concurrency.limit", limit, AdaptiveConcurrency::limit)
+                .description("The endpoint's adaptive concurrency limit").tag("endpoint", endpoint).register(meters);
+        io.micrometer.core.instrument.Gauge.builder("sluice.upstream.concurrency.in_flight", limit, AdaptiveConcurrency::inFlight)
+                .description("Attempts in flight to the endpoint").tag("endpoint", endpoint).register(meters);
+        io.micrometer.core.instrument.Gauge.builder("sluice.upstream.concurrency.queued", limit, AdaptiveConcurrency::queued)
+                .description("Calls waiting for the endpoint's concurrency limit").tag("endpoint", endpoint).register(meters);
+        return limit;
     }
 
     private static ProviderEnvironment environment(Vertx vertx, ObjectMapper json) {
@@ -160,6 +200,13 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
+    Router router() {
+        RoutingSettings routing = settings.sla().routing();
+        return new Router(routing.routes(), routing.classifier(), routing.tierByComplexity());
+    }
+
+    @Provides
+    @Singleton
     Circuits circuits() {
         return new Circuits(settings.sla().circuits());
     }
@@ -167,7 +214,9 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                            Circuits circuits, PrometheusMeterRegistry meters) {
+                            Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
+                            PrometheusMeterRegistry meters) {
+        BudgetStore budgetStore = storage.budgets();
         UpstreamEvents events = (model, endpoint, reason) -> io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries")
                 .description("Upstream attempts that failed and were retried")
                 .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
@@ -176,13 +225,24 @@ public final class GatewayModule extends AbstractModule {
         SlaSettings sla = settings.sla();
         return new ChatService(registry, store, cache, tokens, clock, settings.context(), settings.summary(),
                 new SemanticRecall(store, embedder, settings.semantic().candidates()),
-                new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events));
+                new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router), ledger,
+                new FlowControl(settings.limits().limits(), counters), new BudgetGuard(settings.limits().budgets(), budgetStore, clock));
     }
 
     @Provides
     @Singleton
     Resources resources() {
         return new Resources();
+    }
+
+    /** Rate-limit counters: in this process, or in Redis when replicas must share them. */
+    @Provides
+    @Singleton
+    LimitCounters limitCounters(Resources resources) {
+        if (!settings.limits().shared()) return new LocalLimitCounters();
+        RedisClient client = resources.add(RedisClient.create(settings.cache().redisUri()), RedisClient::shutdown);
+        StatefulRedisConnection<String, String> connection = resources.add(client.connect(), StatefulRedisConnection::close);
+        return new RedisLimitCounters(connection.async());
     }
 
     @Provides
@@ -203,9 +263,17 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness,
-                         PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints) {
-        return new GatewayServer(vertx, settings.server(), chat, models, conversations, new UpstreamHealth(circuits, endpoints.values()),
-                readiness, registry, json);
+                         PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints,
+                         ModelRegistry registryOfModels, Router router, UsageLedger ledger, ApiKeys keys) {
+        GatewayServices services = new GatewayServices(chat, models, conversations,
+                new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), router, ledger::totals, keys, readiness);
+        return new GatewayServer(vertx, settings.server(), services, registry, json);
+    }
+
+    @Provides
+    @Singleton
+    ApiKeys apiKeys(JdbcStorage storage, Clock clock) {
+        return new ApiKeyService(storage.apiKeys(), clock);
     }
 
     @Provides

@@ -38,4 +38,10 @@ public record ChatOptions(Double temperature, Double topP, Integer maxTokens, Li
             throw new InvalidRequestException("'" + param + "' must be between " + min + " and " + max + ", was " + value, param);
         }
     }
+
+    /** These options with {@code max_tokens} set: the reply the gateway reserved budget for is all it may get. */
+    public ChatOptions withMaxTokens(int value) {
+        return new ChatOptions(temperature, topP, value, stop, tools, toolChoiceJson, user, responseFormatJson, seed, presencePenalty,
+                frequencyPenalty, extraJson);
+    }
 }

@@ -1,303 +1,164 @@
 package io.sluice.engine;
 
-import io.sluice.domain.ChatChunk;
-import io.sluice.domain.ChatMessage;
-import io.sluice.domain.ChatRequest;
-import io.sluice.domain.Conversation;
-import io.sluice.domain.ConversationId;
-import io.sluice.domain.Role;
-import io.sluice.domain.StoredMessage;
-import io.sluice.domain.context.BuiltContext;
-import io.sluice.domain.context.ContextBuilder;
-import io.sluice.domain.context.ContextStrategy;
-import io.sluice.domain.context.CountedMessage;
+import io.sluice.domain.Usage;
 import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.SummaryNeededException;
-import io.sluice.domain.error.ConversationNotFoundException;
+import io.sluice.domain.sla.SlaTier;
+import io.sluice.domain.usage.UsageEntry;
+import io.sluice.engine.budget.BudgetGuard;
 import io.sluice.engine.internal.RecordingPublisher;
 import io.sluice.engine.internal.StreamAccumulator;
-import io.sluice.engine.internal.Turn;
+import io.sluice.engine.limits.FlowControl;
+import io.sluice.engine.routing.Routing;
+import io.sluice.engine.semantic.SemanticRecall;
+import io.sluice.engine.sla.ResilientCaller;
 import io.sluice.ports.in.ChatCall;
 import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ChatStream;
-import io.sluice.ports.in.ConversationRef;
-import io.sluice.engine.cache.CachedWindows;
-import io.sluice.engine.semantic.SemanticRecall;
-import io.sluice.engine.sla.ResilientCaller;
-import io.sluice.domain.sla.SlaTier;
-import io.sluice.ports.out.CachedConversation;
+import io.sluice.ports.in.ServedBy;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
-import io.sluice.ports.out.ConversationWindow;
-import io.sluice.ports.out.NewMessage;
 import io.sluice.ports.out.TokenCounter;
+import io.sluice.ports.out.UsageLedger;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 
 /**
- * Runs one chat call: resolve the model, load the window of the conversation and fit it to the model with the call's
- * context strategy, call the upstream, store the turn.
+ * Runs one chat call: pick the models that may serve it (its route, or the model it names) and its SLA tier, build
+ * its turn from the conversation's memory ({@link TurnMemory}), admit it under its rate limits and budgets
+ * ({@link CallAdmission}), call the upstreams ({@link ResilientCaller}), then bill it and store the turn.
  * Thread-safe and non-blocking; every I/O step is a port that completes asynchronously.
  */
 public final class ChatService implements ChatCompletions {
-    private final ModelRegistry registry;
-    private final ConversationStore store;
-    private final TokenCounter tokens;
-    private final Clock clock;
-    private final ContextDefaults contextDefaults;
-    private final ContextCache cache;
-    private final RollingSummaries summaries;
+    /** Longest chain of context-window fallbacks followed; it also stops a misconfigured cycle. */
+    private static final int MAX_CONTEXT_FALLBACKS = 3;
 
-    private final SemanticRecall recall;
+    private final ModelRegistry registry;
+    private final TokenCounter tokens;
+    private final ContextDefaults contextDefaults;
     private final SlaPolicy sla;
     private final ResilientCaller caller;
+    private final Billing billing;
+    private final TurnMemory memory;
+    private final CallAdmission admission;
 
+    /** With the default SLA policies; the usage of stateless calls is not kept (a stored turn keeps its own with its messages). */
     public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
                        ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall) {
-        this(registry, store, cache, tokens, clock, contextDefaults, summaryPolicy, recall, SlaPolicy.ofDefaults());
+        this(registry, store, cache, tokens, clock, contextDefaults, summaryPolicy, recall, SlaPolicy.ofDefaults(), UsageLedger.NONE,
+                FlowControl.none(), BudgetGuard.none());
     }
 
     public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                       ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall, SlaPolicy sla) {
+                       ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall, SlaPolicy sla, UsageLedger ledger,
+                       FlowControl flow, BudgetGuard budgets) {
         this.registry = registry;
+        this.tokens = tokens;
+        this.contextDefaults = contextDefaults;
         this.sla = sla;
         this.caller = new ResilientCaller(sla.circuits(), sla.retries(), sla.events());
-        this.recall = recall;
-        this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy);
-        this.store = store;
-        this.cache = cache;
-        this.tokens = tokens;
-        this.clock = clock;
-        this.contextDefaults = contextDefaults;
+        this.billing = new Billing(registry, tokens, clock);
+        this.memory = new TurnMemory(store, cache, ledger, tokens, clock, contextDefaults,
+                new RollingSummaries(registry, store, cache, tokens, summaryPolicy), recall);
+        this.admission = new CallAdmission(flow, budgets, contextDefaults);
     }
 
     @Override
     public CompletionStage<ChatResult> complete(ChatCall call) {
-        SlaTier tier = tierOf(call);
-        return plan(call, registry.resolve(call.request().model()), 0).thenCompose(plan -> caller
-                .complete(plan.route().spec().name(), plan.route().endpoints(), plan.turn().upstreamRequest(plan.route().spec().upstreamName()), tier)
-                .thenCompose(response -> record(plan.turn(), plan.route(), response.message(), Map.of())
-                        .thenApply(stored -> new ChatResult(response, plan.turn().conversationId()))));
+        Selection selection = select(call);
+        SlaTier tier = tierOf(call, selection);
+        Billing.Call billed = Billing.Call.start(call, selection.route());
+        long deadline = System.nanoTime() + tier.deadline().toNanos();
+        CompletionStage<ChatResult> result = plan(call, selection, 0)
+                .thenCompose(planned -> admission.admit(call, planned, deadline))
+                .thenCompose(admitted -> {
+                    CallPlan plan = admitted.plan();
+                    return caller.complete(plan.candidates(), tier, plan::estimatedTokens)
+                            .whenComplete((served, error) -> {
+                                if (error != null) admitted.settle(null);
+                            })
+                            .thenCompose(served -> {
+                                Usage usage = served.value().usage() == null ? Usage.ZERO : served.value().usage();
+                                UsageEntry entry = billing.entry(billed, plan.turn(), served.by(), usage, UsageEntry.Outcome.OK);
+                                admitted.settle(entry);
+                                return memory.record(plan.turn(), registry.resolve(served.by().model()), served.value().message(), Map.of(), entry)
+                                        .thenApply(stored -> new ChatResult(served.value(), plan.turn().conversationId(), served.by()));
+                            });
+                });
+        return result.whenComplete((ok, error) -> selection.recordCall(System.nanoTime() - billed.startNanos(), error));
     }
 
     @Override
     public CompletionStage<ChatStream> stream(ChatCall call) {
-        SlaTier tier = tierOf(call);
-        return plan(call, registry.resolve(call.request().model()), 0).thenApply(plan -> {
-            Turn turn = plan.turn();
-            ModelRegistry.Route route = plan.route();
-            Flow.Publisher<ChatChunk> chunks = caller.stream(route.spec().name(), route.endpoints(),
-                    turn.upstreamRequest(route.spec().upstreamName()), tier);
-            if (!turn.isStored()) return new ChatStream(turn.conversationId(), chunks);
-            return new ChatStream(turn.conversationId(), new RecordingPublisher(chunks,
-                    (accumulated, error) -> recordStream(turn, route, accumulated, error)));
+        Selection selection = select(call);
+        SlaTier tier = tierOf(call, selection);
+        Billing.Call billed = Billing.Call.start(call, selection.route());
+        long deadline = System.nanoTime() + tier.deadline().toNanos();
+        return plan(call, selection, 0).thenCompose(planned -> admission.admit(call, planned, deadline)).thenApply(admitted -> {
+            CallPlan plan = admitted.plan();
+            ResilientCaller.ServedStream served = caller.stream(plan.candidates(), tier, plan::estimatedTokens);
+            // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
+            served.servedBy().whenComplete((by, error) -> selection.recordCall(System.nanoTime() - billed.startNanos(), error));
+            return new ChatStream(plan.turn().conversationId(), new RecordingPublisher(served.chunks(), (accumulated, error) -> {
+                ServedBy by = servedOrNull(served);
+                UsageEntry entry = by == null ? null : billing.entry(billed, plan.turn(), by,
+                        billing.streamed(plan.promptTokens(), by, accumulated), error == null ? UsageEntry.Outcome.OK : UsageEntry.Outcome.CUT);
+                admitted.settle(entry);
+                return recordStream(plan, by, accumulated, error, entry);
+            }), served.servedBy());
+        }).whenComplete((stream, error) -> {
+            if (error != null) selection.recordCall(System.nanoTime() - billed.startNanos(), error);
         });
     }
 
-    /** The call's tier ({@code X-SLA-Tier}), else the default; an unknown name is the caller's error. */
-    private SlaTier tierOf(ChatCall call) {
-        return call.slaTier().map(name -> SlaTier.named(name, sla.tiers())).orElse(sla.defaultTier());
+    /** Who serves a stream, or null when it failed before its first chunk (nothing was served, nothing consumed). */
+    private static ServedBy servedOrNull(ResilientCaller.ServedStream served) {
+        CompletableFuture<ServedBy> by = served.servedBy().toCompletableFuture();
+        return by.isDone() && !by.isCompletedExceptionally() ? by.getNow(null) : null;
     }
 
-    /** A turn and the model that will serve it. */
-    private record Plan(Turn turn, ModelRegistry.Route route) {}
+    /**
+     * Stores what a stream delivered: whole, or, when it was cut, what the client saw, marked as truncated; a cut
+     * before any content stores nothing but its bill.
+     */
+    private CompletionStage<?> recordStream(CallPlan plan, ServedBy servedBy, StreamAccumulator accumulated, Throwable error, UsageEntry entry) {
+        if (servedBy == null) return CompletableFuture.completedFuture(null); // failed before its first chunk: nothing consumed
+        ModelRegistry.Target served = registry.resolve(servedBy.model());
+        if (error == null) return memory.record(plan.turn(), served, accumulated.message(), Map.of(), entry);
+        if (accumulated.isEmpty()) return memory.recordUsage(entry);
+        return memory.record(plan.turn(), served, accumulated.message(), Map.of("truncated", "true"), entry);
+    }
 
-    /** Longest chain of context-window fallbacks followed; it also stops a misconfigured cycle. */
-    private static final int MAX_CONTEXT_FALLBACKS = 3;
+    /** A route's deployment and chain when the call names a route, else the model it names. */
+    private Selection select(ChatCall call) {
+        Optional<Routing> routing = sla.router().route(call.request().model(), call.caller().user(), call.request().messages());
+        if (routing.isEmpty()) return new Selection(List.of(registry.resolve(call.request().model())), Optional.empty());
+        return new Selection(routing.get().models().stream().map(registry::resolve).toList(), routing);
+    }
 
-    /** Builds the turn for the call's model or, when its context does not fit, for the model configured to take over. */
-    private CompletionStage<Plan> plan(ChatCall call, ModelRegistry.Route route, int fallbacks) {
-        return CompletableFuture.completedFuture(route).thenCompose(r -> begin(call, r)).thenApply(turn -> new Plan(turn, route))
+    /** The call's tier ({@code X-SLA-Tier}), else its route's or its complexity's, else the default; an unknown name is the caller's error. */
+    private SlaTier tierOf(ChatCall call, Selection selection) {
+        return call.slaTier().or(() -> selection.routing().flatMap(Routing::tier))
+                .map(name -> SlaTier.named(name, sla.tiers())).orElse(sla.defaultTier());
+    }
+
+    /** Builds the turn for the call's models or, when its context does not fit, for the model configured to take over. */
+    private CompletionStage<CallPlan> plan(ChatCall call, Selection selection, int fallbacks) {
+        ModelRegistry.Target planning = selection.planning();
+        return CompletableFuture.completedFuture(planning).thenCompose(target -> memory.begin(call, target, selection.routeStrategy()))
+                .thenApply(turn -> new CallPlan(turn, selection, tokens))
                 .exceptionallyCompose(error -> {
-                    String larger = contextDefaults.contextFallbacks().get(route.spec().name());
-                    Throwable cause = unwrap(error);
+                    String larger = contextDefaults.contextFallbacks().get(planning.spec().name());
+                    Throwable cause = Failures.cause(error);
                     boolean overflow = cause instanceof ContextLengthExceededException && !(cause instanceof SummaryNeededException);
                     if (!overflow || larger == null || fallbacks >= MAX_CONTEXT_FALLBACKS) return CompletableFuture.failedFuture(cause);
-                    return plan(call, registry.resolve(larger), fallbacks + 1);
+                    return plan(call, new Selection(List.of(registry.resolve(larger)), selection.routing()), fallbacks + 1);
                 });
-    }
-
-    private CompletionStage<Turn> begin(ChatCall call, ModelRegistry.Route route) {
-        ChatRequest request = call.request();
-        return switch (call.conversation()) {
-            case ConversationRef.None none -> CompletableFuture.completedFuture(Turn.stateless(request));
-            case ConversationRef.New created -> {
-                Conversation conversation = Conversation.start(ConversationId.random(), call.caller().owner(), call.caller().user(),
-                        clock.instant());
-                ConversationWindow empty = new ConversationWindow(List.of(), List.of(), true, 0, null);
-                yield CompletableFuture.completedFuture(fit(call, route, conversation, count(request.messages(), route), empty,
-                        CachedWindows.fromWindow(conversation, empty, Integer.MAX_VALUE, 0)));
-            }
-            case ConversationRef.Existing existing -> {
-                List<CountedMessage> fresh = count(request.messages(), route);
-                yield cachedEntry(existing.id(), call.caller().owner()).thenCompose(hit -> {
-                    if (hit.isPresent()) {
-                        CachedConversation entry = hit.get();
-                        WindowSize size = windowSize(strategyOf(call, entry.conversation(), route), route, request, fresh);
-                        Optional<ConversationWindow> window = CachedWindows.select(entry, size.messages(), size.tokens());
-                        if (window.isPresent()) return prepare(call, route, entry.conversation(), fresh, window.get(), entry);
-                    }
-                    return fromStore(call, route, existing.id(), fresh);
-                }).exceptionallyCompose(error -> {
-                    // the uncovered messages do not fit: summarize now, on this call's time, then build again from the store
-                    if (!(unwrap(error) instanceof SummaryNeededException)) return CompletableFuture.failedFuture(error);
-                    return summaries.refresh(existing.id(), route, summaries.policy().keepRecentTokens())
-                            .thenCompose(saved -> fromStore(call, route, existing.id(), fresh));
-                });
-            }
-        };
-    }
-
-    /** The cached entry, if the caller may see it; a cache that fails is a miss, never a failed call. */
-    private CompletionStage<Optional<CachedConversation>> cachedEntry(ConversationId id, String owner) {
-        return cache.get(id)
-                .thenApply(hit -> hit.filter(e -> e.conversation().active() && e.conversation().owner().equals(owner)))
-                .exceptionally(error -> {
-                    LOG.log(System.Logger.Level.WARNING, "context cache read failed, reading the store: " + error);
-                    return Optional.empty();
-                });
-    }
-
-    /** A cold turn: read exactly the window from the store, and keep it in the cache for the next turns. */
-    private CompletionStage<Turn> fromStore(ChatCall call, ModelRegistry.Route route, ConversationId id, List<CountedMessage> fresh) {
-        return store.find(id, call.caller().owner()).thenCompose(found -> {
-            Conversation conversation = found.orElseThrow(() -> new ConversationNotFoundException(id.value()));
-            WindowSize size = windowSize(strategyOf(call, conversation, route), route, call.request(), fresh);
-            return store.window(id, size.messages(), size.tokens()).thenCompose(window -> {
-                CachedConversation entry = CachedWindows.fromWindow(conversation, window, size.messages(), size.tokens());
-                return cache.fill(entry).exceptionally(this::cacheFailed)
-                        .thenCompose(filled -> prepare(call, route, conversation, fresh, window, entry));
-            });
-        });
-    }
-
-    private Void cacheFailed(Throwable error) {
-        LOG.log(System.Logger.Level.WARNING, "context cache write failed: " + error);
-        return null;
-    }
-
-    private static final System.Logger LOG = System.getLogger(ChatService.class.getName());
-
-    /** The call's own strategy, else the conversation's default, else the model's, else the gateway's. */
-    private ContextStrategy strategyOf(ChatCall call, Conversation conversation, ModelRegistry.Route route) {
-        return call.contextStrategy().or(conversation::defaultStrategy).orElseGet(() -> contextDefaults.strategyFor(route.spec().name()));
-    }
-
-    /** Builds the turn; the semantic strategy first recalls the older messages relevant to the new ones. */
-    private CompletionStage<Turn> prepare(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
-                                          ConversationWindow window, CachedConversation snapshot) {
-        if (!(strategyOf(call, conversation, route) instanceof ContextStrategy.Semantic semantic)) {
-            return CompletableFuture.completedFuture(fit(call, route, conversation, fresh, window, snapshot));
-        }
-        long before = window.recent().isEmpty() ? window.lastSeq() + 1 : window.recent().getFirst().seq();
-        String query = fresh.stream().map(CountedMessage::message).filter(m -> m.role() == Role.USER)
-                .map(ChatMessage::content).collect(java.util.stream.Collectors.joining("\n"));
-        return recall.recall(conversation.id(), before, query).thenApply(relevant -> {
-            int contextWindow = route.spec().contextWindow();
-            BuiltContext context = ContextBuilder.buildSemantic(semantic, counted(window.systemPrompt()), counted(window.recent()),
-                    relevant, fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
-            return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, semantic, 0);
-        });
-    }
-
-    private Turn fit(ChatCall call, ModelRegistry.Route route, Conversation conversation, List<CountedMessage> fresh,
-                     ConversationWindow window, CachedConversation snapshot) {
-        int contextWindow = route.spec().contextWindow();
-        ContextStrategy strategy = strategyOf(call, conversation, route);
-        ContextHistory history = ContextHistory.of(strategy, window);
-        BuiltContext context = ContextBuilder.build(strategy, counted(window.systemPrompt()), window.summary(), history.counted(),
-                history.complete(), fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
-        long uncovered = 0;
-        for (StoredMessage m : history.messages()) uncovered += m.tokenCount();
-        return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, strategy, uncovered);
-    }
-
-    /** How much history to read: never more than could fit, so a long conversation costs no more to read than a short one. */
-    private record WindowSize(int messages, long tokens) {}
-
-    private WindowSize windowSize(ContextStrategy strategy, ModelRegistry.Route route, ChatRequest request, List<CountedMessage> fresh) {
-        int contextWindow = route.spec().contextWindow();
-        long freshTokens = fresh.stream().mapToLong(CountedMessage::tokens).sum();
-        long tokens = Math.max(0, contextWindow - contextDefaults.replyReserve(request.options().maxTokens(), contextWindow)
-                - freshTokens - ContextBuilder.REPLY_PRIMING_TOKENS);
-        int messages = switch (strategy) {
-            case ContextStrategy.SlidingWindow w -> w.messages();
-            case ContextStrategy.Semantic s -> s.recentMessages();
-            default -> Integer.MAX_VALUE;
-        };
-        if (fresh.stream().anyMatch(m -> m.message().role() == Role.TOOL)) {
-            // tool results must travel with the call they answer, which sits just before them: read a little past the budget
-            messages = messages == Integer.MAX_VALUE ? messages : messages + TOOL_CALL_SLACK_MESSAGES;
-            tokens += contextWindow;
-        }
-        return new WindowSize(messages, tokens);
-    }
-
-    /** Room for an assistant message with parallel tool calls and its results already stored. */
-    private static final int TOOL_CALL_SLACK_MESSAGES = 16;
-
-    private List<CountedMessage> count(List<ChatMessage> messages, ModelRegistry.Route route) {
-        List<CountedMessage> counted = new ArrayList<>(messages.size());
-        for (ChatMessage m : messages) counted.add(new CountedMessage(m, tokens.countMessage(m, route.spec().encoding())));
-        return counted;
-    }
-
-    private static List<CountedMessage> counted(List<StoredMessage> stored) {
-        return ContextHistory.counted(stored);
-    }
-
-    /**
-     * Stores what a cut stream delivered, marked as truncated, so the history matches what the client saw;
-     * stores nothing when the cut came before any content.
-     */
-    private CompletionStage<?> recordStream(Turn turn, ModelRegistry.Route route, StreamAccumulator accumulated, Throwable error) {
-        if (error == null) return record(turn, route, accumulated.message(), Map.of());
-        if (accumulated.isEmpty()) return CompletableFuture.completedFuture(null);
-        return record(turn, route, accumulated.message(), Map.of("truncated", "true"));
-    }
-
-    private CompletionStage<?> record(Turn turn, ModelRegistry.Route route, ChatMessage reply, Map<String, String> replyMetadata) {
-        if (!turn.isStored()) return CompletableFuture.completedFuture(null);
-        String model = route.spec().name();
-        List<NewMessage> messages = new ArrayList<>(turn.fresh().size() + 1);
-        for (CountedMessage m : turn.fresh()) messages.add(new NewMessage(m.message(), m.tokens(), model, Map.of()));
-        messages.add(new NewMessage(reply, tokens.countMessage(reply, route.spec().encoding()), model, replyMetadata));
-        return store.append(turn.conversation(), messages).thenCompose(stored -> advanceCache(turn.snapshot(), stored)
-                .thenApply(advanced -> {
-                    if (turn.strategy() instanceof ContextStrategy.RollingSummary) {
-                        long added = messages.stream().mapToLong(NewMessage::tokenCount).sum();
-                        summaries.afterTurn(turn.conversation().id(), turn.uncoveredTokens() + added, route);
-                    }
-                    return advanced;
-                }));
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return Failures.cause(error);
-    }
-
-    /**
-     * Moves the cached entry forward by this turn, before the turn is acknowledged, so that the next turn sees it.
-     * Only an entry this turn provably extends (its stored seqs follow the snapshot's) is moved; otherwise another
-     * writer got in between, and the cache is told the newer version exists, which makes the next read miss.
-     */
-    private CompletionStage<?> advanceCache(CachedConversation snapshot, List<StoredMessage> stored) {
-        CachedConversation next = CachedWindows.extend(snapshot, stored, contextDefaults.cachedTokens());
-        boolean contiguous = stored.getFirst().seq() == snapshot.lastSeq() + 1;
-        CompletionStage<Void> update = !contiguous ? cache.advance(-1, next)
-                : snapshot.lastSeq() == 0 ? cache.fill(next) : cache.advance(snapshot.lastSeq(), next);
-        return update.exceptionally(error -> {
-            cacheFailed(error);
-            cache.invalidate(snapshot.conversation().id()).exceptionally(this::cacheFailed);
-            return null;
-        });
     }
 }

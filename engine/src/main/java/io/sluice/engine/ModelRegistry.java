@@ -21,8 +21,8 @@ import java.util.Optional;
  */
 public final class ModelRegistry implements ModelDirectory {
     /** A model and the endpoints that serve it, the first being its own provider. */
-    public record Route(ModelSpec spec, List<Endpoint> endpoints) {
-        public Route {
+    public record Target(ModelSpec spec, List<Endpoint> endpoints) {
+        public Target {
             endpoints = List.copyOf(endpoints);
         }
 
@@ -75,12 +75,12 @@ public final class ModelRegistry implements ModelDirectory {
         this.fallbackEncoding = fallbackEncoding;
     }
 
-    public Route resolve(String model) {
+    public Target resolve(String model) {
         ModelSpec spec = models.get(model);
-        if (spec != null) return new Route(spec, modelEndpoints.get(model));
+        if (spec != null) return new Target(spec, modelEndpoints.get(model));
         if (passthrough == null) throw new ModelNotFoundException(model);
         Encoding encoding = Encoding.forOpenAiModel(model).orElse(fallbackEncoding);
-        return new Route(new ModelSpec(model, passthrough.name(), model, ModelSpec.DEFAULT_CONTEXT_WINDOW, encoding, Prices.FREE),
+        return new Target(new ModelSpec(model, passthrough.name(), model, ModelSpec.DEFAULT_CONTEXT_WINDOW, encoding, Prices.FREE),
                 List.of(passthrough));
     }
 
@@ -88,6 +88,11 @@ public final class ModelRegistry implements ModelDirectory {
         Endpoint e = endpoints.get(name);
         if (e == null) throw new IllegalArgumentException(user + " names unknown provider '" + name + "'");
         return e;
+    }
+
+    /** The endpoints that serve each configured model. */
+    public Map<String, List<Endpoint>> servingEndpoints() {
+        return java.util.Collections.unmodifiableMap(modelEndpoints);
     }
 
     @Override

@@ -47,7 +47,7 @@ final class RollingSummaries {
     }
 
     /** After a turn: refresh in the background when {@code uncoveredTokens} passed the threshold. Never waits. */
-    void afterTurn(ConversationId id, long uncoveredTokens, ModelRegistry.Route chatRoute) {
+    void afterTurn(ConversationId id, long uncoveredTokens, ModelRegistry.Target chatRoute) {
         if (uncoveredTokens <= policy.thresholdTokens() || !refreshing.add(id)) return;
         refresh(id, chatRoute, policy.keepRecentTokens()).whenComplete((saved, error) -> {
             refreshing.remove(id);
@@ -56,8 +56,8 @@ final class RollingSummaries {
     }
 
     /** Folds the uncovered messages, all but the newest {@code keepRecentTokens} worth, into the summary. */
-    CompletionStage<Boolean> refresh(ConversationId id, ModelRegistry.Route chatRoute, int keepRecentTokens) {
-        ModelRegistry.Route summaryRoute = policy.model().map(registry::resolve).orElse(chatRoute);
+    CompletionStage<Boolean> refresh(ConversationId id, ModelRegistry.Target chatRoute, int keepRecentTokens) {
+        ModelRegistry.Target summaryRoute = policy.model().map(registry::resolve).orElse(chatRoute);
         return store.window(id, 0, 0).thenCompose(window -> {
             Summary current = window.summary();
             long after = Math.max(current == null ? 0 : current.throughSeq(), window.systemPrompt().isEmpty() ? 0 : window.systemPrompt().getLast().seq());

@@ -59,7 +59,8 @@ final class CountingStore implements ConversationStore {
     }
 
     @Override
-    public synchronized CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> newMessages) {
+    public synchronized CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> newMessages,
+                                                                   List<io.sluice.domain.usage.UsageEntry> usage) {
         conversations.putIfAbsent(conversation.id(), conversation);
         List<StoredMessage> list = messages.computeIfAbsent(conversation.id(), k -> new ArrayList<>());
         List<StoredMessage> stored = new ArrayList<>();

@@ -11,6 +11,9 @@ import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ConversationRef;
 import io.sluice.ports.in.ModelDirectory;
+import io.sluice.ports.in.ServedBy;
+import io.sluice.domain.ChatResponse;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +28,8 @@ final class ChatHandler implements Handler<RoutingContext> {
     static final String CONVERSATION_HEADER = "X-Conversation-Id";
     static final String STRATEGY_HEADER = "X-Context-Strategy";
     static final String TIER_HEADER = "X-SLA-Tier";
+    static final String MODEL_HEADER = "X-Sluice-Model";
+    static final String FALLBACKS_HEADER = "X-Sluice-Fallbacks";
     /** Metric tag for models the gateway does not know and the upstream did not confirm: keeps cardinality bounded. */
     static final String OTHER_MODEL = "_other";
 
@@ -34,12 +39,14 @@ final class ChatHandler implements Handler<RoutingContext> {
     private final GatewayMetrics metrics;
     private final Set<String> knownModels;
 
-    ChatHandler(ChatCompletions chat, ModelDirectory models, OpenAiJson json, GatewayMetrics metrics) {
+    /** @param routes the route names clients may use as a model, besides the models */
+    ChatHandler(ChatCompletions chat, ModelDirectory models, java.util.List<String> routes, OpenAiJson json, GatewayMetrics metrics) {
         this.chat = chat;
         this.reader = new ChatRequestReader(json.mapper());
         this.json = json;
         this.metrics = metrics;
-        this.knownModels = models.models().stream().map(m -> m.name()).collect(Collectors.toUnmodifiableSet());
+        this.knownModels = java.util.stream.Stream.concat(models.models().stream().map(m -> m.name()), routes.stream())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -52,7 +59,7 @@ final class ChatHandler implements Handler<RoutingContext> {
             Buffer body = ctx.body().buffer();
             parsed = reader.read(body == null ? null : body.getBytes());
             String strategy = ctx.request().getHeader(STRATEGY_HEADER);
-            call = new ChatCall(new Caller(Caller.DEFAULT_OWNER, parsed.request().options().user()),
+            call = new ChatCall(new Caller(Authenticator.owner(ctx), parsed.request().options().user()),
                     conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request(),
                     strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)),
                     Optional.ofNullable(ctx.request().getHeader(TIER_HEADER)).filter(t -> !t.isBlank()));
@@ -69,7 +76,7 @@ final class ChatHandler implements Handler<RoutingContext> {
                         return;
                     }
                     stream.chunks().subscribe(new SseWriter(ctx.response(), context, json, parsed.includeUsage(),
-                            stream.conversationId(), (last, failure) -> streamEnded(model, last, failure, start)));
+                            stream.conversationId(), model, stream.servedBy(), (last, failure) -> streamEnded(model, last, failure, start)));
                 }));
             } else {
                 chat.complete(call).whenComplete((result, error) -> context.runOnContext(v -> {
@@ -84,7 +91,13 @@ final class ChatHandler implements Handler<RoutingContext> {
 
     private void respond(RoutingContext ctx, String model, ChatResult result, long start) {
         result.conversationId().ifPresent(id -> ctx.response().putHeader(CONVERSATION_HEADER, id.value()));
-        ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(json.writeResponse(result.response())));
+        putServedBy(ctx.response(), result.servedBy());
+        ChatResponse response = result.response();
+        if (!result.servedBy().model().equals(model)) { // a route or a fallback answered: name the model that did
+            response = new ChatResponse(response.id(), result.servedBy().model(), response.createdEpochSeconds(), response.message(),
+                    response.finishReason(), response.usage());
+        }
+        ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(json.writeResponse(response)));
         String tag = modelTag(model, true);
         metrics.tokens(tag, result.response().model(), result.response().usage());
         metrics.operation(tag, result.response().model(), null, System.nanoTime() - start);
@@ -101,6 +114,10 @@ final class ChatHandler implements Handler<RoutingContext> {
         ErrorResponses.ApiError apiError = ErrorResponses.toApiError(error);
         ErrorResponses.send(ctx.response(), json, apiError);
         metrics.operation(modelTag, null, apiError.code() == null ? apiError.type() : apiError.code(), System.nanoTime() - start);
+    }
+
+    static void putServedBy(HttpServerResponse response, ServedBy servedBy) {
+        response.putHeader(MODEL_HEADER, servedBy.model()).putHeader(FALLBACKS_HEADER, Integer.toString(servedBy.fallbacks()));
     }
 
     private String modelTag(String model, boolean servedByUpstream) {

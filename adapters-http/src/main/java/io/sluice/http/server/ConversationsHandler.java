@@ -31,18 +31,18 @@ final class ConversationsHandler {
     void create(RoutingContext ctx) {
         respond(ctx, 200, () -> {
             Buffer body = ctx.body().buffer();
-            return conversations.create(caller(), json.readCreate(body == null ? null : body.getBytes()));
+            return conversations.create(caller(ctx), json.readCreate(body == null ? null : body.getBytes()));
         }, view -> json.conversation(view.conversation(), view.stats()));
     }
 
     void get(RoutingContext ctx) {
-        respond(ctx, 200, () -> conversations.get(caller(), id(ctx)), view -> json.conversation(view.conversation(), view.stats()));
+        respond(ctx, 200, () -> conversations.get(caller(ctx), id(ctx)), view -> json.conversation(view.conversation(), view.stats()));
     }
 
     void list(RoutingContext ctx) {
         respond(ctx, 200, () -> {
             String after = ctx.request().getParam("after");
-            return conversations.list(caller(), ctx.request().getParam("user"), after == null ? null : conversationId(after, "after"),
+            return conversations.list(caller(ctx), ctx.request().getParam("user"), after == null ? null : conversationId(after, "after"),
                     limit(ctx));
         }, json::conversations);
     }
@@ -53,14 +53,14 @@ final class ConversationsHandler {
             if (!order.equals("asc") && !order.equals("desc")) throw new InvalidRequestException("'order' must be 'asc' or 'desc'", "order");
             String after = ctx.request().getParam("after");
             long afterSeq = after == null ? 0 : ConversationJson.seqOf(after, "after");
-            return conversations.messages(caller(), id(ctx), afterSeq, limit(ctx), order.equals("asc"));
+            return conversations.messages(caller(ctx), id(ctx), afterSeq, limit(ctx), order.equals("asc"));
         }, json::items);
     }
 
     void delete(RoutingContext ctx) {
         respond(ctx, 200, () -> {
             ConversationId id = id(ctx);
-            return conversations.delete(caller(), id).thenApply(done -> id);
+            return conversations.delete(caller(ctx), id).thenApply(done -> id);
         }, id -> json.deleted(id.value()));
     }
 
@@ -90,8 +90,8 @@ final class ConversationsHandler {
         }));
     }
 
-    private static Caller caller() {
-        return new Caller(Caller.DEFAULT_OWNER, null);
+    private static Caller caller(RoutingContext ctx) {
+        return new Caller(Authenticator.owner(ctx), null);
     }
 
     private static ConversationId id(RoutingContext ctx) {

@@ -5,6 +5,10 @@ import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.error.ModelNotFoundException;
+import io.sluice.domain.error.RouteNotFoundException;
+import io.sluice.domain.error.RateLimitExceededException;
+import io.sluice.domain.limits.LimitDecision;
+import java.util.Map;
 import io.sluice.domain.error.RetriableException;
 import io.sluice.domain.error.SluiceException;
 import io.sluice.domain.error.UnsupportedFeatureException;
@@ -24,8 +28,12 @@ import java.time.Duration;
 final class ErrorResponses {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
 
-    /** An error as the client will see it. {@code retryAfter} may be null. */
-    record ApiError(int status, String type, String code, String param, String message, Duration retryAfter) {}
+    /** An error as the client will see it. {@code retryAfter} may be null; {@code headers} go with it. */
+    record ApiError(int status, String type, String code, String param, String message, Duration retryAfter, Map<String, String> headers) {
+        ApiError(int status, String type, String code, String param, String message, Duration retryAfter) {
+            this(status, type, code, param, message, retryAfter, Map.of());
+        }
+    }
 
     private ErrorResponses() {}
 
@@ -41,8 +49,13 @@ final class ErrorResponses {
             case ContextLengthExceededException e -> new ApiError(400, "invalid_request_error", e.code(), "messages", e.getMessage(), null);
             case ModelNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), "model", e.getMessage(), null);
             case ConversationNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case RouteNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case io.sluice.domain.error.KeyNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case UpstreamRejectedException e -> new ApiError(e.status(), "invalid_request_error", e.code(), null, e.getMessage(), null);
             case UpstreamAuthenticationException e -> new ApiError(502, "upstream_error", e.code(), null, e.getMessage(), null);
+            case io.sluice.domain.error.BudgetExceededException e -> new ApiError(402, "budget_exceeded", e.code(), null, e.getMessage(), null);
+            case RateLimitExceededException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
+                    rateLimitHeaders(e.decision()));
             case UpstreamRateLimitedException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null));
             case UpstreamTimeoutException e -> new ApiError(504, "timeout_error", e.code(), null, e.getMessage(), null);
             case UpstreamUnavailableException e -> new ApiError(e.status() == 503 ? 503 : 502, "upstream_error", e.code(), null,
@@ -65,9 +78,18 @@ final class ErrorResponses {
         if (error.retryAfter() != null) {
             response.putHeader("retry-after", Long.toString(Math.max(1, (error.retryAfter().toMillis() + 999) / 1000)));
         }
+        error.headers().forEach(response::putHeader);
         response.setStatusCode(error.status())
                 .putHeader("content-type", "application/json")
                 .end(io.vertx.core.buffer.Buffer.buffer(json.writeError(error.message(), error.type(), error.param(), error.code())));
+    }
+
+    /** OpenAI's x-ratelimit-* headers for the limit a call did not fit: its size, what is left, when it resets. */
+    private static Map<String, String> rateLimitHeaders(LimitDecision d) {
+        String kind = d.limit().kind().header();
+        return Map.of("x-ratelimit-limit-" + kind, Long.toString(d.limit().perMinute()),
+                "x-ratelimit-remaining-" + kind, Long.toString(d.remaining()),
+                "x-ratelimit-reset-" + kind, Math.max(1, (d.reset().toMillis() + 999) / 1000) + "s");
     }
 
     /** Class, message and the first frame: enough to find the bug, never a stack trace in the log. */

@@ -11,6 +11,7 @@ import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.Conversations;
 import io.sluice.ports.in.ModelDirectory;
 import io.sluice.ports.in.Readiness;
+import io.sluice.ports.in.RouteAdmin;
 import io.sluice.ports.in.RouteHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,21 +35,23 @@ public final class GatewayServer implements AutoCloseable {
     private final ModelDirectory models;
     private final Conversations conversations;
     private final RouteHealth health;
+    private final RouteAdmin routes;
+    private final GatewayServices services;
     private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
     private final OpenAiJson json;
     private HttpServer server;
 
-    public GatewayServer(Vertx vertx, ServerSettings settings, ChatCompletions chat, ModelDirectory models,
-                         Conversations conversations, RouteHealth health, Readiness readiness, PrometheusMeterRegistry registry,
-                         ObjectMapper mapper) {
-        this.health = health;
+    public GatewayServer(Vertx vertx, ServerSettings settings, GatewayServices services, PrometheusMeterRegistry registry, ObjectMapper mapper) {
         this.vertx = vertx;
         this.settings = settings;
-        this.chat = chat;
-        this.models = models;
-        this.conversations = conversations;
-        this.readiness = readiness;
+        this.services = services;
+        this.health = services.health();
+        this.chat = services.chat();
+        this.models = services.models();
+        this.conversations = services.conversations();
+        this.readiness = services.readiness();
+        this.routes = services.routes();
         this.registry = registry;
         this.json = new OpenAiJson(mapper);
     }
@@ -63,9 +66,12 @@ public final class GatewayServer implements AutoCloseable {
                     System.nanoTime() - start));
             ctx.next();
         });
+        Authenticator auth = new Authenticator(services.keys(), settings.adminKeyHash(), json);
+        router.route("/v1/*").handler(auth::client);
+        router.route("/admin/*").handler(auth::admin);
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
-                .handler(new ChatHandler(chat, models, json, metrics));
+                .handler(new ChatHandler(chat, models, routeNames(), json, metrics));
         router.get("/v1/models").handler(this::listModels);
         ConversationsHandler conversationsApi = new ConversationsHandler(conversations, new ConversationJson(json.mapper()), json);
         router.post("/v1/conversations").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
@@ -82,6 +88,18 @@ public final class GatewayServer implements AutoCloseable {
             ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
         });
         router.get("/admin/upstreams").handler(this::upstreams);
+        UsageHandler usageApi = new UsageHandler(services.usage(), json);
+        KeysHandler keysApi = new KeysHandler(services.keys(), json);
+        router.post("/admin/keys").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(keysApi::create);
+        router.get("/admin/keys").handler(keysApi::list);
+        router.delete("/admin/keys/:id").handler(keysApi::revoke);
+        router.get("/v1/usage").handler(usageApi::own);
+        router.get("/v1/usage/daily").handler(usageApi::ownDaily);
+        router.get("/admin/usage").handler(usageApi::everyone);
+        RoutesHandler routesApi = new RoutesHandler(routes, json);
+        router.get("/admin/routes").handler(routesApi::list);
+        router.put("/admin/routes/:name/weights").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(routesApi::setWeights);
         router.route().failureHandler(this::failure);
         router.errorHandler(404, ctx -> error(ctx, 404, "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
                 + ".", "unknown_url"));
@@ -103,7 +121,16 @@ public final class GatewayServer implements AutoCloseable {
         health.circuits().forEach(circuits::put);
         ArrayNode keys = root.putArray("keys");
         for (RouteHealth.KeyState k : health.keys()) keys.addObject().put("endpoint", k.endpoint()).put("key", k.key()).put("state", k.state());
+        ArrayNode endpoints = root.putArray("endpoints");
+        for (RouteHealth.EndpointState e : health.endpoints()) {
+            endpoints.addObject().put("model", e.model()).put("endpoint", e.endpoint()).put("state", e.state())
+                    .put("latency_ewma_ms", e.latencyEwmaMillis()).put("failure_rate_ewma", e.failureRateEwma());
+        }
         ctx.response().putHeader("content-type", "application/json").end(root.toString());
+    }
+
+    private java.util.List<String> routeNames() {
+        return routes.routes().stream().map(RouteAdmin.RouteReport::name).toList();
     }
 
     private void listModels(RoutingContext ctx) {
@@ -112,6 +139,7 @@ public final class GatewayServer implements AutoCloseable {
         for (ModelSpec m : models.models()) {
             data.addObject().put("id", m.name()).put("object", "model").put("created", 0).put("owned_by", m.provider());
         }
+        for (String route : routeNames()) data.addObject().put("id", route).put("object", "model").put("created", 0).put("owned_by", "sluice-route");
         ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }
 

@@ -1,14 +1,28 @@
 package io.sluice.http.server;
 
+import java.util.Optional;
+
 /**
- * Where and how the inbound server listens. {@code maxBodyBytes} bounds a request body; larger ones get 413.
+ * Where the server listens, the largest request body it takes, and the SHA-256 of the admin key: when one is set,
+ * every {@code /v1} call needs a gateway API key and every {@code /admin} call the admin key; when none is, the
+ * gateway is open (one tenant, {@code default}) and should listen on loopback only.
  */
-public record ServerSettings(String host, int port, long maxBodyBytes) {
+public record ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash) {
     public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
 
     public ServerSettings {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("'host' must not be blank");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("'port' must be in 0..65535, was " + port);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("'maxBodyBytes' must be at least 1024, was " + maxBodyBytes);
+        adminKeyHash = adminKeyHash == null ? Optional.empty() : adminKeyHash;
+    }
+
+    /** An open gateway: no API keys asked for. */
+    public ServerSettings(String host, int port, long maxBodyBytes) {
+        this(host, port, maxBodyBytes, Optional.empty());
+    }
+
+    public boolean requiresKeys() {
+        return adminKeyHash.isPresent();
     }
 }

@@ -5,7 +5,9 @@ import io.sluice.domain.ConversationId;
 import io.sluice.http.internal.OpenAiJson;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
+import io.sluice.ports.in.ServedBy;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.BiConsumer;
 
@@ -22,7 +24,10 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     private final OpenAiJson json;
     private final boolean includeUsage;
     private final Optional<ConversationId> conversationId;
+    private final String requestedModel;
+    private final CompletionStage<ServedBy> servedBy;
     private final BiConsumer<ChatChunk, Throwable> onEnd;
+    private String servedModel;
     private Flow.Subscription subscription;
     private boolean started;
     private boolean closed;
@@ -30,7 +35,10 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
 
     /** {@code onEnd} receives the last chunk seen (may be null) and the failure, or null when the stream completed. */
     SseWriter(HttpServerResponse response, Context context, OpenAiJson json, boolean includeUsage,
-              Optional<ConversationId> conversationId, BiConsumer<ChatChunk, Throwable> onEnd) {
+              Optional<ConversationId> conversationId, String requestedModel, CompletionStage<ServedBy> servedBy,
+              BiConsumer<ChatChunk, Throwable> onEnd) {
+        this.requestedModel = requestedModel;
+        this.servedBy = servedBy;
         this.response = response;
         this.context = context;
         this.json = json;
@@ -80,8 +88,11 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
         });
     }
 
-    private void write(ChatChunk chunk) {
+    private void write(ChatChunk upstreamChunk) {
         if (closed) return;
+        start();
+        ChatChunk chunk = servedModel == null ? upstreamChunk : new ChatChunk(upstreamChunk.id(), servedModel, upstreamChunk.createdEpochSeconds(),
+                upstreamChunk.role(), upstreamChunk.contentDelta(), upstreamChunk.toolCallDeltas(), upstreamChunk.finishReason(), upstreamChunk.usage());
         if (chunk.usage() != null || last == null || !chunk.isUsageOnly()) last = merge(chunk);
         start();
         if (!chunk.isUsageOnly() || includeUsage) response.write("data: " + json.writeChunk(chunk, includeUsage) + "\n\n");
@@ -103,5 +114,11 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
                 .putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache");
         conversationId.ifPresent(id -> response.putHeader(ChatHandler.CONVERSATION_HEADER, id.value()));
+        ServedBy by = servedBy.toCompletableFuture().getNow(null);
+        if (by != null) {
+            ChatHandler.putServedBy(response, by);
+            // a route or a fallback answered: the client sees the model that did, not the upstream's name for it
+            if (!by.model().equals(requestedModel)) servedModel = by.model();
+        }
     }
 }

@@ -39,6 +39,8 @@ public final class ConfigLoader {
     public static final String SIMULATOR_PROVIDER = "simulator";
     public static final String OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
     private static final int OVERRIDE_ORDINAL = 500;
+    /** An admin key shorter than this could be guessed. */
+    static final int MIN_ADMIN_KEY_LENGTH = 16;
 
     private ConfigLoader() {}
 
@@ -85,7 +87,14 @@ public final class ConfigLoader {
     }
 
     static GatewaySettings settings(SluiceConfig c, Map<String, String> env) {
-        ServerSettings server = check("sluice.server", () -> new ServerSettings(c.server().host(), c.server().port(), c.server().maxBodyBytes()));
+        Optional<String> adminKey = c.auth().adminKey().map(String::strip).filter(k -> !k.isEmpty());
+        adminKey.ifPresent(k -> {
+            if (k.length() < MIN_ADMIN_KEY_LENGTH) {
+                throw new ConfigProblem("sluice.auth.admin-key", "must be at least " + MIN_ADMIN_KEY_LENGTH + " characters long");
+            }
+        });
+        ServerSettings server = check("sluice.server", () -> new ServerSettings(c.server().host(), c.server().port(), c.server().maxBodyBytes(),
+                adminKey.map(io.sluice.domain.keys.KeySecrets::hash)));
         Encoding fallback = Encoding.fromName(c.fallbackEncoding())
                 .orElseThrow(() -> new ConfigProblem("sluice.fallback-encoding", "unknown encoding '" + c.fallbackEncoding()
                         + "'; use o200k_base or cl100k_base"));
@@ -145,7 +154,7 @@ public final class ConfigLoader {
         });
         CacheSettings cache = check("sluice.context.cache", () -> new CacheSettings(CacheSettings.Type.of(c.context().cache().type()),
                 c.context().cache().ttl(), c.context().cache().maxTotalTokens(), c.redis().uri()));
-        SluiceConfig.Summary s = c.context().summary();
+        ContextConfig.Summary s = c.context().summary();
         SummaryPolicy summary = check("sluice.context.summary", () -> new SummaryPolicy(s.model(), s.thresholdTokens(),
                 s.keepRecentTokens(), s.maxSummaryTokens()));
         List<String> modelNames = models.stream().map(ModelSpec::name).toList();
@@ -162,7 +171,7 @@ public final class ConfigLoader {
         }
         List<EndpointSettings> endpoints = new ArrayList<>();
         c.providers().forEach((name, p) -> endpoints.add(check("sluice.providers." + name, () -> new EndpointSettings(name, p.weight(),
-                p.keys().filter(k -> !k.isEmpty()).map(keys -> keys.stream().map(k -> new EndpointSettings.Key(k.key(), k.rpm())).toList())
+                p.keys().filter(k -> !k.isEmpty()).map(keys -> keys.stream().map(k -> new EndpointSettings.Key(k.key(), k.rpm(), k.tpm())).toList())
                         .orElse(List.of(new EndpointSettings.Key(p.apiKey().orElse(null), 0)))))));
         Map<String, List<String>> modelEndpoints = new java.util.HashMap<>();
         c.models().forEach((name, m) -> m.endpoints().ifPresent(list -> {
@@ -173,11 +182,52 @@ public final class ConfigLoader {
             }
             modelEndpoints.put(name, List.copyOf(list));
         }));
+        RoutingSettings routing = RoutingConfig.read(c, modelNames);
+        SlaSettings sla = check("sluice.routes", () -> sla(c.sla()).withRouting(routing));
         return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla(c.sla()), startSimulator);
+                endpoints, modelEndpoints, sla, startSimulator, limits(c.limits()).withBudgets(budgets(c.budgets()))
+                        .withConcurrency(check("sluice.limits.concurrency", () -> new LimitSettings.Concurrency(c.limits().concurrency().adaptive(),
+                                c.limits().concurrency().initialLimit(), c.limits().concurrency().maxLimit(),
+                                c.limits().concurrency().maxQueue()))));
     }
 
-    private static SlaSettings sla(SluiceConfig.Sla s) {
+    private static LimitSettings limits(LimitsConfig l) {
+        boolean shared = switch (l.store()) {
+            case "local" -> false;
+            case "redis" -> true;
+            default -> throw new ConfigProblem("sluice.limits.store", "unknown store '" + l.store() + "'; use local or redis");
+        };
+        Map<String, long[]> models = new java.util.HashMap<>();
+        l.models().forEach((name, r) -> models.put(name, new long[] {nonNegative("sluice.limits.models.\"" + name + "\".rpm", r.rpm()),
+                nonNegative("sluice.limits.models.\"" + name + "\".tpm", r.tpm())}));
+        return new LimitSettings(new io.sluice.engine.limits.RateLimits(nonNegative("sluice.limits.key.rpm", l.key().rpm()),
+                nonNegative("sluice.limits.key.tpm", l.key().tpm()), nonNegative("sluice.limits.user.rpm", l.user().rpm()),
+                nonNegative("sluice.limits.user.tpm", l.user().tpm()), models), shared);
+    }
+
+    private static List<io.sluice.domain.budget.Budget> budgets(BudgetsConfig b) {
+        List<io.sluice.domain.budget.Budget> budgets = new ArrayList<>();
+        Map<io.sluice.domain.budget.Budget.Scope, BudgetsConfig.Caps> scopes = Map.of(io.sluice.domain.budget.Budget.Scope.GLOBAL, b.global(),
+                io.sluice.domain.budget.Budget.Scope.KEY, b.key(), io.sluice.domain.budget.Budget.Scope.USER, b.user(),
+                io.sluice.domain.budget.Budget.Scope.CONVERSATION, b.conversation());
+        scopes.forEach((scope, caps) -> {
+            String key = "sluice.budgets." + scope.name().toLowerCase(java.util.Locale.ROOT);
+            caps.day().ifPresent(v -> budgets.add(check(key + ".day", () -> new io.sluice.domain.budget.Budget(scope,
+                    io.sluice.domain.budget.Budget.Period.DAY, v))));
+            caps.month().ifPresent(v -> budgets.add(check(key + ".month", () -> new io.sluice.domain.budget.Budget(scope,
+                    io.sluice.domain.budget.Budget.Period.MONTH, v))));
+            caps.total().ifPresent(v -> budgets.add(check(key + ".total", () -> new io.sluice.domain.budget.Budget(scope,
+                    io.sluice.domain.budget.Budget.Period.TOTAL, v))));
+        });
+        return budgets;
+    }
+
+    private static long nonNegative(String key, long value) {
+        if (value < 0) throw new ConfigProblem(key, "must be 0 (no limit) or more, was " + value);
+        return value;
+    }
+
+    private static SlaSettings sla(SlaConfig s) {
         Map<String, SlaTier> tiers = new java.util.HashMap<>(SlaTier.DEFAULTS);
         s.tiers().forEach((name, t) -> tiers.put(name, check("sluice.sla.tiers." + name,
                 () -> new SlaTier(name, t.connectTimeout(), t.firstChunkTimeout(), t.deadline()))));
@@ -203,7 +253,7 @@ public final class ConfigLoader {
     private static Map<String, String> contextFallbacks(SluiceConfig c) {
         Map<String, String> fallbacks = new java.util.HashMap<>();
         c.models().forEach((name, m) -> m.contextFallback().ifPresent(f -> {
-            SluiceConfig.Model larger = c.models().get(f);
+            ModelConfig larger = c.models().get(f);
             if (larger == null) {
                 throw new ConfigProblem("sluice.models.\"" + name + "\".context-fallback", "unknown model '" + f + "'; configured: " + c.models().keySet());
             }

@@ -19,12 +19,22 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
                               ContextDefaults context, CacheSettings cache, SummaryPolicy summary, SemanticSettings semantic,
                               List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
-                              boolean startSimulator) {
+                              boolean startSimulator, LimitSettings limits) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
         endpoints = List.copyOf(endpoints);
         modelEndpoints = Map.copyOf(modelEndpoints);
+        limits = limits == null ? LimitSettings.NONE : limits;
+    }
+
+    /** Without rate limits. */
+    public GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers, List<ModelSpec> models,
+                           Optional<String> passthroughProvider, Encoding fallbackEncoding, ContextDefaults context, CacheSettings cache,
+                           SummaryPolicy summary, SemanticSettings semantic, List<EndpointSettings> endpoints,
+                           Map<String, List<String>> modelEndpoints, SlaSettings sla, boolean startSimulator) {
+        this(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic, endpoints,
+                modelEndpoints, sla, startSimulator, LimitSettings.NONE);
     }
 
     /** The failover settings of a provider: those configured, else weight 1 and its one api-key. */
@@ -35,6 +45,6 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator);
+                endpoints, modelEndpoints, sla, startSimulator, limits);
     }
 }

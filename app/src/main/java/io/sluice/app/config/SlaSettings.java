@@ -5,16 +5,31 @@ import io.sluice.domain.sla.RetrySettings;
 import io.sluice.domain.sla.SlaTier;
 import java.util.Map;
 
-/** The configured SLA policies: tiers by name, the tier of calls that name none, retries and circuits. Immutable. */
-public record SlaSettings(Map<String, SlaTier> tiers, String defaultTier, RetrySettings retries, CircuitSettings circuits) {
+/** The configured SLA policies: tiers by name, the tier of calls that name none, retries, circuits and routes. Immutable. */
+public record SlaSettings(Map<String, SlaTier> tiers, String defaultTier, RetrySettings retries, CircuitSettings circuits,
+                          RoutingSettings routing) {
     public SlaSettings {
         tiers = Map.copyOf(tiers);
         if (!tiers.containsKey(defaultTier)) {
             throw new IllegalArgumentException("the default tier '" + defaultTier + "' is not a tier; tiers: " + new java.util.TreeSet<>(tiers.keySet()));
         }
+        routing = routing == null ? RoutingSettings.NONE : routing;
+        for (String tier : routing.tiersInUse()) {
+            if (!tiers.containsKey(tier)) {
+                throw new IllegalArgumentException("routing names tier '" + tier + "', which is not a tier; tiers: " + new java.util.TreeSet<>(tiers.keySet()));
+            }
+        }
+    }
+
+    public SlaSettings(Map<String, SlaTier> tiers, String defaultTier, RetrySettings retries, CircuitSettings circuits) {
+        this(tiers, defaultTier, retries, circuits, RoutingSettings.NONE);
     }
 
     public static SlaSettings ofDefaults() {
         return new SlaSettings(SlaTier.DEFAULTS, SlaTier.DEEP.name(), RetrySettings.DEFAULTS, CircuitSettings.DEFAULTS);
+    }
+
+    public SlaSettings withRouting(RoutingSettings value) {
+        return new SlaSettings(tiers, defaultTier, retries, circuits, value);
     }
 }

@@ -170,4 +170,120 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.of(dir.resolve("absent.yaml")), Map.of(), Map.of()))
                 .isInstanceOf(ConfigProblem.class).hasMessageContaining("--config").hasMessageContaining("absent.yaml");
     }
+
+    private static final String MODELS = """
+            sluice:
+              providers:
+                a:
+                  base-url: "http://a/v1"
+                  keys:
+                    - {key: k1, rpm: 100, tpm: 40000}
+              models:
+                big: {provider: a}
+                small: {provider: a}
+            """;
+
+    @Test
+    void routesWithChainsCanarySplitsAndTheClassifierAreMapped() throws IOException {
+        GatewaySettings settings = load(MODELS + """
+                  routes:
+                    support:
+                      tier: normal
+                      context-strategy: "sliding_window(6)"
+                      chain:
+                        - {model: big, capability: complex}
+                        - {model: small, capability: simple}
+                    split:
+                      deployments:
+                        stable: {weight: 90, chain: [{model: big}]}
+                        canary: {weight: 10, chain: [{model: small}]}
+                  classifier:
+                    short-message-chars: 40
+                    complex-keywords: [escalate, "khiếu nại"]
+                    tiers: {simple: normal}
+                """, Map.of());
+
+        var routing = settings.sla().routing();
+        assertThat(routing.routes()).extracting(r -> r.name()).containsExactly("split", "support");
+        var support = routing.routes().get(1);
+        assertThat(support.tier()).contains("normal");
+        assertThat(support.contextStrategy()).contains(new io.sluice.domain.context.ContextStrategy.SlidingWindow(6));
+        assertThat(support.deployments().getFirst().chain()).extracting(l -> l.model() + ":" + l.capability().label())
+                .containsExactly("big:complex", "small:simple");
+        assertThat(routing.routes().getFirst().deployments()).extracting(d -> d.name() + "=" + d.weight()).containsExactly("canary=10", "stable=90");
+        assertThat(routing.tierByComplexity()).containsEntry(io.sluice.domain.routing.Complexity.SIMPLE, "normal")
+                .containsEntry(io.sluice.domain.routing.Complexity.COMPLEX, "deep");
+        assertThat(routing.classifier().classify(java.util.List.of(io.sluice.domain.ChatMessage.user("please escalate this now, thank you very much"))))
+                .isEqualTo(io.sluice.domain.routing.Complexity.COMPLEX);
+        assertThat(settings.endpoints().getFirst().keys().getFirst().tpm()).isEqualTo(40_000);
+    }
+
+    @Test
+    void badRoutesFailNamingTheKey() {
+        assertThatThrownBy(() -> load(MODELS + """
+                  routes:
+                    support: {chain: [{model: huge}]}
+                """, Map.of())).isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.routes.\"support\".chain[0].model")
+                .hasMessageContaining("huge");
+        assertThatThrownBy(() -> load(MODELS + """
+                  routes:
+                    support: {chain: [{model: small, capability: simple}, {model: big, capability: complex}]}
+                """, Map.of())).isInstanceOf(ConfigProblem.class).hasMessageContaining("most to the least capable");
+        assertThatThrownBy(() -> load(MODELS + """
+                  routes:
+                    support: {chain: [{model: big, capability: genius}]}
+                """, Map.of())).isInstanceOf(ConfigProblem.class).hasMessageContaining("capability").hasMessageContaining("genius");
+        assertThatThrownBy(() -> load(MODELS + """
+                  routes:
+                    big: {chain: [{model: small}]}
+                """, Map.of())).isInstanceOf(ConfigProblem.class).hasMessageContaining("already a model");
+        assertThatThrownBy(() -> load(MODELS + """
+                  routes:
+                    support: {tier: glacial, chain: [{model: small}]}
+                """, Map.of())).isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.routes").hasMessageContaining("glacial");
+        assertThatThrownBy(() -> load(MODELS + """
+                  routes:
+                    support:
+                      chain: [{model: small}]
+                      deployments: {x: {weight: 1, chain: [{model: big}]}}
+                """, Map.of())).isInstanceOf(ConfigProblem.class).hasMessageContaining("either a 'chain' or 'deployments'");
+    }
+
+    @Test
+    void rateLimitsAreMappedAndANegativeOneFailsNamingTheKey() throws IOException {
+        GatewaySettings settings = load(MODELS + """
+                  limits:
+                    store: redis
+                    key: {rpm: 600, tpm: 200000}
+                    user: {rpm: 20}
+                    models:
+                      big: {tpm: 50000}
+                """, Map.of());
+        var limits = settings.limits().limits();
+        assertThat(settings.limits().shared()).isTrue();
+        assertThat(limits.keyRpm()).isEqualTo(600);
+        assertThat(limits.keyTpm()).isEqualTo(200_000);
+        assertThat(limits.userRpm()).isEqualTo(20);
+        assertThat(limits.models().get("big")).containsExactly(0L, 50_000L);
+        assertThat(load(MODELS, Map.of()).limits().limits().isEmpty()).isTrue();
+
+        assertThatThrownBy(() -> load(MODELS + "  limits: {user: {rpm: -1}}\n", Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.limits.user.rpm");
+        assertThatThrownBy(() -> load(MODELS + "  limits: {store: memcached}\n", Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.limits.store");
+    }
+
+    @Test
+    void budgetsAreExactDecimalsAndANegativeOneFailsNamingTheKey() throws IOException {
+        GatewaySettings settings = load(MODELS + """
+                  budgets:
+                    global: {month: "1000.00"}
+                    key: {day: "25.50"}
+                    conversation: {total: "0.10"}
+                """, Map.of());
+        assertThat(settings.limits().budgets()).extracting(b -> b.scope() + " " + b.period() + " " + b.limitUsd().toPlainString())
+                .containsExactlyInAnyOrder("GLOBAL MONTH 1000.00", "KEY DAY 25.50", "CONVERSATION TOTAL 0.10");
+        assertThatThrownBy(() -> load(MODELS + "  budgets: {user: {day: -5}}\n", Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.budgets.user.day");
+    }
 }

@@ -14,6 +14,11 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.sluice.domain.Encoding;
+import io.sluice.domain.ModelSpec;
+import io.sluice.domain.Prices;
 
 /** The official OpenAI Java SDK, pointed at Sluice by base URL only. */
 class OpenAiSdkCompatibilityTest {
@@ -22,7 +27,9 @@ class OpenAiSdkCompatibilityTest {
 
     @BeforeAll
     static void start() {
-        sluice = TestGateway.onH2();
+        sluice = TestGateway.on("h2", List.of(
+                new ModelSpec("claude-sonnet-4.5", TestGateway.ANTHROPIC, "claude-sonnet-4-5", 200_000, Encoding.O200K_BASE, Prices.FREE),
+                new ModelSpec("gemini-2.5-flash", TestGateway.GEMINI, "gemini-2.5-flash", 1_000_000, Encoding.O200K_BASE, Prices.FREE)));
         client = OpenAIOkHttpClient.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any").maxRetries(0).build();
     }
 
@@ -33,7 +40,11 @@ class OpenAiSdkCompatibilityTest {
     }
 
     private static ChatCompletionCreateParams params(String text) {
-        return ChatCompletionCreateParams.builder().model("gpt-4o-mini")
+        return params("gpt-4o-mini", text);
+    }
+
+    private static ChatCompletionCreateParams params(String model, String text) {
+        return ChatCompletionCreateParams.builder().model(model)
                 .addSystemMessage("You are a support agent.").addUserMessage(text).build();
     }
 
@@ -66,5 +77,39 @@ class OpenAiSdkCompatibilityTest {
 
         assertThat(text.toString()).isEqualTo(simulatorText("Please explain the refund policy step by step"));
         assertThat(completionTokens[0]).isEqualTo(Replies.count(text.toString(), Replies.encodingFor("gpt-4o-mini")));
+    }
+
+    /** The acceptance: the OpenAI SDK talks to a (simulated) Claude and Gemini behind Sluice, both ways translated. */
+    @ParameterizedTest
+    @ValueSource(strings = {"claude-sonnet-4.5", "gemini-2.5-flash"})
+    void talksToClaudeAndGeminiModelsPlainAndStreamedWithUsage(String model) {
+        sluice.simulator.reset();
+        ChatCompletion completion = client.chat().completions().create(params(model, "My parcel is late, can you check it?"));
+        assertThat(completion.choices().getFirst().message().content()).contains(simulatorText("My parcel is late, can you check it?"));
+        assertThat(completion.choices().getFirst().finishReason().asString()).isEqualTo("stop");
+        assertThat(completion.usage()).hasValueSatisfying(u -> {
+            assertThat(u.promptTokens()).isEqualTo(sluice.simulator.stats().promptTokens());
+            assertThat(u.completionTokens()).isEqualTo(sluice.simulator.stats().completionTokens());
+        });
+        var sent = sluice.simulator.recentRequests().getLast();
+        assertThat(sent.has("messages") ? sent.path("system").asText() : sent.path("systemInstruction").path("parts").get(0).path("text").asText())
+                .as("the system prompt, in the upstream's own field").isEqualTo("You are a support agent.");
+
+        ChatCompletionCreateParams streamed = params(model, "Please explain the refund policy step by step").toBuilder()
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
+        StringBuilder text = new StringBuilder();
+        long[] usage = {0, 0};
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(streamed)) {
+            stream.stream().forEach(chunk -> {
+                chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
+                chunk.usage().ifPresent(u -> {
+                    usage[0] = u.promptTokens();
+                    usage[1] = u.completionTokens();
+                });
+            });
+        }
+        assertThat(text.toString()).isEqualTo(simulatorText("Please explain the refund policy step by step"));
+        assertThat(usage[1]).isEqualTo(Replies.count(text.toString(), Replies.encodingFor("gpt-4o-mini")));
+        assertThat(usage[0]).isPositive();
     }
 }

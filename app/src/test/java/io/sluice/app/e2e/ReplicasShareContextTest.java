@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Two gateways on one PostgreSQL and one Redis act as one: whichever serves a turn sees the whole conversation. */
 class ReplicasShareContextTest {
-    private static final CacheSettings REDIS = new CacheSettings(CacheSettings.Type.REDIS, Duration.ofMinutes(5), 1000,
-            System.getenv().getOrDefault("SLUICE_TEST_REDIS_URI", "redis://127.0.0.1:6379"));
+    private static final CacheSettings REDIS = TestGateway.REDIS_CACHE;
 
     @Test
     void turnsAlternatingBetweenReplicasCarryTheFullHistory() throws Exception {

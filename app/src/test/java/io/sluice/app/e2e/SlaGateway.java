@@ -44,6 +44,20 @@ final class SlaGateway implements AutoCloseable {
 
     /** @param upstreamTimeout how long an upstream may stay silent before an attempt fails */
     SlaGateway(Map<String, List<String>> endpointKeys, Duration upstreamTimeout) throws Exception {
+        this(endpointKeys, upstreamTimeout, SlaSettings.ofDefaults(), Map.of("m", List.copyOf(endpointKeys.keySet())));
+    }
+
+    /**
+     * @param sla    the SLA settings, routes included
+     * @param models per model name, the endpoints that serve it (its provider first)
+     */
+    SlaGateway(Map<String, List<String>> endpointKeys, Duration upstreamTimeout, SlaSettings sla, Map<String, List<String>> models)
+            throws Exception {
+        this(endpointKeys, upstreamTimeout, sla, models, io.sluice.app.config.LimitSettings.NONE);
+    }
+
+    SlaGateway(Map<String, List<String>> endpointKeys, Duration upstreamTimeout, SlaSettings sla, Map<String, List<String>> models,
+               io.sluice.app.config.LimitSettings limits) throws Exception {
         List<ProviderSettings> providers = new ArrayList<>();
         List<EndpointSettings> endpoints = new ArrayList<>();
         endpointKeys.forEach((name, keys) -> {
@@ -53,12 +67,12 @@ final class SlaGateway implements AutoCloseable {
             providers.add(new ProviderSettings(name, "openai", sim.baseUrl(), keys.getFirst(), upstreamTimeout, 50, Map.of()));
             endpoints.add(new EndpointSettings(name, 1, keys.stream().map(k -> new EndpointSettings.Key(k, 0)).toList()));
         });
-        List<String> names = new ArrayList<>(endpointKeys.keySet());
-        ModelSpec model = new ModelSpec("m", names.getFirst(), "gpt-4o-mini", 128_000, Encoding.O200K_BASE, Prices.FREE);
+        List<ModelSpec> specs = new ArrayList<>();
+        models.forEach((name, serving) -> specs.add(new ModelSpec(name, serving.getFirst(), "gpt-4o-mini", 128_000, Encoding.O200K_BASE, Prices.FREE)));
         GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, 1 << 20),
-                StorageSettings.embedded(Files.createTempDirectory("sluice-sla").toString()), providers, List.of(model), Optional.empty(),
+                StorageSettings.embedded(Files.createTempDirectory("sluice-sla").toString()), providers, specs, Optional.empty(),
                 Encoding.O200K_BASE, ContextDefaults.ofDefaults(), CacheSettings.local(), SummaryPolicy.ofDefaults(), SemanticSettings.ofDefaults(),
-                endpoints, Map.of("m", names), SlaSettings.ofDefaults(), false);
+                endpoints, models, sla, false, limits);
         gateway = Gateway.start(settings);
     }
 
@@ -71,12 +85,23 @@ final class SlaGateway implements AutoCloseable {
     }
 
     HttpResponse<String> chat(String text, boolean stream, String... headers) throws Exception {
-        String body = "{\"model\":\"m\"," + (stream ? "\"stream\":true," : "") + "\"messages\":[{\"role\":\"user\",\"content\":"
-                + TestGateway.quote(text) + "}]}";
+        return chatTo("m", null, text, stream, headers);
+    }
+
+    /** A call to {@code model} (a model or a route) on behalf of {@code user} (none when null). */
+    HttpResponse<String> chatTo(String model, String user, String text, boolean stream, String... headers) throws Exception {
+        String body = "{\"model\":" + TestGateway.quote(model) + "," + (stream ? "\"stream\":true," : "")
+                + (user == null ? "" : "\"user\":" + TestGateway.quote(user) + ",")
+                + "\"messages\":[{\"role\":\"user\",\"content\":" + TestGateway.quote(text) + "}]}";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + "/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(30)).header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) request.headers(headers);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> put(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws Exception {

@@ -3,6 +3,10 @@ package io.sluice.app.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.sluice.app.config.SlaSettings;
+import io.sluice.domain.sla.CircuitSettings;
+import io.sluice.domain.sla.RetrySettings;
+import io.sluice.domain.sla.SlaTier;
 import io.sluice.testkit.simulator.Fault;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -77,7 +81,7 @@ class SlaPoliciesTest {
     }
 
     @Test
-    void aFailingEndpointIsFailedOverAndItsCircuitOpensSoItGetsNoMoreTraffic() throws Exception {
+    void aFailingEndpointIsFailedOverAndMarkedSoItGetsNoMoreTraffic() throws Exception {
         try (SlaGateway sluice = new SlaGateway(Map.of("a", List.of("sk-a"), "b", List.of("sk-b")))) {
             var down = sluice.simulator("a");
             down.configure(down.config().withFaultRate(Fault.SERVER_ERROR, 1.0));
@@ -85,10 +89,38 @@ class SlaPoliciesTest {
             for (int i = 0; i < 40; i++) assertThat(sluice.chat("hello " + i).statusCode()).isEqualTo(200);
             assertThat(down.stats().requests()).as("at most the failure threshold reached the broken endpoint").isLessThanOrEqualTo(5);
             assertThat(sluice.simulator("b").stats().served()).isEqualTo(40);
-            assertThat(sluice.get("/admin/upstreams").body()).contains("\"m @ a\":\"open\"");
+            // a few failures make it degraded (tried after healthy endpoints), or its circuit opened (down)
+            assertThat(sluice.get("/admin/upstreams").body())
+                    .containsPattern("\\{\"model\":\"m\",\"endpoint\":\"a\",\"state\":\"(degraded|down)\",\"latency_ewma_ms\":[0-9.]+,\"failure_rate_ewma\":0\\.[2-9]")
+                    .containsPattern("\\{\"model\":\"m\",\"endpoint\":\"b\",\"state\":\"healthy\"");
             String metrics = sluice.get("/metrics").body();
-            assertThat(metrics).containsPattern("sluice_circuit_state\\{circuit=\"m @ a\"} 2");
             assertThat(metrics).containsPattern("sluice_upstream_retries_total\\{endpoint=\"a\",model=\"m\",reason=\"retry_now\"} [1-5]");
+        }
+    }
+
+    @Test
+    void aCircuitOpensAfterTheThresholdTakesNoTrafficAndAHalfOpenProbeClosesIt() throws Exception {
+        SlaSettings sla = new SlaSettings(SlaTier.DEFAULTS, "deep", new RetrySettings(1, Duration.ofMillis(10), Duration.ofMillis(10),
+                Duration.ofSeconds(1)), new CircuitSettings(3, 1, Duration.ofMillis(700)));
+        try (SlaGateway sluice = new SlaGateway(Map.of("a", List.of("sk-a")), Duration.ofSeconds(5), sla, Map.of("m", List.of("a")))) {
+            var sim = sluice.simulator("a");
+            sim.configure(sim.config().withFaultRate(Fault.SERVER_ERROR, 1.0));
+
+            for (int i = 0; i < 3; i++) assertThat(sluice.chat("fail " + i).statusCode()).isEqualTo(502);
+            assertThat(sluice.get("/admin/upstreams").body()).contains("\"m @ a\":\"open\"");
+            assertThat(sluice.get("/metrics").body()).containsPattern("sluice_circuit_state\\{circuit=\"m @ a\"} 2");
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> refused = sluice.chat("while open " + i);
+                assertThat(refused.statusCode()).isEqualTo(503);
+                assertThat(refused.body()).contains("no_upstream_available");
+            }
+            assertThat(sim.stats().requests()).as("no traffic reached the open circuit").isEqualTo(3);
+
+            sim.configure(sim.config().withFaultRate(Fault.SERVER_ERROR, 0.0));
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> sluice.chat("probe").statusCode() == 200);
+            assertThat(sluice.get("/admin/upstreams").body()).contains("\"m @ a\":\"closed\"");
+            assertThat(sluice.chat("after").statusCode()).isEqualTo(200);
         }
     }
 

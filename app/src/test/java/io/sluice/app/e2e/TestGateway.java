@@ -43,21 +43,57 @@ final class TestGateway implements AutoCloseable {
 
     private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
                         ContextDefaults context) {
+        this(storage, database, models, cache, summary, context, Optional.empty(), io.sluice.app.config.LimitSettings.NONE);
+    }
+
+    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
+                        ContextDefaults context, Optional<String> adminKey, io.sluice.app.config.LimitSettings limits) {
         this.storage = storage;
         this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
-        GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES), storage,
-                List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
-                models, Optional.of(PROVIDER), Encoding.O200K_BASE, context, cache, summary, SemanticSettings.ofDefaults(), List.of(), Map.of(), SlaSettings.ofDefaults(), false);
+        GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES,
+                adminKey.map(io.sluice.domain.keys.KeySecrets::hash)), storage,
+                List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
+                        new ProviderSettings(ANTHROPIC, "anthropic", simulator.baseUrl(), "sk-ant-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
+                        new ProviderSettings(GEMINI, "gemini", simulator.geminiBaseUrl(), "g-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
+                models, Optional.of(PROVIDER), Encoding.O200K_BASE, context, cache, summary, SemanticSettings.ofDefaults(), List.of(), Map.of(), SlaSettings.ofDefaults(), false,
+                limits);
         gateway = Gateway.start(settings);
     }
 
     static final String PROVIDER = "sim";
+    /** The test Redis, shared by replicas for the context cache (and the rate-limit counters when limits are shared). */
+    static final CacheSettings REDIS_CACHE = new CacheSettings(CacheSettings.Type.REDIS, Duration.ofMinutes(5), 1000,
+            System.getenv().getOrDefault("SLUICE_TEST_REDIS_URI", "redis://127.0.0.1:6379"));
+    /** The same simulator, spoken to in Anthropic's and Gemini's APIs. */
+    static final String ANTHROPIC = "sim-anthropic";
+    static final String GEMINI = "sim-gemini";
 
     /** On a fresh schema of the test PostgreSQL, dropped on close. */
     static TestGateway onPostgres() {
         return on("postgres", List.of());
+    }
+
+    /** On a fresh PostgreSQL schema, with gateway API keys required and this admin key. */
+    static TestGateway onPostgresWithKeys(String adminKey) {
+        PostgresTestSchema schema = new PostgresTestSchema();
+        return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(), schema.password(), 8),
+                schema, List.of(), CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.of(adminKey),
+                io.sluice.app.config.LimitSettings.NONE);
+    }
+
+    /** On a fresh PostgreSQL schema, with these rate limits. */
+    static TestGateway onPostgresWithLimits(List<ModelSpec> models, io.sluice.app.config.LimitSettings limits) {
+        PostgresTestSchema schema = new PostgresTestSchema();
+        return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(), schema.password(), 8),
+                schema, models, REDIS_CACHE, SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.empty(), limits);
+    }
+
+    /** A second replica of {@code other}, with these rate limits. */
+    static TestGateway replicaWithLimits(TestGateway other, List<ModelSpec> models, io.sluice.app.config.LimitSettings limits) {
+        return new TestGateway(other.storage, () -> { }, models, REDIS_CACHE, SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(),
+                Optional.empty(), limits);
     }
 
     static TestGateway onH2() {
@@ -113,6 +149,18 @@ final class TestGateway implements AutoCloseable {
     HttpResponse<String> post(String path, HttpRequest.BodyPublisher body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .timeout(Duration.ofSeconds(20)).header("content-type", "application/json").POST(body);
+        if (headers.length > 0) request.headers(headers);
+        return send(request.build());
+    }
+
+    HttpResponse<String> get(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(20)).GET();
+        if (headers.length > 0) request.headers(headers);
+        return send(request.build());
+    }
+
+    HttpResponse<String> delete(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(20)).DELETE();
         if (headers.length > 0) request.headers(headers);
         return send(request.build());
     }

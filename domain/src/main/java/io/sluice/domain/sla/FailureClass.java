@@ -10,7 +10,7 @@ import io.sluice.domain.error.UpstreamUnavailableException;
 public enum FailureClass {
     /** 408, 500, 502, 504, timeouts, resets: try again at once, preferably elsewhere. */
     RETRY_NOW,
-    /** 429 and 503: try again after Retry-After (capped) or a backoff; the key or endpoint rests meanwhile. */
+    /** 429, 503 and 529 (overloaded): try again after Retry-After (capped) or a backoff; the key or endpoint rests meanwhile. */
     RETRY_LATER,
     /** 401 and 403: this key is refused; disable it and use another. */
     SWITCH_KEY,
@@ -21,7 +21,7 @@ public enum FailureClass {
         return switch (failure) {
             case UpstreamAuthenticationException e -> SWITCH_KEY;
             case UpstreamRateLimitedException e -> RETRY_LATER;
-            case UpstreamUnavailableException e -> e.status() == 503 ? RETRY_LATER : RETRY_NOW;
+            case UpstreamUnavailableException e -> e.status() == 503 || e.status() == 529 ? RETRY_LATER : RETRY_NOW;
             case UpstreamTimeoutException e -> RETRY_NOW;
             case NonRetriableException e -> NEVER;
             default -> NEVER;

@@ -46,7 +46,13 @@ public final class RecordingPublisher implements Flow.Publisher<ChatChunk> {
             }
 
             private void end(Throwable upstreamError) {
-                onEnd.apply(accumulator, upstreamError).whenComplete((ignored, storeError) -> {
+                CompletionStage<?> recorded;
+                try {
+                    recorded = onEnd.apply(accumulator, upstreamError);
+                } catch (RuntimeException e) {
+                    recorded = java.util.concurrent.CompletableFuture.failedFuture(e); // the client must hear the end either way
+                }
+                recorded.whenComplete((ignored, storeError) -> {
                     if (upstreamError != null) downstream.onError(upstreamError);
                     else if (storeError != null) downstream.onError(storeError);
                     else downstream.onComplete();

@@ -14,17 +14,20 @@ import java.util.Optional;
  * One call in progress: the conversation it belongs to (null when stateless), the caller's request, its new messages
  * with their token counts (empty when stateless: nothing is stored), the messages to send upstream, and the context
  * cache entry the window came from (the version the turn extends; null when stateless), the strategy that built the
- * context, and the tokens of the history messages no summary covers (for rolling summaries). Immutable.
+ * context, the tokens of the history messages no summary covers (for rolling summaries), and the context's prompt
+ * tokens as the context builder counted them ({@link #UNCOUNTED} for a stateless turn, which is not built). Immutable.
  */
 public record Turn(Conversation conversation, ChatRequest request, List<CountedMessage> fresh, List<ChatMessage> context,
-                   CachedConversation snapshot, ContextStrategy strategy, long uncoveredTokens) {
+                   CachedConversation snapshot, ContextStrategy strategy, long uncoveredTokens, int promptTokens) {
+    public static final int UNCOUNTED = -1;
+
     public Turn {
         fresh = List.copyOf(fresh);
         context = List.copyOf(context);
     }
 
     public static Turn stateless(ChatRequest request) {
-        return new Turn(null, request, List.of(), request.messages(), null, null, 0);
+        return new Turn(null, request, List.of(), request.messages(), null, null, 0, UNCOUNTED);
     }
 
     public boolean isStored() {
@@ -38,5 +41,11 @@ public record Turn(Conversation conversation, ChatRequest request, List<CountedM
     /** The request to send upstream: the built context, under the upstream's model name. */
     public ChatRequest upstreamRequest(String upstreamModel) {
         return new ChatRequest(upstreamModel, context, request.options());
+    }
+
+    /** This turn with its request's {@code max_tokens} set. */
+    public Turn withMaxTokens(int maxTokens) {
+        ChatRequest capped = new ChatRequest(request.model(), request.messages(), request.options().withMaxTokens(maxTokens));
+        return new Turn(conversation, capped, fresh, context, snapshot, strategy, uncoveredTokens, promptTokens);
     }
 }

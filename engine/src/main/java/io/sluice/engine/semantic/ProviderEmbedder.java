@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 
 /** Embeddings from a provider's embedding model ({@code /v1/embeddings}), resolved by name like any model. */
 public final class ProviderEmbedder implements Embedder {
-    private final ModelRegistry.Route route;
+    private final ModelRegistry.Target route;
 
     public ProviderEmbedder(ModelRegistry registry, String model) {
         this.route = registry.resolve(model);

@@ -4,16 +4,37 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One upstream endpoint (a base URL) with its keys and its weight among the endpoints that serve a model. Keys are
- * used in turn, so that load spreads over them. Thread-safe.
+ * One upstream endpoint (a base URL) with its keys, its weight among the endpoints that serve a model, and what its
+ * recent attempts tell of it: an EWMA of their latency and of their failure rate. Keys are used in turn, so that load
+ * spreads over them. Thread-safe.
  */
 public final class Endpoint {
+    /** Weight of the newest attempt in the moving averages: about the last ten attempts count. */
+    static final double EWMA_ALPHA = 0.2;
+    /** A failure rate from which the endpoint is reported, and chosen, as degraded. */
+    static final double DEGRADED_FAILURE_RATE = 0.25;
+    /**
+     * How fast the failure rate fades while no attempt comes (its time constant): a degraded endpoint gets attempts
+     * after others, so without fading it could stay degraded forever after a short bad spell.
+     */
+    static final long FAILURE_FADE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private final String name;
     private final int weight;
     private final List<UpstreamKey> keys;
     private final AtomicInteger next = new AtomicInteger();
+    private final AdaptiveConcurrency concurrency;
+    private double latencyMillis = Double.NaN;
+    private double failureRate;
+    private long failureRateAt = System.nanoTime();
 
     public Endpoint(String name, int weight, List<UpstreamKey> keys) {
+        this(name, weight, keys, null);
+    }
+
+    /** @param concurrency this endpoint's adaptive concurrency limit; null for none */
+    public Endpoint(String name, int weight, List<UpstreamKey> keys, AdaptiveConcurrency concurrency) {
+        this.concurrency = concurrency;
         if (keys.isEmpty()) throw new IllegalArgumentException("endpoint '" + name + "' has no keys");
         if (weight < 1) throw new IllegalArgumentException("endpoint '" + name + "' needs a positive weight, was " + weight);
         this.name = name;
@@ -33,19 +54,61 @@ public final class Endpoint {
         return keys;
     }
 
-    /** A key that may be used now, starting after the last one handed out; null when none may. */
-    UpstreamKey acquireKey(long now) {
+    /** The endpoint's adaptive concurrency limit, if it has one. */
+    public java.util.Optional<AdaptiveConcurrency> concurrency() {
+        return java.util.Optional.ofNullable(concurrency);
+    }
+
+    /** A key that may be used now for a request of {@code estimatedTokens}, starting after the last one handed out. */
+    UpstreamKey acquireKey(long now, long estimatedTokens) {
         int start = Math.floorMod(next.getAndIncrement(), keys.size());
         for (int i = 0; i < keys.size(); i++) {
             UpstreamKey key = keys.get((start + i) % keys.size());
-            if (key.tryAcquire(now)) return key;
+            if (key.tryAcquire(now, estimatedTokens)) return key;
         }
         return null;
     }
 
-    long readyAt(long now) {
+    long readyAt(long now, long estimatedTokens) {
         long ready = Long.MAX_VALUE;
-        for (UpstreamKey key : keys) ready = Math.min(ready, key.readyAt(now));
+        for (UpstreamKey key : keys) ready = Math.min(ready, key.readyAt(now, estimatedTokens));
         return ready;
+    }
+
+    boolean limitsTokens() {
+        for (UpstreamKey key : keys) if (key.limitsTokens()) return true;
+        return false;
+    }
+
+    /** Folds one attempt into the averages; {@code failed} is the endpoint's fault (5xx, timeout, reset), not a 4xx. */
+    synchronized void record(long latencyNanos, boolean failed) {
+        double millis = latencyNanos / 1e6;
+        latencyMillis = Double.isNaN(latencyMillis) ? millis : latencyMillis + EWMA_ALPHA * (millis - latencyMillis);
+        long now = System.nanoTime();
+        failureRate = faded(now) + EWMA_ALPHA * ((failed ? 1 : 0) - faded(now));
+        failureRateAt = now;
+    }
+
+    private double faded(long now) {
+        return failureRate * Math.exp(-(double) (now - failureRateAt) / FAILURE_FADE_NANOS);
+    }
+
+    /** The EWMA of attempt latency in milliseconds; NaN before the first attempt. */
+    public synchronized double latencyEwmaMillis() {
+        return latencyMillis;
+    }
+
+    /** The EWMA of the share of attempts that failed by the endpoint's fault, in [0, 1], faded by the time since the last. */
+    public synchronized double failureRateEwma() {
+        return faded(System.nanoTime());
+    }
+
+    /** The endpoint's state for a model, given that model's circuit on it. */
+    EndpointHealth health(boolean circuitOpen, boolean circuitHalfOpen) {
+        boolean allDisabled = keys.stream().allMatch(UpstreamKey::disabled);
+        if (circuitOpen || allDisabled) return EndpointHealth.DOWN;
+        boolean someDisabled = keys.stream().anyMatch(UpstreamKey::disabled);
+        if (circuitHalfOpen || someDisabled || failureRateEwma() >= DEGRADED_FAILURE_RATE) return EndpointHealth.DEGRADED;
+        return EndpointHealth.HEALTHY;
     }
 }

@@ -1,23 +1,20 @@
 package io.sluice.engine.sla;
 
-import dev.failsafe.CircuitBreaker;
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
+import io.sluice.domain.Usage;
 import io.sluice.domain.error.Failures;
-import io.sluice.domain.error.NoUpstreamAvailableException;
 import io.sluice.domain.error.RetriableException;
 import io.sluice.domain.error.UpstreamTimeoutException;
 import io.sluice.domain.error.UpstreamUnavailableException;
 import io.sluice.domain.sla.FailureClass;
 import io.sluice.domain.sla.RetrySettings;
 import io.sluice.domain.sla.SlaTier;
+import io.sluice.ports.in.ServedBy;
 import io.sluice.ports.out.UpstreamEvents;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -25,12 +22,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
- * Sends a call to one of the endpoints that serve its model, and keeps trying within the tier's deadline: the retry
- * table ({@link FailureClass}) says whether and when; each attempt goes to an endpoint whose circuit is not open,
- * preferring one that has not failed this call, weighted, with a key that is neither cooling down, disabled nor over
- * its budget. A stream is retried only until its first chunk. Thread-safe.
+ * Sends a call to the models of its degradation chain and the endpoints that serve them, and keeps trying within the
+ * tier's deadline: the retry table ({@link FailureClass}) says whether and when; each attempt goes to the first model
+ * of the chain (from where the call stands) that has an endpoint not yet failed this call, whose circuit is not open
+ * and that has a key neither cooling down, disabled nor over its budgets; healthy endpoints before degraded ones,
+ * weighted. Once every endpoint of the chain has failed, attempts go back to the failed ones, after a backoff. A
+ * stream is retried only until its first chunk. Thread-safe.
  */
 public final class ResilientCaller {
     private static final System.Logger LOG = System.getLogger(ResilientCaller.class.getName());
@@ -51,80 +51,53 @@ public final class ResilientCaller {
         this.events = events;
     }
 
-    /** What one attempt uses. */
-    record Choice(Endpoint endpoint, UpstreamKey key, CircuitBreaker<Object> circuit) {}
-
-    /** One call's progress through its attempts. */
-    private final class Call {
-        final String model;
-        final List<Endpoint> endpoints;
-        final long deadline;
-        final SlaTier tier;
-        final Set<String> failedEndpoints = new HashSet<>();
-        int attempts;
-        Throwable last;
-
-        Call(String model, List<Endpoint> endpoints, SlaTier tier) {
-            this.model = model;
-            this.endpoints = endpoints;
-            this.tier = tier;
-            this.deadline = System.nanoTime() + tier.deadline().toNanos();
-        }
-
-        long remainingMillis() {
-            return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        }
-
-        /** An endpoint and key for the next attempt, or null when none may be used now. */
-        Choice choose() {
-            long now = System.nanoTime();
-            List<Endpoint> open = new ArrayList<>();
-            for (Endpoint e : endpoints) if (!failedEndpoints.contains(e.name())) open.add(e);
-            if (open.isEmpty()) open.addAll(endpoints);
-            for (Endpoint endpoint : weightedOrder(open)) {
-                if (endpoint.readyAt(now) > now) continue;   // no key free: do not take a circuit permit for nothing
-                CircuitBreaker<Object> circuit = circuits.of(model, endpoint.name());
-                if (!circuit.tryAcquirePermit()) continue;
-                UpstreamKey key = endpoint.acquireKey(now);
-                if (key != null) return new Choice(endpoint, key, circuit);
-                circuit.recordSuccess(); // a key was taken by another call meanwhile: hand the permit back (rare)
-            }
-            return null;
-        }
-
-        /** When some key of an endpoint whose circuit is not open may be used again. */
-        long readyAt() {
-            long now = System.nanoTime();
-            long ready = Long.MAX_VALUE;
-            for (Endpoint e : endpoints) if (!circuits.of(model, e.name()).isOpen()) ready = Math.min(ready, e.readyAt(now));
-            return ready;
-        }
-
-        /** The last upstream failure when there was one worth reporting, else why nothing could be tried. */
-        Throwable giveUp(String why) {
-            if (last != null && FailureClass.of(last) != FailureClass.SWITCH_KEY) return last;
-            return new NoUpstreamAvailableException(why);
+    /** One model a call may be served by: its endpoints, and the request as that model's upstream knows it. */
+    public record Candidate(String model, List<Endpoint> endpoints, ChatRequest request) {
+        public Candidate {
+            endpoints = List.copyOf(endpoints);
         }
     }
 
-    public CompletionStage<ChatResponse> complete(String model, List<Endpoint> endpoints, ChatRequest request, SlaTier tier) {
-        Call call = new Call(model, endpoints, tier);
-        CompletableFuture<ChatResponse> result = new CompletableFuture<>();
-        attempt(call, result, choice -> choice.key().provider().complete(request));
+    /** An answer and who gave it. */
+    public record Served<T>(T value, ServedBy by) {}
+
+    /**
+     * Completes a call on the first of {@code candidates} that can serve it, falling down the chain as models fail.
+     *
+     * @param tokenEstimate the prompt and reply tokens the call may use, asked only when a key has a token budget
+     */
+    public CompletionStage<Served<ChatResponse>> complete(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate) {
+        CallAttempts call = new CallAttempts(circuits, candidates, tier, tokenEstimate);
+        CompletableFuture<Served<ChatResponse>> result = new CompletableFuture<>();
+        attempt(call, result, choice -> choice.key().provider().complete(call.candidates.get(choice.candidate()).request(), tier.connectTimeout())
+                        .thenApply(response -> {
+                            settle(choice, response.usage());
+                            return new Served<>(response, call.servedBy(choice));
+                        }));
         return result;
     }
 
+    /** A single model's call: {@link #complete(List, SlaTier, LongSupplier)} with a chain of one. */
+    public CompletionStage<ChatResponse> complete(String model, List<Endpoint> endpoints, ChatRequest request, SlaTier tier) {
+        return complete(List.of(new Candidate(model, endpoints, request)), tier, () -> 0).thenApply(Served::value);
+    }
+
+    static void settle(CallAttempts.Choice choice, Usage usage) {
+        if (choice.tokens() > 0 && usage != null) choice.key().settle(System.nanoTime(), choice.tokens(), usage.totalTokens());
+    }
+
     /** Runs attempts until one succeeds, the retry table says stop, or the deadline would pass. */
-    private <T> void attempt(Call call, CompletableFuture<T> result, Function<Choice, CompletionStage<T>> send) {
+    <T> void attempt(CallAttempts call, CompletableFuture<T> result, Function<CallAttempts.Choice, CompletionStage<T>> send) {
         if (call.remainingMillis() <= 0) {
             result.completeExceptionally(call.last != null ? call.last : deadlineExceeded(call));
             return;
         }
-        Choice choice = call.choose();
+        CallAttempts.Choice choice = call.choose();
         if (choice == null) {
-            long wait = call.readyAt() - System.nanoTime();
-            if (call.readyAt() == Long.MAX_VALUE || TimeUnit.NANOSECONDS.toMillis(wait) >= call.remainingMillis()) {
-                result.completeExceptionally(call.giveUp("No upstream endpoint of model '" + call.model + "' can take a request now"));
+            long readyAt = call.readyAt();
+            long wait = readyAt - System.nanoTime();
+            if (readyAt == Long.MAX_VALUE || TimeUnit.NANOSECONDS.toMillis(wait) >= call.remainingMillis()) {
+                result.completeExceptionally(call.giveUp("No upstream endpoint of model '" + call.model() + "' can take a request now"));
                 return;
             }
             // never poll again at once: half-open circuits may be out of permits while keys are free
@@ -132,30 +105,60 @@ public final class ResilientCaller {
             return;
         }
         call.attempts++;
-        send.apply(choice).toCompletableFuture().orTimeout(call.remainingMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+        sendWithin(choice, send).toCompletableFuture().orTimeout(call.remainingMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+            long latency = System.nanoTime() - choice.startedAt();
             if (error == null) {
+                choice.endpoint().record(latency, false);
                 choice.circuit().recordSuccess();
                 result.complete(value);
                 return;
             }
             Throwable failure = unwrap(error);
             if (failure instanceof TimeoutException) {
+                choice.endpoint().record(latency, true);
                 choice.circuit().recordFailure();
                 result.completeExceptionally(deadlineExceeded(call));
                 return;
             }
             Duration delay = onFailure(call, choice, failure);
+            choice.endpoint().record(latency, endpointsFault(failure));
             if (delay == null || call.attempts >= retries.maxAttempts() || delay.toMillis() >= call.remainingMillis()) {
                 result.completeExceptionally(failure);
                 return;
             }
-            events.retried(call.model, choice.endpoint().name(), FailureClass.of(failure).name().toLowerCase(java.util.Locale.ROOT));
+            events.retried(call.candidates.get(choice.candidate()).model(), choice.endpoint().name(),
+                    FailureClass.of(failure).name().toLowerCase(java.util.Locale.ROOT));
             later(delay, () -> attempt(call, result, send));
         });
     }
 
+    /**
+     * Sends an attempt within the endpoint's concurrency limit, when it has one: waiting for a permit if the limit is
+     * reached, and telling the limit how the attempt went (overload signals shrink it; the request's own faults do not).
+     */
+    private static <T> CompletionStage<T> sendWithin(CallAttempts.Choice choice, Function<CallAttempts.Choice, CompletionStage<T>> send) {
+        var gate = choice.endpoint().concurrency();
+        if (gate.isEmpty()) return send.apply(choice);
+        CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire().toCompletableFuture();
+        CompletableFuture<T> result = acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
+                error == null ? AdaptiveConcurrency.Outcome.SUCCESS
+                        : FailureClass.of(unwrap(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
+                        : AdaptiveConcurrency.Outcome.DROPPED)));
+        // a call that gives up (its deadline) while queued leaves the queue, so that no permit is spent on it later
+        result.whenComplete((value, error) -> {
+            if (error != null) acquiring.cancel(false);
+        });
+        return result;
+    }
+
+    /** 5xx, timeouts and resets are the endpoint's fault; 429s (the key's budget) and 4xx (the request's) are not. */
+    private static boolean endpointsFault(Throwable failure) {
+        FailureClass kind = FailureClass.of(failure);
+        return kind == FailureClass.RETRY_NOW || failure instanceof UpstreamUnavailableException;
+    }
+
     /** Records what a failure says about the endpoint and key; returns the delay before the next attempt, or null for none. */
-    private Duration onFailure(Call call, Choice choice, Throwable failure) {
+    private Duration onFailure(CallAttempts call, CallAttempts.Choice choice, Throwable failure) {
         call.last = failure;
         long now = System.nanoTime();
         return switch (FailureClass.of(failure)) {
@@ -175,7 +178,7 @@ public final class ResilientCaller {
                 Duration pause = asked != null ? retries.retryAfter(asked) : retries.backoff(call.attempts, ThreadLocalRandom.current().nextDouble());
                 if (failure instanceof UpstreamUnavailableException) {
                     choice.circuit().recordFailure();   // 503: the endpoint is overloaded
-                    call.failedEndpoints.add(choice.endpoint().name());
+                    call.markFailed(choice);
                 } else {
                     choice.circuit().recordSuccess();   // 429: this key is limited, the endpoint is fine
                 }
@@ -184,34 +187,16 @@ public final class ResilientCaller {
             }
             case RETRY_NOW -> {
                 choice.circuit().recordFailure();
-                call.failedEndpoints.add(choice.endpoint().name());
-                yield retries.backoff(call.attempts - 1, ThreadLocalRandom.current().nextDouble());
+                call.markFailed(choice);
+                // fail over at once; back off only before going back to an endpoint that already failed
+                yield call.hasUntried() ? Duration.ZERO : retries.backoff(call.attempts - 1, ThreadLocalRandom.current().nextDouble());
             }
         };
     }
 
-    private static UpstreamTimeoutException deadlineExceeded(Call call) {
+    private static UpstreamTimeoutException deadlineExceeded(CallAttempts call) {
         return new UpstreamTimeoutException("The call did not complete within the '" + call.tier.name() + "' deadline of "
                 + call.tier.deadline().toMillis() + " ms", null);
-    }
-
-    /** Endpoints in a random order weighted by their weights. */
-    private static List<Endpoint> weightedOrder(List<Endpoint> endpoints) {
-        List<Endpoint> pool = new ArrayList<>(endpoints);
-        List<Endpoint> order = new ArrayList<>(pool.size());
-        while (!pool.isEmpty()) {
-            int total = 0;
-            for (Endpoint e : pool) total += e.weight();
-            int pick = ThreadLocalRandom.current().nextInt(total);
-            for (int i = 0; i < pool.size(); i++) {
-                pick -= pool.get(i).weight();
-                if (pick < 0) {
-                    order.add(pool.remove(i));
-                    break;
-                }
-            }
-        }
-        return order;
     }
 
     private static void later(Duration delay, Runnable task) {
@@ -227,129 +212,17 @@ public final class ResilientCaller {
      * A stream that fails over until its first chunk: each attempt is given the tier's time-to-first-chunk, and a
      * failure before the first chunk starts another attempt; after it, chunks and failures pass straight through.
      */
+    public ServedStream stream(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate) {
+        CompletableFuture<ServedBy> servedBy = new CompletableFuture<>();
+        Flow.Publisher<ChatChunk> chunks = subscriber -> new FailoverStream(this, new CallAttempts(circuits, candidates, tier, tokenEstimate), servedBy, subscriber).start();
+        return new ServedStream(chunks, servedBy);
+    }
+
+    /** A single model's stream: {@link #stream(List, SlaTier, LongSupplier)} with a chain of one. */
     public Flow.Publisher<ChatChunk> stream(String model, List<Endpoint> endpoints, ChatRequest request, SlaTier tier) {
-        return subscriber -> new FailoverStream(new Call(model, endpoints, tier), request, subscriber).start();
+        return stream(List.of(new Candidate(model, endpoints, request)), tier, () -> 0).chunks();
     }
 
-    private final class FailoverStream implements Flow.Subscription {
-        private final Call call;
-        private final ChatRequest request;
-        private final Flow.Subscriber<? super ChatChunk> downstream;
-        private Flow.Subscription upstream;
-        private long demand;
-        private boolean started;
-        private boolean done;
-
-        FailoverStream(Call call, ChatRequest request, Flow.Subscriber<? super ChatChunk> downstream) {
-            this.call = call;
-            this.request = request;
-            this.downstream = downstream;
-        }
-
-        void start() {
-            downstream.onSubscribe(this);
-            next();
-        }
-
-        /** Starts one attempt: resolves to the first chunk's arrival or the attempt's failure. */
-        private void next() {
-            CompletableFuture<Void> firstChunk = new CompletableFuture<>();
-            attempt(call, firstChunk, choice -> {
-                CompletableFuture<Void> arrived = new CompletableFuture<>();
-                choice.key().provider().stream(request).subscribe(new Attempt(arrived));
-                return arrived.orTimeout(call.tier.firstChunkTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                        .exceptionallyCompose(e -> CompletableFuture.failedFuture(unwrap(e) instanceof TimeoutException
-                                ? new UpstreamTimeoutException("No first chunk within " + call.tier.firstChunkTimeout().toMillis() + " ms", null)
-                                : unwrap(e)));
-            });
-            firstChunk.whenComplete((ok, error) -> {
-                if (error != null) fail(unwrap(error));
-            });
-        }
-
-        private final class Attempt implements Flow.Subscriber<ChatChunk> {
-            private final CompletableFuture<Void> arrived;
-            private Flow.Subscription subscription;
-            private boolean live;
-
-            Attempt(CompletableFuture<Void> arrived) {
-                this.arrived = arrived;
-            }
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription = s;
-                s.request(1); // the first chunk decides whether this attempt is the one
-            }
-
-            @Override
-            public void onNext(ChatChunk chunk) {
-                synchronized (FailoverStream.this) {
-                    if (!live) {
-                        if (arrived.isDone()) { // this attempt already timed out and another was started
-                            subscription.cancel();
-                            return;
-                        }
-                        live = true;
-                        started = true;
-                        upstream = subscription;
-                        arrived.complete(null);
-                        if (demand > 1) subscription.request(demand - 1);
-                        demand = Math.max(0, demand - 1);
-                    } else if (demand > 0) {
-                        demand--;
-                    }
-                }
-                downstream.onNext(chunk);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                if (live) fail(error);
-                else arrived.completeExceptionally(error);
-            }
-
-            @Override
-            public void onComplete() {
-                if (live) finish();
-                else arrived.completeExceptionally(new UpstreamUnavailableException(0, "The upstream stream ended before its first chunk", null, null));
-            }
-        }
-
-        @Override
-        public void request(long n) {
-            Flow.Subscription target;
-            synchronized (this) {
-                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-                target = started ? upstream : null;
-            }
-            if (target != null) target.request(n);
-        }
-
-        @Override
-        public void cancel() {
-            Flow.Subscription target;
-            synchronized (this) {
-                done = true;
-                target = upstream;
-            }
-            if (target != null) target.cancel();
-        }
-
-        private void fail(Throwable error) {
-            synchronized (this) {
-                if (done) return;
-                done = true;
-            }
-            downstream.onError(error);
-        }
-
-        private void finish() {
-            synchronized (this) {
-                if (done) return;
-                done = true;
-            }
-            downstream.onComplete();
-        }
-    }
+    /** A stream, and who serves it: known once the first chunk has arrived, before it is passed on. */
+    public record ServedStream(Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy) {}
 }

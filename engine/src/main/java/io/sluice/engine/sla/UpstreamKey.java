@@ -6,8 +6,8 @@ import java.util.ArrayDeque;
 
 /**
  * One API key of an endpoint, as a provider instance, with what the gateway knows of it: cooling down after a 429
- * until its Retry-After has passed, disabled after a 401 or 403, and its own requests-per-minute budget, so that a
- * request is never sent on a key known to be over its limit. Thread-safe.
+ * until its Retry-After has passed, disabled after a 401 or 403, and its own requests- and tokens-per-minute budgets,
+ * so that a request is never sent on a key known to be over its limit. Thread-safe.
  */
 public final class UpstreamKey {
     private static final long MINUTE = Duration.ofMinutes(1).toNanos();
@@ -15,15 +15,26 @@ public final class UpstreamKey {
     private final String label;
     private final LlmProvider provider;
     private final int rpm;
+    private final long tpm;
     private final ArrayDeque<Long> sent = new ArrayDeque<>();
+    /** (time, tokens) of the last minute: estimates when sent, corrections when the usage is known. */
+    private final ArrayDeque<long[]> tokens = new ArrayDeque<>();
+    private long tokensInWindow;
     private long coolUntil;
     private boolean disabled;
 
     /** @param rpm requests per minute allowed on this key; 0 for no limit */
     public UpstreamKey(String label, LlmProvider provider, int rpm) {
+        this(label, provider, rpm, 0);
+    }
+
+    /** @param tpm tokens (prompt and completion) per minute allowed on this key; 0 for no limit */
+    public UpstreamKey(String label, LlmProvider provider, int rpm, long tpm) {
+        if (rpm < 0 || tpm < 0) throw new IllegalArgumentException("key '" + label + "' needs rpm and tpm of 0 or more");
         this.label = label;
         this.provider = provider;
         this.rpm = rpm;
+        this.tpm = tpm;
     }
 
     public String label() {
@@ -34,23 +45,58 @@ public final class UpstreamKey {
         return provider;
     }
 
-    /** Takes one request from the key's budget, if it may be used now. */
-    synchronized boolean tryAcquire(long now) {
+    /** Whether this key counts tokens, so that a call must estimate its own before taking it. */
+    boolean limitsTokens() {
+        return tpm > 0;
+    }
+
+    /**
+     * Takes one request and {@code estimatedTokens} from the key's budgets, if it may be used now. A request larger
+     * than the whole token budget is let through only when nothing else was sent in the last minute.
+     */
+    synchronized boolean tryAcquire(long now, long estimatedTokens) {
         if (disabled || now < coolUntil) return false;
-        if (rpm > 0) {
-            while (!sent.isEmpty() && now - sent.peekFirst() >= MINUTE) sent.pollFirst();
-            if (sent.size() >= rpm) return false;
-            sent.addLast(now);
-        }
+        expire(now);
+        if (rpm > 0 && sent.size() >= rpm) return false;
+        if (tpm > 0 && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tpm) return false;
+        if (rpm > 0) sent.addLast(now);
+        if (tpm > 0) addTokens(now, estimatedTokens);
         return true;
     }
 
-    /** When the key may be used again ({@link Long#MAX_VALUE} when disabled). */
-    synchronized long readyAt(long now) {
+    /** Replaces a request's estimate by the tokens its usage reported. */
+    synchronized void settle(long now, long estimatedTokens, long actualTokens) {
+        if (tpm > 0 && actualTokens != estimatedTokens) addTokens(now, actualTokens - estimatedTokens);
+    }
+
+    private void addTokens(long now, long count) {
+        tokens.addLast(new long[] {now, count});
+        tokensInWindow += count;
+    }
+
+    private void expire(long now) {
+        while (!sent.isEmpty() && now - sent.peekFirst() >= MINUTE) sent.pollFirst();
+        while (!tokens.isEmpty() && now - tokens.peekFirst()[0] >= MINUTE) tokensInWindow -= tokens.pollFirst()[1];
+    }
+
+    /** When the key may be used again for a request of {@code estimatedTokens} ({@link Long#MAX_VALUE} when disabled). */
+    synchronized long readyAt(long now, long estimatedTokens) {
         if (disabled) return Long.MAX_VALUE;
+        expire(now);
         long ready = Math.max(now, coolUntil);
         if (rpm > 0 && sent.size() >= rpm) ready = Math.max(ready, sent.peekFirst() + MINUTE);
+        if (tpm > 0 && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tpm) ready = Math.max(ready, tokensFreeAt(estimatedTokens));
         return ready;
+    }
+
+    /** When enough of the window's tokens will have expired for the request to fit. */
+    private long tokensFreeAt(long estimatedTokens) {
+        long remaining = tokensInWindow;
+        for (long[] entry : tokens) {
+            remaining -= entry[1];
+            if (remaining <= 0 || remaining + estimatedTokens <= tpm) return entry[0] + MINUTE;
+        }
+        return tokens.isEmpty() ? 0 : tokens.peekLast()[0] + MINUTE;
     }
 
     synchronized void coolFor(Duration pause, long now) {

@@ -4,5 +4,5 @@ import io.sluice.domain.ChatResponse;
 import io.sluice.domain.ConversationId;
 import java.util.Optional;
 
-/** A completed call: the answer, and the conversation it was stored in, if any. */
-public record ChatResult(ChatResponse response, Optional<ConversationId> conversationId) {}
+/** A completed call: the answer, the conversation it was stored in, if any, and which model served it. */
+public record ChatResult(ChatResponse response, Optional<ConversationId> conversationId, ServedBy servedBy) {}

@@ -3,12 +3,13 @@ package io.sluice.ports.in;
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ConversationId;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
  * A streamed call. {@code chunks} may be subscribed to once. An error signalled before the first chunk means
  * nothing was sent to the client yet (the server may still answer with an HTTP error); an error after it means
  * the answer was cut. The last chunk before completion carries the usage. Completion is signalled only once the
- * turn is stored.
+ * turn is stored. {@code servedBy} completes before the first chunk is signalled.
  */
-public record ChatStream(Optional<ConversationId> conversationId, Flow.Publisher<ChatChunk> chunks) {}
+public record ChatStream(Optional<ConversationId> conversationId, Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy) {}

@@ -8,8 +8,16 @@ public interface RouteHealth {
     /** One upstream key's state: {@code ok}, {@code cooling} (after a 429) or {@code disabled} (after a 401/403). */
     record KeyState(String endpoint, String key, String state) {}
 
+    /**
+     * One endpoint as it serves one model: {@code healthy}, {@code degraded} or {@code down}, with the moving averages
+     * of its attempts' latency (null before the first) and failure rate.
+     */
+    record EndpointState(String model, String endpoint, String state, Double latencyEwmaMillis, double failureRateEwma) {}
+
     /** Every circuit by "model @ endpoint": {@code closed}, {@code open} or {@code half_open}. */
     Map<String, String> circuits();
 
     List<KeyState> keys();
+
+    List<EndpointState> endpoints();
 }

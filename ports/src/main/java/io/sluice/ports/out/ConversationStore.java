@@ -1,6 +1,7 @@
 package io.sluice.ports.out;
 
 import io.sluice.domain.Conversation;
+import io.sluice.domain.usage.UsageEntry;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.ConversationStats;
 import io.sluice.domain.StoredMessage;
@@ -31,9 +32,15 @@ public interface ConversationStore {
 
     /**
      * Appends messages with consecutive seqs after the current last one, in one transaction, creating the
-     * conversation first if it does not exist. Concurrent appends to one conversation never share a seq.
+     * conversation first if it does not exist, and records the turn's usage in the ledger in the same transaction
+     * (an entry already there is kept once). Concurrent appends to one conversation never share a seq.
      */
-    CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages);
+    CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages, List<UsageEntry> usage);
+
+    /** As {@link #append(Conversation, List, List)} with no usage to record. */
+    default CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages) {
+        return append(conversation, messages, List.of());
+    }
 
     /**
      * Saves a rolling summary, unless the conversation already has one that covers at least as much; returns whether

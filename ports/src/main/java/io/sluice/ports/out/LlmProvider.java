@@ -4,6 +4,7 @@ import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
 import io.sluice.domain.error.UnsupportedFeatureException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -19,10 +20,23 @@ public interface LlmProvider extends AutoCloseable {
     CompletionStage<ChatResponse> complete(ChatRequest request);
 
     /**
+     * As {@link #complete(ChatRequest)}, giving up when no connection to the upstream is had within
+     * {@code connectTimeout} (the call's SLA tier sets it). Providers that pool connections should override this.
+     */
+    default CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
+        return complete(request);
+    }
+
+    /**
      * Streams the answer. Signals errors through the publisher; the last chunk carries the usage when the
      * upstream reports one. A publisher accepts one subscriber.
      */
     Flow.Publisher<ChatChunk> stream(ChatRequest request);
+
+    /** As {@link #stream(ChatRequest)}, with the connect timeout of {@link #complete(ChatRequest, Duration)}. */
+    default Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout) {
+        return stream(request);
+    }
 
     /** Embeds texts with the given model; providers without embeddings throw {@link UnsupportedFeatureException}. */
     default CompletionStage<List<float[]>> embed(String model, List<String> texts) {

@@ -23,8 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An OpenAI-compatible upstream for tests and benchmarks: {@code POST /v1/chat/completions} (plain and SSE, with
- * usage and tool calls), {@code GET /v1/models} and {@code POST /v1/embeddings}. Answers are deterministic
+ * An upstream for tests and benchmarks that speaks OpenAI ({@code POST /v1/chat/completions}, plain and SSE, with
+ * usage and tool calls; {@code GET /v1/models}; {@code POST /v1/embeddings}), Anthropic ({@code POST /v1/messages})
+ * and Gemini ({@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent}), each in its own
+ * shapes ({@link Dialect}). Answers are deterministic
  * ({@link Replies}); latency and faults follow its {@link SimulatorConfig}, and a request can ask for a fault with
  * a {@code [sim:...]} directive in its last message ({@link Fault}). It counts what it served
  * ({@link #stats()}) and keeps the last {@value #RECENT_REQUESTS} request bodies ({@link #recentRequests()}).
@@ -41,6 +43,8 @@ public final class Simulator implements AutoCloseable {
     private HttpServer server;
 
     private final AtomicLong requests = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger plainInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int concurrencyKnee;
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong promptTokens = new AtomicLong();
     private final AtomicLong completionTokens = new AtomicLong();
@@ -71,7 +75,9 @@ public final class Simulator implements AutoCloseable {
     public int start(String host, int port) {
         Router router = Router.router(vertx);
         router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
-        router.post("/v1/chat/completions").handler(this::chat);
+        router.post("/v1/chat/completions").handler(ctx -> chat(ctx, OpenAiDialect.INSTANCE));
+        router.post("/v1/messages").handler(ctx -> chat(ctx, AnthropicDialect.INSTANCE));
+        router.postWithRegex("/v1beta/models/[^/:]+:(generateContent|streamGenerateContent)").handler(ctx -> chat(ctx, GeminiDialect.INSTANCE));
         router.get("/v1/models").handler(this::models);
         router.post("/v1/embeddings").handler(this::embeddings);
         server = join(vertx.createHttpServer().requestHandler(router).listen(port, host));
@@ -87,9 +93,22 @@ public final class Simulator implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
+    /** The base URL a Gemini client uses, ending in {@code /v1beta}. */
+    public String geminiBaseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1beta";
+    }
+
     public void configure(SimulatorConfig value) {
         this.config = value;
         this.dice = new Random(value.seed());
+    }
+
+    /**
+     * Models an upstream that saturates: past {@code knee} plain answers in flight, each takes its latency times
+     * in-flight / knee, so throughput stops growing while latency does. 0 turns it off.
+     */
+    public void saturateAbove(int knee) {
+        this.concurrencyKnee = knee;
     }
 
     public SimulatorConfig config() {
@@ -109,11 +128,6 @@ public final class Simulator implements AutoCloseable {
         synchronized (times) {
             return java.util.List.copyOf(times);
         }
-    }
-
-    private static String keyOf(RoutingContext ctx) {
-        String auth = ctx.request().getHeader("authorization");
-        return auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
     }
 
     /** The most recent chat request bodies, oldest first. */
@@ -143,38 +157,46 @@ public final class Simulator implements AutoCloseable {
         if (ownsVertx) join(vertx.close());
     }
 
-    private void chat(RoutingContext ctx) {
+    /** A chat call in any dialect: the same faults, limits, counting and answers; only the shapes differ. */
+    private void chat(RoutingContext ctx, Dialect dialect) {
         requests.incrementAndGet();
-        JsonNode body = parse(ctx);
-        if (body == null) return;
-        remember(body);
-        SimulatorConfig cfg = config;
-        String key = keyOf(ctx);
-        keyTimes.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.currentTimeMillis());
-        if (overRpm(ctx, cfg)) return;
-        JsonNode messages = body.path("messages");
-        if (!messages.isArray() || messages.isEmpty()) {
-            FaultResponses.error(ctx.response(), 400, "invalid_request_error", "'messages' must be a non-empty array", "messages");
+        JsonNode raw = parse(ctx, dialect);
+        if (raw == null) return;
+        ObjectNode body;
+        try {
+            body = dialect.toOpenAi(raw, ctx);
+        } catch (IllegalArgumentException e) {
+            FaultResponses.error(ctx.response(), 400, e.getMessage(), "messages", dialect);
             return;
         }
+        remember(raw);
+        SimulatorConfig cfg = config;
+        String key = dialect.keyOf(ctx);
+        keyTimes.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.currentTimeMillis());
+        if (overRpm(ctx, key, cfg, dialect)) return;
+        JsonNode messages = body.path("messages");
         String lastContent = SimulatedAnswer.text(messages.get(messages.size() - 1).path("content"));
         Fault fault = cfg.keyFaults().containsKey(key) ? cfg.keyFaults().get(key) : Fault.requestedIn(lastContent).orElseGet(() -> roll(cfg));
         if (fault != null && fault != Fault.STREAM_CUT) {
             faults.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
-            FaultResponses.inject(ctx, fault, cfg);
+            FaultResponses.inject(ctx, fault, cfg, dialect);
             return;
         }
         SimulatedAnswer answer = SimulatedAnswer.of(body, requests.get());
-        boolean stream = body.path("stream").asBoolean(false);
-        if (stream) {
+        if (dialect.streams(raw, ctx)) {
             boolean cut = fault == Fault.STREAM_CUT;
             if (cut) faults.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
-            after(cfg.timeToFirstChunk(), () -> new SimulatedStream(this, ctx.response(), answer, body, cut, cfg.chunkDelay()).start());
+            after(cfg.timeToFirstChunk(), () -> new SimulatedStream(this, ctx.response(), answer, dialect.frames(answer, body), dialect.end(),
+                    cut, cfg.chunkDelay()).start());
         } else {
-            after(cfg.latency(), () -> {
+            int inFlight = plainInFlight.incrementAndGet();
+            int knee = concurrencyKnee;
+            Duration latency = knee > 0 && inFlight > knee ? cfg.latency().multipliedBy(inFlight).dividedBy(knee) : cfg.latency();
+            after(latency, () -> {
+                plainInFlight.decrementAndGet();
                 bill(answer.promptTokens(), answer.completionTokens());
                 served.incrementAndGet();
-                ctx.response().putHeader("content-type", "application/json").end(answer.completion().toString());
+                ctx.response().putHeader("content-type", "application/json").end(dialect.completion(answer).toString());
             });
         }
     }
@@ -192,9 +214,8 @@ public final class Simulator implements AutoCloseable {
         return null;
     }
 
-    private boolean overRpm(RoutingContext ctx, SimulatorConfig cfg) {
+    private boolean overRpm(RoutingContext ctx, String key, SimulatorConfig cfg, Dialect dialect) {
         if (cfg.rpmPerKey() <= 0) return false;
-        String key = String.valueOf(ctx.request().getHeader("authorization"));
         long now = System.currentTimeMillis();
         long[] window = rpmWindows.computeIfAbsent(key, k -> new long[]{now, 0});
         synchronized (window) {
@@ -207,7 +228,7 @@ public final class Simulator implements AutoCloseable {
                 return false;
             }
             faults.computeIfAbsent(Fault.RATE_LIMIT, f -> new AtomicLong()).incrementAndGet();
-            FaultResponses.rateLimited(ctx.response(), Duration.ofMillis(60_000 - (now - window[0])), cfg.rpmPerKey(), 0);
+            FaultResponses.rateLimited(ctx.response(), Duration.ofMillis(60_000 - (now - window[0])), cfg.rpmPerKey(), 0, dialect);
             return true;
         }
     }
@@ -224,14 +245,14 @@ public final class Simulator implements AutoCloseable {
     /** Deterministic lexical vectors ({@link LexicalVectors}), so equal texts embed equally. */
     private void embeddings(RoutingContext ctx) {
         requests.incrementAndGet();
-        JsonNode body = parse(ctx);
+        JsonNode body = parse(ctx, OpenAiDialect.INSTANCE);
         if (body == null) return;
         JsonNode input = body.path("input");
         List<String> texts = new ArrayList<>();
         if (input.isTextual()) texts.add(input.asText());
         else input.forEach(n -> texts.add(n.asText()));
         if (texts.isEmpty()) {
-            FaultResponses.error(ctx.response(), 400, "invalid_request_error", "'input' must not be empty", "input");
+            FaultResponses.error(ctx.response(), 400, "'input' must not be empty", "input", OpenAiDialect.INSTANCE);
             return;
         }
         int dims = body.path("dimensions").asInt(64);
@@ -251,11 +272,11 @@ public final class Simulator implements AutoCloseable {
         ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }
 
-    private JsonNode parse(RoutingContext ctx) {
+    private JsonNode parse(RoutingContext ctx, Dialect dialect) {
         try {
             return JSON.readTree(ctx.body().buffer().getBytes());
         } catch (IOException | NullPointerException e) {
-            FaultResponses.error(ctx.response(), 400, "invalid_request_error", "We could not parse the JSON body of your request.", null);
+            FaultResponses.error(ctx.response(), 400, "We could not parse the JSON body of your request.", null, dialect);
             return null;
         }
     }

@@ -1,4 +1,4 @@
-package io.sluice.http.openai;
+package io.sluice.http.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,15 +23,15 @@ import java.util.regex.Pattern;
  * The one place where an OpenAI-compatible upstream's failures become the gateway's exceptions: HTTP statuses,
  * Retry-After in its three spellings, timeouts, and connections that were refused, reset or closed early.
  */
-final class UpstreamErrors {
+public final class UpstreamErrors {
     /** A Retry-After longer than this is not believed: it is most likely a misconfigured upstream. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
+    public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
     private static final int MAX_MESSAGE = 500;
 
     private UpstreamErrors() {}
 
-    static SluiceException fromStatus(int status, MultiMap headers, byte[] body, ObjectMapper json) {
+    public static SluiceException fromStatus(int status, MultiMap headers, byte[] body, ObjectMapper json) {
         Duration retryAfter = retryAfter(headers);
         return switch (status) {
             case 400, 404, 409, 413, 422 -> new UpstreamRejectedException(status, upstreamMessage(body, json));
@@ -43,7 +43,7 @@ final class UpstreamErrors {
         };
     }
 
-    static SluiceException fromThrowable(Throwable failure) {
+    public static SluiceException fromThrowable(Throwable failure) {
         Throwable t = Failures.cause(failure);
         if (t instanceof SluiceException s) return s;
         if (isTimeout(t)) return new UpstreamTimeoutException("The upstream provider did not answer in time", t);
@@ -51,7 +51,7 @@ final class UpstreamErrors {
         return new UpstreamUnavailableException(0, "The connection to the upstream provider was refused, reset or closed", null, t);
     }
 
-    static UpstreamUnavailableException streamCut() {
+    public static UpstreamUnavailableException streamCut() {
         return new UpstreamUnavailableException(0, "The upstream provider ended the stream before it was complete", null, null);
     }
 
@@ -65,7 +65,7 @@ final class UpstreamErrors {
     }
 
     /** Retry-After in seconds or as an HTTP date, retry-after-ms, or OpenAI's x-ratelimit-reset-requests ("6m0s"). */
-    static Duration retryAfter(MultiMap headers) {
+    public static Duration retryAfter(MultiMap headers) {
         Duration d = null;
         String ms = headers.get("retry-after-ms");
         String seconds = headers.get("retry-after");

@@ -1,15 +1,13 @@
-package io.sluice.http.openai;
+package io.sluice.http.upstream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.domain.ChatChunk;
-import io.sluice.http.internal.OpenAiJson;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,19 +16,27 @@ import java.util.function.Supplier;
 /**
  * A streamed chat completion as a {@link Flow.Publisher}. The HTTP request is sent on subscription; chunks are read
  * from the socket only as fast as the subscriber asks for them. Every signal is issued from one Vert.x context, so
- * the state needs no locks. A stream that ends without {@code [DONE]} is reported as cut, never as complete.
+ * the state needs no locks. The upstream's API is in {@link StreamEvents}; a stream that ends before its events say
+ * it is finished is reported as cut, never as complete.
  */
-final class UpstreamStream implements Flow.Publisher<ChatChunk> {
+public final class UpstreamStream implements Flow.Publisher<ChatChunk> {
     private final Vertx vertx;
     private final Supplier<Future<HttpClientRequest>> openRequest;
     private final Buffer body;
-    private final OpenAiJson json;
+    private final StreamEvents events;
+    private final ObjectMapper json;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
-    UpstreamStream(Vertx vertx, Supplier<Future<HttpClientRequest>> openRequest, Buffer body, OpenAiJson json) {
+    /**
+     * @param openRequest opens the HTTP request, on subscription
+     * @param events      reads this stream's events; its own instance
+     * @param json        reads error bodies
+     */
+    public UpstreamStream(Vertx vertx, Supplier<Future<HttpClientRequest>> openRequest, Buffer body, StreamEvents events, ObjectMapper json) {
         this.vertx = vertx;
         this.openRequest = openRequest;
         this.body = body;
+        this.events = events;
         this.json = json;
     }
 
@@ -58,7 +64,6 @@ final class UpstreamStream implements Flow.Publisher<ChatChunk> {
         private HttpClientResponse response;
         private long demand;
         private boolean fetching;
-        private boolean sawDone;
         private boolean ended;
         private boolean terminated;
 
@@ -85,7 +90,7 @@ final class UpstreamStream implements Flow.Publisher<ChatChunk> {
             }
             if (resp.statusCode() != 200) {
                 resp.body().onComplete(b -> fail(UpstreamErrors.fromStatus(resp.statusCode(), resp.headers(),
-                        b.succeeded() ? b.result().getBytes() : new byte[0], json.mapper())));
+                        b.succeeded() ? b.result().getBytes() : new byte[0], json)));
                 return;
             }
             response = resp;
@@ -95,7 +100,7 @@ final class UpstreamStream implements Flow.Publisher<ChatChunk> {
                 decoder.feed(buffer.getBytes());
                 drain();
             });
-            resp.exceptionHandler(e -> fail(sawDone ? UpstreamErrors.fromThrowable(e) : cutOrFailure(e)));
+            resp.exceptionHandler(e -> fail(events.finished() ? UpstreamErrors.fromThrowable(e) : cutOrFailure(e)));
             resp.endHandler(v -> {
                 ended = true;
                 drain();
@@ -109,20 +114,12 @@ final class UpstreamStream implements Flow.Publisher<ChatChunk> {
         }
 
         private void onEvent(String data) {
-            if (terminated) return;
-            if ("[DONE]".equals(data)) {
-                sawDone = true;
-                return;
-            }
+            if (terminated || events.finished()) return;
             try {
-                JsonNode node = json.mapper().readTree(data);
-                if (node.has("error")) {
-                    fail(new io.sluice.domain.error.UpstreamUnavailableException(0,
-                            "The upstream provider reported an error mid-stream", null, null));
-                    return;
-                }
-                queue.add(json.readChunk(node));
-            } catch (IOException | RuntimeException e) {
+                queue.addAll(events.read(data));
+            } catch (io.sluice.domain.error.SluiceException reported) {
+                fail(reported);
+            } catch (Exception e) {
                 fail(new io.sluice.domain.error.UpstreamUnavailableException(0,
                         "The upstream provider sent a malformed stream event", null, e));
             }
@@ -136,7 +133,7 @@ final class UpstreamStream implements Flow.Publisher<ChatChunk> {
             if (terminated || !queue.isEmpty()) return;
             if (ended) {
                 terminated = true;
-                if (sawDone) subscriber.onComplete();
+                if (events.finished()) subscriber.onComplete();
                 else subscriber.onError(UpstreamErrors.streamCut());
             } else if (demand > 0 && response != null && !fetching) {
                 fetching = true;

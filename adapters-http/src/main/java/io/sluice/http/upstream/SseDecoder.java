@@ -1,4 +1,4 @@
-package io.sluice.http.openai;
+package io.sluice.http.upstream;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,16 +8,16 @@ import java.util.function.Consumer;
  * Splits a server-sent-event byte stream into the data payloads of its events. Works on bytes, so a UTF-8
  * character split across network buffers is decoded whole. Not thread-safe: feed it from one stream.
  */
-final class SseDecoder {
+public final class SseDecoder {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final StringBuilder data = new StringBuilder();
     private final Consumer<String> onEvent;
 
-    SseDecoder(Consumer<String> onEvent) {
+    public SseDecoder(Consumer<String> onEvent) {
         this.onEvent = onEvent;
     }
 
-    void feed(byte[] bytes) {
+    public void feed(byte[] bytes) {
         for (byte b : bytes) {
             if (b == '\n') {
                 endLine();

@@ -1,0 +1,79 @@
+package io.sluice.http.server;
+
+import io.sluice.domain.keys.KeySecrets;
+import io.sluice.http.internal.OpenAiJson;
+import io.sluice.ports.in.ApiKeys;
+import io.sluice.ports.in.Caller;
+import io.vertx.core.Context;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * Checks the bearer key of every {@code /v1} call (a gateway API key: its owner becomes the call's tenant) and of every
+ * {@code /admin} call (the admin key). An open gateway (no admin key configured) lets everything through as the
+ * {@code default} tenant. A refused call gets OpenAI's 401; the key it sent is never echoed or logged.
+ */
+final class Authenticator {
+    private static final String OWNER = "sluice.owner";
+
+    private final ApiKeys keys;
+    private final Optional<String> adminKeyHash;
+    private final OpenAiJson json;
+
+    Authenticator(ApiKeys keys, Optional<String> adminKeyHash, OpenAiJson json) {
+        this.keys = keys;
+        this.adminKeyHash = adminKeyHash;
+        this.json = json;
+    }
+
+    /** The tenant of a call that went through {@link #client}. */
+    static String owner(RoutingContext ctx) {
+        String owner = ctx.get(OWNER);
+        return owner == null ? Caller.DEFAULT_OWNER : owner;
+    }
+
+    void client(RoutingContext ctx) {
+        if (adminKeyHash.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        String secret = bearer(ctx);
+        if (secret == null) {
+            refuse(ctx, "You didn't provide an API key. Send it as 'Authorization: Bearer sk-sluice-...'.", "missing_api_key");
+            return;
+        }
+        Context context = ctx.vertx().getOrCreateContext();
+        ctx.request().pause(); // the body waits for the lookup; the body handler resumes it
+        keys.authenticate(secret).whenComplete((key, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(error));
+            } else if (key.isEmpty()) {
+                refuse(ctx, "Incorrect API key provided, or the key was revoked.", "invalid_api_key");
+            } else {
+                ctx.put(OWNER, key.get().owner());
+                ctx.next();
+            }
+        }));
+    }
+
+    void admin(RoutingContext ctx) {
+        if (adminKeyHash.isEmpty()) {
+            ctx.next();
+            return;
+        }
+        String secret = bearer(ctx);
+        if (secret != null && KeySecrets.sameHash(KeySecrets.hash(secret), adminKeyHash.get())) ctx.next();
+        else refuse(ctx, "The admin API needs the admin key.", "invalid_admin_key");
+    }
+
+    private static String bearer(RoutingContext ctx) {
+        String header = ctx.request().getHeader("authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+        String secret = header.substring(7).strip();
+        return secret.isEmpty() ? null : secret;
+    }
+
+    private void refuse(RoutingContext ctx, String message, String code) {
+        ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(401, "invalid_request_error", code, null, message, null));
+    }
+}

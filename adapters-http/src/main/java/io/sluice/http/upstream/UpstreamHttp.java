@@ -1,0 +1,161 @@
+package io.sluice.http.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.domain.ChatChunk;
+import io.sluice.domain.error.UpstreamUnavailableException;
+import io.sluice.ports.out.ProviderEnvironment;
+import io.sluice.ports.out.ProviderSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+
+/**
+ * JSON over pooled HTTP connections to one upstream, for provider adapters: a POST answered with one JSON body, or
+ * with a server-sent event stream. Every failure comes out mapped by {@link UpstreamErrors}. {@code timeout} (from
+ * the provider's settings) is an idle timeout: how long the upstream may stay silent; a call's connect timeout also
+ * bounds its wait for a pooled connection. Thread-safe.
+ */
+public final class UpstreamHttp implements AutoCloseable {
+    /** Opening a connection is never allowed to take the whole call's time. */
+    public static final int MAX_CONNECT_TIMEOUT_MS = 10_000;
+
+    private final Vertx vertx;
+    private final HttpClientAgent http;
+    private final WebClient web;
+    private final ObjectMapper json;
+    private final Duration idleTimeout;
+
+    public UpstreamHttp(Vertx vertx, HttpClientAgent http, ObjectMapper json, Duration idleTimeout) {
+        this.vertx = vertx;
+        this.http = http;
+        this.web = WebClient.wrap(http);
+        this.json = json;
+        this.idleTimeout = idleTimeout;
+    }
+
+    /** A client for a provider's settings, on the host's Vert.x and ObjectMapper when the environment offers them. */
+    public static UpstreamHttp create(ProviderSettings settings, ProviderEnvironment environment) {
+        Vertx vertx = environment.lookup(Vertx.class).orElseGet(Vertx::vertx);
+        HttpClientOptions client = new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTcpNoDelay(true)
+                .setConnectTimeout((int) Math.min(settings.timeout().toMillis(), MAX_CONNECT_TIMEOUT_MS));
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConnections());
+        ObjectMapper mapper = environment.lookup(ObjectMapper.class).orElseGet(ObjectMapper::new);
+        return new UpstreamHttp(vertx, vertx.createHttpClient(client, pool), mapper, settings.timeout());
+    }
+
+    public ObjectMapper json() {
+        return json;
+    }
+
+    /** Writes a request body in an upstream's API; may fail on what that API cannot take (e.g. tool arguments that are not JSON). */
+    @FunctionalInterface
+    public interface Body {
+        byte[] write() throws Exception;
+    }
+
+    /** The body, or the caller's error when the request cannot be put in this upstream's terms. */
+    private static byte[] written(Body body) {
+        try {
+            return body.write();
+        } catch (io.sluice.domain.error.SluiceException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new io.sluice.domain.error.InvalidRequestException(
+                    "The request cannot be sent to this upstream: tool parameters and tool-call arguments must be JSON objects", "tools");
+        }
+    }
+
+    /**
+     * POSTs {@code body} and reads a 200 answer with {@code read}; any other status is mapped to the gateway's
+     * exceptions, and an answer {@code read} cannot take is a malformed response.
+     *
+     * @param connectTimeout null for the client's own
+     */
+    public <T> CompletionStage<T> post(String url, Map<String, String> headers, Body body, Duration connectTimeout,
+                                       Function<JsonNode, T> read) {
+        byte[] bytes;
+        try {
+            bytes = written(body);
+        } catch (RuntimeException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        // the Web Client reads the whole body itself: a body handler set in a later callback could miss the first bytes
+        HttpRequest<Buffer> request = web.postAbs(url).putHeader("content-type", "application/json").idleTimeout(idleTimeout.toMillis());
+        headers.forEach(request::putHeader);
+        if (connectTimeout != null) request.connectTimeout(connectTimeout.toMillis());
+        Future<T> result = request.sendBuffer(Buffer.buffer(bytes))
+                .map(response -> answer(response, response.body() == null ? new byte[0] : response.body().getBytes(), read))
+                .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(UpstreamErrors.fromThrowable(ar.cause())));
+        return result.toCompletionStage();
+    }
+
+    private <T> T answer(HttpResponse<Buffer> response, byte[] body, Function<JsonNode, T> read) {
+        if (response.statusCode() != 200) throw UpstreamErrors.fromStatus(response.statusCode(), response.headers(), body, json);
+        try {
+            return read.apply(json.readTree(body));
+        } catch (java.io.IOException | RuntimeException e) {
+            if (e instanceof io.sluice.domain.error.SluiceException s) throw s;
+            throw new UpstreamUnavailableException(200, "The upstream provider sent a malformed response", null, e);
+        }
+    }
+
+    /** POSTs {@code body} and streams the server-sent events of the answer as chunks, read by {@code events}. */
+    public Flow.Publisher<ChatChunk> stream(String url, Map<String, String> headers, Body body, Duration connectTimeout, StreamEvents events) {
+        byte[] bytes;
+        try {
+            bytes = written(body);
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
+        RequestOptions options = options(url, headers, connectTimeout).putHeader("accept", "text/event-stream");
+        return new UpstreamStream(vertx, () -> http.request(options).map(HttpClientRequest.class::cast), Buffer.buffer(bytes), events, json);
+    }
+
+    private static Flow.Publisher<ChatChunk> failed(RuntimeException error) {
+        return subscriber -> {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                public void request(long n) {}
+                public void cancel() {}
+            });
+            subscriber.onError(error);
+        };
+    }
+
+    private RequestOptions options(String url, Map<String, String> headers, Duration connectTimeout) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(url)
+                .setIdleTimeout(idleTimeout.toMillis())
+                .putHeader("content-type", "application/json");
+        headers.forEach(options::putHeader);
+        if (connectTimeout != null) options.setConnectTimeout(connectTimeout.toMillis());
+        return options;
+    }
+
+    /** {@code base} without a trailing slash, then {@code path}. */
+    public static String join(String base, String path) {
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+}

@@ -1,0 +1,49 @@
+package io.sluice.app.config;
+
+import io.sluice.domain.budget.Budget;
+import io.sluice.engine.limits.RateLimits;
+import java.util.List;
+
+/**
+ * The gateway's rate limits, whether replicas share their counters (Redis) or each keeps its own, and the hard caps
+ * on spend (kept in the database, which every replica shares). Immutable.
+ */
+public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency) {
+    public static final LimitSettings NONE = new LimitSettings(RateLimits.NONE, false, List.of());
+
+    /**
+     * Each upstream endpoint's adaptive concurrency limit (Vegas): off, or on from {@code initialLimit}, never above
+     * {@code maxLimit}, with a queue of at most {@code maxQueue} waiting calls per endpoint.
+     */
+    public record Concurrency(boolean adaptive, int initialLimit, int maxLimit, int maxQueue) {
+        public static final Concurrency OFF = new Concurrency(false, 20, 1000, 100);
+
+        public Concurrency {
+            if (initialLimit < 1 || maxLimit < initialLimit) {
+                throw new IllegalArgumentException("need 1 <= initial-limit <= max-limit, were " + initialLimit + " and " + maxLimit);
+            }
+            if (maxQueue < 0) throw new IllegalArgumentException("'max-queue' must be 0 or more, was " + maxQueue);
+        }
+    }
+
+    public LimitSettings {
+        budgets = List.copyOf(budgets);
+        concurrency = concurrency == null ? Concurrency.OFF : concurrency;
+    }
+
+    public LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets) {
+        this(limits, shared, budgets, Concurrency.OFF);
+    }
+
+    public LimitSettings(RateLimits limits, boolean shared) {
+        this(limits, shared, List.of());
+    }
+
+    public LimitSettings withConcurrency(Concurrency value) {
+        return new LimitSettings(limits, shared, budgets, value);
+    }
+
+    public LimitSettings withBudgets(List<Budget> value) {
+        return new LimitSettings(limits, shared, value, concurrency);
+    }
+}

@@ -1,0 +1,85 @@
+package io.sluice.app.config;
+
+import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.domain.routing.ChainLink;
+import io.sluice.domain.routing.Complexity;
+import io.sluice.domain.routing.ComplexityClassifier;
+import io.sluice.domain.routing.Deployment;
+import io.sluice.domain.routing.RouteSpec;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Reads {@code sluice.routes} and {@code sluice.classifier} into {@link RoutingSettings}, naming the key of any problem. */
+final class RoutingConfig {
+    /** The deployment of a route configured with a single {@code chain}. */
+    static final String SINGLE_DEPLOYMENT = "default";
+
+    private RoutingConfig() {}
+
+    static RoutingSettings read(SluiceConfig c, List<String> modelNames) {
+        List<RouteSpec> routes = new ArrayList<>();
+        new TreeMap<>(c.routes()).forEach((name, r) -> routes.add(route(name, r, modelNames)));
+        return new RoutingSettings(routes, classifier(c.classifier()), tiers(c.classifier()));
+    }
+
+    private static RouteSpec route(String name, RouteConfig r, List<String> modelNames) {
+        String key = "sluice.routes.\"" + name + "\"";
+        if (modelNames.contains(name)) throw new ConfigProblem(key, "'" + name + "' is already a model; a route needs a name of its own");
+        boolean hasChain = r.chain().filter(l -> !l.isEmpty()).isPresent();
+        if (hasChain == !r.deployments().isEmpty()) throw new ConfigProblem(key, "give either a 'chain' or 'deployments', not both or neither");
+        List<Deployment> deployments = new ArrayList<>();
+        if (hasChain) {
+            deployments.add(deployment(key + ".chain", SINGLE_DEPLOYMENT, 1, r.chain().get(), modelNames));
+        } else {
+            // sorted, so that the same users land on the same deployments after a restart
+            new TreeMap<>(r.deployments()).forEach((d, spec) ->
+                    deployments.add(deployment(key + ".deployments." + d, d, spec.weight(), spec.chain(), modelNames)));
+        }
+        Optional<ContextStrategy> strategy = r.contextStrategy().map(s -> {
+            try {
+                return ContextStrategy.parse(s);
+            } catch (InvalidRequestException e) {
+                throw new ConfigProblem(key + ".context-strategy", e.getMessage());
+            }
+        });
+        return check(key, () -> new RouteSpec(name, deployments, r.tier(), strategy));
+    }
+
+    private static Deployment deployment(String key, String name, int weight, List<RouteConfig.Link> links, List<String> modelNames) {
+        List<ChainLink> chain = new ArrayList<>();
+        for (int i = 0; i < links.size(); i++) {
+            RouteConfig.Link link = links.get(i);
+            String linkKey = key + (key.endsWith(".chain") ? "" : ".chain") + "[" + i + "]";
+            if (!modelNames.contains(link.model())) {
+                throw new ConfigProblem(linkKey + ".model", "unknown model '" + link.model() + "'; configured: " + modelNames);
+            }
+            chain.add(check(linkKey + ".capability", () -> new ChainLink(link.model(), Complexity.parse(link.capability()))));
+        }
+        return check(key, () -> new Deployment(name, weight, chain));
+    }
+
+    private static ComplexityClassifier classifier(ClassifierConfig c) {
+        return check("sluice.classifier", () -> new ComplexityClassifier(c.shortMessageChars(), c.longMessageChars(),
+                c.complexKeywords().orElse(ComplexityClassifier.DEFAULT_COMPLEX_KEYWORDS),
+                c.simpleKeywords().orElse(ComplexityClassifier.DEFAULT_SIMPLE_KEYWORDS)));
+    }
+
+    private static Map<Complexity, String> tiers(ClassifierConfig c) {
+        Map<Complexity, String> tiers = new EnumMap<>(RoutingSettings.DEFAULT_TIERS);
+        c.tiers().forEach((complexity, tier) -> tiers.put(check("sluice.classifier.tiers", () -> Complexity.parse(complexity)), tier));
+        return tiers;
+    }
+
+    private static <T> T check(String key, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem(key, e.getMessage());
+        }
+    }
+}

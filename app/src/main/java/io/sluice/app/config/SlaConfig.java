@@ -1,0 +1,63 @@
+package io.sluice.app.config;
+
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.Map;
+
+/** {@code sluice.sla}: timeout tiers, retries and circuit breakers. */
+public interface SlaConfig {
+    /** The tier of calls that send no {@code X-SLA-Tier}. */
+    @WithName("default-tier")
+    @WithDefault("deep")
+    String defaultTier();
+
+    /** Tiers by name; these replace or add to fast (1 s), normal (3 s) and deep (8 s). */
+    Map<String, Tier> tiers();
+
+    Retry retry();
+
+    Circuit circuit();
+
+    interface Tier {
+        @WithName("connect-timeout")
+        java.time.Duration connectTimeout();
+
+        @WithName("first-chunk-timeout")
+        java.time.Duration firstChunkTimeout();
+
+        java.time.Duration deadline();
+    }
+
+    interface Retry {
+        @WithName("max-attempts")
+        @WithDefault("6")
+        int maxAttempts();
+
+        @WithName("base-delay")
+        @WithDefault("100ms")
+        java.time.Duration baseDelay();
+
+        @WithName("max-delay")
+        @WithDefault("2s")
+        java.time.Duration maxDelay();
+
+        /** A Retry-After longer than this is shortened to it. */
+        @WithName("max-retry-after")
+        @WithDefault("10s")
+        java.time.Duration maxRetryAfter();
+    }
+
+    interface Circuit {
+        @WithName("failure-threshold")
+        @WithDefault("5")
+        int failureThreshold();
+
+        @WithName("success-threshold")
+        @WithDefault("2")
+        int successThreshold();
+
+        @WithName("open-for")
+        @WithDefault("30s")
+        java.time.Duration openFor();
+    }
+}

@@ -1,0 +1,24 @@
+package io.sluice.domain.keys;
+
+import io.sluice.domain.Require;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One of the gateway's own API keys (a virtual key), as stored: never the secret itself, only its hash. The owner is
+ * the tenant whose conversations and usage the key may see. Immutable.
+ */
+public record ApiKey(String id, String owner, String name, Instant createdAt, Optional<Instant> revokedAt) {
+    public ApiKey {
+        Require.nonBlank(id, "id");
+        Require.nonBlank(owner, "owner");
+        Require.nonNull(createdAt, "createdAt");
+        revokedAt = revokedAt == null ? Optional.empty() : revokedAt;
+        if (owner.length() > 128) throw new IllegalArgumentException("'owner' must be at most 128 characters");
+        if (name != null && name.length() > 200) throw new IllegalArgumentException("'name' must be at most 200 characters");
+    }
+
+    public boolean active() {
+        return revokedAt.isEmpty();
+    }
+}

@@ -1,0 +1,34 @@
+package io.sluice.domain.usage;
+
+import io.sluice.domain.Require;
+import io.sluice.domain.Usage;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One upstream attempt that consumed tokens, as the usage ledger keeps it: who made the call (owner: the tenant;
+ * user: their end user), what it belonged to (conversation and route, either may be null), what served it, the
+ * tokens, the exact cost, how long it took and how it ended. {@code requestId} and {@code attempt} identify it, so
+ * that writing it twice counts it once. Immutable.
+ */
+public record UsageEntry(String requestId, int attempt, String owner, String user, String conversationId, String route, String model,
+                         String endpoint, Usage usage, BigDecimal cost, long latencyMillis, Outcome outcome, Instant at) {
+    public enum Outcome {
+        /** The answer was delivered whole. */
+        OK,
+        /** A stream that ended early: the tokens up to the cut were consumed. */
+        CUT
+    }
+
+    public UsageEntry {
+        Require.nonBlank(requestId, "requestId");
+        Require.nonBlank(owner, "owner");
+        Require.nonBlank(model, "model");
+        Require.nonBlank(endpoint, "endpoint");
+        Require.nonNull(usage, "usage");
+        Require.nonNull(cost, "cost");
+        Require.nonNull(outcome, "outcome");
+        Require.nonNull(at, "at");
+        if (cost.signum() < 0) throw new IllegalArgumentException("'cost' must not be negative");
+    }
+}

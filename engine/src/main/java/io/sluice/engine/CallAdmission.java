@@ -1,0 +1,78 @@
+package io.sluice.engine;
+
+import io.sluice.domain.Prices;
+import io.sluice.domain.Usage;
+import io.sluice.domain.usage.UsageEntry;
+import io.sluice.engine.budget.BudgetGuard;
+import io.sluice.engine.limits.FlowControl;
+import io.sluice.ports.in.ChatCall;
+import java.math.BigDecimal;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Lets a call go upstream only within its rate limits and budgets: counts it against its limits (by the model or route
+ * it named), then reserves its worst-case cost on its budgets, and afterwards settles both from the one ledger entry
+ * the call is billed with, or releases both when it failed. Thread-safe.
+ */
+final class CallAdmission {
+    private final FlowControl flow;
+    private final BudgetGuard budgets;
+    private final ContextDefaults contextDefaults;
+
+    CallAdmission(FlowControl flow, BudgetGuard budgets, ContextDefaults contextDefaults) {
+        this.flow = flow;
+        this.budgets = budgets;
+        this.contextDefaults = contextDefaults;
+    }
+
+    /** An admitted call: the plan to send (its max_tokens set when a budget needed one), and what to settle after. */
+    static final class Admitted {
+        private final CallPlan plan;
+        private final FlowControl.Admission limits;
+        private final BudgetGuard.Hold hold;
+
+        Admitted(CallPlan plan, FlowControl.Admission limits, BudgetGuard.Hold hold) {
+            this.plan = plan;
+            this.limits = limits;
+            this.hold = hold;
+        }
+
+        CallPlan plan() {
+            return plan;
+        }
+
+        /** Settles the call's limits and budgets from its bill; {@code billed} is null when nothing was consumed. */
+        void settle(UsageEntry billed) {
+            limits.settle(billed == null ? 0 : billed.usage().totalTokens());
+            hold.settle(billed == null ? BigDecimal.ZERO : billed.cost());
+        }
+    }
+
+    CompletionStage<Admitted> admit(ChatCall call, CallPlan plan, long deadlineNanos) {
+        return flow.admit(call.caller(), call.request().model(), plan::estimatedTokens).thenCompose(limits ->
+                reserve(call, plan, deadlineNanos, limits).whenComplete((admitted, error) -> {
+                    if (error != null) limits.settle(0); // refused by a budget: its tokens never went upstream
+                }));
+    }
+
+    /**
+     * Reserves the call's worst case on its budgets: its prompt at the dearest input price of the models that may
+     * serve it, and its reply at the dearest output price; a call without max_tokens is given the reply it reserved.
+     */
+    private CompletionStage<Admitted> reserve(ChatCall call, CallPlan plan, long deadlineNanos, FlowControl.Admission limits) {
+        if (!budgets.active()) return CompletableFuture.completedFuture(new Admitted(plan, limits, budgets.noHold()));
+        Integer maxTokens = call.request().options().maxTokens();
+        int reply = contextDefaults.replyReserve(maxTokens, plan.selection().planning().spec().contextWindow());
+        CallPlan capped = maxTokens != null ? plan : plan.withMaxTokens(reply);
+        BigDecimal input = BigDecimal.ZERO;
+        BigDecimal output = BigDecimal.ZERO;
+        for (ModelRegistry.Target t : plan.selection().targets()) {
+            input = input.max(t.spec().prices().inputPerMillion());
+            output = output.max(t.spec().prices().outputPerMillion());
+        }
+        BigDecimal worstCase = new Prices(input, output, input).cost(new Usage(plan.promptTokens(), reply, 0));
+        String conversation = plan.turn().conversationId().map(id -> id.value()).orElse(null);
+        return budgets.reserve(call.caller(), conversation, worstCase, deadlineNanos).thenApply(hold -> new Admitted(capped, limits, hold));
+    }
+}

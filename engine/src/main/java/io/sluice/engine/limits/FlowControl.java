@@ -1,0 +1,57 @@
+package io.sluice.engine.limits;
+
+import io.sluice.domain.error.RateLimitExceededException;
+import io.sluice.domain.limits.Limit;
+import io.sluice.domain.limits.LimitCheck;
+import io.sluice.ports.in.Caller;
+import io.sluice.ports.out.LimitCounters;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
+
+/**
+ * Admits a call under its rate limits before it goes upstream: its request counts at once; its tokens are estimated
+ * (prompt plus max_tokens) and corrected when the usage is known, or given back when the call fails. Thread-safe.
+ */
+public final class FlowControl {
+    private final RateLimits limits;
+    private final LimitCounters counters;
+
+    public FlowControl(RateLimits limits, LimitCounters counters) {
+        this.limits = limits;
+        this.counters = counters;
+    }
+
+    public static FlowControl none() {
+        return new FlowControl(RateLimits.NONE, new LocalLimitCounters());
+    }
+
+    /** What a call took from its token limits, to settle once its usage is known. */
+    public final class Admission {
+        private final List<LimitCheck> tokenChecks;
+        private final long estimate;
+
+        Admission(List<LimitCheck> tokenChecks, long estimate) {
+            this.tokenChecks = tokenChecks;
+            this.estimate = estimate;
+        }
+
+        /** Replaces the estimate by the tokens used: 0 for a call that failed. */
+        public void settle(long usedTokens) {
+            for (LimitCheck check : tokenChecks) counters.adjust(check, usedTokens - estimate);
+        }
+    }
+
+    /** Counts the call against its limits, or fails with {@link RateLimitExceededException} counting nothing. */
+    public CompletionStage<Admission> admit(Caller caller, String model, LongSupplier tokens) {
+        if (limits.isEmpty()) return CompletableFuture.completedFuture(new Admission(List.of(), 0));
+        long estimate = limits.countsTokens(model) ? tokens.getAsLong() : 0;
+        List<LimitCheck> checks = limits.checks(caller.owner(), caller.user(), model, estimate);
+        if (checks.isEmpty()) return CompletableFuture.completedFuture(new Admission(List.of(), 0));
+        return counters.acquire(checks).thenApply(decision -> {
+            if (!decision.allowed()) throw new RateLimitExceededException(decision);
+            return new Admission(checks.stream().filter(c -> c.limit().kind() == Limit.Kind.TOKENS).toList(), estimate);
+        });
+    }
+}

@@ -1,0 +1,124 @@
+package io.sluice.engine.routing;
+
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.domain.error.RouteNotFoundException;
+import io.sluice.domain.routing.CanarySplit;
+import io.sluice.domain.routing.ChainLink;
+import io.sluice.domain.routing.Complexity;
+import io.sluice.domain.routing.ComplexityClassifier;
+import io.sluice.domain.routing.Deployment;
+import io.sluice.domain.routing.RouteSpec;
+import io.sluice.ports.in.RouteAdmin;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The gateway's routes: picks a call's deployment (sticky by user, by weight), where in its chain the call starts
+ * (by complexity) and its tier; keeps each deployment's stats; lets operators change the weights. Thread-safe: a
+ * route's spec is replaced whole when its weights change.
+ */
+public final class Router implements RouteAdmin {
+    private final Map<String, AtomicReference<RouteSpec>> routes = new LinkedHashMap<>();
+    private final Map<String, DeploymentStats> stats = new ConcurrentHashMap<>();
+    private final ComplexityClassifier classifier;
+    private final Map<Complexity, String> tierByComplexity;
+
+    /** @param tierByComplexity the SLA tier of a call of each complexity, when neither the call nor its route names one */
+    public Router(List<RouteSpec> specs, ComplexityClassifier classifier, Map<Complexity, String> tierByComplexity) {
+        for (RouteSpec spec : specs) routes.put(spec.name(), new AtomicReference<>(spec));
+        this.classifier = classifier;
+        this.tierByComplexity = Map.copyOf(tierByComplexity);
+    }
+
+    public static Router none() {
+        return new Router(List.of(), ComplexityClassifier.DEFAULTS, Map.of());
+    }
+
+    public boolean isRoute(String name) {
+        return routes.containsKey(name);
+    }
+
+    /** Where a call to {@code name} goes; empty when {@code name} is not a route (then it is a model). */
+    public Optional<Routing> route(String name, String user, List<ChatMessage> messages) {
+        AtomicReference<RouteSpec> current = routes.get(name);
+        if (current == null) return Optional.empty();
+        RouteSpec spec = current.get();
+        Deployment deployment = CanarySplit.pick(spec.deployments(), user, ThreadLocalRandom.current().nextDouble());
+        Complexity complexity = classifier.classify(messages);
+        List<String> models = new ArrayList<>();
+        List<ChainLink> chain = deployment.chain();
+        for (int i = deployment.startFor(complexity); i < chain.size(); i++) models.add(chain.get(i).model());
+        Optional<String> tier = spec.tier().or(() -> Optional.ofNullable(tierByComplexity.get(complexity)));
+        return Optional.of(new Routing(spec.name(), deployment.name(), models, complexity, tier, spec.contextStrategy(),
+                statsOf(spec.name(), deployment.name())));
+    }
+
+    private DeploymentStats statsOf(String route, String deployment) {
+        return stats.computeIfAbsent(route + "/" + deployment, k -> new DeploymentStats());
+    }
+
+    /** Every model a route may send calls to, to check them against the configured models at start. */
+    public List<String> modelsOf(String route) {
+        List<String> models = new ArrayList<>();
+        for (Deployment d : routes.get(route).get().deployments()) for (ChainLink link : d.chain()) models.add(link.model());
+        return models;
+    }
+
+    public List<String> names() {
+        return List.copyOf(routes.keySet());
+    }
+
+    @Override
+    public List<RouteReport> routes() {
+        List<RouteReport> reports = new ArrayList<>();
+        for (AtomicReference<RouteSpec> route : routes.values()) reports.add(report(route.get()));
+        return reports;
+    }
+
+    @Override
+    public RouteReport setWeights(String route, Map<String, Integer> weights) {
+        AtomicReference<RouteSpec> current = routes.get(route);
+        if (current == null) throw new RouteNotFoundException(route);
+        RouteSpec updated = current.updateAndGet(spec -> withWeights(spec, weights));
+        return report(updated);
+    }
+
+    private static RouteSpec withWeights(RouteSpec spec, Map<String, Integer> weights) {
+        Map<String, Deployment> byName = new LinkedHashMap<>();
+        for (Deployment d : spec.deployments()) byName.put(d.name(), d);
+        weights.forEach((name, weight) -> {
+            if (!byName.containsKey(name)) {
+                throw new InvalidRequestException("Route '" + spec.name() + "' has no deployment '" + name + "'; its deployments are "
+                        + byName.keySet(), name, "unknown_deployment");
+            }
+            if (weight == null || weight < 0) {
+                throw new InvalidRequestException("The weight of '" + name + "' must be a whole number of 0 or more", name, "invalid_weight");
+            }
+            byName.put(name, byName.get(name).withWeight(weight));
+        });
+        if (byName.values().stream().mapToLong(Deployment::weight).sum() <= 0) {
+            throw new InvalidRequestException("At least one deployment of route '" + spec.name() + "' must keep a positive weight", null,
+                    "invalid_weight");
+        }
+        return new RouteSpec(spec.name(), List.copyOf(byName.values()), spec.tier(), spec.contextStrategy());
+    }
+
+    private RouteReport report(RouteSpec spec) {
+        List<DeploymentReport> deployments = new ArrayList<>();
+        for (Deployment d : spec.deployments()) {
+            DeploymentStats s = statsOf(spec.name(), d.name());
+            long requests = s.requests();
+            long errors = s.errors();
+            deployments.add(new DeploymentReport(d.name(), d.weight(), d.chain().stream().map(ChainLink::model).toList(), requests, errors,
+                    requests == 0 ? 0 : (double) errors / requests, s.percentileMillis(50), s.percentileMillis(95)));
+        }
+        return new RouteReport(spec.name(), deployments);
+    }
+}

@@ -1,0 +1,107 @@
+package io.sluice.engine.sla;
+
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import io.sluice.domain.error.GatewayBusyException;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One upstream endpoint's concurrency limit, found by Netflix's Vegas algorithm from the latency of its answers: it
+ * compares each answer's time with the fastest seen (the upstream unloaded), estimates how many calls are queueing
+ * upstream, and grows the limit while few are, shrinks it when more are; with a bounded queue of calls waiting for a
+ * permit, a call that finds the queue full fails at once with {@link GatewayBusyException}. Thread-safe.
+ * (Gradient2, tried first, compares with a long-term average instead, which under steady overload drifts up with
+ * the load and let the limit grow to 6 times the upstream's knee.)
+ */
+public final class AdaptiveConcurrency {
+    /** How each attempt ended, as the limit algorithm wants to know. */
+    public enum Outcome { SUCCESS, DROPPED, IGNORED }
+
+    private final String endpoint;
+    private final SimpleLimiter<Void> limiter;
+    private final int maxQueue;
+    private final ArrayDeque<CompletableFuture<Permit>> waiting = new ArrayDeque<>();
+
+    public AdaptiveConcurrency(String endpoint, int initialLimit, int maxLimit, int maxQueue) {
+        this.endpoint = endpoint;
+        this.maxQueue = maxQueue;
+        this.limiter = SimpleLimiter.newBuilder().named(endpoint)
+                // Vegas re-measures the unloaded latency every probeMultiplier × limit answers by taking the current one;
+                // under steady overload that is a loaded latency, which hides the queue and lets the limit climb, so
+                // probe rarely: the fastest answers seen stay the baseline
+                .limit(VegasLimit.newBuilder().initialLimit(initialLimit).maxConcurrency(maxLimit).probeMultiplier(1_000).build())
+                .build();
+    }
+
+    /** A permit to send one attempt; ends exactly once. */
+    public final class Permit {
+        private final Limiter.Listener listener;
+        private boolean ended;
+
+        Permit(Limiter.Listener listener) {
+            this.listener = listener;
+        }
+
+        public void end(Outcome outcome) {
+            synchronized (this) {
+                if (ended) return;
+                ended = true;
+            }
+            switch (outcome) {
+                case SUCCESS -> listener.onSuccess();
+                case DROPPED -> listener.onDropped();
+                case IGNORED -> listener.onIgnore();
+            }
+            handOver();
+        }
+    }
+
+    public CompletionStage<Permit> acquire() {
+        synchronized (waiting) {
+            waiting.removeIf(CompletableFuture::isDone); // calls that gave up waiting
+            if (waiting.isEmpty()) {
+                Optional<Limiter.Listener> now = limiter.acquire(null);
+                if (now.isPresent()) return CompletableFuture.completedFuture(new Permit(now.get()));
+            }
+            if (waiting.size() >= maxQueue) return CompletableFuture.failedFuture(new GatewayBusyException(endpoint, waiting.size()));
+            CompletableFuture<Permit> later = new CompletableFuture<>();
+            waiting.addLast(later);
+            return later;
+        }
+    }
+
+    /** Gives freed room to the calls waiting longest, as long as the limit allows; skips calls that gave up waiting. */
+    private void handOver() {
+        while (true) {
+            CompletableFuture<Permit> next;
+            Limiter.Listener listener;
+            synchronized (waiting) {
+                while (!waiting.isEmpty() && waiting.peekFirst().isDone()) waiting.pollFirst();
+                if (waiting.isEmpty()) return;
+                Optional<Limiter.Listener> room = limiter.acquire(null);
+                if (room.isEmpty()) return;
+                next = waiting.pollFirst();
+                listener = room.get();
+            }
+            if (!next.complete(new Permit(listener))) listener.onIgnore();
+        }
+    }
+
+    public int limit() {
+        return limiter.getLimit();
+    }
+
+    public int inFlight() {
+        return limiter.getInflight();
+    }
+
+    public int queued() {
+        synchronized (waiting) {
+            return waiting.size();
+        }
+    }
+}

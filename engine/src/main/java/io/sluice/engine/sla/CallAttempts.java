@@ -1,0 +1,168 @@
+package io.sluice.engine.sla;
+
+import dev.failsafe.CircuitBreaker;
+import io.sluice.domain.error.NoUpstreamAvailableException;
+import io.sluice.domain.sla.FailureClass;
+import io.sluice.domain.sla.SlaTier;
+import io.sluice.engine.sla.ResilientCaller.Candidate;
+import io.sluice.ports.in.ServedBy;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One call's progress through its attempts: where in its chain it stands, which endpoints failed it, how many
+ * attempts it made, its deadline; and the choice of the next attempt's endpoint and key. Used by one call at a time.
+ */
+final class CallAttempts {
+/** What one attempt uses; {@code tokens} is what it took from the key's token budget. */
+record Choice(int candidate, Endpoint endpoint, UpstreamKey key, CircuitBreaker<Object> circuit, long tokens, long startedAt) {}
+
+
+    private static final System.Logger LOG = System.getLogger(CallAttempts.class.getName());
+
+    private final Circuits circuits;
+    final List<Candidate> candidates;
+    final long deadline;
+    final SlaTier tier;
+    final LongSupplier tokenEstimate;
+    final Set<String> failedEndpoints = new HashSet<>();
+    long estimate = -1;
+    int current;
+    int attempts;
+    Throwable last;
+
+    CallAttempts(Circuits circuits, List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate) {
+        this.circuits = circuits;
+        if (candidates.isEmpty()) throw new IllegalArgumentException("a call needs at least one model");
+        this.candidates = List.copyOf(candidates);
+        this.tier = tier;
+        this.tokenEstimate = tokenEstimate;
+        this.deadline = System.nanoTime() + tier.deadline().toNanos();
+    }
+
+    long remainingMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    }
+
+    String model() {
+        return candidates.get(current).model();
+    }
+
+    /** The tokens a request takes from a key's budget: estimated once, and only when some key counts tokens. */
+    long tokensFor(Endpoint endpoint) {
+        if (!endpoint.limitsTokens()) return 0;
+        if (estimate < 0) estimate = tokenEstimate.getAsLong();
+        return estimate;
+    }
+
+    boolean failed(int candidate, Endpoint endpoint) {
+        return failedEndpoints.contains(candidate + "/" + endpoint.name());
+    }
+
+    void markFailed(Choice choice) {
+        failedEndpoints.add(choice.candidate() + "/" + choice.endpoint().name());
+    }
+
+    /** Whether some endpoint from the current model on has not failed this call: the next attempt need not wait. */
+    boolean hasUntried() {
+        for (int i = current; i < candidates.size(); i++) {
+            for (Endpoint e : candidates.get(i).endpoints()) if (!failed(i, e)) return true;
+        }
+        return false;
+    }
+
+    /** An endpoint and key for the next attempt, or null when none may be used now. */
+    Choice choose() {
+        long now = System.nanoTime();
+        for (boolean untriedOnly : new boolean[] {true, false}) {
+            for (int i = current; i < candidates.size(); i++) {
+                Choice choice = chooseIn(i, untriedOnly, now);
+                if (choice == null) continue;
+                if (i != current) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> "falling from model " + model() + " to " + candidates.get(choice.candidate()).model());
+                    current = i;
+                }
+                return choice;
+            }
+        }
+        return null;
+    }
+
+    private Choice chooseIn(int candidate, boolean untriedOnly, long now) {
+        Candidate c = candidates.get(candidate);
+        List<Endpoint> pool = new ArrayList<>();
+        for (Endpoint e : c.endpoints()) if (!untriedOnly || !failed(candidate, e)) pool.add(e);
+        for (Endpoint endpoint : preferredOrder(c.model(), pool)) {
+            long tokens = tokensFor(endpoint);
+            if (endpoint.readyAt(now, tokens) > now) continue;   // no key free: do not take a circuit permit for nothing
+            CircuitBreaker<Object> circuit = circuits.of(c.model(), endpoint.name());
+            if (!circuit.tryAcquirePermit()) continue;
+            UpstreamKey key = endpoint.acquireKey(now, tokens);
+            if (key != null) return new Choice(candidate, endpoint, key, circuit, tokens, now);
+            circuit.recordSuccess(); // a key was taken by another call meanwhile: hand the permit back (rare)
+        }
+        return null;
+    }
+
+    /** When some key of an endpoint whose circuit is not open may be used again, from the current model on. */
+    long readyAt() {
+        long now = System.nanoTime();
+        long ready = Long.MAX_VALUE;
+        for (int i = current; i < candidates.size(); i++) {
+            for (Endpoint e : candidates.get(i).endpoints()) {
+                if (!circuits.of(candidates.get(i).model(), e.name()).isOpen()) ready = Math.min(ready, e.readyAt(now, tokensFor(e)));
+            }
+        }
+        return ready;
+    }
+
+    ServedBy servedBy(Choice choice) {
+        return new ServedBy(candidates.get(choice.candidate()).model(), choice.endpoint().name(), choice.candidate());
+    }
+
+    /** The last upstream failure when there was one worth reporting, else why nothing could be tried. */
+    Throwable giveUp(String why) {
+        if (last != null && FailureClass.of(last) != FailureClass.SWITCH_KEY) return last;
+        return new NoUpstreamAvailableException(why);
+    }
+
+    /** Healthy endpoints before degraded ones before down ones, each group in a random order weighted by weight. */
+    private List<Endpoint> preferredOrder(String model, List<Endpoint> endpoints) {
+        Map<EndpointHealth, List<Endpoint>> groups = new EnumMap<>(EndpointHealth.class);
+        for (Endpoint e : endpoints) groups.computeIfAbsent(healthOf(model, e), h -> new ArrayList<>()).add(e); // each health read once
+        List<Endpoint> ordered = new ArrayList<>(endpoints.size());
+        for (List<Endpoint> group : groups.values()) ordered.addAll(weightedOrder(group));
+        return ordered;
+    }
+
+    private EndpointHealth healthOf(String model, Endpoint endpoint) {
+        CircuitBreaker<Object> circuit = circuits.of(model, endpoint.name());
+        return endpoint.health(circuit.isOpen(), circuit.isHalfOpen());
+    }
+
+    /** Endpoints in a random order weighted by their weights. */
+    private static List<Endpoint> weightedOrder(List<Endpoint> endpoints) {
+        List<Endpoint> pool = new ArrayList<>(endpoints);
+        List<Endpoint> order = new ArrayList<>(pool.size());
+        while (!pool.isEmpty()) {
+            int total = 0;
+            for (Endpoint e : pool) total += e.weight();
+            int pick = ThreadLocalRandom.current().nextInt(total);
+            for (int i = 0; i < pool.size(); i++) {
+                pick -= pool.get(i).weight();
+                if (pick < 0) {
+                    order.add(pool.remove(i));
+                    break;
+                }
+            }
+        }
+        return order;
+    }
+}

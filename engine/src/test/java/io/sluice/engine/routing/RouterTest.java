@@ -1,0 +1,69 @@
+package io.sluice.engine.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.domain.error.RouteNotFoundException;
+import io.sluice.domain.routing.ChainLink;
+import io.sluice.domain.routing.Complexity;
+import io.sluice.domain.routing.ComplexityClassifier;
+import io.sluice.domain.routing.Deployment;
+import io.sluice.domain.routing.RouteSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+    private static final List<ChainLink> CHAIN = List.of(new ChainLink("big", Complexity.COMPLEX), new ChainLink("small", Complexity.SIMPLE));
+    private static final Map<Complexity, String> TIERS = Map.of(Complexity.SIMPLE, "fast", Complexity.MODERATE, "normal", Complexity.COMPLEX, "deep");
+
+    private final Router router = new Router(List.of(
+            new RouteSpec("support", List.of(new Deployment("default", 1, CHAIN)), Optional.empty(), Optional.of(new ContextStrategy.SlidingWindow(4))),
+            new RouteSpec("pinned", List.of(new Deployment("a", 1, CHAIN), new Deployment("b", 0, CHAIN)), Optional.of("normal"), Optional.empty())),
+            ComplexityClassifier.DEFAULTS, TIERS);
+
+    @Test
+    void aRouteCallGetsItsChainFromWhereItsComplexityStartsAndTheTierOfThatComplexity() {
+        Routing simple = router.route("support", "u1", List.of(ChatMessage.user("hello"))).orElseThrow();
+        assertThat(simple.models()).containsExactly("small");
+        assertThat(simple.tier()).contains("fast");
+        assertThat(simple.contextStrategy()).contains(new ContextStrategy.SlidingWindow(4));
+
+        Routing complex = router.route("support", "u1", List.of(ChatMessage.user("please compare these two plans for me"))).orElseThrow();
+        assertThat(complex.models()).containsExactly("big", "small");
+        assertThat(complex.tier()).contains("deep");
+
+        assertThat(router.route("pinned", null, List.of(ChatMessage.user("hello"))).orElseThrow().tier()).as("the route's own tier wins")
+                .contains("normal");
+        assertThat(router.route("gpt-4o", null, List.of(ChatMessage.user("hello")))).as("not a route: a model").isEmpty();
+    }
+
+    @Test
+    void weightsChangeAtRuntimeAndBadChangesAreRefusedWhole() {
+        assertThat(router.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("a");
+        var report = router.setWeights("pinned", Map.of("a", 0, "b", 5));
+        assertThat(report.deployments()).extracting(d -> d.name() + "=" + d.weight()).containsExactly("a=0", "b=5");
+        assertThat(router.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("b");
+
+        assertThatThrownBy(() -> router.setWeights("pinned", Map.of("b", 0))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> router.setWeights("pinned", Map.of("a", 3, "zzz", 1))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> router.setWeights("nowhere", Map.of("a", 1))).isInstanceOf(RouteNotFoundException.class);
+        assertThat(router.routes().get(1).deployments()).extracting(d -> d.weight()).as("a refused change changes nothing").containsExactly(0, 5);
+    }
+
+    @Test
+    void eachDeploymentReportsItsRequestsErrorsAndLatencyPercentiles() {
+        Routing routing = router.route("support", "u", List.of(ChatMessage.user("hi"))).orElseThrow();
+        for (int i = 1; i <= 100; i++) routing.stats().record(i * 1_000_000L, i % 10 == 0);
+        var report = router.routes().getFirst().deployments().getFirst();
+        assertThat(report.requests()).isEqualTo(100);
+        assertThat(report.errors()).isEqualTo(10);
+        assertThat(report.errorRate()).isEqualTo(0.1);
+        assertThat(report.p50Millis()).isEqualTo(50.0);
+        assertThat(report.p95Millis()).isEqualTo(95.0);
+    }
+}

@@ -1,0 +1,31 @@
+package io.sluice.engine.sla;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.domain.error.GatewayBusyException;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Calls over the limit wait in a bounded queue, in order; one more than the queue holds is refused at once. */
+class AdaptiveConcurrencyQueueTest {
+    @Test
+    void waitersGetFreedPermitsInOrderAndAFullQueueRefusesAtOnce() {
+        AdaptiveConcurrency limit = new AdaptiveConcurrency("e", 1, 1, 2);
+        AdaptiveConcurrency.Permit first = limit.acquire().toCompletableFuture().join();
+        CompletableFuture<AdaptiveConcurrency.Permit> second = limit.acquire().toCompletableFuture();
+        CompletableFuture<AdaptiveConcurrency.Permit> third = limit.acquire().toCompletableFuture();
+        CompletableFuture<AdaptiveConcurrency.Permit> fourth = limit.acquire().toCompletableFuture();
+
+        assertThat(second).isNotDone();
+        assertThat(third).isNotDone();
+        assertThat(fourth).failsWithin(java.time.Duration.ZERO).withThrowableThat().withCauseInstanceOf(GatewayBusyException.class);
+        assertThat(limit.queued()).isEqualTo(2);
+
+        second.cancel(false); // gave up waiting (its deadline)
+        first.end(AdaptiveConcurrency.Outcome.SUCCESS);
+        assertThat(third).as("the cancelled waiter is skipped").isDone();
+        assertThat(limit.queued()).isZero();
+        third.join().end(AdaptiveConcurrency.Outcome.IGNORED);
+        assertThat(limit.inFlight()).isZero();
+    }
+}

@@ -1,0 +1,114 @@
+package io.sluice.engine.sla;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.domain.ChatChunk;
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.ChatRequest;
+import io.sluice.domain.ChatResponse;
+import io.sluice.domain.Usage;
+import io.sluice.domain.error.NoUpstreamAvailableException;
+import io.sluice.domain.error.UpstreamRateLimitedException;
+import io.sluice.domain.sla.CircuitSettings;
+import io.sluice.domain.sla.RetrySettings;
+import io.sluice.domain.sla.SlaTier;
+import io.sluice.ports.out.LlmProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** Chains, token budgets and tier timeouts in the attempt loop, with in-process upstreams. */
+class ResilientCallerTest {
+    private static final ChatRequest REQUEST = new ChatRequest("m", List.of(ChatMessage.user("hi")), null);
+
+    /** An upstream that answers as told and remembers each call's connect timeout. */
+    private static final class Upstream implements LlmProvider {
+        final String name;
+        final Supplier<CompletionStage<ChatResponse>> answer;
+        final List<Duration> connectTimeouts = new CopyOnWriteArrayList<>();
+
+        Upstream(String name, Supplier<CompletionStage<ChatResponse>> answer) {
+            this.name = name;
+            this.answer = answer;
+        }
+
+        static Upstream answering(String name, int totalTokens) {
+            return new Upstream(name, () -> CompletableFuture.completedFuture(new ChatResponse("id", name, 0, ChatMessage.assistant("ok"), "stop",
+                    new Usage(totalTokens / 2, totalTokens - totalTokens / 2, 0))));
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public CompletionStage<ChatResponse> complete(ChatRequest request) {
+            return complete(request, null);
+        }
+
+        @Override
+        public CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
+            connectTimeouts.add(connectTimeout);
+            return answer.get();
+        }
+
+        public Flow.Publisher<ChatChunk> stream(ChatRequest request) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    private final ResilientCaller caller = new ResilientCaller(new Circuits(CircuitSettings.DEFAULTS), RetrySettings.DEFAULTS);
+
+    private ResilientCaller.Served<ChatResponse> call(List<ResilientCaller.Candidate> chain, SlaTier tier, long tokens) {
+        try {
+            return caller.complete(chain, tier, () -> tokens).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw (RuntimeException) e.getCause();
+        }
+    }
+
+    @Test
+    void aKeyOverItsTokenBudgetIsSkippedAndTheReportedUsageFreesIt() {
+        Upstream one = Upstream.answering("one", 500);
+        Upstream two = Upstream.answering("two", 500);
+        Endpoint endpoint = new Endpoint("e", 1, List.of(new UpstreamKey("k1", one, 0, 1_000), new UpstreamKey("k2", two, 0, 1_000)));
+        List<ResilientCaller.Candidate> chain = List.of(new ResilientCaller.Candidate("m", List.of(endpoint), REQUEST));
+
+        call(chain, SlaTier.FAST, 900);
+        call(chain, SlaTier.FAST, 900);
+        assertThat(one.connectTimeouts).hasSize(1);
+        assertThat(two.connectTimeouts).hasSize(1);
+        // each key has 500 used of 1000 (its usage replaced the 900 estimate): a 400-token call fits, a 900-token one does not
+        call(chain, SlaTier.FAST, 400);
+        call(chain, SlaTier.FAST, 400);
+        assertThatThrownBy(() -> call(chain, SlaTier.FAST, 900)).isInstanceOf(NoUpstreamAvailableException.class);
+        assertThat(one.connectTimeouts.size() + two.connectTimeouts.size()).as("nothing sent on a key over its budget").isEqualTo(4);
+    }
+
+    @Test
+    void aModelWithNoFreeKeyFallsToTheNextAtOnceAndEachAttemptGetsTheTiersConnectTimeout() {
+        Upstream limited = new Upstream("limited", () -> CompletableFuture.failedFuture(
+                new UpstreamRateLimitedException("slow down", Duration.ofSeconds(30))));
+        Upstream backup = Upstream.answering("backup", 10);
+        List<ResilientCaller.Candidate> chain = List.of(
+                new ResilientCaller.Candidate("big", List.of(new Endpoint("a", 1, List.of(new UpstreamKey("ka", limited, 0)))), REQUEST),
+                new ResilientCaller.Candidate("small", List.of(new Endpoint("b", 1, List.of(new UpstreamKey("kb", backup, 0)))), REQUEST));
+
+        long start = System.nanoTime();
+        ResilientCaller.Served<ChatResponse> first = call(chain, SlaTier.NORMAL, 0);
+        ResilientCaller.Served<ChatResponse> second = call(chain, SlaTier.NORMAL, 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait for the cooling key").isLessThan(Duration.ofSeconds(1));
+
+        assertThat(first.by().model()).isEqualTo("small");
+        assertThat(first.by().fallbacks()).isEqualTo(1);
+        assertThat(second.by().model()).isEqualTo("small");
+        assertThat(limited.connectTimeouts).as("the cooling key got no second request").hasSize(1);
+        assertThat(backup.connectTimeouts).containsOnly(SlaTier.NORMAL.connectTimeout());
+    }
+}

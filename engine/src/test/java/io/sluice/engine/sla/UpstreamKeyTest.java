@@ -1,0 +1,54 @@
+package io.sluice.engine.sla;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** A key's budgets: a request is never let through on a key known to be over its limit. */
+class UpstreamKeyTest {
+    private static final long MINUTE = Duration.ofMinutes(1).toNanos();
+
+    @Test
+    void aTokenBudgetRefusesWhatWouldGoOverItUntilTheMinuteHasPassed() {
+        UpstreamKey key = new UpstreamKey("k", null, 0, 1_000);
+        long t0 = 1_000_000_000L;
+        assertThat(key.tryAcquire(t0, 600)).isTrue();
+        assertThat(key.tryAcquire(t0 + 1, 600)).as("600 + 600 > 1000").isFalse();
+        assertThat(key.readyAt(t0 + 1, 600)).isEqualTo(t0 + MINUTE);
+        assertThat(key.tryAcquire(t0 + 2, 400)).as("exactly the budget").isTrue();
+        assertThat(key.tryAcquire(t0 + MINUTE, 600)).as("the first request's tokens have expired").isTrue();
+    }
+
+    @Test
+    void theActualUsageReplacesTheEstimate() {
+        UpstreamKey key = new UpstreamKey("k", null, 0, 1_000);
+        long t0 = 5_000_000_000L;
+        assertThat(key.tryAcquire(t0, 900)).isTrue();
+        key.settle(t0 + 10, 900, 150);
+        assertThat(key.tryAcquire(t0 + 20, 800)).as("150 used, 800 more fits").isTrue();
+        key.settle(t0 + 30, 800, 1_200);
+        assertThat(key.tryAcquire(t0 + 40, 1)).as("the reply used more than estimated: over budget").isFalse();
+    }
+
+    @Test
+    void aRequestLargerThanTheWholeBudgetGoesOnlyOnAnIdleKey() {
+        UpstreamKey key = new UpstreamKey("k", null, 0, 1_000);
+        assertThat(key.tryAcquire(0, 5_000)).isTrue();
+        assertThat(key.tryAcquire(1, 5_000)).isFalse();
+    }
+
+    @Test
+    void requestsPerMinuteCoolingAndDisablingAllStopAKey() {
+        UpstreamKey key = new UpstreamKey("k", null, 2, 0);
+        assertThat(key.tryAcquire(0, 0)).isTrue();
+        assertThat(key.tryAcquire(1, 0)).isTrue();
+        assertThat(key.tryAcquire(2, 0)).isFalse();
+        assertThat(key.tryAcquire(MINUTE, 0)).isTrue();
+        key.coolFor(Duration.ofSeconds(1), MINUTE);
+        assertThat(key.tryAcquire(MINUTE + 1, 0)).isFalse();
+        assertThat(key.readyAt(MINUTE + 1, 0)).isEqualTo(MINUTE + Duration.ofSeconds(1).toNanos());
+        key.disable();
+        assertThat(key.readyAt(3 * MINUTE, 0)).isEqualTo(Long.MAX_VALUE);
+    }
+}

@@ -1,0 +1,22 @@
+package io.sluice.ports.in;
+
+import io.sluice.domain.keys.ApiKey;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** The gateway's own API keys: issued once, checked on every request, revoked at once. Thread-safe. */
+public interface ApiKeys {
+    /** A new key and its secret, which exists only in this answer. */
+    record Issued(ApiKey key, String secret) {}
+
+    CompletionStage<Issued> create(String owner, String name);
+
+    CompletionStage<List<ApiKey>> list();
+
+    /** @throws io.sluice.domain.error.KeyNotFoundException (in the stage) when there is no such key */
+    CompletionStage<ApiKey> revoke(String id);
+
+    /** The active key with this secret; empty for an unknown or revoked one. */
+    CompletionStage<Optional<ApiKey>> authenticate(String secret);
+}

@@ -1,0 +1,20 @@
+package io.sluice.ports.out;
+
+import io.sluice.domain.keys.ApiKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** Where the gateway's API keys are kept, by the hash of their secret; the secret itself is never stored. Thread-safe. */
+public interface ApiKeyStore {
+    CompletionStage<Void> create(ApiKey key, String secretHash);
+
+    /** The key with this secret hash, revoked or not. */
+    CompletionStage<Optional<ApiKey>> findByHash(String secretHash);
+
+    CompletionStage<List<ApiKey>> list();
+
+    /** Revokes a key; false when there is no such key. Revoking twice keeps the first time. */
+    CompletionStage<Boolean> revoke(String id, Instant at);
+}
