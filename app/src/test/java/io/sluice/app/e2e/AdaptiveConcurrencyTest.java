@@ -22,10 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Against an upstream that saturates past 20 calls in flight (its latency grows with load beyond that), the adaptive
- * limit grows from 5 to past the knee and the gateway's throughput stays close to the best fixed concurrency. The
- * issue's bar (within 10%, the limit "near 20") is not met: runs here ended at limits of 27 to 57 (the limit does
- * not hold at the knee) with 87–92% of the best fixed throughput (docs/limits.md). This test holds what does hold,
- * with a margin for a loaded CI machine: a limit that does not adapt, or a queue that loses wake-ups, still fails it.
+ * limit grows from 5, settles near the knee, and the gateway's throughput matches the best fixed concurrency within
+ * 10%. Runs here settle at 22 or 23 with 100–101% of the best fixed throughput, also with two busy loops stealing the
+ * CPU (docs/limits.md); the bounds below leave room for a loaded CI machine.
  */
 class AdaptiveConcurrencyTest {
     private static final Duration LATENCY = Duration.ofMillis(100);
@@ -44,10 +43,10 @@ class AdaptiveConcurrencyTest {
     }
 
     /** Calls per second with {@code clients} callers in a closed loop, after a warm-up. */
-    private static double throughput(SlaGateway sluice, int clients) throws Exception {
+    private static double throughput(SlaGateway sluice, int clients, Duration warmUp) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             AtomicLong ok = new AtomicLong();
-            long warmUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            long warmUntil = System.nanoTime() + warmUp.toNanos();
             long end = warmUntil + RUN.toNanos();
             List<Future<?>> loops = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -68,19 +67,19 @@ class AdaptiveConcurrencyTest {
     void theLimitSettlesNearTheKneeAndThroughputMatchesTheBestFixedSetting() throws Exception {
         double best = 0;
         try (SlaGateway fixed = gateway(false)) {
-            for (int clients : new int[] {10, 20, 40}) best = Math.max(best, throughput(fixed, clients));
+            for (int clients : new int[] {10, 20, 40}) best = Math.max(best, throughput(fixed, clients, Duration.ofSeconds(2)));
         }
         double adaptiveThroughput;
         int limit;
         try (SlaGateway adaptive = gateway(true)) {
-            adaptiveThroughput = throughput(adaptive, 60);
+            adaptiveThroughput = throughput(adaptive, 60, Duration.ofSeconds(5));
             Map<String, Endpoint> endpoints = adaptive.gateway.injector().getInstance(Key.get(new TypeLiteral<Map<String, Endpoint>>() {}));
             limit = endpoints.get("up").concurrency().orElseThrow().limit();
             assertThat(adaptive.get("/metrics").body()).containsPattern("sluice_upstream_concurrency_limit\\{endpoint=\"up\"} \\d+");
         }
         System.out.printf("adaptive concurrency: limit %d (knee %d); %.1f calls/s adaptive with 60 clients, %.1f best fixed%n",
                 limit, KNEE, adaptiveThroughput, best);
-        assertThat(limit).as("the limit grew from its initial 5 past the knee").isGreaterThanOrEqualTo(KNEE - 4);
-        assertThat(adaptiveThroughput).as("throughput against the best fixed concurrency").isGreaterThanOrEqualTo(0.8 * best);
+        assertThat(limit).as("the limit settled near the knee").isBetween(KNEE - 4, KNEE + 10);
+        assertThat(adaptiveThroughput).as("throughput against the best fixed concurrency").isGreaterThanOrEqualTo(0.9 * best);
     }
 }

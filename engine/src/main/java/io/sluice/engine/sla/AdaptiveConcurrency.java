@@ -2,12 +2,14 @@ package io.sluice.engine.sla;
 
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.sluice.domain.error.GatewayBusyException;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One upstream endpoint's concurrency limit, found by Netflix's Vegas algorithm from the latency of its answers: it
@@ -21,6 +23,8 @@ public final class AdaptiveConcurrency {
     /** How each attempt ended, as the limit algorithm wants to know. */
     public enum Outcome { SUCCESS, DROPPED, IGNORED }
 
+    private static final int WINDOW_SIZE = 10;
+
     private final String endpoint;
     private final SimpleLimiter<Void> limiter;
     private final int maxQueue;
@@ -29,11 +33,20 @@ public final class AdaptiveConcurrency {
     public AdaptiveConcurrency(String endpoint, int initialLimit, int maxLimit, int maxQueue) {
         this.endpoint = endpoint;
         this.maxQueue = maxQueue;
+        VegasLimit vegas = VegasLimit.newBuilder().initialLimit(initialLimit).maxConcurrency(maxLimit)
+                // TCP Vegas' classic band: hold while 2 to 4 calls are estimated to queue upstream (the library's
+                // default, 3 to 6 times log10 of the limit, settles further past the knee)
+                .alpha(2).beta(4)
+                // Vegas re-measures the unloaded latency every probeMultiplier × limit updates by taking the current
+                // one; under steady overload that is a loaded latency, which hides the queue and lets the limit
+                // climb, so probe rarely: the fastest windows seen stay the baseline
+                .probeMultiplier(1_000)
+                .build();
         this.limiter = SimpleLimiter.newBuilder().named(endpoint)
-                // Vegas re-measures the unloaded latency every probeMultiplier × limit answers by taking the current one;
-                // under steady overload that is a loaded latency, which hides the queue and lets the limit climb, so
-                // probe rarely: the fastest answers seen stay the baseline
-                .limit(VegasLimit.newBuilder().initialLimit(initialLimit).maxConcurrency(maxLimit).probeMultiplier(1_000).build())
+                // one answer's latency carries the gateway's own scheduling noise, which on a busy machine looks like
+                // queueing; the average of a window of answers does not
+                .limit(WindowedLimit.newBuilder().windowSize(WINDOW_SIZE)
+                        .minWindowTime(250, TimeUnit.MILLISECONDS).maxWindowTime(1, TimeUnit.SECONDS).build(vegas))
                 .build();
     }
 
