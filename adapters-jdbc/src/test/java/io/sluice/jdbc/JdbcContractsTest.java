@@ -1,9 +1,11 @@
 package io.sluice.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.ports.out.ApiKeyStore;
 import io.sluice.ports.out.BudgetStore;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.UsageLedger;
+import io.sluice.testkit.contract.ApiKeyStoreContract;
 import io.sluice.testkit.contract.BudgetStoreContract;
 import io.sluice.testkit.contract.ConversationStoreContract;
 import io.sluice.testkit.contract.UsageLedgerContract;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.TestInstance;
 
-/** The contracts of the JDBC stores (conversations, usage ledger, budgets), on a real PostgreSQL and on H2 in a file. */
+/** The contracts of the JDBC stores (conversations, usage ledger, API keys, budgets), on a real PostgreSQL and on H2 in a file. */
 class JdbcContractsTest {
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract static class OnDatabase {
@@ -48,6 +50,14 @@ class JdbcContractsTest {
             @Override
             protected ConversationStore store() {
                 return storage.conversations(new ObjectMapper());
+            }
+        }
+
+        @Nested
+        class Keys extends ApiKeyStoreContract {
+            @Override
+            protected ApiKeyStore store() {
+                return storage.apiKeys();
             }
         }
 

@@ -3,17 +3,25 @@ package io.sluice.app;
 import io.sluice.app.config.ConfigLoader;
 import io.sluice.app.config.ConfigProblem;
 import io.sluice.app.config.GatewaySettings;
+import io.sluice.domain.budget.Budget;
+import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.keys.ApiKey;
+import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.engine.keys.ApiKeyService;
 import io.sluice.jdbc.JdbcStorage;
 import io.sluice.ports.in.ApiKeys;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,7 +67,13 @@ final class KeysCommand {
         }
 
         static String describe(ApiKey k) {
+            KeyPolicy p = k.policy();
             return k.id() + "  owner=" + k.owner() + (k.name() == null ? "" : "  name=" + k.name())
+                    + p.route().map(r -> "  route=" + r).orElse("") + p.strategy().map(c -> "  context-strategy=" + c).orElse("")
+                    + p.tier().map(t -> "  tier=" + t).orElse("") + (p.rpm() > 0 ? "  rpm=" + p.rpm() : "")
+                    + (p.tpm() > 0 ? "  tpm=" + p.tpm() : "")
+                    + p.budgets().entrySet().stream().map(b -> "  budget-" + b.getKey().name().toLowerCase(Locale.ROOT) + "=$"
+                            + b.getValue().toPlainString()).collect(Collectors.joining())
                     + (k.active() ? "" : "  revoked=" + k.revokedAt().orElseThrow());
         }
     }
@@ -72,13 +86,50 @@ final class KeysCommand {
         @Option(names = "--name", description = "A label for people.")
         String name;
 
+        @Option(names = "--route", description = "The model or route that serves a call naming no model.")
+        String route;
+
+        @Option(names = "--context-strategy", description = "The key's default context strategy, e.g. sliding_window(6).")
+        String strategy;
+
+        @Option(names = "--tier", description = "The key's default SLA tier.")
+        String tier;
+
+        @Option(names = "--rpm", defaultValue = "0", description = "Requests per minute for this key (0: no limit of its own).")
+        long rpm;
+
+        @Option(names = "--tpm", defaultValue = "0", description = "Tokens per minute for this key (0: no limit of its own).")
+        long tpm;
+
+        @Option(names = "--budget", description = "A hard cap for this key, PERIOD=USD with PERIOD day, month or total; repeatable.")
+        Map<String, BigDecimal> budgets = new LinkedHashMap<>();
+
         @Override
         int run(ApiKeys keys, PrintWriter out) {
-            ApiKeys.Issued issued = join(keys.create(owner, name));
+            KeyPolicy policy;
+            try {
+                policy = policy();
+            } catch (RuntimeException e) { // a bad value: say which, never a stack trace
+                spec.commandLine().getErr().println("sluice: " + e.getMessage());
+                return 2;
+            }
+            ApiKeys.Issued issued = join(keys.create(owner, name, policy));
             out.println(describe(issued.key()));
             out.println(issued.secret());
             out.println("(the secret above is shown only now; store it safely)");
             return 0;
+        }
+
+        private KeyPolicy policy() {
+            Map<Budget.Period, BigDecimal> caps = new EnumMap<>(Budget.Period.class);
+            budgets.forEach((period, usd) -> caps.put(period(period), usd));
+            return new KeyPolicy(Optional.ofNullable(route), Optional.ofNullable(strategy).map(ContextStrategy::parse),
+                    Optional.ofNullable(tier), rpm, tpm, caps);
+        }
+
+        private static Budget.Period period(String name) {
+            for (Budget.Period p : Budget.Period.values()) if (p.name().equalsIgnoreCase(name.strip())) return p;
+            throw new IllegalArgumentException("unknown budget period '" + name + "'; use day, month or total");
         }
     }
 

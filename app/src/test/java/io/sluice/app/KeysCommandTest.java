@@ -51,4 +51,22 @@ class KeysCommandTest {
         }
         assertThat(run("keys", "revoke", "key_missing", "--config", config.toString())).startsWith("1\n").contains("No API key");
     }
+
+    @Test
+    void aKeyIsCreatedWithItsDefaultsLimitsAndBudgets() throws Exception {
+        Path config = dir.resolve("sluice.yaml");
+        Files.writeString(config, "sluice:\n  storage:\n    embedded:\n      path: " + dir.resolve("data") + "\n");
+        String created = run("keys", "create", "--owner", "acme", "--tier", "fast", "--context-strategy", "sliding_window(4)",
+                "--rpm", "60", "--tpm", "90000", "--budget", "day=5.50", "--budget", "total=100", "--config", config.toString());
+        assertThat(created).startsWith("0\n").contains("tier=fast", "context-strategy=sliding_window(4)", "rpm=60", "tpm=90000",
+                "budget-day=$5.50", "budget-total=$100");
+        String secret = created.lines().filter(l -> l.startsWith(KeySecrets.PREFIX)).findFirst().orElseThrow();
+        try (JdbcStorage storage = JdbcStorage.open(StorageSettings.embedded(dir.resolve("data").toString()))) {
+            var key = new ApiKeyService(storage.apiKeys(), Clock.systemUTC()).authenticate(secret).toCompletableFuture().join().orElseThrow();
+            assertThat(key.policy().rpm()).isEqualTo(60);
+            assertThat(key.policy().budgets().get(io.sluice.domain.budget.Budget.Period.DAY)).isEqualByComparingTo("5.50");
+        }
+        assertThat(run("keys", "create", "--owner", "acme", "--budget", "week=5", "--config", config.toString()))
+                .startsWith("2\n").contains("unknown budget period 'week'").doesNotContain("Exception");
+    }
 }

@@ -61,7 +61,7 @@ final class CallAdmission {
      * serve it, and its reply at the dearest output price; a call without max_tokens is given the reply it reserved.
      */
     private CompletionStage<Admitted> reserve(ChatCall call, CallPlan plan, long deadlineNanos, FlowControl.Admission limits) {
-        if (!budgets.active()) return CompletableFuture.completedFuture(new Admitted(plan, limits, budgets.noHold()));
+        if (!budgets.activeFor(call.caller())) return CompletableFuture.completedFuture(new Admitted(plan, limits, budgets.noHold()));
         Integer maxTokens = call.request().options().maxTokens();
         int reply = contextDefaults.replyReserve(maxTokens, plan.selection().planning().spec().contextWindow());
         CallPlan capped = maxTokens != null ? plan : plan.withMaxTokens(reply);

@@ -142,9 +142,12 @@ public final class ChatService implements ChatCompletions {
         return new Selection(routing.get().models().stream().map(registry::resolve).toList(), routing);
     }
 
-    /** The call's tier ({@code X-SLA-Tier}), else its route's or its complexity's, else the default; an unknown name is the caller's error. */
+    /**
+     * The call's tier ({@code X-SLA-Tier}), else its API key's, else its route's or its complexity's, else the default;
+     * an unknown name is the caller's error.
+     */
     private SlaTier tierOf(ChatCall call, Selection selection) {
-        return call.slaTier().or(() -> selection.routing().flatMap(Routing::tier))
+        return call.slaTier().or(() -> call.caller().policy().tier()).or(() -> selection.routing().flatMap(Routing::tier))
                 .map(name -> SlaTier.named(name, sla.tiers())).orElse(sla.defaultTier());
     }
 

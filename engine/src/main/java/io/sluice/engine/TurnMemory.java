@@ -135,9 +135,12 @@ final class TurnMemory {
         }
     }
 
-    /** The call's own strategy, else the conversation's default, else its route's, else the model's, else the gateway's. */
+    /**
+     * The call's own strategy, else the conversation's default, else its API key's, else its route's, else the
+     * model's, else the gateway's.
+     */
     private ContextStrategy strategyOf(ChatCall call, Conversation conversation, Planning route) {
-        return call.contextStrategy().or(conversation::defaultStrategy).or(route::routeStrategy)
+        return call.contextStrategy().or(conversation::defaultStrategy).or(() -> call.caller().policy().strategy()).or(route::routeStrategy)
                 .orElseGet(() -> contextDefaults.strategyFor(route.spec().name()));
     }
 

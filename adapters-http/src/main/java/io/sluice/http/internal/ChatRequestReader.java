@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -37,18 +38,24 @@ public final class ChatRequestReader {
     }
 
     public ParsedChatRequest read(byte[] body) {
+        return read(body, Optional.empty());
+    }
+
+    /** @param defaultModel what serves a request that names no {@code model}: the API key's default route */
+    public ParsedChatRequest read(byte[] body, Optional<String> defaultModel) {
         try {
-            return readValidated(body);
+            return readValidated(body, defaultModel);
         } catch (IllegalArgumentException e) {
             // A domain constructor refused a value this reader let through: still the client's mistake, never a 500.
             throw new InvalidRequestException(e.getMessage(), null);
         }
     }
 
-    private ParsedChatRequest readValidated(byte[] body) {
+    private ParsedChatRequest readValidated(byte[] body, Optional<String> defaultModel) {
         JsonNode root = parse(body);
         if (!root.isObject()) throw invalid("The request body must be a JSON object", null);
-        String model = requiredString(root, "model");
+        boolean named = root.hasNonNull("model");
+        String model = !named && defaultModel.isPresent() ? defaultModel.get() : requiredString(root, "model");
         if (model.isBlank() || model.length() > MAX_MODEL_NAME_LENGTH) {
             throw invalid("'model' must be a non-empty string of at most " + MAX_MODEL_NAME_LENGTH + " characters", "model");
         }

@@ -1,5 +1,6 @@
 package io.sluice.http.server;
 
+import io.sluice.domain.keys.ApiKey;
 import io.sluice.domain.keys.KeySecrets;
 import io.sluice.http.internal.OpenAiJson;
 import io.sluice.ports.in.ApiKeys;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * {@code default} tenant. A refused call gets OpenAI's 401; the key it sent is never echoed or logged.
  */
 final class Authenticator {
-    private static final String OWNER = "sluice.owner";
+    private static final String KEY = "sluice.key";
 
     private final ApiKeys keys;
     private final Optional<String> adminKeyHash;
@@ -28,8 +29,12 @@ final class Authenticator {
 
     /** The tenant of a call that went through {@link #client}. */
     static String owner(RoutingContext ctx) {
-        String owner = ctx.get(OWNER);
-        return owner == null ? Caller.DEFAULT_OWNER : owner;
+        return key(ctx).map(ApiKey::owner).orElse(Caller.DEFAULT_OWNER);
+    }
+
+    /** The API key of a call that went through {@link #client}; empty on an open gateway. */
+    static Optional<ApiKey> key(RoutingContext ctx) {
+        return Optional.ofNullable(ctx.get(KEY));
     }
 
     void client(RoutingContext ctx) {
@@ -50,7 +55,7 @@ final class Authenticator {
             } else if (key.isEmpty()) {
                 refuse(ctx, "Incorrect API key provided, or the key was revoked.", "invalid_api_key");
             } else {
-                ctx.put(OWNER, key.get().owner());
+                ctx.put(KEY, key.get());
                 ctx.next();
             }
         }));

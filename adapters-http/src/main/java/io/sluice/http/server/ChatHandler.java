@@ -5,6 +5,7 @@ import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.http.internal.ChatRequestReader;
 import io.sluice.http.internal.OpenAiJson;
 import io.sluice.http.internal.ParsedChatRequest;
+import io.sluice.domain.keys.ApiKey;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.in.ChatCall;
 import io.sluice.ports.in.ChatCompletions;
@@ -39,14 +40,13 @@ final class ChatHandler implements Handler<RoutingContext> {
     private final GatewayMetrics metrics;
     private final Set<String> knownModels;
 
-    /** @param routes the route names clients may use as a model, besides the models */
-    ChatHandler(ChatCompletions chat, ModelDirectory models, java.util.List<String> routes, OpenAiJson json, GatewayMetrics metrics) {
+    /** @param knownModels what a call's {@code model} may name: the models, and the routes */
+    ChatHandler(ChatCompletions chat, Set<String> knownModels, OpenAiJson json, GatewayMetrics metrics) {
         this.chat = chat;
         this.reader = new ChatRequestReader(json.mapper());
         this.json = json;
         this.metrics = metrics;
-        this.knownModels = java.util.stream.Stream.concat(models.models().stream().map(m -> m.name()), routes.stream())
-                .collect(Collectors.toUnmodifiableSet());
+        this.knownModels = knownModels;
     }
 
     @Override
@@ -57,9 +57,10 @@ final class ChatHandler implements Handler<RoutingContext> {
         ChatCall call;
         try {
             Buffer body = ctx.body().buffer();
-            parsed = reader.read(body == null ? null : body.getBytes());
+            Optional<ApiKey> key = Authenticator.key(ctx);
+            parsed = reader.read(body == null ? null : body.getBytes(), key.flatMap(k -> k.policy().route()));
             String strategy = ctx.request().getHeader(STRATEGY_HEADER);
-            call = new ChatCall(new Caller(Authenticator.owner(ctx), parsed.request().options().user()),
+            call = new ChatCall(new Caller(Authenticator.owner(ctx), parsed.request().options().user(), key),
                     conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request(),
                     strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)),
                     Optional.ofNullable(ctx.request().getHeader(TIER_HEADER)).filter(t -> !t.isBlank()));

@@ -21,6 +21,9 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The inbound HTTP server: the OpenAI-compatible API ({@code /v1/chat/completions}, {@code /v1/models},
@@ -71,7 +74,7 @@ public final class GatewayServer implements AutoCloseable {
         router.route("/admin/*").handler(auth::admin);
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
-                .handler(new ChatHandler(chat, models, routeNames(), json, metrics));
+                .handler(new ChatHandler(chat, servable(), json, metrics));
         router.get("/v1/models").handler(this::listModels);
         ConversationsHandler conversationsApi = new ConversationsHandler(conversations, new ConversationJson(json.mapper()), json);
         router.post("/v1/conversations").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
@@ -89,10 +92,11 @@ public final class GatewayServer implements AutoCloseable {
         });
         router.get("/admin/upstreams").handler(this::upstreams);
         UsageHandler usageApi = new UsageHandler(services.usage(), json);
-        KeysHandler keysApi = new KeysHandler(services.keys(), json);
+        KeysHandler keysApi = new KeysHandler(services.keys(), json, servable());
         router.post("/admin/keys").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(keysApi::create);
         router.get("/admin/keys").handler(keysApi::list);
         router.delete("/admin/keys/:id").handler(keysApi::revoke);
+        router.put("/admin/keys/:id/policy").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(keysApi::setPolicy);
         router.get("/v1/usage").handler(usageApi::own);
         router.get("/v1/usage/daily").handler(usageApi::ownDaily);
         router.get("/admin/usage").handler(usageApi::everyone);
@@ -131,6 +135,11 @@ public final class GatewayServer implements AutoCloseable {
 
     private java.util.List<String> routeNames() {
         return routes.routes().stream().map(RouteAdmin.RouteReport::name).toList();
+    }
+
+    /** What a call's {@code model} may name: a model, or a route. */
+    private Set<String> servable() {
+        return Stream.concat(models.models().stream().map(ModelSpec::name), routeNames().stream()).collect(Collectors.toUnmodifiableSet());
     }
 
     private void listModels(RoutingContext ctx) {

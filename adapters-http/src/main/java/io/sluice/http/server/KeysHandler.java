@@ -4,46 +4,75 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.keys.ApiKey;
+import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.http.internal.OpenAiJson;
 import io.sluice.ports.in.ApiKeys;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * {@code /admin/keys}: create a key ({@code POST {"owner", "name"}}; the secret is in this answer only), list keys
- * (never their secrets) and revoke one ({@code DELETE /admin/keys/{id}}).
+ * {@code /admin/keys}: create a key ({@code POST {"owner", "name", "defaults", "limits", "budgets"}}; the secret is in
+ * this answer only), list keys (never their secrets), replace a key's policy ({@code PUT /admin/keys/{id}/policy}) and
+ * revoke one ({@code DELETE /admin/keys/{id}}).
  */
 final class KeysHandler {
     private final ApiKeys keys;
     private final OpenAiJson json;
+    private final KeyPolicyJson policies;
 
-    KeysHandler(ApiKeys keys, OpenAiJson json) {
+    /** @param routes the models and routes a key's default route may name */
+    KeysHandler(ApiKeys keys, OpenAiJson json, Set<String> routes) {
         this.keys = keys;
         this.json = json;
+        this.policies = new KeyPolicyJson(routes);
     }
 
     void create(RoutingContext ctx) {
-        JsonNode body;
+        KeyPolicy policy;
+        JsonNode owner;
+        JsonNode name;
         try {
-            Buffer buffer = ctx.body().buffer();
-            body = buffer == null || buffer.length() == 0 ? json.mapper().createObjectNode() : json.mapper().readTree(buffer.getBytes());
-        } catch (IOException e) {
-            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(new InvalidRequestException("The body is not valid JSON", null, "invalid_json")));
+            JsonNode body = body(ctx);
+            owner = body.path("owner");
+            name = body.path("name");
+            if (!owner.isTextual() || (!name.isMissingNode() && !name.isNull() && !name.isTextual())) {
+                throw new InvalidRequestException("'owner' (a string) is required; 'name' is an optional string", "owner");
+            }
+            policy = policies.read(body);
+        } catch (InvalidRequestException e) {
+            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
             return;
         }
-        JsonNode owner = body.path("owner");
-        JsonNode name = body.path("name");
-        if (!owner.isTextual() || (!name.isMissingNode() && !name.isNull() && !name.isTextual())) {
-            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(
-                    new InvalidRequestException("'owner' (a string) is required; 'name' is an optional string", "owner")));
-            return;
-        }
-        respond(ctx, 201, keys.create(owner.textValue(), name.isTextual() ? name.textValue() : null),
+        respond(ctx, 201, keys.create(owner.textValue(), name.isTextual() ? name.textValue() : null, policy),
                 issued -> write(issued.key()).put("key", issued.secret()));
+    }
+
+    void setPolicy(RoutingContext ctx) {
+        KeyPolicy policy;
+        try {
+            policy = policies.read(body(ctx));
+        } catch (InvalidRequestException e) {
+            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
+            return;
+        }
+        respond(ctx, 200, keys.setPolicy(ctx.pathParam("id"), policy), this::write);
+    }
+
+    private JsonNode body(RoutingContext ctx) {
+        Buffer buffer = ctx.body().buffer();
+        if (buffer == null || buffer.length() == 0) return json.mapper().createObjectNode();
+        try {
+            JsonNode body = json.mapper().readTree(buffer.getBytes());
+            if (body == null || !body.isObject()) throw new InvalidRequestException("The body must be a JSON object", null, "invalid_json");
+            return body;
+        } catch (IOException e) {
+            throw new InvalidRequestException("The body is not valid JSON", null, "invalid_json");
+        }
     }
 
     void list(RoutingContext ctx) {
@@ -64,6 +93,7 @@ final class KeysHandler {
                 .put("name", key.name()).put("created_at", key.createdAt().getEpochSecond());
         if (key.revokedAt().isPresent()) node.put("revoked_at", key.revokedAt().get().getEpochSecond());
         else node.putNull("revoked_at");
+        policies.write(key.policy(), node);
         return node;
     }
 

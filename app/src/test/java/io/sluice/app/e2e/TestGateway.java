@@ -77,9 +77,14 @@ final class TestGateway implements AutoCloseable {
 
     /** On a fresh PostgreSQL schema, with gateway API keys required and this admin key. */
     static TestGateway onPostgresWithKeys(String adminKey) {
+        return onPostgresWithKeys(adminKey, List.of());
+    }
+
+    /** On a fresh PostgreSQL schema, with gateway API keys required, this admin key and these models. */
+    static TestGateway onPostgresWithKeys(String adminKey, List<ModelSpec> models) {
         PostgresTestSchema schema = new PostgresTestSchema();
         return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(), schema.password(), 8),
-                schema, List.of(), CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.of(adminKey),
+                schema, models, CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.of(adminKey),
                 io.sluice.app.config.LimitSettings.NONE);
     }
 
@@ -149,6 +154,14 @@ final class TestGateway implements AutoCloseable {
     HttpResponse<String> post(String path, HttpRequest.BodyPublisher body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
                 .timeout(Duration.ofSeconds(20)).header("content-type", "application/json").POST(body);
+        if (headers.length > 0) request.headers(headers);
+        return send(request.build());
+    }
+
+    HttpResponse<String> put(String path, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path)).timeout(Duration.ofSeconds(20))
+                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                .header("content-type", "application/json");
         if (headers.length > 0) request.headers(headers);
         return send(request.build());
     }

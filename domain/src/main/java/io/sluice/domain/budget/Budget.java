@@ -36,12 +36,16 @@ public record Budget(Scope scope, Period period, BigDecimal limitUsd) {
             case CONVERSATION -> conversationId == null ? null : "conversation:" + conversationId;
         };
         if (who == null) return Optional.empty();
+        return Optional.of(new BudgetCheck(who + ":" + window(period, now), limitUsd));
+    }
+
+    /** The name of the period that holds {@code now}: {@code day:2026-11-23}, {@code month:2026-11} or {@code total}. */
+    public static String window(Period period, Instant now) {
         ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
-        String window = switch (period) {
+        return switch (period) {
             case DAY -> "day:" + utc.toLocalDate();
             case MONTH -> "month:" + utc.getYear() + "-" + String.format(Locale.ROOT, "%02d", utc.getMonthValue());
             case TOTAL -> "total";
         };
-        return Optional.of(new BudgetCheck(who + ":" + window, limitUsd));
     }
 }

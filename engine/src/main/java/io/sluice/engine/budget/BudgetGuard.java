@@ -8,6 +8,7 @@ import io.sluice.ports.out.BudgetStore;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,8 +40,9 @@ public final class BudgetGuard {
         return new BudgetGuard(List.of(), null, Clock.systemUTC());
     }
 
-    public boolean active() {
-        return !budgets.isEmpty();
+    /** Whether any budget may apply to the caller's calls: a configured one, or its key's own. */
+    public boolean activeFor(Caller caller) {
+        return !budgets.isEmpty() || (store != null && !caller.policy().budgets().isEmpty());
     }
 
     /** The hold of a call no budget applies to. */
@@ -70,7 +72,9 @@ public final class BudgetGuard {
     /** Reserves {@code worstCase} on the call's budgets, waiting for room held by calls in flight until {@code deadlineNanos}. */
     public CompletionStage<Hold> reserve(Caller caller, String conversationId, BigDecimal worstCase, long deadlineNanos) {
         List<BudgetCheck> checks = new ArrayList<>();
-        for (Budget b : budgets) b.checkFor(caller.owner(), caller.user(), conversationId, clock.instant()).ifPresent(checks::add);
+        Instant now = clock.instant();
+        for (Budget b : budgets) b.checkFor(caller.owner(), caller.user(), conversationId, now).ifPresent(checks::add);
+        caller.key().ifPresent(key -> checks.addAll(key.policy().budgetChecks(key.id(), now)));
         if (checks.isEmpty()) return CompletableFuture.completedFuture(noHold());
         CompletableFuture<Hold> hold = new CompletableFuture<>();
         attempt(checks, worstCase, deadlineNanos, hold);

@@ -3,6 +3,7 @@ package io.sluice.engine.keys;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.error.KeyNotFoundException;
 import io.sluice.domain.keys.ApiKey;
+import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.domain.keys.KeySecrets;
 import io.sluice.ports.in.ApiKeys;
 import io.sluice.ports.out.ApiKeyStore;
@@ -26,11 +27,11 @@ public final class ApiKeyService implements ApiKeys {
     }
 
     @Override
-    public CompletionStage<Issued> create(String owner, String name) {
+    public CompletionStage<Issued> create(String owner, String name, KeyPolicy policy) {
         if (owner == null || owner.isBlank()) return CompletableFuture.failedFuture(new InvalidRequestException("'owner' is required", "owner"));
         ApiKey key;
         try {
-            key = new ApiKey(KeySecrets.newId(), owner.strip(), name, clock.instant(), Optional.empty());
+            key = new ApiKey(KeySecrets.newId(), owner.strip(), name, clock.instant(), Optional.empty(), policy);
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(new InvalidRequestException(e.getMessage(), null));
         }
@@ -44,11 +45,18 @@ public final class ApiKeyService implements ApiKeys {
     }
 
     @Override
+    public CompletionStage<ApiKey> setPolicy(String id, KeyPolicy policy) {
+        return store.setPolicy(id, policy).thenCompose(found -> reread(id, found));
+    }
+
+    @Override
     public CompletionStage<ApiKey> revoke(String id) {
-        return store.revoke(id, clock.instant()).thenCompose(found -> {
-            if (!found) return CompletableFuture.failedFuture(new KeyNotFoundException(id));
-            return store.list().thenApply(keys -> keys.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow());
-        });
+        return store.revoke(id, clock.instant()).thenCompose(found -> reread(id, found));
+    }
+
+    private CompletionStage<ApiKey> reread(String id, boolean found) {
+        if (!found) return CompletableFuture.failedFuture(new KeyNotFoundException(id));
+        return store.list().thenApply(keys -> keys.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow());
     }
 
     @Override

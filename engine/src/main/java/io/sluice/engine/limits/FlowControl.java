@@ -1,10 +1,12 @@
 package io.sluice.engine.limits;
 
 import io.sluice.domain.error.RateLimitExceededException;
+import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.domain.limits.Limit;
 import io.sluice.domain.limits.LimitCheck;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.out.LimitCounters;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,9 +47,11 @@ public final class FlowControl {
 
     /** Counts the call against its limits, or fails with {@link RateLimitExceededException} counting nothing. */
     public CompletionStage<Admission> admit(Caller caller, String model, LongSupplier tokens) {
-        if (limits.isEmpty()) return CompletableFuture.completedFuture(new Admission(List.of(), 0));
-        long estimate = limits.countsTokens(model) ? tokens.getAsLong() : 0;
-        List<LimitCheck> checks = limits.checks(caller.owner(), caller.user(), model, estimate);
+        KeyPolicy own = caller.policy();
+        if (limits.isEmpty() && !own.limited()) return CompletableFuture.completedFuture(new Admission(List.of(), 0));
+        long estimate = limits.countsTokens(model) || own.tpm() > 0 ? tokens.getAsLong() : 0;
+        List<LimitCheck> checks = new ArrayList<>(limits.checks(caller.owner(), caller.user(), model, estimate));
+        caller.key().ifPresent(key -> checks.addAll(own.limitChecks(key.id(), estimate)));
         if (checks.isEmpty()) return CompletableFuture.completedFuture(new Admission(List.of(), 0));
         return counters.acquire(checks).thenApply(decision -> {
             if (!decision.allowed()) throw new RateLimitExceededException(decision);

@@ -1,6 +1,7 @@
 package io.sluice.ports.in;
 
 import io.sluice.domain.keys.ApiKey;
+import io.sluice.domain.keys.KeyPolicy;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -10,7 +11,10 @@ public interface ApiKeys {
     /** A new key and its secret, which exists only in this answer. */
     record Issued(ApiKey key, String secret) {}
 
-    CompletionStage<Issued> create(String owner, String name);
+    CompletionStage<Issued> create(String owner, String name, KeyPolicy policy);
+
+    /** Replaces a key's defaults, limits and budgets, from its next request on. */
+    CompletionStage<ApiKey> setPolicy(String id, KeyPolicy policy);
 
     CompletionStage<List<ApiKey>> list();
 

@@ -1,6 +1,7 @@
 package io.sluice.ports.out;
 
 import io.sluice.domain.keys.ApiKey;
+import io.sluice.domain.keys.KeyPolicy;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +15,9 @@ public interface ApiKeyStore {
     CompletionStage<Optional<ApiKey>> findByHash(String secretHash);
 
     CompletionStage<List<ApiKey>> list();
+
+    /** Replaces a key's defaults, limits and budgets; false when there is no such key. */
+    CompletionStage<Boolean> setPolicy(String id, KeyPolicy policy);
 
     /** Revokes a key; false when there is no such key. Revoking twice keeps the first time. */
     CompletionStage<Boolean> revoke(String id, Instant at);

@@ -1,0 +1,97 @@
+package io.sluice.http.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.domain.budget.Budget;
+import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.domain.keys.KeyPolicy;
+import java.math.BigDecimal;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A key's policy in the admin API:
+ * {@code {"defaults": {"route", "context_strategy", "tier"}, "limits": {"rpm", "tpm"}, "budgets": {"day", "month", "total"}}},
+ * every part optional; budgets are USD amounts, as strings for exactness or as numbers.
+ */
+final class KeyPolicyJson {
+    private final Set<String> routes;
+
+    /** @param routes the models and routes a key's default route may name */
+    KeyPolicyJson(Set<String> routes) {
+        this.routes = routes;
+    }
+
+    KeyPolicy read(JsonNode body) {
+        JsonNode defaults = object(body, "defaults");
+        JsonNode limits = object(body, "limits");
+        JsonNode budgets = object(body, "budgets");
+        Optional<String> route = text(defaults, "route", "defaults.route");
+        if (route.isPresent() && !routes.contains(route.get())) {
+            throw new InvalidRequestException("'defaults.route' names no model or route: '" + route.get() + "'", "defaults.route");
+        }
+        Optional<ContextStrategy> strategy = text(defaults, "context_strategy", "defaults.context_strategy").map(ContextStrategy::parse);
+        Map<Budget.Period, BigDecimal> amounts = new EnumMap<>(Budget.Period.class);
+        for (Budget.Period period : Budget.Period.values()) {
+            String field = period.name().toLowerCase(Locale.ROOT);
+            amount(budgets.path(field), "budgets." + field).ifPresent(usd -> amounts.put(period, usd));
+        }
+        try {
+            return new KeyPolicy(route, strategy, text(defaults, "tier", "defaults.tier"), count(limits, "rpm"), count(limits, "tpm"), amounts);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), null);
+        }
+    }
+
+    void write(KeyPolicy policy, ObjectNode into) {
+        ObjectNode defaults = into.putObject("defaults");
+        defaults.put("route", policy.route().orElse(null));
+        defaults.put("context_strategy", policy.strategy().map(Object::toString).orElse(null));
+        defaults.put("tier", policy.tier().orElse(null));
+        into.putObject("limits").put("rpm", policy.rpm()).put("tpm", policy.tpm());
+        ObjectNode budgets = into.putObject("budgets");
+        for (Budget.Period period : Budget.Period.values()) {
+            BigDecimal usd = policy.budgets().get(period);
+            budgets.put(period.name().toLowerCase(Locale.ROOT), usd == null ? null : usd.toPlainString());
+        }
+    }
+
+    private static JsonNode object(JsonNode body, String field) {
+        JsonNode node = body.path(field);
+        if (node.isMissingNode() || node.isNull()) return MissingNode.getInstance();
+        if (!node.isObject()) throw new InvalidRequestException("'" + field + "' must be an object", field);
+        return node;
+    }
+
+    private static Optional<String> text(JsonNode parent, String field, String path) {
+        JsonNode node = parent.path(field);
+        if (node.isMissingNode() || node.isNull()) return Optional.empty();
+        if (!node.isTextual() || node.textValue().isBlank()) throw new InvalidRequestException("'" + path + "' must be a non-empty string", path);
+        return Optional.of(node.textValue());
+    }
+
+    private static long count(JsonNode limits, String field) {
+        JsonNode node = limits.path(field);
+        if (node.isMissingNode() || node.isNull()) return 0;
+        if (!node.canConvertToLong() || !node.isIntegralNumber() || node.longValue() < 0) {
+            throw new InvalidRequestException("'limits." + field + "' must be a non-negative integer (0: no limit)", "limits." + field);
+        }
+        return node.longValue();
+    }
+
+    private static Optional<BigDecimal> amount(JsonNode node, String path) {
+        if (node.isMissingNode() || node.isNull()) return Optional.empty();
+        try {
+            BigDecimal usd = node.isTextual() ? new BigDecimal(node.textValue().strip()) : node.isNumber() ? new BigDecimal(node.asText()) : null;
+            if (usd != null && usd.signum() >= 0) return Optional.of(usd);
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new InvalidRequestException("'" + path + "' must be a non-negative amount in USD, e.g. \"5.00\"", path);
+    }
+}

@@ -1,0 +1,68 @@
+package io.sluice.domain.keys;
+
+import io.sluice.domain.budget.Budget;
+import io.sluice.domain.budget.BudgetCheck;
+import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.limits.Limit;
+import io.sluice.domain.limits.LimitCheck;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one gateway API key carries besides its owner: defaults for its calls (the route a call without a
+ * {@code model} goes to, the context strategy, the SLA tier), its own rate limits (0 for none) and its own budgets.
+ * Its limits and budgets count this key alone, on top of those the configuration sets for its owner. Immutable.
+ */
+public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
+                        Map<Budget.Period, BigDecimal> budgets) {
+    public static final KeyPolicy NONE = new KeyPolicy(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Map.of());
+
+    public KeyPolicy {
+        route = blankless(route, "route");
+        strategy = strategy == null ? Optional.empty() : strategy;
+        tier = blankless(tier, "tier");
+        if (rpm < 0 || tpm < 0) throw new IllegalArgumentException("'rpm' and 'tpm' must not be negative");
+        EnumMap<Budget.Period, BigDecimal> copy = new EnumMap<>(Budget.Period.class);
+        if (budgets != null) budgets.forEach((period, usd) -> {
+            if (usd == null || usd.signum() < 0) throw new IllegalArgumentException("a budget must be a non-negative amount in USD");
+            copy.put(period, usd);
+        });
+        budgets = Collections.unmodifiableMap(copy);
+    }
+
+    private static Optional<String> blankless(Optional<String> value, String field) {
+        if (value == null || value.isEmpty()) return Optional.empty();
+        String s = value.get().strip();
+        if (s.isEmpty() || s.length() > 200) throw new IllegalArgumentException("'" + field + "' must be 1 to 200 characters");
+        return Optional.of(s);
+    }
+
+    public boolean limited() {
+        return rpm > 0 || tpm > 0;
+    }
+
+    /** The key's own rate-limit checks for a call estimated at {@code tokens}; counters named {@code apikey:<id>}. */
+    public List<LimitCheck> limitChecks(String keyId, long tokens) {
+        List<LimitCheck> checks = new ArrayList<>(2);
+        if (rpm > 0) checks.add(new LimitCheck(new Limit(scope(keyId), Limit.Kind.REQUESTS, rpm), 1));
+        if (tpm > 0) checks.add(new LimitCheck(new Limit(scope(keyId), Limit.Kind.TOKENS, tpm), tokens));
+        return checks;
+    }
+
+    /** The key's own budget checks at {@code now}, e.g. counter {@code apikey:<id>:day:2026-11-23}. */
+    public List<BudgetCheck> budgetChecks(String keyId, Instant now) {
+        List<BudgetCheck> checks = new ArrayList<>(budgets.size());
+        budgets.forEach((period, usd) -> checks.add(new BudgetCheck(scope(keyId) + ":" + Budget.window(period, now), usd)));
+        return checks;
+    }
+
+    private static String scope(String keyId) {
+        return "apikey:" + keyId;
+    }
+}
