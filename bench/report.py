@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Writes docs/benchmarks.md and its SVG charts from the load generator's results (one JSON object per line).
+
+Overhead is a gateway's latency percentile minus the same percentile of calls straight to the simulator, in the
+same run, at the same rate: what the gateway adds on top of the upstream.
+"""
+import json
+import sys
+from datetime import datetime, timezone
+
+TARGETS = ["sluice", "sluice-conversation", "portkey"]
+NAMES = {"direct": "straight to the simulator", "sluice": "Sluice, stateless", "sluice-conversation": "Sluice, stored conversation (PostgreSQL)",
+         "portkey": "Portkey gateway"}
+COLORS = {"direct": "#888888", "sluice": "#1f77b4", "sluice-conversation": "#2ca02c", "portkey": "#d62728"}
+PCTS = [("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9")]
+
+
+def load(path):
+    runs = [json.loads(line) for line in open(path) if line.strip()]
+    for r in runs:
+        r["target"], r["sim"] = r["label"].split("/")
+    return runs
+
+
+def find(runs, target, sim, mode, rate=None, stream=False):
+    for r in runs:
+        if r["target"] == target and r["sim"] == sim and r["mode"] == mode and r["stream"] == stream and (rate is None or r["rate"] == rate):
+            return r
+    return None
+
+
+def ms(us):
+    return us / 1000.0
+
+
+def overhead(runs, target, sim, rate, key="latency_us", stream=False):
+    g, d = find(runs, target, sim, "rate", rate, stream), find(runs, "direct", sim, "rate", rate, stream)
+    if not g or not d or not g[key] or not d[key]:
+        return None
+    return {p: ms(g[key][p] - d[key][p]) for p, _ in PCTS}
+
+
+def bar_chart(path, title, ylabel, groups, series, value):
+    """Grouped bars: one group per x label, one bar per series; value(group, series) -> number or None."""
+    w, h, left, bottom, top = 760, 360, 70, 60, 40
+    vals = [value(g, s) for g in groups for s in series]
+    vals = [v for v in vals if v is not None]
+    vmax = max(vals + [0.001]) * 1.15
+    vmin = min(vals + [0]) * 1.15
+    span = vmax - vmin
+    plot_w, plot_h = w - left - 20, h - top - bottom
+    y = lambda v: top + plot_h * (vmax - v) / span
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{w}" height="{h}" fill="white"/>', f'<text x="{w / 2}" y="22" text-anchor="middle" font-size="15">{title}</text>',
+           f'<text x="16" y="{top + plot_h / 2}" transform="rotate(-90 16 {top + plot_h / 2})" text-anchor="middle">{ylabel}</text>']
+    for i in range(6):
+        v = vmin + span * i / 5
+        out.append(f'<line x1="{left}" x2="{w - 20}" y1="{y(v):.1f}" y2="{y(v):.1f}" stroke="#eee"/>')
+        out.append(f'<text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:.3g}</text>')
+    out.append(f'<line x1="{left}" x2="{w - 20}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#333"/>')
+    gw = plot_w / max(1, len(groups))
+    bw = gw * 0.8 / max(1, len(series))
+    for gi, g in enumerate(groups):
+        gx = left + gi * gw + gw * 0.1
+        out.append(f'<text x="{left + gi * gw + gw / 2:.1f}" y="{h - bottom + 18}" text-anchor="middle">{g}</text>')
+        for si, s in enumerate(series):
+            v = value(g, s)
+            if v is None:
+                continue
+            x, y0, y1 = gx + si * bw, y(max(v, 0)), y(min(v, 0))
+            out.append(f'<rect x="{x:.1f}" y="{y0:.1f}" width="{bw * 0.9:.1f}" height="{max(1, y1 - y0):.1f}" fill="{COLORS.get(s, "#999")}"/>')
+            out.append(f'<text x="{x + bw * 0.45:.1f}" y="{y0 - 3:.1f}" text-anchor="middle" font-size="10">{v:.3g}</text>')
+    lx = left
+    for s in series:
+        out.append(f'<rect x="{lx}" y="{h - 24}" width="12" height="12" fill="{COLORS.get(s, "#999")}"/>')
+        out.append(f'<text x="{lx + 16}" y="{h - 14}">{NAMES.get(s, s)}</text>')
+        lx += 30 + 7 * len(NAMES.get(s, s))
+    out.append("</svg>")
+    open(path, "w").write("\n".join(out))
+
+
+def main(results, md_path, chart_dir, machine):
+    runs = load(results)
+    rates = sorted({r["rate"] for r in runs if r["mode"] == "rate" and not r["stream"]})
+    stream_rates = sorted({r["rate"] for r in runs if r["stream"]})
+    rel = chart_dir.split("docs/", 1)[-1]
+    md = ["# Benchmarks", "",
+          "Written by `bench/run` (do not edit by hand); " + datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC") + ", on " + machine + ".",
+          "", "Everything runs on this one machine at once: the load generator, the simulators, the gateways and PostgreSQL "
+          "share its cores, so absolute figures are noisy and pessimistic; the ratios between gateways, measured in the same run "
+          "at the same rates, are the headline. Overhead = a gateway's latency percentile minus the same percentile straight to "
+          "the simulator at the same rate. The load is an open loop (each call's latency counts from its intended start, "
+          "so no coordinated omission), recorded in HdrHistograms.", ""]
+    for sim in ["0", "50"]:
+        md += [f"## Overhead, simulator at {sim} ms", "", f"![overhead p50 at {sim} ms]({rel}/overhead-p50-sim{sim}.svg)",
+               f"![overhead p99 at {sim} ms]({rel}/overhead-p99-sim{sim}.svg)", "",
+               "| target | calls/s | ok | errors | " + " | ".join(f"overhead {n} (ms)" for _, n in PCTS) + " | CPU % | RSS MB |",
+               "|---|---|---|---|" + "---|" * len(PCTS) + "---|---|"]
+        for rate in rates:
+            d = find(runs, "direct", sim, "rate", rate)
+            if d:
+                md.append(f"| {NAMES['direct']} (latency) | {rate} | {d['ok']} | {d['errors']} | "
+                          + " | ".join(f"{ms(d['latency_us'][p]):.2f}" if d["latency_us"] else "-" for p, _ in PCTS) + " | - | - |")
+            for t in TARGETS:
+                g, o = find(runs, t, sim, "rate", rate), overhead(runs, t, sim, rate)
+                if g:
+                    md.append(f"| {NAMES[t]} | {rate} | {g['ok']} | {g['errors']} | "
+                              + " | ".join(f"{o[p]:.2f}" if o else "-" for p, _ in PCTS) + f" | {g['cpu_pct']:.0f} | {g['rss_mb']:.0f} |")
+        md.append("")
+        for p, name in [("p50", "p50"), ("p99", "p99")]:
+            bar_chart(f"{chart_dir}/overhead-{p}-sim{sim}.svg", f"Overhead {name} (ms), simulator at {sim} ms", "ms",
+                      [f"{r}/s" for r in rates], TARGETS,
+                      lambda g, s: (overhead(runs, s, sim, int(g[:-2])) or {}).get(p))
+    md += ["## Maximum throughput", "", f"![maximum throughput]({rel}/max-throughput.svg)", "",
+           "| target | calls in flight | calls/s | errors | p50 (ms) | p99 (ms) | CPU % | RSS MB |", "|---|---|---|---|---|---|---|---|"]
+    maxes = {t: find(runs, t, "0", "max") for t in ["direct"] + TARGETS}
+    for t, r in maxes.items():
+        if r:
+            lat = r["latency_us"] or {"p50": 0, "p99": 0}
+            md.append(f"| {NAMES[t]} | {r['in_flight']} | {r['throughput']:.0f} | {r['errors']} | {ms(lat['p50']):.1f} | {ms(lat['p99']):.1f} | "
+                      + (f"{r['cpu_pct']:.0f} | {r['rss_mb']:.0f} |" if r["cpu_pct"] >= 0 else "- | - |"))
+    bar_chart(f"{chart_dir}/max-throughput.svg", "Maximum throughput (calls/s), simulator at 0 ms", "calls/s", ["max"],
+              [t for t in maxes if maxes[t]], lambda g, s: maxes[s]["throughput"])
+    if maxes.get("sluice") and maxes.get("portkey") and maxes["portkey"]["throughput"] > 0:
+        md += ["", f"Sluice stateless / Portkey: **{maxes['sluice']['throughput'] / maxes['portkey']['throughput']:.2f}×** the calls per second."]
+    md += ["", "## CPU and memory at each rate (simulator at 0 ms)", "", f"![cpu]({rel}/cpu.svg) ![rss]({rel}/rss.svg)", ""]
+    bar_chart(f"{chart_dir}/cpu.svg", "Gateway CPU (% of one core)", "%", [f"{r}/s" for r in rates], TARGETS,
+              lambda g, s: (find(runs, s, "0", "rate", int(g[:-2])) or {}).get("cpu_pct"))
+    bar_chart(f"{chart_dir}/rss.svg", "Gateway resident memory (MB)", "MB", [f"{r}/s" for r in rates], TARGETS,
+              lambda g, s: (find(runs, s, "0", "rate", int(g[:-2])) or {}).get("rss_mb"))
+    md += ["## Streams: time to first chunk", "", f"![ttfc overhead]({rel}/ttfc-overhead-p99.svg)", "",
+           "| target | calls/s | ok | errors | " + " | ".join(f"TTFC overhead {n} (ms)" for _, n in PCTS) + " |", "|---|---|---|---|" + "---|" * len(PCTS)]
+    for rate in stream_rates:
+        d = find(runs, "direct", "0", "rate", rate, True)
+        if d and d["ttfc_us"]:
+            md.append(f"| {NAMES['direct']} (TTFC) | {rate} | {d['ok']} | {d['errors']} | " + " | ".join(f"{ms(d['ttfc_us'][p]):.2f}" for p, _ in PCTS) + " |")
+        for t in ["sluice", "portkey"]:
+            g, o = find(runs, t, "0", "rate", rate, True), overhead(runs, t, "0", rate, "ttfc_us", True)
+            if g:
+                md.append(f"| {NAMES[t]} | {rate} | {g['ok']} | {g['errors']} | " + " | ".join(f"{o[p]:.2f}" if o else "-" for p, _ in PCTS) + " |")
+    bar_chart(f"{chart_dir}/ttfc-overhead-p99.svg", "Time-to-first-chunk overhead p99 (ms), simulator at 0 ms", "ms",
+              [f"{r}/s" for r in stream_rates], ["sluice", "portkey"],
+              lambda g, s: (overhead(runs, s, "0", int(g[:-2]), "ttfc_us", True) or {}).get("p99"))
+    md += ["", "## Raw results", "", "```"] + [json.dumps(r) for r in runs] + ["```", ""]
+    with open(md_path, "w") as f:
+        f.write("\n".join(md))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:5])
