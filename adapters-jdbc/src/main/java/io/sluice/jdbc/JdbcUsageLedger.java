@@ -23,7 +23,8 @@ final class JdbcUsageLedger implements UsageLedger {
     private static final Map<UsageQuery.Dimension, String> COLUMNS = new EnumMap<>(Map.of(
             UsageQuery.Dimension.DAY, "CAST(created_at AS DATE)",
             UsageQuery.Dimension.MODEL, "model",
-            UsageQuery.Dimension.KEY, "owner",
+            UsageQuery.Dimension.OWNER, "owner",
+            UsageQuery.Dimension.KEY, "api_key_id",
             UsageQuery.Dimension.USER, "end_user",
             UsageQuery.Dimension.CONVERSATION, "conversation_id",
             UsageQuery.Dimension.ROUTE, "route"));
@@ -49,12 +50,12 @@ final class JdbcUsageLedger implements UsageLedger {
     static void insert(Handle h, List<UsageEntry> entries) {
         for (UsageEntry e : entries) {
             h.createUpdate("""
-                            INSERT INTO usage_ledger (request_id, attempt, owner, end_user, conversation_id, route, model, endpoint, input_tokens,
+                            INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
                                                       output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at)
-                            SELECT :request, :attempt, :owner, :user, :conversation, :route, :model, :endpoint, :input, :output, :cached,
+                            SELECT :request, :attempt, :owner, :key, :user, :conversation, :route, :model, :endpoint, :input, :output, :cached,
                                    :cacheWrite, :cost, :latency, :outcome, :at
                             WHERE NOT EXISTS (SELECT 1 FROM usage_ledger WHERE request_id = :request AND attempt = :attempt)""")
-                    .bind("request", e.requestId()).bind("attempt", e.attempt()).bind("owner", e.owner()).bind("user", e.user())
+                    .bind("request", e.requestId()).bind("attempt", e.attempt()).bind("owner", e.owner()).bind("key", e.apiKeyId()).bind("user", e.user())
                     .bind("conversation", e.conversationId()).bind("route", e.route()).bind("model", e.model()).bind("endpoint", e.endpoint())
                     .bind("input", e.usage().promptTokens()).bind("output", e.usage().completionTokens())
                     .bind("cached", e.usage().cachedPromptTokens()).bind("cacheWrite", e.usage().cacheWriteTokens()).bind("cost", e.cost())

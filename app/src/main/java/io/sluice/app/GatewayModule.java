@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.EndpointSettings;
 import io.sluice.app.config.SlaSettings;
@@ -57,11 +58,13 @@ import io.sluice.ports.out.ProviderEnvironment;
 import io.sluice.ports.out.ProviderSettings;
 import io.sluice.ports.out.TokenCounter;
 import io.sluice.ports.out.UsageLedger;
+import io.sluice.engine.ledger.GroupCommitLedger;
 import io.sluice.ports.out.LimitCounters;
 import io.sluice.engine.limits.FlowControl;
 import io.sluice.engine.budget.BudgetGuard;
 import io.sluice.ports.out.BudgetStore;
 import io.sluice.engine.limits.LocalLimitCounters;
+import io.sluice.redis.RedisBudgetStore;
 import io.sluice.redis.RedisLimitCounters;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -134,7 +137,7 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     UsageLedger usageLedger(JdbcStorage storage) {
-        return storage.usageLedger();
+        return new GroupCommitLedger(storage.usageLedger());
     }
 
     @Provides
@@ -215,8 +218,8 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
                             Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
-                            PrometheusMeterRegistry meters) {
-        BudgetStore budgetStore = storage.budgets();
+                            PrometheusMeterRegistry meters, Resources resources) {
+        BudgetStore budgetStore = settings.limits().budgetsInRedis() ? new RedisBudgetStore(redis(resources)) : storage.budgets();
         UpstreamEvents events = (model, endpoint, reason) -> io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries")
                 .description("Upstream attempts that failed and were retried")
                 .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
@@ -240,9 +243,13 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     LimitCounters limitCounters(Resources resources) {
         if (!settings.limits().shared()) return new LocalLimitCounters();
+        return new RedisLimitCounters(redis(resources));
+    }
+
+    /** A connection to {@code sluice.redis.uri}, closed with the gateway. */
+    private RedisAsyncCommands<String, String> redis(Resources resources) {
         RedisClient client = resources.add(RedisClient.create(settings.cache().redisUri()), RedisClient::shutdown);
-        StatefulRedisConnection<String, String> connection = resources.add(client.connect(), StatefulRedisConnection::close);
-        return new RedisLimitCounters(connection.async());
+        return resources.add(client.connect(), StatefulRedisConnection::close).async();
     }
 
     @Provides

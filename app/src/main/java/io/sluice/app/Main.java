@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** The {@code sluice} command line. */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
         description = "An LLM gateway: conversation memory, SLA policies, cost and flow control for OpenAI-style chat calls.",
-        subcommands = {Main.Serve.class, Main.SimulatorCommand.class, KeysCommand.class})
+        subcommands = {Main.Serve.class, Main.SimulatorCommand.class, KeysCommand.class, io.sluice.app.tune.TuneCommand.class})
 public final class Main {
     public static void main(String[] args) {
         configureLogging();

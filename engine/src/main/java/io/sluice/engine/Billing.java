@@ -38,7 +38,8 @@ final class Billing {
     UsageEntry entry(Call call, Turn turn, ServedBy by, Usage usage, UsageEntry.Outcome outcome) {
         ModelSpec spec = registry.resolve(by.model()).spec();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos());
-        return new UsageEntry(call.requestId(), 1, call.call().caller().owner(), call.call().caller().user(),
+        return new UsageEntry(call.requestId(), 1, call.call().caller().owner(),
+                call.call().caller().key().map(io.sluice.domain.keys.ApiKey::id).orElse(null), call.call().caller().user(),
                 turn.conversationId().map(id -> id.value()).orElse(null), call.route(), by.model(), by.endpoint(), usage,
                 spec.prices().cost(usage), millis, outcome, clock.instant());
     }

@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * {@code GET /v1/usage} (the caller's own usage) and {@code GET /admin/usage} (everyone's): totals of tokens and exact
  * cost over {@code [start_time, end_time)} (unix seconds; the last 30 days by default), grouped by {@code group_by}
- * (any of day, model, key, user, conversation, route, comma-separated). {@code /v1/usage/daily?days=N} is the daily
+ * (any of day, model, owner, key, user, conversation, route, comma-separated). {@code /v1/usage/daily?days=N} is the daily
  * report of the last N days (30 by default). Costs are decimal strings in dollars, so that no client rounds them.
  */
 final class UsageHandler {
@@ -101,7 +101,7 @@ final class UsageHandler {
                 UsageQuery.Dimension d = UsageQuery.Dimension.valueOf(name.strip().toUpperCase(Locale.ROOT));
                 if (!dimensions.contains(d)) dimensions.add(d);
             } catch (IllegalArgumentException e) {
-                throw new InvalidRequestException("'group_by' takes day, model, key, user, conversation and route; not '"
+                throw new InvalidRequestException("'group_by' takes day, model, owner, key, user, conversation and route; not '"
                         + (name.length() > 40 ? name.substring(0, 40) : name.strip()) + "'", "group_by");
             }
         }

@@ -5,6 +5,10 @@ import java.util.Optional;
 
 /** {@code sluice.budgets}: hard caps on spend. */
 public interface BudgetsConfig {
+    /** Where the counters live: {@code database} (the ledger's) or {@code redis} ({@code sluice.redis.uri}). */
+    @io.smallrye.config.WithDefault("database")
+    String store();
+
     /** Everyone together. */
     Caps global();
 

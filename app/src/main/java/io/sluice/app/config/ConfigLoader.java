@@ -185,7 +185,7 @@ public final class ConfigLoader {
         RoutingSettings routing = RoutingConfig.read(c, modelNames);
         SlaSettings sla = check("sluice.routes", () -> sla(c.sla()).withRouting(routing));
         return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits(c.limits()).withBudgets(budgets(c.budgets()))
+                endpoints, modelEndpoints, sla, startSimulator, limits(c.limits()).withBudgets(budgets(c.budgets())).withBudgetsInRedis(budgetsInRedis(c.budgets()))
                         .withConcurrency(check("sluice.limits.concurrency", () -> new LimitSettings.Concurrency(c.limits().concurrency().adaptive(),
                                 c.limits().concurrency().initialLimit(), c.limits().concurrency().maxLimit(),
                                 c.limits().concurrency().maxQueue()))));
@@ -203,6 +203,14 @@ public final class ConfigLoader {
         return new LimitSettings(new io.sluice.engine.limits.RateLimits(nonNegative("sluice.limits.key.rpm", l.key().rpm()),
                 nonNegative("sluice.limits.key.tpm", l.key().tpm()), nonNegative("sluice.limits.user.rpm", l.user().rpm()),
                 nonNegative("sluice.limits.user.tpm", l.user().tpm()), models), shared);
+    }
+
+    private static boolean budgetsInRedis(BudgetsConfig b) {
+        return switch (b.store()) {
+            case "database" -> false;
+            case "redis" -> true;
+            default -> throw new ConfigProblem("sluice.budgets.store", "unknown store '" + b.store() + "'; use database or redis");
+        };
     }
 
     private static List<io.sluice.domain.budget.Budget> budgets(BudgetsConfig b) {

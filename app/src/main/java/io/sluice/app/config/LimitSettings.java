@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * The gateway's rate limits, whether replicas share their counters (Redis) or each keeps its own, and the hard caps
- * on spend (kept in the database, which every replica shares). Immutable.
+ * on spend, whose counters every replica shares: in the database by default, in Redis when {@code budgetsInRedis}.
+ * Immutable.
  */
-public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency) {
+public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency, boolean budgetsInRedis) {
     public static final LimitSettings NONE = new LimitSettings(RateLimits.NONE, false, List.of());
 
     /**
@@ -31,6 +32,10 @@ public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budg
         concurrency = concurrency == null ? Concurrency.OFF : concurrency;
     }
 
+    public LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency) {
+        this(limits, shared, budgets, concurrency, false);
+    }
+
     public LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets) {
         this(limits, shared, budgets, Concurrency.OFF);
     }
@@ -40,10 +45,14 @@ public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budg
     }
 
     public LimitSettings withConcurrency(Concurrency value) {
-        return new LimitSettings(limits, shared, budgets, value);
+        return new LimitSettings(limits, shared, budgets, value, budgetsInRedis);
     }
 
     public LimitSettings withBudgets(List<Budget> value) {
-        return new LimitSettings(limits, shared, value, concurrency);
+        return new LimitSettings(limits, shared, value, concurrency, budgetsInRedis);
+    }
+
+    public LimitSettings withBudgetsInRedis(boolean value) {
+        return new LimitSettings(limits, shared, budgets, concurrency, value);
     }
 }

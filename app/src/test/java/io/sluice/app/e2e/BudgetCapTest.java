@@ -18,18 +18,26 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
+import io.lettuce.core.RedisClient;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** A hard cap holds across two gateway replicas on one PostgreSQL, under 200 concurrent calls, and is used up. */
+/**
+ * A hard cap holds across two gateway replicas on one PostgreSQL, under 200 concurrent calls, and is used up; with
+ * the budget counters in the database (the default) and in Redis.
+ */
 class BudgetCapTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final BigDecimal CAP = new BigDecimal("0.01");
     private static final List<ModelSpec> MODELS = List.of(new ModelSpec("priced", TestGateway.PROVIDER, "gpt-4o-mini", 128_000,
             Encoding.O200K_BASE, Prices.of("5", "15")));
 
-    @Test
-    void twoHundredConcurrentCallsOnTwoReplicasNeverSpendPastTheCapAndUseAtLeast90PercentOfIt() throws Exception {
-        LimitSettings limits = new LimitSettings(RateLimits.NONE, false, List.of(new Budget(Budget.Scope.GLOBAL, Budget.Period.TOTAL, CAP)));
+    @ParameterizedTest(name = "counters in Redis: {0}")
+    @ValueSource(booleans = {false, true})
+    void twoHundredConcurrentCallsOnTwoReplicasNeverSpendPastTheCapAndUseAtLeast90PercentOfIt(boolean inRedis) throws Exception {
+        LimitSettings limits = new LimitSettings(RateLimits.NONE, false, List.of(new Budget(Budget.Scope.GLOBAL, Budget.Period.TOTAL, CAP)))
+                .withBudgetsInRedis(inRedis);
+        if (inRedis) forgetRedisCounter("sluice:budget:global:total"); // the test Redis outlives a run
         try (TestGateway first = TestGateway.onPostgresWithLimits(MODELS, limits);
              TestGateway second = TestGateway.replicaWithLimits(first, MODELS, limits);
              ExecutorService pool = Executors.newFixedThreadPool(200)) {
@@ -48,12 +56,22 @@ class BudgetCapTest {
             assertThat(byStatus.keySet()).as("answers: %s", byStatus).containsOnly(200, 402);
 
             BigDecimal spent = new BigDecimal(JSON.readTree(first.get("/admin/usage").body()).path("total").path("cost_usd").asText());
-            System.out.printf("budget cap: %s of %s spent by %d calls (%s)%n", spent.toPlainString(), CAP, byStatus.get(200), byStatus);
+            System.out.printf("budget cap (counters in %s): %s of %s spent by %d calls (%s)%n", inRedis ? "Redis" : "the database",
+                    spent.toPlainString(), CAP, byStatus.get(200), byStatus);
             assertThat(spent).as("the ledger's total spend").isLessThanOrEqualTo(CAP);
             assertThat(spent).as("the cap is used, not blocked by reservations").isGreaterThanOrEqualTo(new BigDecimal("0.009"));
             BigDecimal simulated = BigDecimal.valueOf(first.simulator.stats().promptTokens() * 5 + first.simulator.stats().completionTokens() * 15
                     + second.simulator.stats().promptTokens() * 5 + second.simulator.stats().completionTokens() * 15).movePointLeft(6);
             assertThat(spent).as("the ledger equals what the upstreams counted").isEqualByComparingTo(simulated);
+        }
+    }
+
+    private static void forgetRedisCounter(String key) {
+        RedisClient client = RedisClient.create(TestGateway.REDIS_CACHE.redisUri());
+        try (var connection = client.connect()) {
+            connection.sync().del(key);
+        } finally {
+            client.shutdown();
         }
     }
 }

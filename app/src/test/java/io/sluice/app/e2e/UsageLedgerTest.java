@@ -8,6 +8,7 @@ import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
 import io.sluice.testkit.simulator.Fault;
+import io.sluice.testkit.simulator.SimulatorConfig;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -63,6 +64,35 @@ class UsageLedgerTest {
         String admin = sluice.get("/admin/usage?group_by=key,conversation").body();
         JsonNode everyone = JSON.readTree(admin);
         assertThat(everyone.path("data")).hasSize(3); // the two conversations, and the stateless calls together
+    }
+
+    @Test
+    void underRetriesAndCutStreamsTheLedgerStillEqualsWhatTheUpstreamCounted() throws Exception {
+        JsonNode before = JSON.readTree(sluice.get("/admin/usage").body()).path("total");
+        long promptBefore = sluice.simulator.stats().promptTokens();
+        long completionBefore = sluice.simulator.stats().completionTokens();
+        sluice.simulator.configure(SimulatorConfig.ofDefaults().withFaultRate(Fault.SERVER_ERROR, 0.15).withFaultRate(Fault.STREAM_CUT, 0.2));
+        try {
+            int cut = 0;
+            for (int i = 0; i < 40; i++) {
+                boolean stream = i % 2 == 0;
+                String[] stored = i % 4 == 0 ? new String[] {"X-Conversation-Id", "new"} : new String[0];
+                HttpResponse<String> r = sluice.post("/v1/chat/completions", body("Where is parcel " + i + "?", stream), stored);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                if (stream && r.body().contains("\"error\"")) cut++;
+            }
+            assertThat(sluice.simulator.stats().faults().getOrDefault(Fault.SERVER_ERROR, 0L)).as("calls were retried").isPositive();
+            assertThat(cut).as("some streams were cut").isPositive();
+        } finally {
+            sluice.simulator.configure(SimulatorConfig.ofDefaults());
+        }
+        JsonNode after = JSON.readTree(sluice.get("/admin/usage").body()).path("total");
+        long prompt = sluice.simulator.stats().promptTokens() - promptBefore;
+        long completion = sluice.simulator.stats().completionTokens() - completionBefore;
+        assertThat(after.path("input_tokens").asLong() - before.path("input_tokens").asLong()).isEqualTo(prompt);
+        assertThat(after.path("output_tokens").asLong() - before.path("output_tokens").asLong()).isEqualTo(completion);
+        BigDecimal cost = new BigDecimal(after.path("cost_usd").asText()).subtract(new BigDecimal(before.path("cost_usd").asText()));
+        assertThat(cost).isEqualByComparingTo(BigDecimal.valueOf(prompt * 5 + completion * 15).movePointLeft(6));
     }
 
     @Test

@@ -7,11 +7,11 @@ import java.time.Instant;
 
 /**
  * One upstream attempt that consumed tokens, as the usage ledger keeps it: who made the call (owner: the tenant;
- * user: their end user), what it belonged to (conversation and route, either may be null), what served it, the
+ * apiKeyId: which of its gateway API keys, null on an open gateway; user: their end user), what it belonged to (conversation and route, either may be null), what served it, the
  * tokens, the exact cost, how long it took and how it ended. {@code requestId} and {@code attempt} identify it, so
  * that writing it twice counts it once. Immutable.
  */
-public record UsageEntry(String requestId, int attempt, String owner, String user, String conversationId, String route, String model,
+public record UsageEntry(String requestId, int attempt, String owner, String apiKeyId, String user, String conversationId, String route, String model,
                          String endpoint, Usage usage, BigDecimal cost, long latencyMillis, Outcome outcome, Instant at) {
     public enum Outcome {
         /** The answer was delivered whole. */

@@ -12,7 +12,8 @@ import java.util.Optional;
 public record UsageQuery(Optional<String> owner, Instant from, Instant to, List<Dimension> groupBy) {
     /** What totals can be grouped by. */
     public enum Dimension {
-        DAY, MODEL, KEY, USER, CONVERSATION, ROUTE;
+        /** {@code KEY} is the gateway API key's id (none on an open gateway), {@code OWNER} its tenant. */
+        DAY, MODEL, OWNER, KEY, USER, CONVERSATION, ROUTE;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);

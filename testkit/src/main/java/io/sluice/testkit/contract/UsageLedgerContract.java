@@ -44,7 +44,7 @@ public abstract class UsageLedgerContract {
     }
 
     private static UsageEntry entry(String owner, String request, String model, String user, Instant at, String cost, int input, int output) {
-        return new UsageEntry(request, 1, owner, user, null, "support", model, "east", new Usage(input, output, input / 2), new BigDecimal(cost), 120,
+        return new UsageEntry(request, 1, owner, "key_" + user, user, null, "support", model, "east", new Usage(input, output, input / 2), new BigDecimal(cost), 120,
                 UsageEntry.Outcome.OK, at);
     }
 
@@ -88,8 +88,12 @@ public abstract class UsageLedgerContract {
         assertThat(byUser).extracting(t -> t.group().get(UsageQuery.Dimension.USER) + " " + t.inputTokens())
                 .containsExactly("alice 8", "bob 10");
 
-        List<UsageTotal> everyone = join(ledger().totals(new UsageQuery(Optional.empty(), DAY1, DAY1.plusSeconds(60), List.of(UsageQuery.Dimension.KEY))));
-        assertThat(everyone).extracting(t -> t.group().get(UsageQuery.Dimension.KEY)).contains(owner).hasSizeGreaterThanOrEqualTo(2);
+        List<UsageTotal> everyone = join(ledger().totals(new UsageQuery(Optional.empty(), DAY1, DAY1.plusSeconds(60), List.of(UsageQuery.Dimension.OWNER))));
+        assertThat(everyone).extracting(t -> t.group().get(UsageQuery.Dimension.OWNER)).contains(owner).hasSizeGreaterThanOrEqualTo(2);
+
+        List<UsageTotal> byKey = join(ledger().totals(query(owner, UsageQuery.Dimension.KEY)));
+        assertThat(byKey).extracting(t -> t.group().get(UsageQuery.Dimension.KEY) + " " + t.requests())
+                .as("each entry's gateway API key").containsExactly("key_alice 2", "key_bob 1");
 
         assertThat(join(ledger().totals(new UsageQuery(Optional.of(owner), DAY2.plusSeconds(3_600), DAY2.plusSeconds(7_200), List.of()))))
                 .as("nothing in that range").isEmpty();
@@ -99,7 +103,7 @@ public abstract class UsageLedgerContract {
     void aTurnsUsageIsRecordedWithItsMessages() {
         String owner = owner();
         Conversation conversation = Conversation.start(ConversationId.random(), owner, "alice", DAY1);
-        UsageEntry e = new UsageEntry("req-" + UUID.randomUUID(), 1, owner, "alice", conversation.id().value(), null, "gpt-4o", "east",
+        UsageEntry e = new UsageEntry("req-" + UUID.randomUUID(), 1, owner, null, "alice", conversation.id().value(), null, "gpt-4o", "east",
                 new Usage(30, 12, 0), new BigDecimal("0.000270000"), 95, UsageEntry.Outcome.CUT, DAY1);
         join(store().append(conversation, List.of(new NewMessage(ChatMessage.user("hi"), 8, "gpt-4o", Map.of()),
                 new NewMessage(ChatMessage.assistant("hello"), 9, "gpt-4o", Map.of())), List.of(e)));

@@ -1,0 +1,181 @@
+package io.sluice.bench.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load generator of the benchmark harness ({@code bench/run}). At a constant rate it is an open loop: each call
+ * has an intended start time, and its latency is counted from that time, so a slow server cannot slow the load down
+ * and hide its own stalls (no coordinated omission). At maximum throughput it keeps a number of calls in flight.
+ * Latency (and, for streams, time to the first chunk) goes into HdrHistograms; the result is one JSON line.
+ */
+public final class LoadGenerator {
+    private static final String QUESTION = "Hello, my order 1234 was due yesterday and has not arrived. Where is it?";
+
+    private final LoadOptions options;
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    private final HttpClient client;
+    private final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    private final Histogram firstChunk = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    private final AtomicLong ok = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<String> conversations = new ArrayList<>();
+    private final AtomicInteger nextConversation = new AtomicInteger();
+    private volatile long measureFrom;
+    private volatile long measureUntil;
+
+    private LoadGenerator(LoadOptions options) {
+        this.options = options;
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5_000),
+                new PoolOptions().setHttp1MaxSize(12_000).setMaxWaitQueueSize(-1));
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadOptions options = LoadOptions.parse(args);
+        LoadGenerator generator = new LoadGenerator(options);
+        try {
+            String result = generator.run();
+            Files.writeString(options.out(), result + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.out.println(result);
+        } finally {
+            generator.vertx.close().await();
+        }
+    }
+
+    private String run() throws Exception {
+        if (options.conversations() > 0) openConversations();
+        ProcessSampler sampler = new ProcessSampler(options.pids());
+        long start = System.nanoTime();
+        measureFrom = start + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
+        measureUntil = measureFrom + TimeUnit.SECONDS.toNanos(options.seconds());
+        Thread samplerThread = Thread.ofPlatform().daemon().start(() -> {
+            LockSupport.parkNanos(measureFrom - System.nanoTime());
+            sampler.start();
+            while (System.nanoTime() < measureUntil) {
+                LockSupport.parkNanos(200_000_000L);
+                sampler.sample();
+            }
+        });
+        if (options.rate() > 0) openLoop(start);
+        else closedLoop();
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (inFlight.get() > 0 && System.nanoTime() < drainUntil) LockSupport.parkNanos(10_000_000L);
+        samplerThread.join();
+        double throughput = ok.get() / (double) options.seconds();
+        return String.format(Locale.ROOT, "{\"label\":\"%s\",\"mode\":\"%s\",\"rate\":%d,\"in_flight\":%d,\"stream\":%b,\"seconds\":%d,"
+                        + "\"sent\":%d,\"ok\":%d,\"errors\":%d,\"throughput\":%.1f,\"latency_us\":%s,\"ttfc_us\":%s,\"cpu_pct\":%.1f,\"rss_mb\":%.1f}",
+                options.label(), options.mode(), options.rate(), options.maxInFlight(), options.stream(), options.seconds(), sent.get(),
+                ok.get(), errors.get(), throughput, percentiles(latency), options.stream() ? percentiles(firstChunk) : "null",
+                sampler.cpuPercent(), sampler.rssMb());
+    }
+
+    /** Calls at their intended times, whatever the server does; a call is measured when its intended time is in the window. */
+    private void openLoop(long start) {
+        long period = TimeUnit.SECONDS.toNanos(1) / options.rate();
+        for (long i = 0; ; i++) {
+            long intended = start + i * period;
+            if (intended >= measureUntil) return;
+            long wait = intended - System.nanoTime();
+            if (wait > 0) LockSupport.parkNanos(wait);
+            call(intended, intended >= measureFrom, null);
+        }
+    }
+
+    /** Keeps {@code --max} calls in flight until the window ends. */
+    private void closedLoop() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(options.maxInFlight());
+        for (int i = 0; i < options.maxInFlight(); i++) loop(done);
+        done.await();
+    }
+
+    private void loop(CountDownLatch done) {
+        long now = System.nanoTime();
+        if (now >= measureUntil) {
+            done.countDown();
+            return;
+        }
+        call(now, now >= measureFrom, () -> loop(done));
+    }
+
+    /** Starts one call; {@code then} runs when it ends. */
+    private void call(long intended, boolean measured, Runnable then) {
+        inFlight.incrementAndGet();
+        if (measured) sent.incrementAndGet();
+        String conversation = conversations.isEmpty() ? null : conversations.get(Math.floorMod(nextConversation.getAndIncrement(), conversations.size()));
+        long[] first = {0};
+        send(conversation).compose(resp -> {
+            resp.handler(chunk -> {
+                if (first[0] == 0) first[0] = System.nanoTime();
+            });
+            return resp.end().map(v -> resp.statusCode());
+        }).onComplete(ar -> {
+            long end = System.nanoTime();
+            if (measured) {
+                if (ar.succeeded() && ar.result() == 200) {
+                    ok.incrementAndGet();
+                    record(latency, end - intended);
+                    if (first[0] != 0) record(firstChunk, first[0] - intended);
+                } else {
+                    errors.incrementAndGet();
+                }
+            }
+            inFlight.decrementAndGet();
+            if (then != null) then.run();
+        });
+    }
+
+    private Future<io.vertx.core.http.HttpClientResponse> send(String conversation) {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(options.url().toString())
+                .putHeader("content-type", "application/json").putHeader("authorization", "Bearer sk-bench");
+        for (String[] h : options.headers()) request.putHeader(h[0].strip(), h[1].strip());
+        if (conversation != null) request.putHeader("X-Conversation-Id", conversation);
+        Buffer body = Buffer.buffer("{\"model\":\"" + options.model() + "\",\"stream\":" + options.stream()
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + QUESTION + "\"}]}");
+        return client.request(request).compose(req -> req.send(body));
+    }
+
+    /**
+     * Opens the stored conversations the run continues, one call each; a call the gateway refuses (it may still be
+     * catching up with an earlier run) opens none, and the run continues those that opened.
+     */
+    private void openConversations() {
+        List<Future<String>> opened = new ArrayList<>();
+        for (int i = 0; i < options.conversations(); i++) {
+            opened.add(send("new").compose(resp -> resp.body().map(b -> resp.getHeader("X-Conversation-Id"))));
+            if (opened.size() % 50 == 0) Future.join(new ArrayList<>(opened)).otherwiseEmpty().await();
+        }
+        Future.join(new ArrayList<>(opened)).otherwiseEmpty().await();
+        for (Future<String> f : opened) if (f.succeeded() && f.result() != null) conversations.add(f.result());
+        if (conversations.isEmpty()) throw new IllegalStateException("the gateway opened no conversation");
+    }
+
+    private static synchronized void record(Histogram h, long nanos) {
+        h.recordValue(Math.max(1, Math.min(h.getHighestTrackableValue(), nanos / 1_000)));
+    }
+
+    private static synchronized String percentiles(Histogram h) {
+        if (h.getTotalCount() == 0) return "null";
+        return String.format(Locale.ROOT, "{\"p50\":%d,\"p90\":%d,\"p99\":%d,\"p999\":%d,\"max\":%d}", h.getValueAtPercentile(50),
+                h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
+    }
+}

@@ -1,0 +1,82 @@
+package io.sluice.engine.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.domain.Usage;
+import io.sluice.domain.usage.UsageEntry;
+import io.sluice.domain.usage.UsageQuery;
+import io.sluice.domain.usage.UsageTotal;
+import io.sluice.ports.out.UsageLedger;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Entries that arrive while a write is in flight share the next write; each call completes only when its entries are. */
+class GroupCommitLedgerTest {
+    /** A ledger whose writes complete when the test says so. */
+    private static final class SlowLedger implements UsageLedger {
+        final List<List<UsageEntry>> writes = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Void>> commits = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletionStage<Void> record(List<UsageEntry> entries) {
+            writes.add(List.copyOf(entries));
+            CompletableFuture<Void> commit = new CompletableFuture<>();
+            commits.add(commit);
+            return commit;
+        }
+
+        @Override
+        public CompletionStage<List<UsageTotal>> totals(UsageQuery query) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+    }
+
+    private static UsageEntry entry(int n) {
+        return new UsageEntry("req-" + n, 1, "acme", null, null, null, null, "gpt-4o", "east", new Usage(10, 5, 0), BigDecimal.ONE, 10,
+                UsageEntry.Outcome.OK, Instant.EPOCH);
+    }
+
+    @Test
+    void entriesArrivingDuringAWriteGoTogetherInTheNextAndEachCallWaitsForItsOwnCommit() {
+        SlowLedger slow = new SlowLedger();
+        GroupCommitLedger ledger = new GroupCommitLedger(slow);
+        CompletableFuture<Void> first = ledger.record(List.of(entry(1))).toCompletableFuture();
+        List<CompletableFuture<Void>> later = new ArrayList<>();
+        for (int i = 2; i <= 50; i++) later.add(ledger.record(List.of(entry(i))).toCompletableFuture());
+        assertThat(slow.writes).as("one write in flight at a time").hasSize(1);
+
+        slow.commits.get(0).complete(null);
+        assertThat(first).isCompleted();
+        assertThat(later).as("their write has not committed yet").noneMatch(CompletableFuture::isDone);
+        assertThat(slow.writes).hasSize(2);
+        assertThat(slow.writes.get(1)).as("the 49 that waited, in one write").hasSize(49);
+
+        slow.commits.get(1).complete(null);
+        assertThat(later).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        CompletableFuture<Void> alone = ledger.record(List.of(entry(99))).toCompletableFuture();
+        assertThat(slow.writes).as("with nothing in flight, an entry is written at once").hasSize(3);
+        slow.commits.get(2).complete(null);
+        assertThat(alone).isCompleted();
+    }
+
+    @Test
+    void aFailedWriteFailsTheCallsItCarriedAndTheNextWriteGoesOn() {
+        SlowLedger slow = new SlowLedger();
+        GroupCommitLedger ledger = new GroupCommitLedger(slow);
+        CompletableFuture<Void> failed = ledger.record(List.of(entry(1))).toCompletableFuture();
+        CompletableFuture<Void> next = ledger.record(List.of(entry(2))).toCompletableFuture();
+        slow.commits.get(0).completeExceptionally(new IllegalStateException("database down"));
+        assertThatThrownBy(failed::join).hasRootCauseMessage("database down");
+        assertThat(next).isNotDone();
+        slow.commits.get(1).complete(null);
+        assertThat(next).isCompleted();
+        assertThat(next.isCompletedExceptionally()).isFalse();
+    }
+}
