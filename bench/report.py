@@ -103,7 +103,29 @@ def targets(runs, rates, stream_rates):
     return md + [""]
 
 
-def main(results, md_path, chart_dir, machine):
+def jmh(path):
+    """The JMH results (bench/jmh for one benchmark at full length), short runs: the order of magnitude per operation."""
+    try:
+        results = json.load(open(path)) if path else []
+    except (OSError, ValueError):
+        results = []
+    if not results:
+        return []
+    md = ["", "## Micro-benchmarks (JMH)", "",
+          "Short runs (1 warm-up and 2 measured iterations of 1 s, one fork) while the machine is otherwise idle; "
+          "`bench/jmh <pattern>` runs one at full length. Analysis of earlier runs: [benchmarks-jmh.md](benchmarks-jmh.md).", "",
+          "| benchmark | parameters | time per operation | ± (99.9%) |", "|---|---|---|---|"]
+    for r in results:
+        name = r["benchmark"].rsplit(".", 2)
+        params = ", ".join(f"{k}={v}" for k, v in (r.get("params") or {}).items())
+        m = r["primaryMetric"]
+        err = m.get("scoreError")
+        err_text = f"{err:.3g}" if isinstance(err, (int, float)) and err == err else "-"
+        md.append(f"| {name[-2]}.{name[-1]} | {params} | {m['score']:.3g} {m['scoreUnit']} | {err_text} |")
+    return md
+
+
+def main(results, md_path, chart_dir, machine, jmh_path=None):
     runs = load(results)
     rates = sorted({r["rate"] for r in runs if r["mode"] == "rate" and not r["stream"]})
     stream_rates = sorted({r["rate"] for r in runs if r["stream"] and r["target"] != "open-streams"})
@@ -117,8 +139,7 @@ def main(results, md_path, chart_dir, machine):
           "so no coordinated omission), recorded in HdrHistograms.", ""]
     md += targets(runs, rates, stream_rates)
     for sim in ["0", "50"]:
-        md += [f"## Overhead, simulator at {sim} ms", "", f"![overhead p50 at {sim} ms]({rel}/overhead-p50-sim{sim}.svg)",
-               f"![overhead p99 at {sim} ms]({rel}/overhead-p99-sim{sim}.svg)", "",
+        md += [f"## Overhead, simulator at {sim} ms", ""] + [f"![overhead {name} at {sim} ms]({rel}/overhead-{p}-sim{sim}.svg)" for p, name in PCTS] + ["",
                "| target | calls/s | ok | errors | " + " | ".join(f"overhead {n} (ms)" for _, n in PCTS) + " | CPU % | RSS MB |",
                "|---|---|---|---|" + "---|" * len(PCTS) + "---|---|"]
         for rate in rates:
@@ -132,7 +153,7 @@ def main(results, md_path, chart_dir, machine):
                     md.append(f"| {NAMES[t]} | {rate} | {g['ok']} | {g['errors']} | "
                               + " | ".join(f"{o[p]:.2f}" if o else "-" for p, _ in PCTS) + f" | {g['cpu_pct']:.0f} | {g['rss_mb']:.0f} |")
         md.append("")
-        for p, name in [("p50", "p50"), ("p99", "p99")]:
+        for p, name in PCTS:
             bar_chart(f"{chart_dir}/overhead-{p}-sim{sim}.svg", f"Overhead {name} (ms), simulator at {sim} ms", "ms",
                       [f"{r}/s" for r in rates], TARGETS,
                       lambda g, s: (overhead(runs, s, sim, int(g[:-2])) or {}).get(p))
@@ -171,18 +192,19 @@ def main(results, md_path, chart_dir, machine):
         opened = held["rate"] * held["seconds"]
         md += ["", "## Many streams open at once", "",
                f"{opened} streams opened through Sluice at {held['rate']} a second against a simulator that sends a chunk every "
-               "400 ms (each stream lasts about 20 s, so all were open together at the end of the ramp); Sluice's resident "
-               "memory sampled every 200 ms meanwhile. 10,000 at once needs about 20,100 file descriptors in the gateway "
-               "(a socket to the client and one upstream per stream), more than this machine lets one process open "
-               "(`ulimit -Hn` is 20,000), so the run holds as many as fit.", "",
+               "6 s (with max_tokens 8 each stream lasts about a minute, so all were open together at the end of the ramp); "
+               "Sluice's resident memory (heap capped at 512 MB) sampled every 200 ms meanwhile. 10,000 at once needs about "
+               "20,100 file descriptors in the gateway (a socket to the client and one upstream per stream), more than this "
+               "machine lets one process open (`ulimit -Hn` is 20,000), so the run holds as many as fit.", "",
                "| streams | completed | errors | Sluice RSS, max (MB) | RSS per open stream (KB) | Sluice CPU % |", "|---|---|---|---|---|---|",
                f"| {opened} | {held['ok']} | {held['errors']} | {held['rss_mb']:.0f} | "
                + (f"{(held['rss_mb'] - (find(runs, 'sluice', '0', 'rate', min(rates)) or held)['rss_mb']) * 1024 / opened:.1f}" if opened else "-")
                + f" | {held['cpu_pct']:.0f} |"]
+    md += jmh(jmh_path)
     md += ["", "## Raw results", "", "```"] + [json.dumps(r) for r in runs] + ["```", ""]
     with open(md_path, "w") as f:
         f.write("\n".join(md))
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:5])
+    main(*sys.argv[1:6])

@@ -39,6 +39,8 @@ public final class LoadGenerator {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Why measured calls failed: an HTTP status, or the exception's class, with counts. */
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> conversations = new ArrayList<>();
     private final AtomicInteger nextConversation = new AtomicInteger();
     private volatile long measureFrom;
@@ -78,14 +80,14 @@ public final class LoadGenerator {
         });
         if (options.rate() > 0) openLoop(start);
         else closedLoop();
-        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.drainSeconds());
         while (inFlight.get() > 0 && System.nanoTime() < drainUntil) LockSupport.parkNanos(10_000_000L);
         samplerThread.join();
         double throughput = ok.get() / (double) options.seconds();
         return String.format(Locale.ROOT, "{\"label\":\"%s\",\"mode\":\"%s\",\"rate\":%d,\"in_flight\":%d,\"stream\":%b,\"seconds\":%d,"
-                        + "\"sent\":%d,\"ok\":%d,\"errors\":%d,\"throughput\":%.1f,\"latency_us\":%s,\"ttfc_us\":%s,\"cpu_pct\":%.1f,\"rss_mb\":%.1f}",
+                        + "\"sent\":%d,\"ok\":%d,\"errors\":%d,\"failures\":%s,\"throughput\":%.1f,\"latency_us\":%s,\"ttfc_us\":%s,\"cpu_pct\":%.1f,\"rss_mb\":%.1f}",
                 options.label(), options.mode(), options.rate(), options.maxInFlight(), options.stream(), options.seconds(), sent.get(),
-                ok.get(), errors.get(), throughput, percentiles(latency), options.stream() ? percentiles(firstChunk) : "null",
+                ok.get(), errors.get(), failuresJson(), throughput, percentiles(latency), options.stream() ? percentiles(firstChunk) : "null",
                 sampler.cpuPercent(), sampler.rssMb());
     }
 
@@ -137,6 +139,8 @@ public final class LoadGenerator {
                     if (first[0] != 0) record(firstChunk, first[0] - intended);
                 } else {
                     errors.incrementAndGet();
+                    String why = ar.succeeded() ? "HTTP " + ar.result() : ar.cause().getClass().getSimpleName();
+                    failures.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
                 }
             }
             inFlight.decrementAndGet();
@@ -150,6 +154,7 @@ public final class LoadGenerator {
         for (String[] h : options.headers()) request.putHeader(h[0].strip(), h[1].strip());
         if (conversation != null) request.putHeader("X-Conversation-Id", conversation);
         Buffer body = Buffer.buffer("{\"model\":\"" + options.model() + "\",\"stream\":" + options.stream()
+                + (options.maxTokens() > 0 ? ",\"max_tokens\":" + options.maxTokens() : "")
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + QUESTION + "\"}]}");
         return client.request(request).compose(req -> req.send(body));
     }
@@ -167,6 +172,12 @@ public final class LoadGenerator {
         Future.join(new ArrayList<>(opened)).otherwiseEmpty().await();
         for (Future<String> f : opened) if (f.succeeded() && f.result() != null) conversations.add(f.result());
         if (conversations.isEmpty()) throw new IllegalStateException("the gateway opened no conversation");
+    }
+
+    private String failuresJson() {
+        StringBuilder json = new StringBuilder("{");
+        failures.forEach((why, n) -> json.append(json.length() > 1 ? "," : "").append('"').append(why.replace("\"", "")).append("\":").append(n.get()));
+        return json.append('}').toString();
     }
 
     private static synchronized void record(Histogram h, long nanos) {

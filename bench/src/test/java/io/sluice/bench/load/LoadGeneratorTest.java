@@ -1,0 +1,62 @@
+package io.sluice.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.testkit.simulator.Simulator;
+import io.sluice.testkit.simulator.SimulatorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The load generator against the simulator over real HTTP: the open loop keeps its rate, streams report their first chunk. */
+class LoadGeneratorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Simulator simulator;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        simulator = new Simulator(SimulatorConfig.ofDefaults().withLatency(Duration.ofMillis(20)).withStreamTiming(Duration.ofMillis(5), Duration.ofMillis(1)));
+        simulator.start(0);
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+    }
+
+    private JsonNode run(String... options) throws Exception {
+        Path out = dir.resolve("results.jsonl");
+        String[] args = new String[options.length + 6];
+        System.arraycopy(new String[] {"--url", simulator.baseUrl() + "/chat/completions", "--out", out.toString(), "--warmup", "0"}, 0, args, 0, 6);
+        System.arraycopy(options, 0, args, 6, options.length);
+        LoadGenerator.main(args);
+        return JSON.readTree(Files.readAllLines(out).getLast());
+    }
+
+    @Test
+    void anOpenLoopSendsItsRateWhateverTheLatencyAndRecordsEachCallFromItsIntendedStart() throws Exception {
+        JsonNode r = run("--rate", "100", "--seconds", "2", "--label", "direct/0");
+        assertThat(r.path("sent").asLong()).isBetween(199L, 201L);
+        assertThat(r.path("ok").asLong()).isEqualTo(r.path("sent").asLong());
+        assertThat(r.path("errors").asLong()).isZero();
+        assertThat(r.path("latency_us").path("p50").asLong()).as("at least the simulator's 20 ms").isGreaterThanOrEqualTo(20_000);
+        assertThat(r.path("label").asText()).isEqualTo("direct/0");
+    }
+
+    @Test
+    void aClosedLoopKeepsItsCallsInFlightAndStreamsReportTheirFirstChunk() throws Exception {
+        JsonNode r = run("--max", "4", "--seconds", "2", "--warmup", "1", "--stream", "--max-tokens", "10");
+        assertThat(r.path("mode").asText()).isEqualTo("max");
+        assertThat(r.path("throughput").asDouble()).as("4 in flight, each a short stream").isGreaterThan(40);
+        assertThat(r.path("ttfc_us").path("p50").asLong()).isPositive().isLessThanOrEqualTo(r.path("latency_us").path("p50").asLong());
+    }
+}
