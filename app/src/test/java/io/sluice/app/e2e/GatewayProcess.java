@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A gateway in an operating-system process of its own ({@code sluice serve} on this test's classpath), for the
@@ -36,21 +38,23 @@ final class GatewayProcess implements AutoCloseable {
         awaitReady();
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
+    private void awaitReady() throws IOException {
         HttpClient http = HttpClient.newHttpClient();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < until) {
-            if (!process.isAlive()) throw new IllegalStateException("the gateway process exited:\n" + Files.readString(log));
-            try {
-                HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-                if (ready.statusCode() == 200) return;
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> ready(http));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the gateway process did not get ready:\n" + Files.readString(log));
         }
-        throw new IllegalStateException("the gateway process did not get ready:\n" + Files.readString(log));
+    }
+
+    private boolean ready(HttpClient http) throws IOException, InterruptedException {
+        if (!process.isAlive()) throw new IllegalStateException("the gateway process exited:\n" + Files.readString(log));
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false; // still starting
+        }
     }
 
     String baseUrl() {

@@ -112,8 +112,10 @@ public final class AdaptiveConcurrency {
         return limiter.getInflight();
     }
 
+    /** Calls waiting for a permit; calls that gave up waiting are dropped here too, so that the gauge never counts them. */
     public int queued() {
         synchronized (waiting) {
+            waiting.removeIf(CompletableFuture::isDone);
             return waiting.size();
         }
     }

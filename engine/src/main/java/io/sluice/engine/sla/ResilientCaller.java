@@ -105,7 +105,7 @@ public final class ResilientCaller {
             return;
         }
         call.attempts++;
-        sendWithin(choice, send).toCompletableFuture().orTimeout(call.remainingMillis(), TimeUnit.MILLISECONDS).whenComplete((value, error) -> {
+        sendWithin(choice, send, call.remainingMillis()).whenComplete((value, error) -> {
             long latency = System.nanoTime() - choice.startedAt();
             if (error == null) {
                 choice.endpoint().record(latency, false);
@@ -115,8 +115,10 @@ public final class ResilientCaller {
             }
             Throwable failure = unwrap(error);
             if (failure instanceof TimeoutException) {
-                choice.endpoint().record(latency, true);
-                choice.circuit().recordFailure();
+                if (!(failure instanceof QueuedPastDeadline)) { // a call that never got a permit never reached the endpoint
+                    choice.endpoint().record(latency, true);
+                    choice.circuit().recordFailure();
+                }
                 result.completeExceptionally(deadlineExceeded(call));
                 return;
             }
@@ -132,21 +134,33 @@ public final class ResilientCaller {
         });
     }
 
+    /** The deadline passed while the attempt still waited for a concurrency permit: nothing was sent. */
+    private static final class QueuedPastDeadline extends TimeoutException {}
+
     /**
      * Sends an attempt within the endpoint's concurrency limit, when it has one: waiting for a permit if the limit is
      * reached, and telling the limit how the attempt went (overload signals shrink it; the request's own faults do not).
+     * Fails with a {@link TimeoutException} after {@code timeoutMillis}; a {@link QueuedPastDeadline} when the attempt
+     * was still queued, which then leaves the queue so that no permit is spent on it later.
      */
-    private static <T> CompletionStage<T> sendWithin(CallAttempts.Choice choice, Function<CallAttempts.Choice, CompletionStage<T>> send) {
+    private static <T> CompletableFuture<T> sendWithin(CallAttempts.Choice choice, Function<CallAttempts.Choice, CompletionStage<T>> send,
+                                                       long timeoutMillis) {
         var gate = choice.endpoint().concurrency();
-        if (gate.isEmpty()) return send.apply(choice);
+        if (gate.isEmpty()) return send.apply(choice).toCompletableFuture().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
         CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire().toCompletableFuture();
-        CompletableFuture<T> result = acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
-                error == null ? AdaptiveConcurrency.Outcome.SUCCESS
-                        : FailureClass.of(unwrap(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
-                        : AdaptiveConcurrency.Outcome.DROPPED)));
-        // a call that gives up (its deadline) while queued leaves the queue, so that no permit is spent on it later
-        result.whenComplete((value, error) -> {
-            if (error != null) acquiring.cancel(false);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
+                        error == null ? AdaptiveConcurrency.Outcome.SUCCESS
+                                : FailureClass.of(unwrap(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
+                                : AdaptiveConcurrency.Outcome.DROPPED)))
+                .whenComplete((value, error) -> {
+                    if (error == null) result.complete(value);
+                    else result.completeExceptionally(error);
+                });
+        CompletableFuture.delayedExecutor(timeoutMillis, TimeUnit.MILLISECONDS).execute(() -> {
+            boolean queued = !acquiring.isDone();
+            // the outcome first: cancelling the wait would otherwise fail the result with a bare cancellation
+            if (result.completeExceptionally(queued ? new QueuedPastDeadline() : new TimeoutException()) && queued) acquiring.cancel(false);
         });
         return result;
     }

@@ -111,4 +111,25 @@ class ResilientCallerTest {
         assertThat(limited.connectTimeouts).as("the cooling key got no second request").hasSize(1);
         assertThat(backup.connectTimeouts).containsOnly(SlaTier.NORMAL.connectTimeout());
     }
+
+    @Test
+    void callsQueuedForAConcurrencyPermitPastTheirDeadlineDoNotCountAgainstTheEndpointsCircuit() {
+        Circuits circuits = new Circuits(CircuitSettings.DEFAULTS);
+        ResilientCaller gated = new ResilientCaller(circuits, RetrySettings.DEFAULTS);
+        Upstream hanging = new Upstream("hanging", CompletableFuture::new); // holds the one permit for good
+        Endpoint endpoint = new Endpoint("e", 1, List.of(new UpstreamKey("k", hanging, 0)), new AdaptiveConcurrency("e", 1, 1, 100));
+        SlaTier tier = new SlaTier("short", Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(200));
+        List<ResilientCaller.Candidate> chain = List.of(new ResilientCaller.Candidate("m", List.of(endpoint), REQUEST));
+
+        List<CompletableFuture<ResilientCaller.Served<ChatResponse>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 1 + 2 * CircuitSettings.DEFAULTS.failureThreshold(); i++) {
+            calls.add(gated.complete(chain, tier, () -> 0).toCompletableFuture());
+        }
+        for (CompletableFuture<ResilientCaller.Served<ChatResponse>> c : calls) {
+            assertThatThrownBy(c::join).hasCauseInstanceOf(io.sluice.domain.error.UpstreamTimeoutException.class);
+        }
+        assertThat(hanging.connectTimeouts).as("only the first call reached the upstream").hasSize(1);
+        assertThat(circuits.states()).as("one real timeout, the rest never sent").containsEntry("m @ e", "closed");
+        assertThat(endpoint.concurrency().orElseThrow().queued()).as("the queue is left empty").isZero();
+    }
 }
