@@ -6,7 +6,6 @@ import io.sluice.http.internal.ConversationJson;
 import io.sluice.http.internal.OpenAiJson;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.in.Conversations;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionStage;
@@ -64,30 +63,8 @@ final class ConversationsHandler {
         }, id -> json.deleted(id.value()));
     }
 
-    /** Runs the call, and answers with its JSON or its error, from the request's context. */
     private <T> void respond(RoutingContext ctx, int status, Supplier<CompletionStage<T>> call, Function<T, String> write) {
-        Context context = ctx.vertx().getOrCreateContext();
-        CompletionStage<T> stage;
-        try {
-            stage = call.get();
-        } catch (RuntimeException e) {
-            ErrorResponses.send(ctx.response(), errors, ErrorResponses.toApiError(e));
-            return;
-        }
-        stage.whenComplete((result, error) -> context.runOnContext(v -> {
-            if (error != null) {
-                ErrorResponses.send(ctx.response(), errors, ErrorResponses.toApiError(error));
-                return;
-            }
-            String body;
-            try {
-                body = write.apply(result);
-            } catch (RuntimeException e) {
-                ErrorResponses.send(ctx.response(), errors, ErrorResponses.toApiError(e));
-                return;
-            }
-            ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
-        }));
+        Replies.json(ctx, errors, status, call, write);
     }
 
     private static Caller caller(RoutingContext ctx) {

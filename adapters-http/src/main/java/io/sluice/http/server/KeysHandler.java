@@ -1,19 +1,16 @@
 package io.sluice.http.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.keys.ApiKey;
-import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.http.internal.OpenAiJson;
 import io.sluice.ports.in.ApiKeys;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /**
  * {@code /admin/keys}: create a key ({@code POST {"owner", "name", "defaults", "limits", "budgets"}}; the secret is in
@@ -33,34 +30,19 @@ final class KeysHandler {
     }
 
     void create(RoutingContext ctx) {
-        KeyPolicy policy;
-        JsonNode owner;
-        JsonNode name;
-        try {
+        Replies.json(ctx, json, 201, () -> {
             JsonNode body = body(ctx);
-            owner = body.path("owner");
-            name = body.path("name");
+            JsonNode owner = body.path("owner");
+            JsonNode name = body.path("name");
             if (!owner.isTextual() || (!name.isMissingNode() && !name.isNull() && !name.isTextual())) {
                 throw new InvalidRequestException("'owner' (a string) is required; 'name' is an optional string", "owner");
             }
-            policy = policies.read(body);
-        } catch (InvalidRequestException e) {
-            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
-            return;
-        }
-        respond(ctx, 201, keys.create(owner.textValue(), name.isTextual() ? name.textValue() : null, policy),
-                issued -> write(issued.key()).put("key", issued.secret()));
+            return keys.create(owner.textValue(), name.isTextual() ? name.textValue() : null, policies.read(body));
+        }, issued -> write(issued.key()).put("key", issued.secret()).toString());
     }
 
     void setPolicy(RoutingContext ctx) {
-        KeyPolicy policy;
-        try {
-            policy = policies.read(body(ctx));
-        } catch (InvalidRequestException e) {
-            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
-            return;
-        }
-        respond(ctx, 200, keys.setPolicy(ctx.pathParam("id"), policy), this::write);
+        Replies.json(ctx, json, 200, () -> keys.setPolicy(ctx.pathParam("id"), policies.read(body(ctx))), key -> write(key).toString());
     }
 
     private JsonNode body(RoutingContext ctx) {
@@ -76,16 +58,16 @@ final class KeysHandler {
     }
 
     void list(RoutingContext ctx) {
-        respond(ctx, 200, keys.list(), list -> {
+        Replies.json(ctx, json, 200, keys::list, list -> {
             ObjectNode root = json.mapper().createObjectNode().put("object", "list");
-            list.forEach(k -> root.withArray("data").add(write(k)));
-            if (list.isEmpty()) root.putArray("data");
-            return root;
+            ArrayNode data = root.putArray("data");
+            list.forEach(k -> data.add(write(k)));
+            return root.toString();
         });
     }
 
     void revoke(RoutingContext ctx) {
-        respond(ctx, 200, keys.revoke(ctx.pathParam("id")), this::write);
+        Replies.json(ctx, json, 200, () -> keys.revoke(ctx.pathParam("id")), key -> write(key).toString());
     }
 
     private ObjectNode write(ApiKey key) {
@@ -95,13 +77,5 @@ final class KeysHandler {
         else node.putNull("revoked_at");
         policies.write(key.policy(), node);
         return node;
-    }
-
-    private <T> void respond(RoutingContext ctx, int status, CompletionStage<T> stage, Function<T, ObjectNode> write) {
-        Context context = ctx.vertx().getOrCreateContext();
-        stage.whenComplete((result, error) -> context.runOnContext(v -> {
-            if (error != null) ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(error));
-            else ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(write.apply(result).toString());
-        }));
     }
 }

@@ -7,7 +7,6 @@ import io.sluice.domain.usage.UsageQuery;
 import io.sluice.domain.usage.UsageTotal;
 import io.sluice.http.internal.OpenAiJson;
 import io.sluice.ports.in.UsageReports;
-import io.vertx.core.Context;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -50,18 +49,10 @@ final class UsageHandler {
     }
 
     private void answer(RoutingContext ctx, Optional<String> owner, boolean daily) {
-        Context context = ctx.vertx().getOrCreateContext();
-        UsageQuery query;
-        try {
-            query = daily ? dailyQuery(ctx, owner) : query(ctx, owner);
-        } catch (RuntimeException e) {
-            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
-            return;
-        }
-        reports.totals(query).whenComplete((totals, error) -> context.runOnContext(v -> {
-            if (error != null) ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(error));
-            else ctx.response().putHeader("content-type", "application/json").end(write(query, totals).toString());
-        }));
+        Replies.json(ctx, json, 200, () -> {
+            UsageQuery query = daily ? dailyQuery(ctx, owner) : query(ctx, owner);
+            return reports.totals(query).thenApply(totals -> write(query, totals));
+        }, ObjectNode::toString);
     }
 
     private static UsageQuery query(RoutingContext ctx, Optional<String> owner) {
