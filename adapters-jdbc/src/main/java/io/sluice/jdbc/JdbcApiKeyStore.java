@@ -67,6 +67,11 @@ final class JdbcApiKeyStore implements ApiKeyStore {
     }
 
     @Override
+    public CompletionStage<Optional<ApiKey>> find(String id) {
+        return async(() -> jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE id = :id").bind("id", id).map((rs, ctx) -> key(rs)).findOne()));
+    }
+
+    @Override
     public CompletionStage<List<ApiKey>> list() {
         return async(() -> jdbi.withHandle(h -> h.createQuery(SELECT + " ORDER BY created_at, id").map((rs, ctx) -> key(rs)).list()));
     }

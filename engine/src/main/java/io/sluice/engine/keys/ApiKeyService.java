@@ -56,7 +56,7 @@ public final class ApiKeyService implements ApiKeys {
 
     private CompletionStage<ApiKey> reread(String id, boolean found) {
         if (!found) return CompletableFuture.failedFuture(new KeyNotFoundException(id));
-        return store.list().thenApply(keys -> keys.stream().filter(k -> k.id().equals(id)).findFirst().orElseThrow());
+        return store.find(id).thenApply(java.util.Optional::orElseThrow);
     }
 
     @Override

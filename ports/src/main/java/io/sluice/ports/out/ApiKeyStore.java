@@ -14,6 +14,9 @@ public interface ApiKeyStore {
     /** The key with this secret hash, revoked or not. */
     CompletionStage<Optional<ApiKey>> findByHash(String secretHash);
 
+    /** The key with this id, revoked or not. */
+    CompletionStage<Optional<ApiKey>> find(String id);
+
     CompletionStage<List<ApiKey>> list();
 
     /** Replaces a key's defaults, limits and budgets; false when there is no such key. */

@@ -49,6 +49,9 @@ public abstract class ApiKeyStoreContract {
         assertThat(found.policy().budgets().get(Budget.Period.DAY)).isEqualByComparingTo("5.25");
         assertThat(found.policy().budgets().get(Budget.Period.TOTAL)).isEqualByComparingTo("0.000000001");
         assertThat(find(UUID.randomUUID().toString())).isEmpty();
+        assertThat(store().find(key.id()).toCompletableFuture().join()).as("by id").get()
+                .satisfies(byId -> assertThat(byId.policy()).isEqualTo(found.policy()));
+        assertThat(store().find("key_" + UUID.randomUUID()).toCompletableFuture().join()).isEmpty();
     }
 
     @Test
