@@ -92,7 +92,7 @@ final class TurnMemory {
                     return fromStore(call, route, existing.id(), fresh);
                 }).exceptionallyCompose(error -> {
                     // the uncovered messages do not fit: summarize now, on this call's time, then build again from the store
-                    if (!(unwrap(error) instanceof SummaryNeededException)) return CompletableFuture.failedFuture(error);
+                    if (!(Failures.cause(error) instanceof SummaryNeededException)) return CompletableFuture.failedFuture(error);
                     return summaries.refresh(existing.id(), route.target(), summaries.policy().keepRecentTokens())
                             .thenCompose(saved -> fromStore(call, route, existing.id(), fresh));
                 });
@@ -155,8 +155,8 @@ final class TurnMemory {
                 .map(ChatMessage::content).collect(java.util.stream.Collectors.joining("\n"));
         return recall.recall(conversation.id(), before, query).thenApply(relevant -> {
             int contextWindow = route.spec().contextWindow();
-            BuiltContext context = ContextBuilder.buildSemantic(semantic, counted(window.systemPrompt()), counted(window.recent()),
-                    relevant, fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
+            BuiltContext context = ContextBuilder.buildSemantic(semantic, ContextHistory.counted(window.systemPrompt()),
+                    ContextHistory.counted(window.recent()), relevant, fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
             return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, semantic, 0, context.promptTokens());
         });
     }
@@ -166,7 +166,7 @@ final class TurnMemory {
         int contextWindow = route.spec().contextWindow();
         ContextStrategy strategy = strategyOf(call, conversation, route);
         ContextHistory history = ContextHistory.of(strategy, window);
-        BuiltContext context = ContextBuilder.build(strategy, counted(window.systemPrompt()), window.summary(), history.counted(),
+        BuiltContext context = ContextBuilder.build(strategy, ContextHistory.counted(window.systemPrompt()), window.summary(), history.counted(),
                 history.complete(), fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
         long uncovered = 0;
         for (StoredMessage m : history.messages()) uncovered += m.tokenCount();
@@ -203,10 +203,6 @@ final class TurnMemory {
         return counted;
     }
 
-    private static List<CountedMessage> counted(List<StoredMessage> stored) {
-        return ContextHistory.counted(stored);
-    }
-
     /** Records a bill no stored turn carries: a stateless call's, or a stream cut before any content. */
     CompletionStage<?> recordUsage(UsageEntry entry) {
         return ledger.record(List.of(entry));
@@ -227,10 +223,6 @@ final class TurnMemory {
                     }
                     return advanced;
                 }));
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return Failures.cause(error);
     }
 
     /**

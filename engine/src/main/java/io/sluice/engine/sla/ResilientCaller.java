@@ -113,7 +113,7 @@ public final class ResilientCaller {
                 result.complete(value);
                 return;
             }
-            Throwable failure = unwrap(error);
+            Throwable failure = Failures.cause(error);
             if (failure instanceof TimeoutException) {
                 if (!(failure instanceof QueuedPastDeadline)) { // a call that never got a permit never reached the endpoint
                     choice.endpoint().record(latency, true);
@@ -151,7 +151,7 @@ public final class ResilientCaller {
         CompletableFuture<T> result = new CompletableFuture<>();
         acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
                         error == null ? AdaptiveConcurrency.Outcome.SUCCESS
-                                : FailureClass.of(unwrap(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
+                                : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
                                 : AdaptiveConcurrency.Outcome.DROPPED)))
                 .whenComplete((value, error) -> {
                     if (error == null) result.complete(value);
@@ -216,10 +216,6 @@ public final class ResilientCaller {
     private static void later(Duration delay, Runnable task) {
         if (delay.isZero() || delay.isNegative()) task.run();
         else CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(task);
-    }
-
-    static Throwable unwrap(Throwable t) {
-        return Failures.cause(t);
     }
 
     /**
