@@ -7,6 +7,7 @@ import io.smallrye.config.source.yaml.YamlConfigSource;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
+import io.sluice.domain.budget.Budget;
 import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.sla.CircuitSettings;
@@ -14,11 +15,13 @@ import io.sluice.domain.sla.RetrySettings;
 import io.sluice.domain.sla.SlaTier;
 import io.sluice.engine.ContextDefaults;
 import io.sluice.engine.SummaryPolicy;
+import io.sluice.engine.limits.RateLimits;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
 import io.sluice.testkit.simulator.SimulatorConfig;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.MalformedURLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,7 +203,7 @@ public final class ConfigLoader {
         Map<String, long[]> models = new java.util.HashMap<>();
         l.models().forEach((name, r) -> models.put(name, new long[] {nonNegative("sluice.limits.models.\"" + name + "\".rpm", r.rpm()),
                 nonNegative("sluice.limits.models.\"" + name + "\".tpm", r.tpm())}));
-        return new LimitSettings(new io.sluice.engine.limits.RateLimits(nonNegative("sluice.limits.key.rpm", l.key().rpm()),
+        return new LimitSettings(new RateLimits(nonNegative("sluice.limits.key.rpm", l.key().rpm()),
                 nonNegative("sluice.limits.key.tpm", l.key().tpm()), nonNegative("sluice.limits.user.rpm", l.user().rpm()),
                 nonNegative("sluice.limits.user.tpm", l.user().tpm()), models), shared);
     }
@@ -213,19 +216,16 @@ public final class ConfigLoader {
         };
     }
 
-    private static List<io.sluice.domain.budget.Budget> budgets(BudgetsConfig b) {
-        List<io.sluice.domain.budget.Budget> budgets = new ArrayList<>();
-        Map<io.sluice.domain.budget.Budget.Scope, BudgetsConfig.Caps> scopes = Map.of(io.sluice.domain.budget.Budget.Scope.GLOBAL, b.global(),
-                io.sluice.domain.budget.Budget.Scope.KEY, b.key(), io.sluice.domain.budget.Budget.Scope.USER, b.user(),
-                io.sluice.domain.budget.Budget.Scope.CONVERSATION, b.conversation());
+    private static List<Budget> budgets(BudgetsConfig b) {
+        List<Budget> budgets = new ArrayList<>();
+        Map<Budget.Scope, BudgetsConfig.Caps> scopes = Map.of(Budget.Scope.GLOBAL, b.global(), Budget.Scope.KEY, b.key(),
+                Budget.Scope.USER, b.user(), Budget.Scope.CONVERSATION, b.conversation());
         scopes.forEach((scope, caps) -> {
             String key = "sluice.budgets." + scope.name().toLowerCase(java.util.Locale.ROOT);
-            caps.day().ifPresent(v -> budgets.add(check(key + ".day", () -> new io.sluice.domain.budget.Budget(scope,
-                    io.sluice.domain.budget.Budget.Period.DAY, v))));
-            caps.month().ifPresent(v -> budgets.add(check(key + ".month", () -> new io.sluice.domain.budget.Budget(scope,
-                    io.sluice.domain.budget.Budget.Period.MONTH, v))));
-            caps.total().ifPresent(v -> budgets.add(check(key + ".total", () -> new io.sluice.domain.budget.Budget(scope,
-                    io.sluice.domain.budget.Budget.Period.TOTAL, v))));
+            Map<Budget.Period, Optional<BigDecimal>> periods = Map.of(Budget.Period.DAY, caps.day(), Budget.Period.MONTH, caps.month(),
+                    Budget.Period.TOTAL, caps.total());
+            periods.forEach((period, limit) -> limit.ifPresent(usd -> budgets.add(check(
+                    key + "." + period.name().toLowerCase(java.util.Locale.ROOT), () -> new Budget(scope, period, usd)))));
         });
         return budgets;
     }
