@@ -160,7 +160,7 @@ public final class GatewayModule extends AbstractModule {
             for (int i = 0; i < e.keys().size(); i++) {
                 EndpointSettings.Key key = e.keys().get(i);
                 String label = e.keys().size() == 1 ? p.name() : p.name() + "#" + (i + 1);
-                ProviderSettings one = new ProviderSettings(label, p.type(), p.baseUrl(), key.apiKey(), p.timeout(), p.maxConnections(), p.options());
+                ProviderSettings one = p.withKey(label, key.apiKey());
                 LlmProvider provider = resources.add(factories.get(p.type(), p.name()).create(one, environment), LlmProvider::close);
                 keys.add(new UpstreamKey(label, provider, key.rpm(), key.tpm()));
             }

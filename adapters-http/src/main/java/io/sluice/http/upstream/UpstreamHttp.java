@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.client.HttpRequest;
@@ -55,7 +56,10 @@ public final class UpstreamHttp implements AutoCloseable {
                 .setKeepAlive(true)
                 .setTcpNoDelay(true)
                 .setConnectTimeout((int) Math.min(settings.timeout().toMillis(), MAX_CONNECT_TIMEOUT_MS));
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConnections());
+        if (settings.httpVersion() == ProviderSettings.HttpVersion.HTTP_2) {
+            client.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false);
+        }
+        PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConnections()).setHttp2MaxSize(settings.maxConnections());
         ObjectMapper mapper = environment.lookup(ObjectMapper.class).orElseGet(ObjectMapper::new);
         return new UpstreamHttp(vertx, vertx.createHttpClient(client, pool), mapper, settings.timeout());
     }

@@ -103,8 +103,12 @@ public final class ConfigLoader {
                         + "'; use o200k_base or cl100k_base"));
 
         List<ProviderSettings> providers = new ArrayList<>();
-        c.providers().forEach((name, p) -> providers.add(check("sluice.providers." + name, () -> new ProviderSettings(name, p.type(),
-                p.baseUrl(), p.apiKey().orElse(null), p.timeout(), p.maxConnections(), p.options()))));
+        c.providers().forEach((name, p) -> {
+            ProviderSettings.HttpVersion version = ProviderSettings.HttpVersion.parse(p.httpVersion()).orElseThrow(() -> new ConfigProblem(
+                    "sluice.providers." + name + ".http-version", "unknown HTTP version '" + p.httpVersion() + "'; use 1.1 or 2"));
+            providers.add(check("sluice.providers." + name, () -> new ProviderSettings(name, p.type(),
+                    p.baseUrl(), p.apiKey().orElse(null), p.timeout(), p.maxConnections(), p.options(), version)));
+        });
 
         Optional<String> passthrough = c.passthroughProvider();
         String openAiKey = env.get("OPENAI_API_KEY");

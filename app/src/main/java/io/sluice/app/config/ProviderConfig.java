@@ -26,6 +26,11 @@ public interface ProviderConfig {
     @WithDefault("200")
     int maxConnections();
 
+    /** {@code 1.1} or {@code 2}: HTTP/2 multiplexes calls over few connections (ALPN over TLS, prior knowledge in clear text). */
+    @WithName("http-version")
+    @WithDefault("1.1")
+    String httpVersion();
+
     /** This endpoint's share of a model's traffic, among the endpoints that serve it. */
     @WithDefault("1")
     int weight();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.jdbc.StorageSettings;
+import io.sluice.ports.out.ProviderSettings;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -63,6 +64,7 @@ class ConfigLoaderTest {
                       base-url: https://api.deepseek.com/v1
                       api-key: sk-ds
                       timeout: 20s
+                      http-version: 2
                   models:
                     gpt-4.1:
                       provider: deepseek
@@ -78,7 +80,10 @@ class ConfigLoaderTest {
 
         assertThat(settings.server().port()).isEqualTo(9001);
         assertThat(settings.storage().dialect()).isEqualTo(StorageSettings.Dialect.POSTGRESQL);
-        assertThat(settings.providers()).singleElement().satisfies(p -> assertThat(p.timeout()).hasSeconds(20));
+        assertThat(settings.providers()).singleElement().satisfies(p -> {
+            assertThat(p.timeout()).hasSeconds(20);
+            assertThat(p.httpVersion()).isEqualTo(ProviderSettings.HttpVersion.HTTP_2);
+        });
         ModelSpec deepseek = settings.models().stream().filter(m -> m.name().equals("deepseek-v3.2")).findFirst().orElseThrow();
         assertThat(deepseek.upstreamName()).isEqualTo("deepseek-chat");
         assertThat(deepseek.contextWindow()).isEqualTo(64000);
@@ -143,6 +148,12 @@ class ConfigLoaderTest {
     void anUnknownStorageTypeFailsNamingTheKey() {
         assertThatThrownBy(() -> load("sluice:\n  storage:\n    type: mongo\n", Map.of()))
                 .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.storage.type").hasMessageContaining("mongo");
+    }
+
+    @Test
+    void anUnknownHttpVersionFailsNamingTheKey() {
+        assertThatThrownBy(() -> load("sluice:\n  providers:\n    a:\n      base-url: http://x/v1\n      http-version: 3\n", Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.providers.a.http-version").hasMessageContaining("use 1.1 or 2");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.sluice.bench.load;
 
 import io.vertx.core.Future;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -33,6 +34,11 @@ public final class LoadGenerator {
     private final LoadOptions options;
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private final HttpClient client;
+    /**
+     * Calls start on these event-loop contexts, never on the pacing thread: a call started from a foreign thread can
+     * see its response end before its handlers are set ("Response already ended").
+     */
+    private final Context[] contexts = {vertx.getOrCreateContext(), vertx.getOrCreateContext()};
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Histogram firstChunk = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final AtomicLong ok = new AtomicLong();
@@ -99,14 +105,15 @@ public final class LoadGenerator {
             if (intended >= measureUntil) return;
             long wait = intended - System.nanoTime();
             if (wait > 0) LockSupport.parkNanos(wait);
-            call(intended, intended >= measureFrom, null);
+            long at = intended;
+            contexts[(int) (i % contexts.length)].runOnContext(v -> call(at, at >= measureFrom, null));
         }
     }
 
     /** Keeps {@code --max} calls in flight until the window ends. */
     private void closedLoop() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(options.maxInFlight());
-        for (int i = 0; i < options.maxInFlight(); i++) loop(done);
+        for (int i = 0; i < options.maxInFlight(); i++) contexts[i % contexts.length].runOnContext(v -> loop(done));
         done.await();
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.testkit.simulator;
 
 import com.knuddels.jtokkit.api.Encoding;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,8 @@ final class SimulatedStream {
         this.delay = delay;
     }
 
+    private Future<Void> lastWrite = Future.succeededFuture();
+
     void start() {
         response.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache");
@@ -40,13 +43,14 @@ final class SimulatedStream {
     private void writeNext() {
         if (cut && next >= Math.max(1, frames.size() / 2)) {
             simulator.bill(answer.promptTokens(), partialCompletionTokens());
-            response.reset();
+            // once what was sent is on the wire: over HTTP/2 a reset drops the stream's frames still queued
+            lastWrite.onComplete(written -> response.reset());
             return;
         }
         if (next < frames.size()) {
             Dialect.Frame frame = frames.get(next++);
             if (frame.piece() != null) sentPieces++;
-            response.write(frame.text());
+            lastWrite = response.write(frame.text());
             simulator.after(next == 1 ? Duration.ZERO : delay, this::writeNext);
             return;
         }

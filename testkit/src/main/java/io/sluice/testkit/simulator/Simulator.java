@@ -8,6 +8,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import io.sluice.domain.context.LexicalVectors;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -43,6 +44,8 @@ public final class Simulator implements AutoCloseable {
     private HttpServer server;
 
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong connections = new AtomicLong();
+    private final Map<HttpVersion, AtomicLong> requestsByVersion = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger plainInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int concurrencyKnee;
     private final AtomicLong served = new AtomicLong();
@@ -74,13 +77,18 @@ public final class Simulator implements AutoCloseable {
 
     public int start(String host, int port) {
         Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            requestsByVersion.computeIfAbsent(ctx.request().version(), v -> new AtomicLong()).incrementAndGet();
+            ctx.next();
+        });
         router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
         router.post("/v1/chat/completions").handler(ctx -> chat(ctx, OpenAiDialect.INSTANCE));
         router.post("/v1/messages").handler(ctx -> chat(ctx, AnthropicDialect.INSTANCE));
         router.postWithRegex("/v1beta/models/[^/:]+:(generateContent|streamGenerateContent)").handler(ctx -> chat(ctx, GeminiDialect.INSTANCE));
         router.get("/v1/models").handler(this::models);
         router.post("/v1/embeddings").handler(this::embeddings);
-        server = join(vertx.createHttpServer().requestHandler(router).listen(port, host));
+        // HTTP/2 in clear text (prior knowledge or upgrade) too, at most 100 streams a connection as the server's default
+        server = join(vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet()).requestHandler(router).listen(port, host));
         return server.actualPort();
     }
 
@@ -121,6 +129,17 @@ public final class Simulator implements AutoCloseable {
         return new SimulatorStats(requests.get(), served.get(), promptTokens.get(), completionTokens.get(), counts);
     }
 
+    /** How many connections clients have opened to it. */
+    public long connectionsOpened() {
+        return connections.get();
+    }
+
+    /** How many requests of any path came in this HTTP version. */
+    public long requests(HttpVersion version) {
+        AtomicLong n = requestsByVersion.get(version);
+        return n == null ? 0 : n.get();
+    }
+
     /** When each chat request on an upstream key arrived (epoch millis), oldest first. */
     public java.util.List<Long> requestTimes(String key) {
         java.util.List<Long> times = keyTimes.get(key);
@@ -140,6 +159,8 @@ public final class Simulator implements AutoCloseable {
     /** Forgets counts, recent requests and rate-limit windows. */
     public void reset() {
         requests.set(0);
+        connections.set(0);
+        requestsByVersion.clear();
         served.set(0);
         promptTokens.set(0);
         completionTokens.set(0);
