@@ -137,7 +137,8 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
           "share its cores, so absolute figures are noisy and pessimistic; the ratios between gateways, measured in the same run "
           "at the same rates, are the headline. Overhead = a gateway's latency percentile minus the same percentile straight to "
           "the simulator at the same rate. The load is an open loop (each call's latency counts from its intended start, "
-          "so no coordinated omission), recorded in HdrHistograms.", ""]
+          "so no coordinated omission), recorded in HdrHistograms. What a call's time goes to, the tuning done and the "
+          "experiments behind it: [performance.md](performance.md).", ""]
     md += targets(runs, rates, stream_rates)
     for sim in ["0", "50"]:
         md += [f"## Overhead, simulator at {sim} ms", ""] + [f"![overhead {name} at {sim} ms]({rel}/overhead-{p}-sim{sim}.svg)" for p, name in PCTS] + ["",

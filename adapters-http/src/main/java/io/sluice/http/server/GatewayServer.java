@@ -13,7 +13,9 @@ import io.sluice.ports.in.ModelDirectory;
 import io.sluice.ports.in.Readiness;
 import io.sluice.ports.in.RouteAdmin;
 import io.sluice.ports.in.RouteHealth;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -21,6 +23,8 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -43,7 +47,8 @@ public final class GatewayServer implements AutoCloseable {
     private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
     private final OpenAiJson json;
-    private HttpServer server;
+    /** One listener per event loop, sharing the port; the first is the one that bound it. */
+    private final List<HttpServer> servers = new ArrayList<>();
 
     public GatewayServer(Vertx vertx, ServerSettings settings, GatewayServices services, PrometheusMeterRegistry registry, ObjectMapper mapper) {
         this.vertx = vertx;
@@ -109,13 +114,23 @@ public final class GatewayServer implements AutoCloseable {
                 + ".", "unknown_url"));
         router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed for "
                 + ctx.request().path() + ".", "method_not_allowed"));
-        server = join(vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-                .requestHandler(router).listen(settings.port(), settings.host()));
-        return server.actualPort();
+        // a server belongs to the event loop it is created on: one per core spreads connections over the cores (Vert.x
+        // hands a shared port's connections to its servers in turn); the rest bind the port the first one got
+        servers.add(listen(router, settings.port()));
+        for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) servers.add(listen(router, port()));
+        return port();
+    }
+
+    private HttpServer listen(Router router, int port) {
+        Context eventLoop = vertx.getOrCreateContext();
+        Promise<HttpServer> listening = Promise.promise();
+        eventLoop.runOnContext(v -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                .requestHandler(router).listen(port, settings.host()).onComplete(listening));
+        return join(listening.future());
     }
 
     public int port() {
-        return server.actualPort();
+        return servers.getFirst().actualPort();
     }
 
     /** Circuits and keys; admin authentication arrives with gateway API keys (the server binds to loopback until then). */
@@ -179,7 +194,7 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (server != null) join(server.close());
+        for (HttpServer server : servers) join(server.close());
     }
 
     private static <T> T join(Future<T> future) {
