@@ -115,9 +115,10 @@ public final class GatewayServer implements AutoCloseable {
         router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed for "
                 + ctx.request().path() + ".", "method_not_allowed"));
         // a server belongs to the event loop it is created on: one per core spreads connections over the cores (Vert.x
-        // hands a shared port's connections to its servers in turn); the rest bind the port the first one got
-        servers.add(listen(router, settings.port()));
-        for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) servers.add(listen(router, port()));
+        // hands a shared port's connections to its servers in turn). Port 0 (tests, embedding) cannot be shared: Vert.x
+        // would bind each listener to a port of its own, so it gets one listener.
+        int listeners = settings.port() == 0 ? 1 : Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < listeners; i++) servers.add(listen(router, settings.port()));
         return port();
     }
 
