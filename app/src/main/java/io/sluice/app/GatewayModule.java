@@ -280,7 +280,7 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     ApiKeys apiKeys(JdbcStorage storage, Clock clock) {
-        return new ApiKeyService(storage.apiKeys(), clock);
+        return new ApiKeyService(storage.apiKeys(), clock, settings.server().keyCacheTtl());
     }
 
     @Provides

@@ -1,20 +1,29 @@
 package io.sluice.http.server;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Where the server listens, the largest request body it takes, and the SHA-256 of the admin key: when one is set,
  * every {@code /v1} call needs a gateway API key and every {@code /admin} call the admin key; when none is, the
- * gateway is open (one tenant, {@code default}) and should listen on loopback only.
+ * gateway is open (one tenant, {@code default}) and should listen on loopback only. {@code keyCacheTtl}: how long an
+ * authenticated gateway key is remembered (zero: read on every request).
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash) {
+public record ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash, Duration keyCacheTtl) {
     public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
+    public static final Duration DEFAULT_KEY_CACHE_TTL = Duration.ofSeconds(5);
 
     public ServerSettings {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("'host' must not be blank");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("'port' must be in 0..65535, was " + port);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("'maxBodyBytes' must be at least 1024, was " + maxBodyBytes);
         adminKeyHash = adminKeyHash == null ? Optional.empty() : adminKeyHash;
+        keyCacheTtl = keyCacheTtl == null ? DEFAULT_KEY_CACHE_TTL : keyCacheTtl;
+        if (keyCacheTtl.isNegative()) throw new IllegalArgumentException("'keyCacheTtl' must not be negative, was " + keyCacheTtl);
+    }
+
+    public ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash) {
+        this(host, port, maxBodyBytes, adminKeyHash, DEFAULT_KEY_CACHE_TTL);
     }
 
     /** An open gateway: no API keys asked for. */

@@ -23,6 +23,11 @@ public interface SluiceConfig {
          */
         @WithName("admin-key")
         Optional<String> adminKey();
+
+        /** How long an authenticated gateway key is remembered; revocation reaches other replicas within it. 0s: never. */
+        @WithName("key-cache-ttl")
+        @WithDefault("5s")
+        java.time.Duration keyCacheTtl();
     }
 
     StorageConfig storage();

@@ -1,5 +1,8 @@
 package io.sluice.engine.keys;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.error.KeyNotFoundException;
 import io.sluice.domain.keys.ApiKey;
@@ -8,22 +11,38 @@ import io.sluice.domain.keys.KeySecrets;
 import io.sluice.ports.in.ApiKeys;
 import io.sluice.ports.out.ApiKeyStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@link ApiKeys} on a store. Every request reads the key from the store, so a revoked key is refused from the very
- * next request on every replica; the read is one indexed lookup by hash. Thread-safe.
+ * {@link ApiKeys} on a store. A key that authenticated is remembered for {@code cacheTtl}, so that a busy key costs one
+ * store read per period instead of one per request; revoking a key or replacing its policy here forgets it at once,
+ * so this process refuses it (or applies the new policy) from the next request, and other replicas within
+ * {@code cacheTtl}. With no cache ({@link Duration#ZERO}) every request reads the store. Unknown secrets are never
+ * remembered. Thread-safe.
  */
 public final class ApiKeyService implements ApiKeys {
+    /** Keys remembered at most: more active keys than this only costs more store reads. */
+    private static final int CACHED_KEYS = 10_000;
+
     private final ApiKeyStore store;
     private final Clock clock;
+    /** Active keys by secret hash; null without a cache. */
+    private final Cache<String, ApiKey> authenticated;
 
+    /** Reads the store on every request. */
     public ApiKeyService(ApiKeyStore store, Clock clock) {
+        this(store, clock, Duration.ZERO);
+    }
+
+    public ApiKeyService(ApiKeyStore store, Clock clock, Duration cacheTtl) {
         this.store = store;
         this.clock = clock;
+        this.authenticated = cacheTtl.isZero() ? null
+                : Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(CACHED_KEYS).build();
     }
 
     @Override
@@ -46,12 +65,17 @@ public final class ApiKeyService implements ApiKeys {
 
     @Override
     public CompletionStage<ApiKey> setPolicy(String id, KeyPolicy policy) {
-        return store.setPolicy(id, policy).thenCompose(found -> reread(id, found));
+        return store.setPolicy(id, policy).thenCompose(found -> forget(id).reread(id, found));
     }
 
     @Override
     public CompletionStage<ApiKey> revoke(String id) {
-        return store.revoke(id, clock.instant()).thenCompose(found -> reread(id, found));
+        return store.revoke(id, clock.instant()).thenCompose(found -> forget(id).reread(id, found));
+    }
+
+    private ApiKeyService forget(String id) {
+        if (authenticated != null) authenticated.asMap().values().removeIf(key -> key.id().equals(id));
+        return this;
     }
 
     private CompletionStage<ApiKey> reread(String id, boolean found) {
@@ -62,6 +86,13 @@ public final class ApiKeyService implements ApiKeys {
     @Override
     public CompletionStage<Optional<ApiKey>> authenticate(String secret) {
         if (secret == null || !secret.startsWith(KeySecrets.PREFIX)) return CompletableFuture.completedFuture(Optional.empty());
-        return store.findByHash(KeySecrets.hash(secret)).thenApply(found -> found.filter(ApiKey::active));
+        String hash = KeySecrets.hash(secret);
+        ApiKey remembered = authenticated == null ? null : authenticated.getIfPresent(hash);
+        if (remembered != null) return CompletableFuture.completedFuture(Optional.of(remembered));
+        return store.findByHash(hash).thenApply(found -> {
+            Optional<ApiKey> active = found.filter(ApiKey::active);
+            if (authenticated != null) active.ifPresent(key -> authenticated.put(hash, key));
+            return active;
+        });
     }
 }
