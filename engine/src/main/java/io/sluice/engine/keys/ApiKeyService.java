@@ -2,7 +2,6 @@ package io.sluice.engine.keys;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.error.KeyNotFoundException;
 import io.sluice.domain.keys.ApiKey;
@@ -65,17 +64,23 @@ public final class ApiKeyService implements ApiKeys {
 
     @Override
     public CompletionStage<ApiKey> setPolicy(String id, KeyPolicy policy) {
-        return store.setPolicy(id, policy).thenCompose(found -> forget(id).reread(id, found));
+        return store.setPolicy(id, policy).thenCompose(found -> {
+            forget(id);
+            return reread(id, found);
+        });
     }
 
     @Override
     public CompletionStage<ApiKey> revoke(String id) {
-        return store.revoke(id, clock.instant()).thenCompose(found -> forget(id).reread(id, found));
+        return store.revoke(id, clock.instant()).thenCompose(found -> {
+            forget(id);
+            return reread(id, found);
+        });
     }
 
-    private ApiKeyService forget(String id) {
+    /** Forgets a key this process remembers, so that its revocation or new policy holds from the next request. */
+    private void forget(String id) {
         if (authenticated != null) authenticated.asMap().values().removeIf(key -> key.id().equals(id));
-        return this;
     }
 
     private CompletionStage<ApiKey> reread(String id, boolean found) {
