@@ -148,21 +148,14 @@ public final class ResilientCaller {
         var gate = choice.endpoint().concurrency();
         if (gate.isEmpty()) return send.apply(choice).toCompletableFuture().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
         CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire().toCompletableFuture();
-        CompletableFuture<T> result = new CompletableFuture<>();
-        acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
+        return acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
                         error == null ? AdaptiveConcurrency.Outcome.SUCCESS
                                 : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
                                 : AdaptiveConcurrency.Outcome.DROPPED)))
-                .whenComplete((value, error) -> {
-                    if (error == null) result.complete(value);
-                    else result.completeExceptionally(error);
-                });
-        CompletableFuture.delayedExecutor(timeoutMillis, TimeUnit.MILLISECONDS).execute(() -> {
-            boolean queued = !acquiring.isDone();
-            // the outcome first: cancelling the wait would otherwise fail the result with a bare cancellation
-            if (result.completeExceptionally(queued ? new QueuedPastDeadline() : new TimeoutException()) && queued) acquiring.cancel(false);
-        });
-        return result;
+                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+                // cancelling succeeds only while the attempt still waits: it leaves the queue, and was never sent
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                        Failures.cause(error) instanceof TimeoutException && acquiring.cancel(false) ? new QueuedPastDeadline() : error));
     }
 
     /** 5xx, timeouts and resets are the endpoint's fault; 429s (the key's budget) and 4xx (the request's) are not. */
