@@ -60,11 +60,12 @@ public final class GroupCommitLedger implements UsageLedger {
             written = CompletableFuture.failedFuture(e);
         }
         written.whenComplete((ok, error) -> {
+            // the next write starts first: completing a call runs its answer on this thread, which must not hold it up
+            writeNext();
             for (Pending p : batch) {
                 if (error == null) p.done().complete(null);
                 else p.done().completeExceptionally(error);
             }
-            writeNext();
         });
     }
 
