@@ -2,6 +2,7 @@ package io.sluice.redis;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.sluice.domain.budget.Budget;
 import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.ports.out.BudgetStore;
 import java.math.BigDecimal;
@@ -61,10 +62,12 @@ public final class RedisBudgetStore implements BudgetStore {
     }
 
     /** How long a counter outlives its period: a day's for three days, a month's for two months; a total's forever. */
-    private static long ttlSeconds(String counter) {
-        if (counter.contains(":day:")) return 3 * DAY_SECONDS;
-        if (counter.contains(":month:")) return 62 * DAY_SECONDS;
-        return 0;
+    private static long ttlSeconds(Budget.Period period) {
+        return switch (period) {
+            case DAY -> 3 * DAY_SECONDS;
+            case MONTH -> 62 * DAY_SECONDS;
+            case TOTAL -> 0;
+        };
     }
 
     @Override
@@ -76,7 +79,7 @@ public final class RedisBudgetStore implements BudgetStore {
         for (int i = 0; i < checks.size(); i++) {
             // a limit rounds down, so that what fits in nano-dollars fits in dollars
             args[1 + i] = Long.toString(checks.get(i).limitUsd().movePointRight(9).setScale(0, RoundingMode.FLOOR).longValueExact());
-            args[1 + checks.size() + i] = Long.toString(ttlSeconds(checks.get(i).counter()));
+            args[1 + checks.size() + i] = Long.toString(ttlSeconds(checks.get(i).period()));
         }
         return redis.<List<Long>>eval(RESERVE, ScriptOutputType.MULTI, keys, args).thenApply(r -> switch ((int) (long) r.get(0)) {
             case 0 -> new Reservation(Outcome.RESERVED, null);

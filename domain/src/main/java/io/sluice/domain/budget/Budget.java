@@ -36,7 +36,7 @@ public record Budget(Scope scope, Period period, BigDecimal limitUsd) {
             case CONVERSATION -> conversationId == null ? null : "conversation:" + conversationId;
         };
         if (who == null) return Optional.empty();
-        return Optional.of(new BudgetCheck(who + ":" + window(period, now), limitUsd));
+        return Optional.of(new BudgetCheck(who + ":" + window(period, now), period, limitUsd));
     }
 
     /** The name of the period that holds {@code now}: {@code day:2026-11-23}, {@code month:2026-11} or {@code total}. */

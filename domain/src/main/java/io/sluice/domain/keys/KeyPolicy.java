@@ -58,7 +58,7 @@ public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strate
     /** The key's own budget checks at {@code now}, e.g. counter {@code apikey:<id>:day:2026-11-23}. */
     public List<BudgetCheck> budgetChecks(String keyId, Instant now) {
         List<BudgetCheck> checks = new ArrayList<>(budgets.size());
-        budgets.forEach((period, usd) -> checks.add(new BudgetCheck(scope(keyId) + ":" + Budget.window(period, now), usd)));
+        budgets.forEach((period, usd) -> checks.add(new BudgetCheck(scope(keyId) + ":" + Budget.window(period, now), period, usd)));
         return checks;
     }
 

@@ -2,6 +2,7 @@ package io.sluice.testkit.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.domain.budget.Budget;
 import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.ports.out.BudgetStore;
 import java.math.BigDecimal;
@@ -14,7 +15,7 @@ public abstract class BudgetStoreContract {
     protected abstract BudgetStore store();
 
     private static BudgetCheck check(String limit) {
-        return new BudgetCheck("test:" + UUID.randomUUID(), new BigDecimal(limit));
+        return new BudgetCheck("test:" + UUID.randomUUID(), Budget.Period.TOTAL, new BigDecimal(limit));
     }
 
     private BudgetStore.Reservation reserve(String amount, BudgetCheck... checks) {
