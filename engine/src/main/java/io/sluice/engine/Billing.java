@@ -3,6 +3,7 @@ package io.sluice.engine;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Usage;
+import io.sluice.domain.keys.ApiKey;
 import io.sluice.domain.usage.UsageEntry;
 import io.sluice.engine.internal.StreamAccumulator;
 import io.sluice.engine.internal.Turn;
@@ -39,7 +40,7 @@ final class Billing {
         ModelSpec spec = registry.resolve(by.model()).spec();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos());
         return new UsageEntry(call.requestId(), 1, call.call().caller().owner(),
-                call.call().caller().key().map(io.sluice.domain.keys.ApiKey::id).orElse(null), call.call().caller().user(),
+                call.call().caller().key().map(ApiKey::id).orElse(null), call.call().caller().user(),
                 turn.conversationId().map(id -> id.value()).orElse(null), call.route(), by.model(), by.endpoint(), usage,
                 spec.prices().cost(usage), millis, outcome, clock.instant());
     }

@@ -1,7 +1,8 @@
 package io.sluice.bench.load;
 
-import io.vertx.core.Future;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -35,8 +36,8 @@ public final class LoadGenerator {
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private final HttpClient client;
     /**
-     * Calls start on these event-loop contexts, never on the pacing thread: a call started from a foreign thread can
-     * see its response end before its handlers are set ("Response already ended").
+     * Calls start on these event-loop contexts, never on the pacing or main thread: a call started from a foreign thread
+     * can see its response end before its handlers are set ("Response already ended").
      */
     private final Context[] contexts = {vertx.getOrCreateContext(), vertx.getOrCreateContext()};
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -173,7 +174,10 @@ public final class LoadGenerator {
     private void openConversations() {
         List<Future<String>> opened = new ArrayList<>();
         for (int i = 0; i < options.conversations(); i++) {
-            opened.add(send("new").compose(resp -> resp.body().map(b -> resp.getHeader("X-Conversation-Id"))));
+            Promise<String> id = Promise.promise();
+            contexts[i % contexts.length].runOnContext(v -> send("new")
+                    .compose(resp -> resp.body().map(b -> resp.getHeader("X-Conversation-Id"))).onComplete(id));
+            opened.add(id.future());
             if (opened.size() % 50 == 0) Future.join(new ArrayList<>(opened)).otherwiseEmpty().await();
         }
         Future.join(new ArrayList<>(opened)).otherwiseEmpty().await();
