@@ -31,8 +31,12 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
 
-/** {@link ConversationStore} on JDBI, for PostgreSQL and H2 alike (the SQL is portable). Thread-safe. */
+/**
+ * {@link ConversationStore} on JDBI, for PostgreSQL and H2 alike: the SQL is portable but for a turn's append, which on
+ * PostgreSQL is one statement ({@link PostgresTurn}). Thread-safe.
+ */
 final class JdbcConversationStore implements ConversationStore {
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
     private static final TypeReference<List<Map<String, String>>> CALL_LIST = new TypeReference<>() {};
@@ -40,11 +44,13 @@ final class JdbcConversationStore implements ConversationStore {
     private final Jdbi jdbi;
     private final Executor executor;
     private final ObjectMapper json;
+    private final boolean postgres;
 
-    JdbcConversationStore(Jdbi jdbi, Executor executor, ObjectMapper json) {
+    JdbcConversationStore(Jdbi jdbi, Executor executor, ObjectMapper json, boolean postgres) {
         this.jdbi = jdbi;
         this.executor = executor;
         this.json = json;
+        this.postgres = postgres;
     }
 
     @Override
@@ -63,38 +69,33 @@ final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages, List<UsageEntry> usage) {
+        Turn turn = Turn.of(messages, this::write);
+        if (postgres && PostgresTurn.fits(turn, usage)) {
+            return async(() -> jdbi.withHandle(h -> PostgresTurn.append(bindNew(h.createQuery(PostgresTurn.sql(turn, usage)), conversation), conversation.id(), turn, usage)));
+        }
         return async(() -> jdbi.inTransaction(h -> {
             Totals totals = lockTotals(h, conversation);
-            long lastSeq = totals.lastSeq();
-            long totalTokens = totals.totalTokens();
-            long systemSeqEnd = totals.systemSeqEnd();
             Instant now = Instant.now();
-            List<StoredMessage> stored = new ArrayList<>(messages.size());
             var batch = h.prepareBatch("""
                     INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count,
                                           tokens_before, model, created_at, metadata)
                     VALUES (:conversation, :seq, :role, :content, :name, :toolCalls, :toolCallId, :tokens, :tokensBefore,
                             :model, :created, :metadata)""");
-            for (NewMessage m : messages) {
-                long seq = ++lastSeq;
-                ChatMessage msg = m.message();
-                // the leading run of system messages is the conversation's system prompt
-                if (msg.role() == Role.SYSTEM && systemSeqEnd == seq - 1) systemSeqEnd = seq;
-                batch.bind("conversation", conversation.id().value()).bind("seq", seq).bind("role", msg.role().wireName())
-                        .bind("content", msg.content()).bind("name", msg.name()).bind("toolCalls", toolCallsJson(msg.toolCalls()))
-                        .bind("toolCallId", msg.toolCallId()).bind("tokens", m.tokenCount()).bind("tokensBefore", totalTokens)
-                        .bind("model", m.model()).bind("created", Timestamp.from(now)).bind("metadata", write(m.metadata())).add();
-                totalTokens += m.tokenCount();
-                stored.add(new StoredMessage(conversation.id(), seq, msg, m.tokenCount(), m.model(), now, m.metadata()));
+            for (Turn.Row r : turn.rows()) {
+                batch.bind("conversation", conversation.id().value()).bind("seq", totals.lastSeq() + r.n()).bind("role", r.role())
+                        .bind("content", r.content()).bind("name", r.name()).bind("toolCalls", r.toolCalls())
+                        .bind("toolCallId", r.toolCallId()).bind("tokens", r.tokens()).bind("tokensBefore", totals.totalTokens() + r.tokensBeforeInTurn())
+                        .bind("model", r.model()).bind("created", Timestamp.from(now)).bind("metadata", r.metadata()).add();
             }
-            batch.execute();
+            if (!turn.rows().isEmpty()) batch.execute();
             h.createUpdate("""
                             UPDATE conversations SET last_seq = :seq, total_tokens = :total, system_seq_end = :systemEnd, updated_at = :now
                             WHERE id = :id""")
-                    .bind("seq", lastSeq).bind("total", totalTokens).bind("systemEnd", systemSeqEnd)
+                    .bind("seq", totals.lastSeq() + turn.rows().size()).bind("total", totals.totalTokens() + turn.tokens())
+                    .bind("systemEnd", turn.systemSeqEnd(totals.lastSeq(), totals.systemSeqEnd()))
                     .bind("now", Timestamp.from(now)).bind("id", conversation.id().value()).execute();
-            JdbcUsageLedger.insert(h, usage);
-            return stored;
+            JdbcUsageLedger.insert(h, usage, postgres);
+            return turn.stored(conversation.id(), totals.lastSeq(), now);
         }));
     }
 
@@ -147,13 +148,17 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     private void insert(Handle h, Conversation c) {
-        h.createUpdate("""
+        bindNew(h.createUpdate("""
                         INSERT INTO conversations (id, owner, end_user, created_at, updated_at, metadata, active, last_seq, context_strategy)
-                        VALUES (:id, :owner, :user, :created, :updated, :metadata, :active, 0, :strategy)""")
-                .bind("id", c.id().value()).bind("owner", c.owner()).bind("user", c.user())
-                .bind("created", Timestamp.from(c.created())).bind("updated", Timestamp.from(c.updated()))
-                .bind("metadata", write(c.metadata())).bind("active", c.active())
-                .bind("strategy", c.defaultStrategy().map(Object::toString).orElse(null)).execute();
+                        VALUES (:id, :owner, :user, :created, :updated, :metadata, :active, 0, :strategy)"""), c)
+                .bind("updated", Timestamp.from(c.updated())).execute();
+    }
+
+    /** Binds what a new conversation row holds but for its update time: id, owner, user, created, metadata, active, strategy. */
+    <S extends SqlStatement<S>> S bindNew(S statement, Conversation c) {
+        return statement.bind("id", c.id().value()).bind("owner", c.owner()).bind("user", c.user())
+                .bind("created", Timestamp.from(c.created())).bind("metadata", write(c.metadata())).bind("active", c.active())
+                .bind("strategy", c.defaultStrategy().map(Object::toString).orElse(null));
     }
 
     @Override
@@ -307,13 +312,6 @@ final class JdbcConversationStore implements ConversationStore {
         ChatMessage message = new ChatMessage(role, rs.getString("content"), rs.getString("name"), calls, rs.getString("tool_call_id"));
         return new StoredMessage(id, rs.getLong("seq"), message, rs.getInt("token_count"), rs.getString("model"),
                 rs.getTimestamp("created_at").toInstant(), metadata(rs.getString("metadata")));
-    }
-
-    private String toolCallsJson(List<ToolCall> calls) {
-        if (calls.isEmpty()) return null;
-        List<Map<String, String>> list = new ArrayList<>();
-        for (ToolCall c : calls) list.add(Map.of("id", c.id(), "name", c.name(), "arguments", c.argumentsJson()));
-        return write(list);
     }
 
     /** Metadata is almost always empty: skip the parser for it, on every row of every window read. */

@@ -22,11 +22,13 @@ public final class JdbcStorage implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final ExecutorService executor;
     private final Jdbi jdbi;
+    private final boolean postgres;
 
-    private JdbcStorage(HikariDataSource dataSource, ExecutorService executor) {
+    private JdbcStorage(HikariDataSource dataSource, ExecutorService executor, StorageSettings.Dialect dialect) {
         this.dataSource = dataSource;
         this.executor = executor;
         this.jdbi = Jdbi.create(dataSource);
+        this.postgres = dialect == StorageSettings.Dialect.POSTGRESQL;
     }
 
     /** Connects, applies pending migrations, and fails fast when the database cannot be reached. */
@@ -51,11 +53,11 @@ public final class JdbcStorage implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        return new JdbcStorage(dataSource, executor);
+        return new JdbcStorage(dataSource, executor, settings.dialect());
     }
 
     public ConversationStore conversations(ObjectMapper json) {
-        return new JdbcConversationStore(jdbi, executor, json);
+        return new JdbcConversationStore(jdbi, executor, json, postgres);
     }
 
     public BudgetStore budgets() {
@@ -67,7 +69,7 @@ public final class JdbcStorage implements AutoCloseable {
     }
 
     public UsageLedger usageLedger() {
-        return new JdbcUsageLedger(jdbi, executor);
+        return new JdbcUsageLedger(jdbi, executor, postgres);
     }
 
     @Override

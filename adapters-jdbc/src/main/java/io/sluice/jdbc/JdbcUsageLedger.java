@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** {@link UsageLedger} on JDBI, for PostgreSQL and H2 alike. Thread-safe. */
+/** {@link UsageLedger} on JDBI, for PostgreSQL and H2 alike (on PostgreSQL, a write is one statement: {@link LedgerRows}). Thread-safe. */
 final class JdbcUsageLedger implements UsageLedger {
     /** The column each report dimension groups by; a fixed list, so no request text reaches the SQL. */
     private static final Map<UsageQuery.Dimension, String> COLUMNS = new EnumMap<>(Map.of(
@@ -31,38 +31,46 @@ final class JdbcUsageLedger implements UsageLedger {
 
     private final Jdbi jdbi;
     private final Executor executor;
+    private final boolean postgres;
 
-    JdbcUsageLedger(Jdbi jdbi, Executor executor) {
+    JdbcUsageLedger(Jdbi jdbi, Executor executor, boolean postgres) {
         this.jdbi = jdbi;
         this.executor = executor;
+        this.postgres = postgres;
     }
 
     @Override
     public CompletionStage<Void> record(List<UsageEntry> entries) {
         if (entries.isEmpty()) return CompletableFuture.completedFuture(null);
+        if (postgres && entries.size() <= LedgerRows.MAX_PER_STATEMENT) {
+            // one statement is atomic on its own: no transaction, so no separate round trip for its commit
+            return async(() -> jdbi.withHandle(h -> {
+                LedgerRows.insert(h, entries);
+                return null;
+            }));
+        }
         return async(() -> jdbi.inTransaction(h -> {
-            insert(h, entries);
+            insert(h, entries, postgres);
             return null;
         }));
     }
 
     /** Inserts entries not yet in the ledger, on the caller's handle (and so in its transaction). */
-    static void insert(Handle h, List<UsageEntry> entries) {
-        for (UsageEntry e : entries) {
-            h.createUpdate("""
-                            INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
-                                                      output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at)
-                            SELECT :request, :attempt, :owner, :key, :user, :conversation, :route, :model, :endpoint, :input, :output, :cached,
-                                   :cacheWrite, :cost, :latency, :outcome, :at
-                            WHERE NOT EXISTS (SELECT 1 FROM usage_ledger WHERE request_id = :request AND attempt = :attempt)""")
-                    .bind("request", e.requestId()).bind("attempt", e.attempt()).bind("owner", e.owner()).bind("key", e.apiKeyId()).bind("user", e.user())
-                    .bind("conversation", e.conversationId()).bind("route", e.route()).bind("model", e.model()).bind("endpoint", e.endpoint())
-                    .bind("input", e.usage().promptTokens()).bind("output", e.usage().completionTokens())
-                    .bind("cached", e.usage().cachedPromptTokens()).bind("cacheWrite", e.usage().cacheWriteTokens()).bind("cost", e.cost())
-                    .bind("latency", e.latencyMillis()).bind("outcome", e.outcome().name()).bind("at", Timestamp.from(e.at()))
-                    .execute();
+    static void insert(Handle h, List<UsageEntry> entries, boolean postgres) {
+        if (postgres) {
+            LedgerRows.insert(h, entries);
+            return;
         }
+        for (UsageEntry e : entries) LedgerRows.bind(h.createUpdate(PORTABLE_INSERT), List.of(e)).execute();
     }
+
+    /** One entry, skipped when already kept, in SQL that H2 runs too (its parameters named as {@link LedgerRows#bind} names them). */
+    private static final String PORTABLE_INSERT = """
+            INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
+                                      output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at)
+            SELECT :request0, :attempt0, :owner0, :key0, :user0, :conversation0, :route0, :model0, :endpoint0, :input0, :output0, :cached0,
+                   :cacheWrite0, :cost0, :latency0, :outcome0, :at0
+            WHERE NOT EXISTS (SELECT 1 FROM usage_ledger WHERE request_id = :request0 AND attempt = :attempt0)""";
 
     @Override
     public CompletionStage<List<UsageTotal>> totals(UsageQuery query) {

@@ -183,6 +183,39 @@ public abstract class ConversationStoreContract {
     }
 
     @Test
+    void aLongTurnIsStoredWholeWithItsSystemPromptAndTheNextTurnContinuesIt() {
+        // longer than a store may write in one statement (an imported history): it must still be one append
+        Conversation c = newConversation("owner-a");
+        List<NewMessage> history = new ArrayList<>();
+        history.add(msg(ChatMessage.system("You are helpful."), 5));
+        history.add(msg(ChatMessage.system("Answer in English."), 4));
+        IntStream.range(0, 1_200).forEach(i -> history.add(msg(i % 2 == 0 ? ChatMessage.user("q" + i) : ChatMessage.assistant("a" + i), 3)));
+        assertThat(join(store().append(c, history))).extracting(StoredMessage::seq)
+                .containsExactlyElementsOf(IntStream.rangeClosed(1, 1_202).mapToObj(Long::valueOf).toList());
+        assertThat(join(store().append(c, List.of(msg(ChatMessage.user("next"), 7))))).extracting(StoredMessage::seq).containsExactly(1_203L);
+
+        assertThat(join(store().stats(c.id()))).isEqualTo(new ConversationStats(1_203, 5 + 4 + 3_600 + 7, 0));
+        ConversationWindow window = join(store().window(c.id(), 2, 1_000));
+        assertThat(window.systemPrompt()).extracting(m -> m.message().content()).containsExactly("You are helpful.", "Answer in English.");
+        assertThat(window.recent()).extracting(m -> m.message().content()).containsExactly("a1199", "next");
+    }
+
+    @Test
+    void aTurnThatCannotBeStoredWholeStoresNothing() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("kept"), 4))));
+        // a message the schema refuses (a name longer than its column), after one it would accept
+        ChatMessage refused = new ChatMessage(Role.USER, "hi", "n".repeat(300), List.of(), null);
+        CompletableFuture<List<StoredMessage>> append = store().append(c, List.of(msg(ChatMessage.user("fine"), 4), msg(refused, 4)))
+                .toCompletableFuture();
+
+        assertThat(append).failsWithin(java.time.Duration.ofSeconds(10));
+        assertThat(join(store().messages(c.id()))).extracting(m -> m.message().content()).containsExactly("kept");
+        assertThat(join(store().stats(c.id()))).isEqualTo(new ConversationStats(1, 4, 0));
+        assertThat(join(store().append(c, List.of(msg(ChatMessage.user("after"), 4))))).extracting(StoredMessage::seq).containsExactly(2L);
+    }
+
+    @Test
     void statsCountMessagesAndTokens() {
         Conversation c = newConversation("owner-a");
         join(store().append(c, List.of(msg(ChatMessage.user("one"), 11), msg(ChatMessage.assistant("two"), 13))));

@@ -70,6 +70,22 @@ public abstract class UsageLedgerContract {
     }
 
     @Test
+    void aLargeGroupOfEntriesIsKeptWholeAndExactly() {
+        // more than a store may write in one statement: what group commit hands it under load
+        String owner = owner();
+        List<UsageEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_500; i++) entries.add(entry(owner, "g-" + UUID.randomUUID(), "gpt-4o", "alice", DAY1, "0.000000001", 2, 1));
+        join(ledger().record(entries));
+        join(ledger().record(entries.subList(1_000, 1_001)));
+
+        assertThat(join(ledger().totals(query(owner)))).singleElement().satisfies(t -> {
+            assertThat(t.requests()).isEqualTo(2_500);
+            assertThat(t.inputTokens()).isEqualTo(5_000);
+            assertThat(t.cost()).isEqualByComparingTo("0.0000025");
+        });
+    }
+
+    @Test
     void totalsAreExactAndGroupedByDayModelAndUserWithinTheRangeAndOwner() {
         String owner = owner();
         join(ledger().record(List.of(

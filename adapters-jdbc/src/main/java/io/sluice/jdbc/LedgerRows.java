@@ -1,0 +1,57 @@
+package io.sluice.jdbc;
+
+import io.sluice.domain.usage.UsageEntry;
+import java.sql.Timestamp;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * Usage ledger entries written as rows of one {@code INSERT}: on PostgreSQL, the primary key skips an entry already
+ * kept ({@code ON CONFLICT DO NOTHING}), so any number of entries is one round trip instead of one per entry plus the
+ * commit. The portable path (H2) is {@link JdbcUsageLedger#insert}.
+ */
+final class LedgerRows {
+    /** Well under PostgreSQL's 65,535 parameters a statement (17 an entry). */
+    static final int MAX_PER_STATEMENT = 1_000;
+
+    private LedgerRows() {}
+
+    /** Inserts entries not yet in the ledger, in as few statements as the parameter limit allows, on the caller's handle. */
+    static void insert(Handle h, List<UsageEntry> entries) {
+        for (int from = 0; from < entries.size(); from += MAX_PER_STATEMENT) {
+            List<UsageEntry> chunk = entries.subList(from, Math.min(entries.size(), from + MAX_PER_STATEMENT));
+            bind(h.createUpdate(statement(chunk.size())), chunk).execute();
+        }
+    }
+
+    /** {@code INSERT INTO usage_ledger … ON CONFLICT DO NOTHING} for {@code count} entries, its parameters numbered by entry. */
+    static String statement(int count) {
+        StringBuilder sql = new StringBuilder("""
+                INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
+                                          output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at)
+                VALUES """);
+        for (int i = 0; i < count; i++) {
+            if (i > 0) sql.append(", ");
+            sql.append("(:request#, :attempt#, :owner#, :key#, :user#, :conversation#, :route#, :model#, :endpoint#, :input#, :output#, :cached#, "
+                    .replace("#", Integer.toString(i)));
+            sql.append(":cacheWrite#, :cost#, :latency#, :outcome#, :at#)".replace("#", Integer.toString(i)));
+        }
+        return sql.append(" ON CONFLICT (request_id, attempt) DO NOTHING").toString();
+    }
+
+    /** Binds {@code entries} to the parameters of {@link #statement} for as many. */
+    static <S extends SqlStatement<S>> S bind(S statement, List<UsageEntry> entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            UsageEntry e = entries.get(i);
+            statement.bind("request" + i, e.requestId()).bind("attempt" + i, e.attempt()).bind("owner" + i, e.owner())
+                    .bind("key" + i, e.apiKeyId()).bind("user" + i, e.user()).bind("conversation" + i, e.conversationId())
+                    .bind("route" + i, e.route()).bind("model" + i, e.model()).bind("endpoint" + i, e.endpoint())
+                    .bind("input" + i, e.usage().promptTokens()).bind("output" + i, e.usage().completionTokens())
+                    .bind("cached" + i, e.usage().cachedPromptTokens()).bind("cacheWrite" + i, e.usage().cacheWriteTokens())
+                    .bind("cost" + i, e.cost()).bind("latency" + i, e.latencyMillis()).bind("outcome" + i, e.outcome().name())
+                    .bind("at" + i, Timestamp.from(e.at()));
+        }
+        return statement;
+    }
+}

@@ -1,0 +1,71 @@
+package io.sluice.jdbc;
+
+import io.sluice.domain.ConversationId;
+import io.sluice.domain.StoredMessage;
+import io.sluice.domain.usage.UsageEntry;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * A conversation turn stored in one PostgreSQL statement, so one round trip and no separate commit: an upsert of the
+ * conversation row adds the turn to its counters (locking the row, so concurrent turns never share a seq) and returns
+ * where the turn starts, and the messages and the bill are inserted from that in the same statement. The portable
+ * path takes five round trips for the same (lock, insert, update, bill, commit).
+ */
+final class PostgresTurn {
+    /** Ten parameters a message: a turn longer than this (an imported history) takes the portable path instead. */
+    static final int MAX_MESSAGES = 1_000;
+
+    private PostgresTurn() {}
+
+    static boolean fits(Turn turn, List<UsageEntry> usage) {
+        return !turn.rows().isEmpty() && turn.rows().size() <= MAX_MESSAGES && usage.size() <= LedgerRows.MAX_PER_STATEMENT;
+    }
+
+    /** Runs {@link #sql}, its conversation's own columns already bound ({@code JdbcConversationStore#bindNew}). */
+    static List<StoredMessage> append(Query statement, ConversationId id, Turn turn, List<UsageEntry> usage) {
+        Instant now = Instant.now();
+        statement.bind("now", Timestamp.from(now))
+                .bind("count", (long) turn.rows().size()).bind("tokens", turn.tokens()).bind("leadingSystem", (long) turn.leadingSystem());
+        for (Turn.Row r : turn.rows()) {
+            String i = Integer.toString(r.n());
+            statement.bind("role" + i, r.role()).bind("content" + i, r.content()).bind("name" + i, r.name())
+                    .bind("toolCalls" + i, r.toolCalls()).bind("toolCallId" + i, r.toolCallId()).bind("tokens" + i, r.tokens())
+                    .bind("running" + i, r.tokensBeforeInTurn()).bind("model" + i, r.model()).bind("metadata" + i, r.metadata());
+        }
+        LedgerRows.bind(statement, usage);
+        long seqBefore = statement.mapTo(Long.class).one();
+        return turn.stored(id, seqBefore, now);
+    }
+
+    static String sql(Turn turn, List<UsageEntry> usage) {
+        int messages = turn.rows().size(), entries = usage.size();
+        StringBuilder sql = new StringBuilder("""
+                WITH conversation AS (
+                    INSERT INTO conversations AS c (id, owner, end_user, created_at, updated_at, metadata, active, context_strategy,
+                                                    last_seq, total_tokens, system_seq_end)
+                    VALUES (:id, :owner, :user, :created, :now, :metadata, :active, :strategy, :count, :tokens, :leadingSystem)
+                    ON CONFLICT (id) DO UPDATE SET
+                        last_seq = c.last_seq + :count,
+                        total_tokens = c.total_tokens + :tokens,
+                        system_seq_end = CASE WHEN c.system_seq_end = c.last_seq THEN c.system_seq_end + :leadingSystem ELSE c.system_seq_end END,
+                        updated_at = :now
+                    RETURNING c.last_seq - :count AS seq_before, c.total_tokens - :tokens AS tokens_before
+                ), added AS (
+                    INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count, tokens_before,
+                                          model, created_at, metadata)
+                    SELECT :id, t.seq_before + m.n, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count,
+                           t.tokens_before + m.running, m.model, CAST(:now AS TIMESTAMP WITH TIME ZONE), m.metadata
+                    FROM conversation t, (VALUES\s""");
+        for (int n = 1; n <= messages; n++) {
+            if (n > 1) sql.append(", ");
+            sql.append("(#, :role#, :content#, :name#, :toolCalls#, :toolCallId#, :tokens#, :running#, :model#, :metadata#)"
+                    .replace("#", Integer.toString(n)));
+        }
+        sql.append(") AS m (n, role, content, name, tool_calls, tool_call_id, token_count, running, model, metadata)\n)");
+        if (entries > 0) sql.append(", billed AS (\n").append(LedgerRows.statement(entries)).append("\n)");
+        return sql.append("\nSELECT seq_before FROM conversation").toString();
+    }
+}
