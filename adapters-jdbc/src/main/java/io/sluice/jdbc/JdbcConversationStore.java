@@ -71,7 +71,8 @@ final class JdbcConversationStore implements ConversationStore {
     public CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages, List<UsageEntry> usage) {
         Turn turn = Turn.of(messages, this::write);
         if (postgres && PostgresTurn.fits(turn, usage)) {
-            return async(() -> jdbi.withHandle(h -> PostgresTurn.append(bindNew(h.createQuery(PostgresTurn.sql(turn, usage)), conversation), conversation.id(), turn, usage)));
+            return async(() -> jdbi.withHandle(h ->
+                    PostgresTurn.append(bindNew(h.createQuery(PostgresTurn.sql(turn, usage)), conversation), conversation.id(), turn, usage)));
         }
         return async(() -> jdbi.inTransaction(h -> {
             Totals totals = lockTotals(h, conversation);
