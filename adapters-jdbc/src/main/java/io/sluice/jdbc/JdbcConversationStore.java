@@ -320,7 +320,9 @@ final class JdbcConversationStore implements ConversationStore {
         return text == null || text.equals("{}") ? Map.of() : read(text, STRING_MAP);
     }
 
+    /** Metadata is almost always empty: its JSON is written without the serializer, for every message of every turn. */
     private String write(Object value) {
+        if (value instanceof Map<?, ?> map && map.isEmpty()) return "{}";
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -42,17 +42,13 @@ final class JdbcUsageLedger implements UsageLedger {
     @Override
     public CompletionStage<Void> record(List<UsageEntry> entries) {
         if (entries.isEmpty()) return CompletableFuture.completedFuture(null);
-        if (postgres && entries.size() <= LedgerRows.MAX_PER_STATEMENT) {
-            // one statement is atomic on its own: no transaction, so no separate round trip for its commit
-            return async(() -> jdbi.withHandle(h -> {
-                LedgerRows.insert(h, entries);
-                return null;
-            }));
-        }
-        return async(() -> jdbi.inTransaction(h -> {
-            insert(h, entries, postgres);
+        // one statement is atomic on its own: no transaction, so no separate round trip for its commit
+        boolean oneStatement = postgres && entries.size() <= LedgerRows.MAX_PER_STATEMENT;
+        return async(() -> {
+            if (oneStatement) jdbi.useHandle(h -> insert(h, entries, true));
+            else jdbi.useTransaction(h -> insert(h, entries, postgres));
             return null;
-        }));
+        });
     }
 
     /** Inserts entries not yet in the ledger, on the caller's handle (and so in its transaction). */

@@ -64,26 +64,20 @@ public final class ApiKeyService implements ApiKeys {
 
     @Override
     public CompletionStage<ApiKey> setPolicy(String id, KeyPolicy policy) {
-        return store.setPolicy(id, policy).thenCompose(found -> {
-            forget(id);
-            return reread(id, found);
-        });
+        return store.setPolicy(id, policy).thenCompose(found -> changed(id, found));
     }
 
     @Override
     public CompletionStage<ApiKey> revoke(String id) {
-        return store.revoke(id, clock.instant()).thenCompose(found -> {
-            forget(id);
-            return reread(id, found);
-        });
+        return store.revoke(id, clock.instant()).thenCompose(found -> changed(id, found));
     }
 
-    /** Forgets a key this process remembers, so that its revocation or new policy holds from the next request. */
-    private void forget(String id) {
+    /**
+     * After a key was changed in the store: forgets it here, so that its revocation or new policy holds from the next
+     * request, and reads it back as it now is.
+     */
+    private CompletionStage<ApiKey> changed(String id, boolean found) {
         if (authenticated != null) authenticated.asMap().values().removeIf(key -> key.id().equals(id));
-    }
-
-    private CompletionStage<ApiKey> reread(String id, boolean found) {
         if (!found) return CompletableFuture.failedFuture(new KeyNotFoundException(id));
         return store.find(id).thenApply(java.util.Optional::orElseThrow);
     }
