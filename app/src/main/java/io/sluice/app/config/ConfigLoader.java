@@ -245,8 +245,8 @@ public final class ConfigLoader {
                 () -> new SlaTier(name, t.connectTimeout(), t.firstChunkTimeout(), t.deadline()))));
         RetrySettings retries = check("sluice.sla.retry", () -> new RetrySettings(s.retry().maxAttempts(), s.retry().baseDelay(),
                 s.retry().maxDelay(), s.retry().maxRetryAfter()));
-        CircuitSettings circuits = check("sluice.sla.circuit", () -> new CircuitSettings(s.circuit().failureThreshold(),
-                s.circuit().successThreshold(), s.circuit().openFor()));
+        CircuitSettings circuits = check("sluice.sla.circuit", () -> new CircuitSettings(s.circuit().failureRate(),
+                s.circuit().minimumCalls(), s.circuit().window(), s.circuit().successThreshold(), s.circuit().openFor()));
         return check("sluice.sla.default-tier", () -> new SlaSettings(tiers, s.defaultTier(), retries, circuits));
     }
 

@@ -48,9 +48,18 @@ public interface SlaConfig {
     }
 
     interface Circuit {
-        @WithName("failure-threshold")
-        @WithDefault("5")
-        int failureThreshold();
+        /** The percentage of a window's attempts that, once it holds {@code minimum-calls}, opens the circuit. */
+        @WithName("failure-rate")
+        @WithDefault("50")
+        int failureRate();
+
+        @WithName("minimum-calls")
+        @WithDefault("10")
+        int minimumCalls();
+
+        @WithName("window")
+        @WithDefault("10s")
+        java.time.Duration window();
 
         @WithName("success-threshold")
         @WithDefault("2")

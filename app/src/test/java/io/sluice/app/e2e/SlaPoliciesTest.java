@@ -101,7 +101,7 @@ class SlaPoliciesTest {
     @Test
     void aCircuitOpensAfterTheThresholdTakesNoTrafficAndAHalfOpenProbeClosesIt() throws Exception {
         SlaSettings sla = new SlaSettings(SlaTier.DEFAULTS, "deep", new RetrySettings(1, Duration.ofMillis(10), Duration.ofMillis(10),
-                Duration.ofSeconds(1)), new CircuitSettings(3, 1, Duration.ofMillis(700)));
+                Duration.ofSeconds(1)), new CircuitSettings(50, 3, Duration.ofSeconds(10), 1, Duration.ofMillis(700)));
         try (SlaGateway sluice = new SlaGateway(Map.of("a", List.of("sk-a")), Duration.ofSeconds(5), sla, Map.of("m", List.of("a")))) {
             var sim = sluice.simulator("a");
             sim.configure(sim.config().withFaultRate(Fault.SERVER_ERROR, 1.0));

@@ -18,7 +18,7 @@ public final class Circuits {
 
     CircuitBreaker<Object> of(String model, String endpoint) {
         return breakers.computeIfAbsent(model + " @ " + endpoint, key -> CircuitBreaker.builder()
-                .withFailureThreshold(settings.failureThreshold())
+                .withFailureRateThreshold(settings.failureRatePercent(), settings.minimumCalls(), settings.window())
                 .withSuccessThreshold(settings.successThreshold())
                 .withDelay(settings.openFor())
                 .onOpen(e -> LOG.log(System.Logger.Level.WARNING, "circuit " + key + " opened"))

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** A circuit opens after its threshold, lets nothing through while open, and closes again after a half-open probe succeeds. */
+/**
+ * A circuit opens when a share of a window's attempts failed, lets nothing through while open, and closes again after a
+ * half-open probe succeeds; a run of failures among many successes does not open it.
+ */
 class CircuitRecoveryTest {
     private final AtomicBoolean broken = new AtomicBoolean(true);
     private final AtomicInteger calls = new AtomicInteger();
@@ -45,7 +48,7 @@ class CircuitRecoveryTest {
 
     @Test
     void opensThenRecoversThroughAHalfOpenProbe() {
-        Circuits circuits = new Circuits(new CircuitSettings(3, 1, Duration.ofMillis(300)));
+        Circuits circuits = new Circuits(new CircuitSettings(50, 3, Duration.ofSeconds(10), 1, Duration.ofMillis(300)));
         ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
         List<Endpoint> endpoints = List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0))));
         ChatRequest request = new ChatRequest("m", List.of(ChatMessage.user("hi")), null);
@@ -61,6 +64,37 @@ class CircuitRecoveryTest {
         await().atMost(Duration.ofSeconds(3)).until(() -> outcome(caller, endpoints, request).equals("ok"));
         assertThat(circuits.states()).containsEntry("m @ e", "closed");
         assertThat(outcome(caller, endpoints, request)).isEqualTo("ok");
+    }
+
+    @Test
+    void aRunOfFailuresAmongManySuccessesLeavesABusyEndpointsCircuitClosed() {
+        Circuits circuits = new Circuits(CircuitSettings.DEFAULTS);
+        ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+        List<Endpoint> endpoints = List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0))));
+        ChatRequest request = new ChatRequest("m", List.of(ChatMessage.user("hi")), null);
+
+        broken.set(false);
+        for (int i = 0; i < 100; i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("ok");
+        broken.set(true); // a blip: twice the minimum of failures in a row, a few milliseconds at a thousand calls a second
+        for (int i = 0; i < 2 * CircuitSettings.DEFAULTS.minimumCalls(); i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        assertThat(circuits.states()).as("20 failures of 120 attempts are under half").containsEntry("m @ e", "closed");
+
+        for (int i = 0; i < 100; i++) outcome(caller, endpoints, request); // the endpoint goes down for good
+        assertThat(circuits.states()).as("120 failures of 220 attempts are over half").containsEntry("m @ e", "open");
+        assertThat(calls.get()).as("the open circuit took none of the last calls").isLessThan(220);
+    }
+
+    @Test
+    void aQuietEndpointsCircuitWaitsForTheMinimumOfCallsBeforeJudgingIt() {
+        Circuits circuits = new Circuits(CircuitSettings.DEFAULTS);
+        ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+        List<Endpoint> endpoints = List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0))));
+        ChatRequest request = new ChatRequest("m", List.of(ChatMessage.user("hi")), null);
+
+        for (int i = 1; i < CircuitSettings.DEFAULTS.minimumCalls(); i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        assertThat(circuits.states()).containsEntry("m @ e", "closed");
+        assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        assertThat(circuits.states()).as("10 failures of 10 attempts").containsEntry("m @ e", "open");
     }
 
     private static String outcome(ResilientCaller caller, List<Endpoint> endpoints, ChatRequest request) {

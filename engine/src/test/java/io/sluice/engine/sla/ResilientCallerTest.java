@@ -123,7 +123,7 @@ class ResilientCallerTest {
         List<ResilientCaller.Candidate> chain = List.of(new ResilientCaller.Candidate("m", List.of(endpoint), REQUEST));
 
         List<CompletableFuture<ResilientCaller.Served<ChatResponse>>> calls = new java.util.ArrayList<>();
-        for (int i = 0; i < 1 + 2 * CircuitSettings.DEFAULTS.failureThreshold(); i++) {
+        for (int i = 0; i < 1 + 2 * CircuitSettings.DEFAULTS.minimumCalls(); i++) {
             calls.add(gated.complete(chain, tier, () -> 0).toCompletableFuture());
         }
         for (CompletableFuture<ResilientCaller.Served<ChatResponse>> c : calls) {
