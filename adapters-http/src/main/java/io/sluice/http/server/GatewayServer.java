@@ -13,9 +13,8 @@ import io.sluice.ports.in.ModelDirectory;
 import io.sluice.ports.in.Readiness;
 import io.sluice.ports.in.RouteAdmin;
 import io.sluice.ports.in.RouteHealth;
-import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -49,6 +48,8 @@ public final class GatewayServer implements AutoCloseable {
     private final OpenAiJson json;
     /** One listener per event loop, sharing the port; the first is the one that bound it. */
     private final List<HttpServer> servers = new ArrayList<>();
+    private final Set<String> listenerThreads = new java.util.HashSet<>();
+    private String deployment;
 
     public GatewayServer(Vertx vertx, ServerSettings settings, GatewayServices services, PrometheusMeterRegistry registry, ObjectMapper mapper) {
         this.vertx = vertx;
@@ -115,22 +116,27 @@ public final class GatewayServer implements AutoCloseable {
         router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed for "
                 + ctx.request().path() + ".", "method_not_allowed"));
         // a server belongs to the event loop it is created on: one per core spreads connections over the cores (Vert.x
-        // hands a shared port's connections to its servers in turn). Port 0 (tests, embedding) cannot be shared: Vert.x
-        // would bind each listener to a port of its own, so it gets one listener.
+        // hands a shared port's connections to its servers in turn). Each is deployed as an instance of its own, which
+        // gives it an event loop of its own: contexts asked for from this (non-Vert.x) thread would all be the same
+        // one, and every connection would be served by a single core. Port 0 (tests, embedding) cannot be shared:
+        // Vert.x would bind each listener to a port of its own, so it gets one listener.
         int listeners = settings.port() == 0 ? 1 : Runtime.getRuntime().availableProcessors();
-        for (int i = 0; i < listeners; i++) servers.add(listen(router, settings.port()));
+        deployment = join(vertx.deployVerticle(() -> context -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                .requestHandler(router).listen(settings.port(), settings.host()).onSuccess(this::listening), new DeploymentOptions().setInstances(listeners)));
         return port();
     }
 
-    private HttpServer listen(Router router, int port) {
-        Context eventLoop = vertx.getOrCreateContext();
-        Promise<HttpServer> listening = Promise.promise();
-        eventLoop.runOnContext(v -> vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-                .requestHandler(router).listen(port, settings.host()).onComplete(listening));
-        return join(listening.future());
+    private synchronized void listening(HttpServer server) {
+        servers.add(server);
+        listenerThreads.add(Thread.currentThread().getName());
     }
 
-    public int port() {
+    /** The event-loop threads the listeners run on: as many as there are listeners. */
+    public synchronized Set<String> listenerThreads() {
+        return Set.copyOf(listenerThreads);
+    }
+
+    public synchronized int port() {
         return servers.getFirst().actualPort();
     }
 
@@ -195,7 +201,7 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() {
-        for (HttpServer server : servers) join(server.close());
+        if (deployment != null) join(vertx.undeploy(deployment)); // closes its servers
     }
 
     private static <T> T join(Future<T> future) {

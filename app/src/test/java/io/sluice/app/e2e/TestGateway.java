@@ -43,16 +43,22 @@ final class TestGateway implements AutoCloseable {
 
     private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
                         ContextDefaults context) {
-        this(storage, database, models, cache, summary, context, Optional.empty(), io.sluice.app.config.LimitSettings.NONE);
+        this(storage, database, models, cache, summary, context, Optional.empty(), io.sluice.app.config.LimitSettings.NONE, 0);
     }
 
     private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
                         ContextDefaults context, Optional<String> adminKey, io.sluice.app.config.LimitSettings limits) {
+        this(storage, database, models, cache, summary, context, adminKey, limits, 0);
+    }
+
+    /** @param port 0 for any free port (one listener), else this port, shared by a listener per core as in production */
+    private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
+                        ContextDefaults context, Optional<String> adminKey, io.sluice.app.config.LimitSettings limits, int port) {
         this.storage = storage;
         this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
-        GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, MAX_BODY_BYTES,
+        GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", port, MAX_BODY_BYTES,
                 adminKey.map(io.sluice.domain.keys.KeySecrets::hash)), storage,
                 List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
                         new ProviderSettings(ANTHROPIC, "anthropic", simulator.baseUrl(), "sk-ant-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
@@ -103,6 +109,14 @@ final class TestGateway implements AutoCloseable {
 
     static TestGateway onH2() {
         return on("h2", List.of());
+    }
+
+    /** On a fresh PostgreSQL schema, listening on this fixed port as a deployed gateway does. */
+    static TestGateway onPostgresAtPort(int port) {
+        PostgresTestSchema schema = new PostgresTestSchema();
+        return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(), schema.password(), 8),
+                schema, List.of(), CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.empty(),
+                io.sluice.app.config.LimitSettings.NONE, port);
     }
 
     static TestGateway on(String storage) {
