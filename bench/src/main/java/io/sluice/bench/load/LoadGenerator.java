@@ -37,9 +37,10 @@ public final class LoadGenerator {
     private final HttpClient client;
     /**
      * Calls start on these event-loop contexts, never on the pacing or main thread: a call started from a foreign thread
-     * can see its response end before its handlers are set ("Response already ended").
+     * can see its response end before its handlers are set ("Response already ended"). One per event loop, each from
+     * a deployment instance of its own: asked for from this thread, every context would be the same one, on one loop.
      */
-    private final Context[] contexts = {vertx.getOrCreateContext(), vertx.getOrCreateContext()};
+    private final Context[] contexts = eventLoops(vertx, 2);
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Histogram firstChunk = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final AtomicLong ok = new AtomicLong();
@@ -189,6 +190,15 @@ public final class LoadGenerator {
         StringBuilder json = new StringBuilder("{");
         failures.forEach((why, n) -> json.append(json.length() > 1 ? "," : "").append('"').append(why.replace("\"", "")).append("\":").append(n.get()));
         return json.append('}').toString();
+    }
+
+    private static Context[] eventLoops(Vertx vertx, int count) {
+        List<Context> contexts = java.util.Collections.synchronizedList(new ArrayList<>());
+        vertx.deployVerticle(() -> context -> {
+            contexts.add(context);
+            return Future.succeededFuture();
+        }, new io.vertx.core.DeploymentOptions().setInstances(count)).toCompletionStage().toCompletableFuture().join();
+        return contexts.toArray(Context[]::new);
     }
 
     private static synchronized void record(Histogram h, long nanos) {

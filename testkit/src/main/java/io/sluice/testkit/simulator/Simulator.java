@@ -54,7 +54,9 @@ public final class Simulator implements AutoCloseable {
     private final Map<Fault, AtomicLong> faults = new ConcurrentHashMap<>();
     private final ArrayDeque<JsonNode> recent = new ArrayDeque<>();
     private final Map<String, long[]> rpmWindows = new ConcurrentHashMap<>();
-    private final Map<String, java.util.List<Long>> keyTimes = new ConcurrentHashMap<>();
+    /** The last {@value #RECENT_TIMES} arrival times per key: kept whole, a long benchmark run grew its heap without end. */
+    private final Map<String, ArrayDeque<Long>> keyTimes = new ConcurrentHashMap<>();
+    private static final int RECENT_TIMES = 1_000;
 
     public Simulator(SimulatorConfig config) {
         this(Vertx.vertx(), true, config);
@@ -140,9 +142,9 @@ public final class Simulator implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
-    /** When each chat request on an upstream key arrived (epoch millis), oldest first. */
+    /** When each of the last thousand chat requests on an upstream key arrived (epoch millis), oldest first. */
     public java.util.List<Long> requestTimes(String key) {
-        java.util.List<Long> times = keyTimes.get(key);
+        ArrayDeque<Long> times = keyTimes.get(key);
         if (times == null) return java.util.List.of();
         synchronized (times) {
             return java.util.List.copyOf(times);
@@ -193,7 +195,11 @@ public final class Simulator implements AutoCloseable {
         remember(raw);
         SimulatorConfig cfg = config;
         String key = dialect.keyOf(ctx);
-        keyTimes.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new ArrayList<>())).add(System.currentTimeMillis());
+        ArrayDeque<Long> times = keyTimes.computeIfAbsent(key, k -> new ArrayDeque<>());
+        synchronized (times) {
+            if (times.size() == RECENT_TIMES) times.removeFirst();
+            times.addLast(System.currentTimeMillis());
+        }
         if (overRpm(ctx, key, cfg, dialect)) return;
         JsonNode messages = body.path("messages");
         String lastContent = SimulatedAnswer.text(messages.get(messages.size() - 1).path("content"));
