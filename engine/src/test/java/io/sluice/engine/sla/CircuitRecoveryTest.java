@@ -49,37 +49,33 @@ class CircuitRecoveryTest {
     @Test
     void opensThenRecoversThroughAHalfOpenProbe() {
         Circuits circuits = new Circuits(new CircuitSettings(50, 3, Duration.ofSeconds(10), 1, Duration.ofMillis(300)));
-        ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
-        List<Endpoint> endpoints = List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0))));
-        ChatRequest request = new ChatRequest("m", List.of(ChatMessage.user("hi")), null);
+        ResilientCaller caller = singleAttempt(circuits);
 
-        for (int i = 0; i < 3; i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        for (int i = 0; i < 3; i++) assertThat(outcome(caller)).isEqualTo("failed");
         assertThat(circuits.states()).containsEntry("m @ e", "open");
         int before = calls.get();
-        for (int i = 0; i < 5; i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        for (int i = 0; i < 5; i++) assertThat(outcome(caller)).isEqualTo("failed");
         assertThat(calls.get()).as("no traffic to an open circuit").isEqualTo(before);
 
         broken.set(false);
         // calls keep failing fast while the circuit is open; once its 300 ms are over, the half-open probe succeeds
-        await().atMost(Duration.ofSeconds(3)).until(() -> outcome(caller, endpoints, request).equals("ok"));
+        await().atMost(Duration.ofSeconds(3)).until(() -> outcome(caller).equals("ok"));
         assertThat(circuits.states()).containsEntry("m @ e", "closed");
-        assertThat(outcome(caller, endpoints, request)).isEqualTo("ok");
+        assertThat(outcome(caller)).isEqualTo("ok");
     }
 
     @Test
     void aRunOfFailuresAmongManySuccessesLeavesABusyEndpointsCircuitClosed() {
         Circuits circuits = new Circuits(CircuitSettings.DEFAULTS);
-        ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
-        List<Endpoint> endpoints = List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0))));
-        ChatRequest request = new ChatRequest("m", List.of(ChatMessage.user("hi")), null);
+        ResilientCaller caller = singleAttempt(circuits);
 
         broken.set(false);
-        for (int i = 0; i < 100; i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("ok");
+        for (int i = 0; i < 100; i++) assertThat(outcome(caller)).isEqualTo("ok");
         broken.set(true); // a blip: twice the minimum of failures in a row, a few milliseconds at a thousand calls a second
-        for (int i = 0; i < 2 * CircuitSettings.DEFAULTS.minimumCalls(); i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        for (int i = 0; i < 2 * CircuitSettings.DEFAULTS.minimumCalls(); i++) assertThat(outcome(caller)).isEqualTo("failed");
         assertThat(circuits.states()).as("20 failures of 120 attempts are under half").containsEntry("m @ e", "closed");
 
-        for (int i = 0; i < 100; i++) outcome(caller, endpoints, request); // the endpoint goes down for good
+        for (int i = 0; i < 100; i++) outcome(caller); // the endpoint goes down for good
         assertThat(circuits.states()).as("120 failures of 220 attempts are over half").containsEntry("m @ e", "open");
         assertThat(calls.get()).as("the open circuit took none of the last calls").isLessThan(220);
     }
@@ -87,19 +83,23 @@ class CircuitRecoveryTest {
     @Test
     void aQuietEndpointsCircuitWaitsForTheMinimumOfCallsBeforeJudgingIt() {
         Circuits circuits = new Circuits(CircuitSettings.DEFAULTS);
-        ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
-        List<Endpoint> endpoints = List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0))));
-        ChatRequest request = new ChatRequest("m", List.of(ChatMessage.user("hi")), null);
+        ResilientCaller caller = singleAttempt(circuits);
 
-        for (int i = 1; i < CircuitSettings.DEFAULTS.minimumCalls(); i++) assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        for (int i = 1; i < CircuitSettings.DEFAULTS.minimumCalls(); i++) assertThat(outcome(caller)).isEqualTo("failed");
         assertThat(circuits.states()).containsEntry("m @ e", "closed");
-        assertThat(outcome(caller, endpoints, request)).isEqualTo("failed");
+        assertThat(outcome(caller)).isEqualTo("failed");
         assertThat(circuits.states()).as("10 failures of 10 attempts").containsEntry("m @ e", "open");
     }
 
-    private static String outcome(ResilientCaller caller, List<Endpoint> endpoints, ChatRequest request) {
+    private static ResilientCaller singleAttempt(Circuits circuits) {
+        return new ResilientCaller(circuits, new RetrySettings(1, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+    }
+
+    /** One call of model m to endpoint e (the flaky upstream), with no retry. */
+    private String outcome(ResilientCaller caller) {
         try {
-            caller.complete("m", endpoints, request, SlaTier.NORMAL).toCompletableFuture().join();
+            caller.complete("m", List.of(new Endpoint("e", 1, List.of(new UpstreamKey("e", flaky, 0)))),
+                    new ChatRequest("m", List.of(ChatMessage.user("hi")), null), SlaTier.NORMAL).toCompletableFuture().join();
             return "ok";
         } catch (RuntimeException e) {
             return "failed";
