@@ -4,6 +4,7 @@ import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ConversationId;
 import io.sluice.http.internal.OpenAiJson;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.sluice.ports.in.ServedBy;
 import java.util.Optional;
@@ -15,10 +16,14 @@ import java.util.function.BiConsumer;
  * Writes a chat stream to a client as OpenAI frames it: {@code data: <chunk>} events, the usage chunk only when the
  * client asked for it, then {@code data: [DONE]}. Nothing is sent before the first chunk, so a failure before it
  * still gets a proper HTTP error status; a failure after it ends the stream with an error event and no
- * {@code [DONE]}. Reads one chunk ahead of the socket at most: a slow client slows the upstream read, it does not
- * fill memory. Signals may come from any thread; all writing happens on the request's context.
+ * {@code [DONE]}. Asks for at most {@value #AHEAD} chunks ahead of the socket, and none while the socket's write queue
+ * is full: a slow client slows the upstream read, it does not fill memory. The first chunk is written at once; the
+ * chunks after it that arrive together (one upstream read often holds several) go out in one write, not a socket
+ * write each. Signals may come from any thread; all writing happens on the request's context.
  */
 final class SseWriter implements Flow.Subscriber<ChatChunk> {
+    /** Chunks asked for and not yet written: enough for one upstream read's worth, few enough to hold little per stream. */
+    private static final int AHEAD = 16;
     private final HttpServerResponse response;
     private final Context context;
     private final OpenAiJson json;
@@ -32,6 +37,10 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     private boolean started;
     private boolean closed;
     private ChatChunk last;
+    /** Chunks asked for that have not arrived yet. */
+    private long outstanding;
+    /** Frames after the first, waiting for the write that takes every frame that arrived with them. */
+    private Buffer pending;
 
     /** {@code onEnd} receives the last chunk seen (may be null) and the failure, or null when the stream completed. */
     SseWriter(HttpServerResponse response, Context context, OpenAiJson json, boolean includeUsage,
@@ -55,7 +64,7 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
                 closed = true;
                 subscription.cancel();
             });
-            subscription.request(1);
+            askMore();
         });
     }
 
@@ -74,7 +83,7 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
                 ErrorResponses.send(response, json, apiError);
                 return;
             }
-            response.end("data: " + json.errorNode(apiError.message(), apiError.type(), apiError.param(), apiError.code()) + "\n\n");
+            response.end(withPending("data: " + json.errorNode(apiError.message(), apiError.type(), apiError.param(), apiError.code()) + "\n\n"));
         });
     }
 
@@ -84,20 +93,54 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
             onEnd.accept(last, null);
             if (closed) return;
             start();
-            response.end("data: [DONE]\n\n");
+            response.end(withPending("data: [DONE]\n\n"));
         });
     }
 
     private void write(ChatChunk upstreamChunk) {
+        outstanding--;
         if (closed) return;
+        boolean first = !started;
         start();
         ChatChunk chunk = servedModel == null ? upstreamChunk : new ChatChunk(upstreamChunk.id(), servedModel, upstreamChunk.createdEpochSeconds(),
                 upstreamChunk.role(), upstreamChunk.contentDelta(), upstreamChunk.toolCallDeltas(), upstreamChunk.finishReason(), upstreamChunk.usage());
         if (chunk.usage() != null || last == null || !chunk.isUsageOnly()) last = merge(chunk);
-        start();
-        if (!chunk.isUsageOnly() || includeUsage) response.write("data: " + json.writeChunk(chunk, includeUsage) + "\n\n");
-        if (response.writeQueueFull()) response.drainHandler(drained -> subscription.request(1));
-        else subscription.request(1);
+        if (!chunk.isUsageOnly() || includeUsage) {
+            String frame = "data: " + json.writeChunk(chunk, includeUsage) + "\n\n";
+            if (first) {
+                response.write(frame); // the time to the first chunk is what a waiting client feels: it is never held
+            } else if (pending == null) {
+                pending = Buffer.buffer(frame);
+                // runs after the tasks already queued on this event loop, the other chunks of the same read among them
+                context.runOnContext(v -> flush());
+            } else {
+                pending.appendString(frame);
+            }
+        }
+        if (response.writeQueueFull()) response.drainHandler(drained -> askMore());
+        else askMore();
+    }
+
+    private void flush() {
+        if (pending == null || closed) return;
+        Buffer frames = pending;
+        pending = null;
+        response.write(frames);
+    }
+
+    /** {@code last} after the frames still pending, for the write that ends the stream. */
+    private Buffer withPending(String last) {
+        Buffer frames = pending == null ? Buffer.buffer(last) : pending.appendString(last);
+        pending = null;
+        return frames;
+    }
+
+    /** Tops the chunks asked for back up to {@link #AHEAD} once half have arrived, unless the socket is behind. */
+    private void askMore() {
+        if (closed || outstanding > AHEAD / 2 || response.writeQueueFull()) return;
+        long more = AHEAD - outstanding;
+        outstanding = AHEAD;
+        subscription.request(more);
     }
 
     /** Keeps the newest chunk, but never forgets a usage seen earlier. */
