@@ -46,7 +46,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Readiness readiness;
     private final PrometheusMeterRegistry registry;
     private final OpenAiJson json;
-    /** One listener per event loop, sharing the port; the first is the one that bound it. */
+    /** One listener per event loop, sharing the port. */
     private final List<HttpServer> servers = new ArrayList<>();
     private final Set<String> listenerThreads = new java.util.HashSet<>();
     private String deployment;
