@@ -1,5 +1,6 @@
 package io.sluice.domain;
 
+import java.time.Duration;
 import java.util.Collection;
 
 /** Argument checks for compact constructors; messages name the field, e.g. {@code 'model' must not be null}. */
@@ -23,6 +24,11 @@ public final class Require {
 
     public static int positive(int value, String field) {
         if (value <= 0) throw new IllegalArgumentException("'" + field + "' must be positive, was " + value);
+        return value;
+    }
+
+    public static Duration positive(Duration value, String field) {
+        if (nonNull(value, field).isNegative() || value.isZero()) throw new IllegalArgumentException("'" + field + "' must be positive, was " + value);
         return value;
     }
 

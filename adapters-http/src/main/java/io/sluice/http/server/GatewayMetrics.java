@@ -43,7 +43,7 @@ final class GatewayMetrics {
 
     /** One chat operation. {@code errorType} is null on success. */
     void operation(String requestModel, String responseModel, String errorType, long nanos) {
-        Operation key = new Operation(requestModel, responseModel == null ? "" : responseModel, errorType == null ? "" : errorType);
+        Operation key = new Operation(requestModel, orEmpty(responseModel), orEmpty(errorType));
         operations.computeIfAbsent(key, k -> Timer.builder(OPERATION_DURATION)
                 .description("Duration of chat operations through the gateway")
                 .tag("gen_ai.operation.name", "chat")
@@ -83,7 +83,7 @@ final class GatewayMetrics {
     }
 
     private DistributionSummary summary(String type, String requestModel, String responseModel) {
-        return tokens.computeIfAbsent(new Tokens(type, requestModel, responseModel == null ? "" : responseModel),
+        return tokens.computeIfAbsent(new Tokens(type, requestModel, orEmpty(responseModel)),
                 k -> DistributionSummary.builder(TOKEN_USAGE)
                         .description("Tokens used by chat operations")
                         .baseUnit("tokens")
@@ -93,6 +93,11 @@ final class GatewayMetrics {
                         .tag("gen_ai.response.model", k.responseModel())
                         .serviceLevelObjectives(TOKEN_BUCKETS)
                         .register(registry));
+    }
+
+    /** A tag's value must not be null: an absent one is the empty string. */
+    private static String orEmpty(String tag) {
+        return tag == null ? "" : tag;
     }
 
     private static Duration[] seconds(double... values) {

@@ -17,11 +17,10 @@ public record CircuitSettings(int failureRatePercent, int minimumCalls, Duration
 
     public CircuitSettings {
         if (failureRatePercent < 1 || failureRatePercent > 100) {
-            throw new IllegalArgumentException("failureRatePercent must be between 1 and 100, got " + failureRatePercent);
+            throw new IllegalArgumentException("'failureRatePercent' must be between 1 and 100, was " + failureRatePercent);
         }
         Require.positive(minimumCalls, "minimumCalls");
-        Require.nonNull(window, "window");
-        if (window.isNegative() || window.isZero()) throw new IllegalArgumentException("window must be positive, got " + window);
+        Require.positive(window, "window");
         Require.positive(successThreshold, "successThreshold");
         Require.nonNull(openFor, "openFor");
     }

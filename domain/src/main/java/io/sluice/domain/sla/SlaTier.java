@@ -18,9 +18,9 @@ public record SlaTier(String name, Duration connectTimeout, Duration firstChunkT
 
     public SlaTier {
         Require.nonBlank(name, "name");
-        positive(connectTimeout, "connectTimeout");
-        positive(firstChunkTimeout, "firstChunkTimeout");
-        positive(deadline, "deadline");
+        Require.positive(connectTimeout, "connectTimeout");
+        Require.positive(firstChunkTimeout, "firstChunkTimeout");
+        Require.positive(deadline, "deadline");
     }
 
     /** The tier a request names, e.g. in {@code X-SLA-Tier}, among the configured ones. */
@@ -31,10 +31,5 @@ public record SlaTier(String name, Duration connectTimeout, Duration firstChunkT
                     + new java.util.TreeSet<>(tiers.keySet()), "X-SLA-Tier", "invalid_sla_tier");
         }
         return tier;
-    }
-
-    private static void positive(Duration d, String field) {
-        Require.nonNull(d, field);
-        if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("'" + field + "' must be positive, was " + d);
     }
 }

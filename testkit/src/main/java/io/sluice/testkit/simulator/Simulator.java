@@ -195,11 +195,7 @@ public final class Simulator implements AutoCloseable {
         remember(raw);
         SimulatorConfig cfg = config;
         String key = dialect.keyOf(ctx);
-        ArrayDeque<Long> times = keyTimes.computeIfAbsent(key, k -> new ArrayDeque<>());
-        synchronized (times) {
-            if (times.size() == RECENT_TIMES) times.removeFirst();
-            times.addLast(System.currentTimeMillis());
-        }
+        keepLast(keyTimes.computeIfAbsent(key, k -> new ArrayDeque<>()), System.currentTimeMillis(), RECENT_TIMES);
         if (overRpm(ctx, key, cfg, dialect)) return;
         JsonNode messages = body.path("messages");
         String lastContent = SimulatedAnswer.text(messages.get(messages.size() - 1).path("content"));
@@ -309,9 +305,14 @@ public final class Simulator implements AutoCloseable {
     }
 
     private void remember(JsonNode body) {
-        synchronized (recent) {
-            if (recent.size() == RECENT_REQUESTS) recent.removeFirst();
-            recent.addLast(body);
+        keepLast(recent, body, RECENT_REQUESTS);
+    }
+
+    /** Adds {@code value}, dropping the oldest once {@code limit} are kept; the deque is its own lock. */
+    private static <T> void keepLast(ArrayDeque<T> deque, T value, int limit) {
+        synchronized (deque) {
+            if (deque.size() == limit) deque.removeFirst();
+            deque.addLast(value);
         }
     }
 
