@@ -119,7 +119,8 @@ public final class ResilientCaller {
                     choice.endpoint().record(latency, true);
                     choice.circuit().recordFailure();
                 }
-                result.completeExceptionally(deadlineExceeded(call));
+                // as when the deadline passes between attempts: an upstream error seen earlier says more than the timeout
+                result.completeExceptionally(call.last != null ? call.last : deadlineExceeded(call));
                 return;
             }
             Duration delay = onFailure(call, choice, failure);

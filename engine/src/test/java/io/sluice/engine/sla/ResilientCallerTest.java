@@ -114,6 +114,21 @@ class ResilientCallerTest {
     }
 
     @Test
+    void aDeadlinePassingDuringARetryFailsTheCallWithTheUpstreamErrorSeenBeforeIt() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Upstream failingThenHanging = new Upstream("e", () -> calls.getAndIncrement() == 0
+                ? CompletableFuture.failedFuture(new io.sluice.domain.error.UpstreamUnavailableException(502, "bad gateway", null, null))
+                : new CompletableFuture<>());
+        SlaTier tier = new SlaTier("short", Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofMillis(300));
+        List<ResilientCaller.Candidate> chain = List.of(new ResilientCaller.Candidate("m",
+                List.of(new Endpoint("e", 1, List.of(new UpstreamKey("k", failingThenHanging, 0)))), REQUEST));
+
+        assertThatThrownBy(() -> call(chain, tier, 0)).as("the 502, not the timeout of the retry that was still waiting")
+                .isInstanceOf(io.sluice.domain.error.UpstreamUnavailableException.class).hasMessageContaining("bad gateway");
+        assertThat(calls.get()).as("it was retried").isEqualTo(2);
+    }
+
+    @Test
     void callsQueuedForAConcurrencyPermitPastTheirDeadlineDoNotCountAgainstTheEndpointsCircuit() {
         Circuits circuits = new Circuits(CircuitSettings.DEFAULTS);
         ResilientCaller gated = new ResilientCaller(circuits, RetrySettings.DEFAULTS);
