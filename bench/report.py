@@ -186,6 +186,9 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
             g, o = find(runs, t, "0", "rate", rate, True), overhead(runs, t, "0", rate, "ttfc_us", True)
             if g:
                 md.append(f"| {NAMES[t]} | {rate} | {g['ok']} | {g['errors']} | " + " | ".join(f"{o[p]:.2f}" if o else "-" for p, _ in PCTS) + " |")
+    md += ["", "Portkey 1.15.2 waits 25 ms (a `setTimeout`) before it passes on the first line of an OpenAI stream; its "
+           "TTFC overhead starts there. It runs with `@hono/node-server` held at 1.13.8: with the 1.19 that npm picks, "
+           "every Portkey stream failed with `TypeError: immutable` (Portkey-AI/gateway issues 1389 and 1550)."]
     bar_chart(f"{chart_dir}/ttfc-overhead-p99.svg", "Time-to-first-chunk overhead p99 (ms), simulator at 0 ms", "ms",
               [f"{r}/s" for r in stream_rates], ["sluice", "portkey"],
               lambda g, s: (overhead(runs, s, "0", int(g[:-2]), "ttfc_us", True) or {}).get("p99"))
