@@ -3,6 +3,7 @@ package io.sluice.engine.budget;
 import io.sluice.domain.budget.Budget;
 import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.domain.error.BudgetExceededException;
+import io.sluice.engine.internal.TimeoutScheduler;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.out.BudgetStore;
 import java.math.BigDecimal;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Hard caps: before a call goes upstream, its worst-case cost is reserved on every budget it counts against; after,
@@ -96,7 +96,7 @@ public final class BudgetGuard {
                         hold.completeExceptionally(new BudgetExceededException(checks.getFirst()));
                         return;
                     }
-                    CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS).execute(() -> attempt(checks, amount, deadlineNanos, hold));
+                    TimeoutScheduler.later(Duration.ofNanos(pause), () -> attempt(checks, amount, deadlineNanos, hold));
                 }
             }
         });

@@ -4,10 +4,10 @@ import io.sluice.domain.ChatChunk;
 import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.UpstreamTimeoutException;
 import io.sluice.domain.error.UpstreamUnavailableException;
+import io.sluice.engine.internal.TimeoutScheduler;
 import io.sluice.ports.in.ServedBy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -43,7 +43,7 @@ final class FailoverStream implements Flow.Subscription {
             CompletableFuture<Void> arrived = new CompletableFuture<>();
             choice.key().provider().stream(call.candidates.get(choice.candidate()).request(), call.tier.connectTimeout())
                     .subscribe(new Attempt(arrived, choice));
-            return arrived.orTimeout(call.tier.firstChunkTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            return TimeoutScheduler.within(arrived, call.tier.firstChunkTimeout().toMillis())
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(Failures.cause(e) instanceof TimeoutException
                             ? new UpstreamTimeoutException("No first chunk within " + call.tier.firstChunkTimeout().toMillis() + " ms", null)
                             : Failures.cause(e)));

@@ -11,6 +11,7 @@ import io.sluice.domain.error.UpstreamUnavailableException;
 import io.sluice.domain.sla.FailureClass;
 import io.sluice.domain.sla.RetrySettings;
 import io.sluice.domain.sla.SlaTier;
+import io.sluice.engine.internal.TimeoutScheduler;
 import io.sluice.ports.in.ServedBy;
 import io.sluice.ports.out.UpstreamEvents;
 import java.time.Duration;
@@ -101,7 +102,7 @@ public final class ResilientCaller {
                 return;
             }
             // never poll again at once: half-open circuits may be out of permits while keys are free
-            later(Duration.ofNanos(Math.max(MIN_POLL.toNanos(), wait)), () -> attempt(call, result, send));
+            TimeoutScheduler.later(Duration.ofNanos(Math.max(MIN_POLL.toNanos(), wait)), () -> attempt(call, result, send));
             return;
         }
         call.attempts++;
@@ -131,7 +132,7 @@ public final class ResilientCaller {
             }
             events.retried(call.candidates.get(choice.candidate()).model(), choice.endpoint().name(),
                     FailureClass.of(failure).name().toLowerCase(java.util.Locale.ROOT));
-            later(delay, () -> attempt(call, result, send));
+            TimeoutScheduler.later(delay, () -> attempt(call, result, send));
         });
     }
 
@@ -147,13 +148,13 @@ public final class ResilientCaller {
     private static <T> CompletableFuture<T> sendWithin(CallAttempts.Choice choice, Function<CallAttempts.Choice, CompletionStage<T>> send,
                                                        long timeoutMillis) {
         var gate = choice.endpoint().concurrency();
-        if (gate.isEmpty()) return send.apply(choice).toCompletableFuture().orTimeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (gate.isEmpty()) return TimeoutScheduler.within(send.apply(choice).toCompletableFuture(), timeoutMillis);
         CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire().toCompletableFuture();
-        return acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
-                        error == null ? AdaptiveConcurrency.Outcome.SUCCESS
-                                : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
-                                : AdaptiveConcurrency.Outcome.DROPPED)))
-                .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        CompletableFuture<T> sent = acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
+                error == null ? AdaptiveConcurrency.Outcome.SUCCESS
+                        : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
+                        : AdaptiveConcurrency.Outcome.DROPPED)));
+        return TimeoutScheduler.within(sent, timeoutMillis)
                 // cancelling succeeds only while the attempt still waits: it leaves the queue, and was never sent
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(
                         Failures.cause(error) instanceof TimeoutException && acquiring.cancel(false) ? new QueuedPastDeadline() : error));
@@ -205,11 +206,6 @@ public final class ResilientCaller {
     private static UpstreamTimeoutException deadlineExceeded(CallAttempts call) {
         return new UpstreamTimeoutException("The call did not complete within the '" + call.tier.name() + "' deadline of "
                 + call.tier.deadline().toMillis() + " ms", null);
-    }
-
-    private static void later(Duration delay, Runnable task) {
-        if (delay.isZero() || delay.isNegative()) task.run();
-        else CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(task);
     }
 
     /**
