@@ -37,8 +37,18 @@ final class GatewayMetrics {
 
     private record HttpRequest(String method, String route, int status) {}
 
+    private final io.micrometer.core.instrument.Counter shed;
+
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.shed = io.micrometer.core.instrument.Counter.builder("sluice.requests.shed")
+                .description("Chat calls refused with 503 because the gateway's event loop was too far behind")
+                .register(registry);
+    }
+
+    /** A chat call refused by the load shedder. */
+    void shed() {
+        shed.increment();
     }
 
     /** One chat operation. {@code errorType} is null on success. */

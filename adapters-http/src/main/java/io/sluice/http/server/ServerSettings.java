@@ -7,11 +7,14 @@ import java.util.Optional;
  * Where the server listens, the largest request body it takes, and the SHA-256 of the admin key: when one is set,
  * every {@code /v1} call needs a gateway API key and every {@code /admin} call the admin key; when none is, the
  * gateway is open (one tenant, {@code default}) and should listen on loopback only. {@code keyCacheTtl}: how long an
- * authenticated gateway key is remembered (zero: read on every request).
+ * authenticated gateway key is remembered (zero: read on every request). {@code maxEventLoopLag}: how far behind an
+ * event loop may fall before new chat calls on it are refused with a 503 (zero: never refused).
  */
-public record ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash, Duration keyCacheTtl) {
+public record ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash, Duration keyCacheTtl,
+                             Duration maxEventLoopLag) {
     public static final long DEFAULT_MAX_BODY_BYTES = 4L * 1024 * 1024;
     public static final Duration DEFAULT_KEY_CACHE_TTL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_MAX_EVENT_LOOP_LAG = Duration.ofMillis(500);
 
     public ServerSettings {
         if (host == null || host.isBlank()) throw new IllegalArgumentException("'host' must not be blank");
@@ -20,6 +23,12 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Optional<
         adminKeyHash = adminKeyHash == null ? Optional.empty() : adminKeyHash;
         keyCacheTtl = keyCacheTtl == null ? DEFAULT_KEY_CACHE_TTL : keyCacheTtl;
         if (keyCacheTtl.isNegative()) throw new IllegalArgumentException("'keyCacheTtl' must not be negative, was " + keyCacheTtl);
+        maxEventLoopLag = maxEventLoopLag == null ? DEFAULT_MAX_EVENT_LOOP_LAG : maxEventLoopLag;
+        if (maxEventLoopLag.isNegative()) throw new IllegalArgumentException("'maxEventLoopLag' must not be negative, was " + maxEventLoopLag);
+    }
+
+    public ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash, Duration keyCacheTtl) {
+        this(host, port, maxBodyBytes, adminKeyHash, keyCacheTtl, DEFAULT_MAX_EVENT_LOOP_LAG);
     }
 
     public ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash) {

@@ -97,7 +97,7 @@ public final class ConfigLoader {
             }
         });
         ServerSettings server = check("sluice.server", () -> new ServerSettings(c.server().host(), c.server().port(), c.server().maxBodyBytes(),
-                adminKey.map(io.sluice.domain.keys.KeySecrets::hash), c.auth().keyCacheTtl()));
+                adminKey.map(io.sluice.domain.keys.KeySecrets::hash), c.auth().keyCacheTtl(), c.server().maxEventLoopLag()));
         Encoding fallback = Encoding.fromName(c.fallbackEncoding())
                 .orElseThrow(() -> new ConfigProblem("sluice.fallback-encoding", "unknown encoding '" + c.fallbackEncoding()
                         + "'; use o200k_base or cl100k_base"));

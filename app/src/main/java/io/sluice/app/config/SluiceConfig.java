@@ -60,6 +60,11 @@ public interface SluiceConfig {
         @WithName("max-body-bytes")
         @WithDefault("4194304")
         long maxBodyBytes();
+
+        /** How far behind an event loop may fall before new chat calls on it get a 503; 0 never refuses one. */
+        @WithName("max-event-loop-lag")
+        @WithDefault("500ms")
+        java.time.Duration maxEventLoopLag();
     }
 
     Redis redis();

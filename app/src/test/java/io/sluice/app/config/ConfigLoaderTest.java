@@ -34,6 +34,15 @@ class ConfigLoaderTest {
         assertThat(settings.passthroughProvider()).contains(ConfigLoader.SIMULATOR_PROVIDER);
         assertThat(settings.storage().dialect()).isEqualTo(StorageSettings.Dialect.H2);
         assertThat(settings.server().port()).isEqualTo(8080);
+        assertThat(settings.server().maxEventLoopLag()).isEqualTo(java.time.Duration.ofMillis(500));
+    }
+
+    @Test
+    void loadSheddingIsSetByTheLagAnEventLoopMayFallBehindAndZeroTurnsItOff() throws IOException {
+        assertThat(load("sluice: {server: {max-event-loop-lag: 2s}}\n", Map.of()).server().maxEventLoopLag()).hasSeconds(2);
+        Path file = Files.writeString(dir.resolve("sluice.yaml"), "sluice: {}\n");
+        assertThat(ConfigLoader.load(Optional.of(file), Map.of(), Map.of("sluice.server.max-event-loop-lag", "0")).server().maxEventLoopLag())
+                .isZero();
     }
 
     @Test

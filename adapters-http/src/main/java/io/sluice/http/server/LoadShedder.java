@@ -1,0 +1,50 @@
+package io.sluice.http.server;
+
+import io.sluice.http.internal.OpenAiJson;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/**
+ * Refuses new chat calls at once, with a 503 and {@code Retry-After}, while the event loop that reads them stays
+ * further behind than {@code maxLag} ({@link EventLoopLag}). Past its capacity a gateway answers every call late; the calls it holds run past their
+ * deadlines and their timeouts count against healthy upstreams, whose circuits then open and refuse everything for
+ * their open time. Refusing the excess quickly, before its body is read, lets the calls already taken finish in time.
+ * A lag of zero turns shedding off.
+ */
+final class LoadShedder implements Handler<RoutingContext> {
+    private static final System.Logger LOG = System.getLogger(LoadShedder.class.getName());
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final Duration maxLag;
+    private final OpenAiJson json;
+    private final GatewayMetrics metrics;
+
+    LoadShedder(Duration maxLag, OpenAiJson json, GatewayMetrics metrics) {
+        this.maxLag = maxLag;
+        this.json = json;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        EventLoopLag lag = maxLag.isZero() ? null : EventLoopLag.current();
+        Duration behind = lag == null ? Duration.ZERO : lag.behind();
+        if (behind.compareTo(maxLag) <= 0) {
+            if (lag != null && lag.shedding) {
+                lag.shedding = false;
+                LOG.log(System.Logger.Level.INFO, Thread.currentThread().getName() + " caught up: taking new chat calls again");
+            }
+            ctx.next();
+            return;
+        }
+        if (!lag.shedding) {
+            lag.shedding = true;
+            LOG.log(System.Logger.Level.WARNING, Thread.currentThread().getName() + " is " + behind.toMillis() + " ms behind (limit "
+                    + maxLag.toMillis() + " ms): refusing new chat calls with 503 until it catches up");
+        }
+        metrics.shed();
+        ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(503, "server_error", "gateway_overloaded", null,
+                "The gateway is overloaded (" + behind.toMillis() + " ms behind); retry shortly.", RETRY_AFTER));
+    }
+}

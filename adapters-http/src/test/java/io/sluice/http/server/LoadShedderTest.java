@@ -1,0 +1,139 @@
+package io.sluice.http.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sluice.http.internal.OpenAiJson;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shedder in front of a real HTTP server. A request to {@code /busy} keeps its event loop busy for 900 ms, in
+ * pieces of 150 ms with a moment between them, as an overloaded gateway does; {@code /stall} holds it once for 400 ms.
+ */
+class LoadShedderTest {
+    private static final Duration MAX_LAG = Duration.ofMillis(100);
+    private static final String CALL = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private final Vertx vertx = Vertx.vertx();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final CountDownLatch busyStarted = new CountDownLatch(1);
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        OpenAiJson json = new OpenAiJson(new ObjectMapper());
+        Router router = Router.router(vertx);
+        router.post("/v1/chat/completions").handler(new LoadShedder(MAX_LAG, json, new GatewayMetrics(registry)))
+                .handler(ctx -> ctx.response().end("{\"ok\":true}"));
+        router.get("/busy").handler(ctx -> {
+            busyStarted.countDown();
+            busy(6, ctx);
+        });
+        router.get("/stall").handler(ctx -> {
+            sleep(400);
+            ctx.response().end();
+        });
+        CompletableFuture<HttpServer> server = new CompletableFuture<>();
+        vertx.deployVerticle(() -> context -> {
+            EventLoopLag.watch(vertx, context);
+            return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(server::complete);
+        }, new DeploymentOptions()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        port = server.get(10, TimeUnit.SECONDS).actualPort();
+        Thread.sleep(100); // the watcher's first runs
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aCallReadWhileTheEventLoopStaysFarBehindIsRefusedAtOnceWithA503InOpenAisShape() throws Exception {
+        CompletableFuture<HttpResponse<String>> busy = http.sendAsync(get("/busy"), HttpResponse.BodyHandlers.ofString());
+        assertThat(busyStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(400); // the loop has run its timer late more than once
+        HttpResponse<String> refused = http.send(chat(), HttpResponse.BodyHandlers.ofString());
+        busy.get(10, TimeUnit.SECONDS);
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(refused.body()).contains("\"type\":\"server_error\"").contains("\"code\":\"gateway_overloaded\"")
+                .contains("ms behind");
+        assertThat(registry.get("sluice.requests.shed").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void callsAreTakenAgainOnceTheEventLoopHasCaughtUp() throws Exception {
+        CompletableFuture<HttpResponse<String>> busy = http.sendAsync(get("/busy"), HttpResponse.BodyHandlers.ofString());
+        assertThat(busyStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(400);
+        assertThat(http.send(chat(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+        busy.get(10, TimeUnit.SECONDS);
+
+        Thread.sleep(100); // a few of the watcher's runs on time
+
+        HttpResponse<String> taken = http.send(chat(), HttpResponse.BodyHandlers.ofString());
+        assertThat(taken.statusCode()).isEqualTo(200);
+        assertThat(taken.body()).isEqualTo("{\"ok\":true}");
+    }
+
+    @Test
+    void aSingleStallRefusesNothing() throws Exception {
+        CompletableFuture<HttpResponse<String>> stall = http.sendAsync(get("/stall"), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(100); // the loop is inside /stall: this call is read as soon as it ends
+
+        assertThat(http.send(chat(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(http.send(chat(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        stall.get(10, TimeUnit.SECONDS);
+        assertThat(registry.get("sluice.requests.shed").counter().count()).isZero();
+    }
+
+    @Test
+    void anEventLoopOnTimeTakesEveryCall() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            assertThat(http.send(chat(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        }
+        assertThat(registry.get("sluice.requests.shed").counter().count()).isZero();
+    }
+
+    private HttpRequest chat() {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(CALL)).build();
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build();
+    }
+
+    /** Busy for 150 ms, {@code pieces} times, a millisecond apart: the watcher's timer, due meanwhile, runs late between them. */
+    private void busy(int pieces, RoutingContext ctx) {
+        sleep(150);
+        if (pieces > 1) vertx.setTimer(1, id -> busy(pieces - 1, ctx));
+        else ctx.response().end();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
