@@ -1,5 +1,6 @@
 package io.sluice.http.server;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -37,11 +38,11 @@ final class GatewayMetrics {
 
     private record HttpRequest(String method, String route, int status) {}
 
-    private final io.micrometer.core.instrument.Counter shed;
+    private final Counter shed;
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.shed = io.micrometer.core.instrument.Counter.builder("sluice.requests.shed")
+        this.shed = Counter.builder("sluice.requests.shed")
                 .description("Chat calls refused with 503 because the gateway's event loop was too far behind")
                 .register(registry);
     }

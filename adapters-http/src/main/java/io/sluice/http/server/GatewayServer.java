@@ -76,7 +76,8 @@ public final class GatewayServer implements AutoCloseable {
             ctx.next();
         });
         Authenticator auth = new Authenticator(services.keys(), settings.adminKeyHash(), json);
-        router.post("/v1/chat/completions").handler(new LoadShedder(settings.maxEventLoopLag(), json, metrics));
+        boolean shedding = !settings.maxEventLoopLag().isZero();
+        if (shedding) router.post("/v1/chat/completions").handler(new LoadShedder(settings.maxEventLoopLag(), json, metrics));
         router.route("/v1/*").handler(auth::client);
         router.route("/admin/*").handler(auth::admin);
         router.post("/v1/chat/completions")
@@ -123,7 +124,7 @@ public final class GatewayServer implements AutoCloseable {
         // Vert.x would bind each listener to a port of its own, so it gets one listener.
         int listeners = settings.port() == 0 ? 1 : Runtime.getRuntime().availableProcessors();
         deployment = join(vertx.deployVerticle(() -> context -> {
-            EventLoopLag.watch(vertx, context);
+            if (shedding) EventLoopLag.watch(vertx, context);
             return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
                     .requestHandler(router).listen(settings.port(), settings.host()).onSuccess(this::listening);
         }, new DeploymentOptions().setInstances(listeners)));

@@ -7,10 +7,10 @@ import java.time.Duration;
 
 /**
  * Refuses new chat calls at once, with a 503 and {@code Retry-After}, while the event loop that reads them stays
- * further behind than {@code maxLag} ({@link EventLoopLag}). Past its capacity a gateway answers every call late; the calls it holds run past their
- * deadlines and their timeouts count against healthy upstreams, whose circuits then open and refuse everything for
- * their open time. Refusing the excess quickly, before its body is read, lets the calls already taken finish in time.
- * A lag of zero turns shedding off.
+ * further behind than {@code maxLag} ({@link EventLoopLag}). Past its capacity a gateway answers every call late;
+ * the calls it holds run past their deadlines and their timeouts count against healthy upstreams, whose circuits then
+ * open and refuse everything for their open time. Refusing the excess quickly, before its body is read, lets the calls
+ * already taken finish in time. Not installed when shedding is off (a lag of zero).
  */
 final class LoadShedder implements Handler<RoutingContext> {
     private static final System.Logger LOG = System.getLogger(LoadShedder.class.getName());
@@ -28,7 +28,7 @@ final class LoadShedder implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        EventLoopLag lag = maxLag.isZero() ? null : EventLoopLag.current();
+        EventLoopLag lag = EventLoopLag.current();
         Duration behind = lag == null ? Duration.ZERO : lag.behind();
         if (behind.compareTo(maxLag) <= 0) {
             if (lag != null && lag.shedding) {

@@ -27,12 +27,8 @@ public record ServerSettings(String host, int port, long maxBodyBytes, Optional<
         if (maxEventLoopLag.isNegative()) throw new IllegalArgumentException("'maxEventLoopLag' must not be negative, was " + maxEventLoopLag);
     }
 
-    public ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash, Duration keyCacheTtl) {
-        this(host, port, maxBodyBytes, adminKeyHash, keyCacheTtl, DEFAULT_MAX_EVENT_LOOP_LAG);
-    }
-
     public ServerSettings(String host, int port, long maxBodyBytes, Optional<String> adminKeyHash) {
-        this(host, port, maxBodyBytes, adminKeyHash, DEFAULT_KEY_CACHE_TTL);
+        this(host, port, maxBodyBytes, adminKeyHash, DEFAULT_KEY_CACHE_TTL, DEFAULT_MAX_EVENT_LOOP_LAG);
     }
 
     /** An open gateway: no API keys asked for. */

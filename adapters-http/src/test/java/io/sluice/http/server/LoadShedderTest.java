@@ -1,10 +1,12 @@
 package io.sluice.http.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sluice.http.internal.OpenAiJson;
+import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -23,8 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shedder in front of a real HTTP server. A request to {@code /busy} keeps its event loop busy for 900 ms, in
- * pieces of 150 ms with a moment between them, as an overloaded gateway does; {@code /stall} holds it once for 400 ms.
+ * The shedder in front of a real HTTP server. The overload is injected as it happens: a request to {@code /busy} holds
+ * the server's event loop for 900 ms, in pieces of 150 ms with a moment between them, as a gateway past its capacity
+ * does; {@code /stall} holds it once for 400 ms, as a collection pause does. Those two routes hold the loop on purpose:
+ * it is the fault under test. The test's own thread never sleeps: it waits for the conditions it needs.
  */
 class LoadShedderTest {
     private static final Duration MAX_LAG = Duration.ofMillis(100);
@@ -33,7 +37,8 @@ class LoadShedderTest {
     private final Vertx vertx = Vertx.vertx();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final CountDownLatch busyStarted = new CountDownLatch(1);
+    private final CountDownLatch stallStarted = new CountDownLatch(1);
+    private Context loop;
     private int port;
 
     @BeforeEach
@@ -42,21 +47,19 @@ class LoadShedderTest {
         Router router = Router.router(vertx);
         router.post("/v1/chat/completions").handler(new LoadShedder(MAX_LAG, json, new GatewayMetrics(registry)))
                 .handler(ctx -> ctx.response().end("{\"ok\":true}"));
-        router.get("/busy").handler(ctx -> {
-            busyStarted.countDown();
-            busy(6, ctx);
-        });
+        router.get("/busy").handler(ctx -> busy(6, ctx));
         router.get("/stall").handler(ctx -> {
-            sleep(400);
+            stallStarted.countDown();
+            holdEventLoop(400);
             ctx.response().end();
         });
         CompletableFuture<HttpServer> server = new CompletableFuture<>();
         vertx.deployVerticle(() -> context -> {
+            loop = context;
             EventLoopLag.watch(vertx, context);
             return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").onSuccess(server::complete);
         }, new DeploymentOptions()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         port = server.get(10, TimeUnit.SECONDS).actualPort();
-        Thread.sleep(100); // the watcher's first runs
     }
 
     @AfterEach
@@ -67,8 +70,7 @@ class LoadShedderTest {
     @Test
     void aCallReadWhileTheEventLoopStaysFarBehindIsRefusedAtOnceWithA503InOpenAisShape() throws Exception {
         CompletableFuture<HttpResponse<String>> busy = http.sendAsync(get("/busy"), HttpResponse.BodyHandlers.ofString());
-        assertThat(busyStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(400); // the loop has run its timer late more than once
+        await().atMost(Duration.ofSeconds(5)).until(() -> behind().compareTo(MAX_LAG) > 0); // its timer ran late twice
         HttpResponse<String> refused = http.send(chat(), HttpResponse.BodyHandlers.ofString());
         busy.get(10, TimeUnit.SECONDS);
 
@@ -82,12 +84,11 @@ class LoadShedderTest {
     @Test
     void callsAreTakenAgainOnceTheEventLoopHasCaughtUp() throws Exception {
         CompletableFuture<HttpResponse<String>> busy = http.sendAsync(get("/busy"), HttpResponse.BodyHandlers.ofString());
-        assertThat(busyStarted.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(400);
+        await().atMost(Duration.ofSeconds(5)).until(() -> behind().compareTo(MAX_LAG) > 0);
         assertThat(http.send(chat(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
         busy.get(10, TimeUnit.SECONDS);
 
-        Thread.sleep(100); // a few of the watcher's runs on time
+        await().atMost(Duration.ofSeconds(5)).until(() -> behind().compareTo(MAX_LAG) <= 0); // its timer on time again
 
         HttpResponse<String> taken = http.send(chat(), HttpResponse.BodyHandlers.ofString());
         assertThat(taken.statusCode()).isEqualTo(200);
@@ -97,7 +98,7 @@ class LoadShedderTest {
     @Test
     void aSingleStallRefusesNothing() throws Exception {
         CompletableFuture<HttpResponse<String>> stall = http.sendAsync(get("/stall"), HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(100); // the loop is inside /stall: this call is read as soon as it ends
+        assertThat(stallStarted.await(10, TimeUnit.SECONDS)).isTrue(); // this call is read as soon as the stall ends
 
         assertThat(http.send(chat(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         assertThat(http.send(chat(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
@@ -122,14 +123,22 @@ class LoadShedderTest {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build();
     }
 
-    /** Busy for 150 ms, {@code pieces} times, a millisecond apart: the watcher's timer, due meanwhile, runs late between them. */
+    /** How far behind the watcher says the server's loop is, asked on that loop. */
+    private Duration behind() throws Exception {
+        CompletableFuture<Duration> behind = new CompletableFuture<>();
+        loop.runOnContext(v -> behind.complete(EventLoopLag.current().behind()));
+        return behind.get(5, TimeUnit.SECONDS);
+    }
+
+    /** Holds the loop for 150 ms, {@code pieces} times, a millisecond apart: the watcher's timer, due meanwhile, runs late between them. */
     private void busy(int pieces, RoutingContext ctx) {
-        sleep(150);
+        holdEventLoop(150);
         if (pieces > 1) vertx.setTimer(1, id -> busy(pieces - 1, ctx));
         else ctx.response().end();
     }
 
-    private static void sleep(long millis) {
+    /** The injected fault: the event loop does nothing else meanwhile. */
+    private static void holdEventLoop(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
