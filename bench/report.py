@@ -83,25 +83,66 @@ def targets(runs, rates, stream_rates):
     """The issue's targets, each with what this run measured."""
     def fmt(v, unit):
         return "not measured" if v is None else f"{v:.2f} {unit}"
+    def own(target, rate, stream=False):
+        r = find(runs, target, "0", "rate", rate, stream) if rate else None
+        return ms(r["gateway_us"]["p99"]) if r and r.get("gateway_us") else None
     rows = []
     o = overhead(runs, "sluice", "0", 1000) if 1000 in rates else None
-    rows.append(("stateless, non-streaming: overhead p99 at 1,000 calls/s", "<= 1 ms", o and o["p99"], "ms", lambda v: v <= 1))
+    rows.append(("stateless, non-streaming: overhead p99 at 1,000 calls/s", "<= 1 ms", o and o["p99"], "ms", lambda v: v <= 1, own("sluice", 1000)))
     sm, pm = find(runs, "sluice", "0", "max"), find(runs, "portkey", "0", "max")
     ratio = sm["throughput"] / pm["throughput"] if sm and pm and pm["throughput"] > 0 else None
-    rows.append(("maximum throughput against Portkey's, same run", ">= 3x", ratio, "x", lambda v: v >= 3))
+    rows.append(("maximum throughput against Portkey's, same run", ">= 3x", ratio, "x", lambda v: v >= 3, None))
     rate = max(stream_rates) if stream_rates else None
     t = overhead(runs, "sluice", "0", rate, "ttfc_us", True) if rate else None
-    rows.append((f"streaming: time-to-first-chunk overhead p99 (at {rate}/s)", "<= 1 ms", t and t["p99"], "ms", lambda v: v <= 1))
+    rows.append((f"streaming: time-to-first-chunk overhead p99 (at {rate}/s)", "<= 1 ms", t and t["p99"], "ms", lambda v: v <= 1, own("sluice", rate, True)))
     c = overhead(runs, "sluice-conversation", "0", 300) if 300 in rates else None
-    rows.append(("stored conversation turn (PostgreSQL): overhead p99 at 300 calls/s", "<= 5 ms", c and c["p99"], "ms", lambda v: v <= 5))
+    rows.append(("stored conversation turn (PostgreSQL): overhead p99 at 300 calls/s", "<= 5 ms", c and c["p99"], "ms", lambda v: v <= 5,
+                 own("sluice-conversation", 300 if 300 in rates else None)))
     held = find(runs, "open-streams", "slow", "rate", None, True)
     opened = held["rate"] * held["seconds"] if held else 0
     rows.append((f"open streams at once: Sluice RSS with {opened or '-'} open ({held['errors'] if held else '-'} failed)", "10,000 in <= 1024 MB",
-                 held and held["rss_mb"], "MB", lambda v: v <= 1024 and opened >= 10000 and held["errors"] == 0))
-    md = ["## Targets", "", "| target | goal | this run | met |", "|---|---|---|---|"]
-    for name, goal, value, unit, ok in rows:
-        md.append(f"| {name} | {goal} | {fmt(value, unit)} | {'-' if value is None else ('yes' if ok(value) else '**no**')} |")
-    return md + [""]
+                 held and held["rss_mb"], "MB", lambda v: v <= 1024 and opened >= 10000 and held["errors"] == 0, None))
+    md = ["## Targets", "", "| target | goal | this run | met | Sluice's own time, p99 ([Server-Timing](#sluices-own-time-server-timing)) |",
+          "|---|---|---|---|---|"]
+    for name, goal, value, unit, ok, inside in rows:
+        md.append(f"| {name} | {goal} | {fmt(value, unit)} | {'-' if value is None else ('yes' if ok(value) else '**no**')} | "
+                  + ("-" if inside is None else f"{inside:.2f} ms") + " |")
+    return md + ["", "\"This run\" is what a client measures, minus the same figure straight to the simulator; the last column is "
+                 "the part of the call Sluice itself spent, measured inside it (see below).", ""]
+
+
+def own_time(runs, rates, stream_rates, rel, chart_dir):
+    """Sluice's own time per call, from its Server-Timing header: the call's time in the gateway but the upstream's."""
+    rows = [(t, sim, rate, False) for sim in ["0", "50"] for rate in rates for t in ["sluice", "sluice-conversation"]]
+    rows += [("sluice", "0", rate, True) for rate in stream_rates]
+    found = [(t, sim, rate, stream, find(runs, t, sim, "rate", rate, stream)) for t, sim, rate, stream in rows]
+    found = [f for f in found if f[4] and f[4].get("gateway_us")]
+    if not found:
+        return []
+    md = ["", "## Sluice's own time (Server-Timing)", "",
+          "Every answer Sluice gives carries a `Server-Timing` header: `upstream` (waiting on the upstream, retries "
+          "included), `store` (storing the turn and its bill, committed before the answer goes out) and `gateway` (all "
+          "but the upstream, the store included), measured inside the gateway from the moment its router takes the "
+          "request; a stream's header times its first chunk. The load generator records it for every call. What a "
+          "client measures adds the network hop to the gateway and the time the request and its answer wait for a "
+          "busy core, on this machine shared with the load generator, the simulators and PostgreSQL. The same figure is "
+          "the metric `sluice_gateway_overhead_seconds`.", "", f"![own time p99]({rel}/own-time-p99.svg)", "",
+          "| target | simulator | calls/s | " + " | ".join(f"own time {n} (ms)" for _, n in PCTS) + " | of which store p50 (ms) | store p99 (ms) |",
+          "|---|---|---|" + "---|" * len(PCTS) + "---|---|"]
+    for t, sim, rate, stream, r in found:
+        g, st = r["gateway_us"], r.get("store_us")
+        name = NAMES[t] + (", stream to its first chunk" if stream else "")
+        md.append(f"| {name} | {sim} ms | {rate} | " + " | ".join(f"{ms(g[p]):.2f}" for p, _ in PCTS) + " | "
+                  + (f"{ms(st['p50']):.2f} | {ms(st['p99']):.2f}" if st else "- | -") + " |")
+    series = {"sluice": False, "sluice-conversation": False, "sluice-stream": True}
+    def p99(group, s):
+        r = find(runs, "sluice" if s == "sluice-stream" else s, "0", "rate", int(group[:-2]), series[s])
+        return ms(r["gateway_us"]["p99"]) if r and r.get("gateway_us") else None
+    NAMES.setdefault("sluice-stream", "Sluice, stream (first chunk)")
+    COLORS.setdefault("sluice-stream", "#9467bd")
+    bar_chart(f"{chart_dir}/own-time-p99.svg", "Sluice's own time p99 (ms, Server-Timing), simulator at 0 ms", "ms",
+              [f"{r}/s" for r in rates], list(series), p99)
+    return md
 
 
 def jmh(path):
@@ -206,6 +247,7 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
                f"| {opened} | {held['ok']} | {held['errors']} | {held['rss_mb']:.0f} | "
                + (f"{(held['rss_mb'] - (find(runs, 'sluice', '0', 'rate', min(rates)) or held)['rss_mb']) * 1024 / opened:.1f}" if opened else "-")
                + f" | {held['cpu_pct']:.0f} |"]
+    md += own_time(runs, rates, stream_rates, rel, chart_dir)
     md += jmh(jmh_path)
     md += ["", "## Raw results", "", "```"] + [json.dumps(r) for r in runs] + ["```", ""]
     with open(md_path, "w") as f:

@@ -13,6 +13,7 @@ import io.sluice.engine.limits.FlowControl;
 import io.sluice.engine.routing.Routing;
 import io.sluice.engine.semantic.SemanticRecall;
 import io.sluice.engine.sla.ResilientCaller;
+import io.sluice.ports.in.CallTimings;
 import io.sluice.ports.in.ChatCall;
 import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.ChatResult;
@@ -79,16 +80,19 @@ public final class ChatService implements ChatCompletions {
                 .thenCompose(planned -> admission.admit(call, planned, deadline))
                 .thenCompose(admitted -> {
                     CallPlan plan = admitted.plan();
+                    long upstreamStart = System.nanoTime();
                     return caller.complete(plan.candidates(), tier, plan::estimatedTokens)
                             .whenComplete((served, error) -> {
                                 if (error != null) admitted.settle(null);
                             })
                             .thenCompose(served -> {
+                                long storeStart = System.nanoTime();
                                 Usage usage = served.value().usage() == null ? Usage.ZERO : served.value().usage();
                                 UsageEntry entry = billing.entry(billed, plan.turn(), served.by(), usage, UsageEntry.Outcome.OK);
                                 admitted.settle(entry);
                                 return memory.record(plan.turn(), registry.resolve(served.by().model()), served.value().message(), Map.of(), entry)
-                                        .thenApply(stored -> new ChatResult(served.value(), plan.turn().conversationId(), served.by()));
+                                        .thenApply(stored -> new ChatResult(served.value(), plan.turn().conversationId(), served.by(),
+                                                new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart)));
                             });
                 });
         return result.whenComplete((ok, error) -> selection.recordCall(System.nanoTime() - billed.startNanos(), error));

@@ -51,7 +51,7 @@ final class ChatHandler implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        long start = System.nanoTime();
+        long start = ServerTiming.startOf(ctx);
         Context context = ctx.vertx().getOrCreateContext();
         ParsedChatRequest parsed;
         ChatCall call;
@@ -76,8 +76,11 @@ final class ChatHandler implements Handler<RoutingContext> {
                         fail(ctx, error, modelTag(model, false), start);
                         return;
                     }
+                    ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(start, metrics);
+                    stream.servedBy().whenComplete((by, e) -> timing.upstreamAnswered()); // before the chunk is passed on
+                    timing.upstreamAsked(); // the upstream is asked when the stream is subscribed to
                     stream.chunks().subscribe(new SseWriter(ctx.response(), context, json, parsed.includeUsage(),
-                            stream.conversationId(), model, stream.servedBy(), (last, failure) -> streamEnded(model, last, failure, start)));
+                            stream.conversationId(), model, stream.servedBy(), timing, (last, failure) -> streamEnded(model, last, failure, start)));
                 }));
             } else {
                 chat.complete(call).whenComplete((result, error) -> context.runOnContext(v -> {
@@ -98,7 +101,11 @@ final class ChatHandler implements Handler<RoutingContext> {
             response = new ChatResponse(response.id(), result.servedBy().model(), response.createdEpochSeconds(), response.message(),
                     response.finishReason(), response.usage());
         }
-        ctx.response().putHeader("content-type", "application/json").end(Buffer.buffer(json.writeResponse(response)));
+        Buffer body = Buffer.buffer(json.writeResponse(response));
+        long elapsed = System.nanoTime() - start;
+        metrics.overhead(false, Math.max(0, elapsed - result.timings().upstreamNanos()));
+        ctx.response().putHeader(ServerTiming.HEADER, ServerTiming.answer(elapsed, result.timings()))
+                .putHeader("content-type", "application/json").end(body);
         String tag = modelTag(model, true);
         metrics.tokens(tag, result.response().model(), result.response().usage());
         metrics.operation(tag, result.response().model(), null, System.nanoTime() - start);

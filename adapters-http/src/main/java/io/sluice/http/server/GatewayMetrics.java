@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class GatewayMetrics {
     private static final Duration[] DURATION_BUCKETS = seconds(0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12,
             10.24, 20.48, 40.96, 81.92);
+    private static final Duration[] OVERHEAD_BUCKETS = seconds(0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1);
     private static final double[] TOKEN_BUCKETS = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304};
     static final String OPERATION_DURATION = "gen_ai.client.operation.duration";
     static final String TOKEN_USAGE = "gen_ai.client.token.usage";
@@ -39,12 +40,29 @@ final class GatewayMetrics {
     private record HttpRequest(String method, String route, int status) {}
 
     private final Counter shed;
+    private final Timer answerOverhead;
+    private final Timer firstChunkOverhead;
 
     GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.shed = Counter.builder("sluice.requests.shed")
                 .description("Chat calls refused with 503 because the gateway's event loop was too far behind")
                 .register(registry);
+        this.answerOverhead = overheadTimer("answer", registry);
+        this.firstChunkOverhead = overheadTimer("first_chunk", registry);
+    }
+
+    private static Timer overheadTimer(String until, MeterRegistry registry) {
+        return Timer.builder("sluice.gateway.overhead")
+                .description("The gateway's own time in a chat call, all but the upstream's: to the answer, or to a stream's first chunk")
+                .tag("until", until)
+                .serviceLevelObjectives(OVERHEAD_BUCKETS)
+                .register(registry);
+    }
+
+    /** The gateway's own time in a call that answered: to its whole answer, or to a stream's first chunk. */
+    void overhead(boolean firstChunk, long nanos) {
+        (firstChunk ? firstChunkOverhead : answerOverhead).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A chat call refused by the load shedder. */

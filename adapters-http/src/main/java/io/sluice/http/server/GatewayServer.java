@@ -71,6 +71,7 @@ public final class GatewayServer implements AutoCloseable {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             long start = System.nanoTime();
+            ServerTiming.start(ctx, start);
             ctx.addEndHandler(v -> metrics.httpRequest(ctx.request().method().name(), routeOf(ctx), ctx.response().getStatusCode(),
                     System.nanoTime() - start));
             ctx.next();

@@ -31,6 +31,7 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     private final Optional<ConversationId> conversationId;
     private final String requestedModel;
     private final CompletionStage<ServedBy> servedBy;
+    private final ServerTiming.FirstChunk timing;
     private final BiConsumer<ChatChunk, Throwable> onEnd;
     private String servedModel;
     private Flow.Subscription subscription;
@@ -45,7 +46,8 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     /** {@code onEnd} receives the last chunk seen (may be null) and the failure, or null when the stream completed. */
     SseWriter(HttpServerResponse response, Context context, OpenAiJson json, boolean includeUsage,
               Optional<ConversationId> conversationId, String requestedModel, CompletionStage<ServedBy> servedBy,
-              BiConsumer<ChatChunk, Throwable> onEnd) {
+              ServerTiming.FirstChunk timing, BiConsumer<ChatChunk, Throwable> onEnd) {
+        this.timing = timing;
         this.requestedModel = requestedModel;
         this.servedBy = servedBy;
         this.response = response;
@@ -157,6 +159,8 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
                 .putHeader("content-type", "text/event-stream; charset=utf-8")
                 .putHeader("cache-control", "no-cache");
         conversationId.ifPresent(id -> response.putHeader(ChatHandler.CONVERSATION_HEADER, id.value()));
+        String serverTiming = timing.written();
+        if (serverTiming != null) response.putHeader(ServerTiming.HEADER, serverTiming);
         ServedBy by = servedBy.toCompletableFuture().getNow(null);
         if (by != null) {
             ChatHandler.putServedBy(response, by);

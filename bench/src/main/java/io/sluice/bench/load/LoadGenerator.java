@@ -43,6 +43,10 @@ public final class LoadGenerator {
     private final Context[] contexts = eventLoops(vertx, 2);
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final Histogram firstChunk = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    /** The gateway's own time per call, as its {@code Server-Timing} header gives it ({@code gateway;dur=}), when it does. */
+    private final Histogram gateway = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
+    /** Of which storing the turn and its bill ({@code store;dur=}). */
+    private final Histogram store = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
@@ -93,10 +97,10 @@ public final class LoadGenerator {
         samplerThread.join();
         double throughput = ok.get() / (double) options.seconds();
         return String.format(Locale.ROOT, "{\"label\":\"%s\",\"mode\":\"%s\",\"rate\":%d,\"in_flight\":%d,\"stream\":%b,\"seconds\":%d,"
-                        + "\"sent\":%d,\"ok\":%d,\"errors\":%d,\"failures\":%s,\"throughput\":%.1f,\"latency_us\":%s,\"ttfc_us\":%s,\"cpu_pct\":%.1f,\"rss_mb\":%.1f}",
+                        + "\"sent\":%d,\"ok\":%d,\"errors\":%d,\"failures\":%s,\"throughput\":%.1f,\"latency_us\":%s,\"ttfc_us\":%s,\"gateway_us\":%s,\"store_us\":%s,\"cpu_pct\":%.1f,\"rss_mb\":%.1f}",
                 options.label(), options.mode(), options.rate(), options.maxInFlight(), options.stream(), options.seconds(), sent.get(),
                 ok.get(), errors.get(), failuresJson(), throughput, percentiles(latency), options.stream() ? percentiles(firstChunk) : "null",
-                sampler.cpuPercent(), sampler.rssMb());
+                percentiles(gateway), percentiles(store), sampler.cpuPercent(), sampler.rssMb());
     }
 
     /** Calls at their intended times, whatever the server does; a call is measured when its intended time is in the window. */
@@ -134,7 +138,10 @@ public final class LoadGenerator {
         if (measured) sent.incrementAndGet();
         String conversation = conversations.isEmpty() ? null : conversations.get(Math.floorMod(nextConversation.getAndIncrement(), conversations.size()));
         long[] first = {0};
+        long[] timing = {-1, -1};
         send(conversation).compose(resp -> {
+            timing[0] = serverTimingMicros(resp.getHeader("Server-Timing"), "gateway");
+            timing[1] = serverTimingMicros(resp.getHeader("Server-Timing"), "store");
             resp.handler(chunk -> {
                 if (first[0] == 0) first[0] = System.nanoTime();
             });
@@ -146,6 +153,8 @@ public final class LoadGenerator {
                     ok.incrementAndGet();
                     record(latency, end - intended);
                     if (first[0] != 0) record(firstChunk, first[0] - intended);
+                    if (timing[0] >= 0) record(gateway, timing[0] * 1_000);
+                    if (timing[1] >= 0) record(store, timing[1] * 1_000);
                 } else {
                     errors.incrementAndGet();
                     String why = ar.succeeded() ? "HTTP " + ar.result() : ar.cause().getClass().getSimpleName();
@@ -190,6 +199,16 @@ public final class LoadGenerator {
         StringBuilder json = new StringBuilder("{");
         failures.forEach((why, n) -> json.append(json.length() > 1 ? "," : "").append('"').append(why.replace("\"", "")).append("\":").append(n.get()));
         return json.append('}').toString();
+    }
+
+    /** A metric's {@code dur} in a {@code Server-Timing} header (milliseconds), in microseconds; -1 when there is none. */
+    static long serverTimingMicros(String serverTiming, String name) {
+        if (serverTiming == null) return -1;
+        for (String metric : serverTiming.split(",")) {
+            String[] parts = metric.strip().split(";dur=");
+            if (parts.length == 2 && parts[0].equals(name)) return Math.round(Double.parseDouble(parts[1]) * 1_000);
+        }
+        return -1;
     }
 
     private static Context[] eventLoops(Vertx vertx, int count) {

@@ -50,6 +50,16 @@ class LoadGeneratorTest {
         assertThat(r.path("errors").asLong()).isZero();
         assertThat(r.path("latency_us").path("p50").asLong()).as("at least the simulator's 20 ms").isGreaterThanOrEqualTo(20_000);
         assertThat(r.path("label").asText()).isEqualTo("direct/0");
+        assertThat(r.path("gateway_us").isNull()).as("the simulator sends no Server-Timing").isTrue();
+    }
+
+    @Test
+    void theGatewaysOwnTimeIsReadFromServerTiming() {
+        String header = "upstream;dur=50.120, store;dur=1.002, gateway;dur=2.345";
+        assertThat(LoadGenerator.serverTimingMicros(header, "gateway")).isEqualTo(2_345);
+        assertThat(LoadGenerator.serverTimingMicros(header, "store")).isEqualTo(1_002);
+        assertThat(LoadGenerator.serverTimingMicros("upstream;dur=3.000", "gateway")).isEqualTo(-1);
+        assertThat(LoadGenerator.serverTimingMicros(null, "gateway")).isEqualTo(-1);
     }
 
     @Test

@@ -46,7 +46,7 @@ class GroupCommitLedgerTest {
     @Test
     void entriesArrivingDuringAWriteGoTogetherInTheNextAndEachCallWaitsForItsOwnCommit() {
         SlowLedger slow = new SlowLedger();
-        GroupCommitLedger ledger = new GroupCommitLedger(slow);
+        GroupCommitLedger ledger = new GroupCommitLedger(slow, 1);
         CompletableFuture<Void> first = ledger.record(List.of(entry(1))).toCompletableFuture();
         List<CompletableFuture<Void>> later = new ArrayList<>();
         for (int i = 2; i <= 50; i++) later.add(ledger.record(List.of(entry(i))).toCompletableFuture());
@@ -69,7 +69,7 @@ class GroupCommitLedgerTest {
     @Test
     void aFailedWriteFailsTheCallsItCarriedAndTheNextWriteGoesOn() {
         SlowLedger slow = new SlowLedger();
-        GroupCommitLedger ledger = new GroupCommitLedger(slow);
+        GroupCommitLedger ledger = new GroupCommitLedger(slow, 1);
         CompletableFuture<Void> failed = ledger.record(List.of(entry(1))).toCompletableFuture();
         CompletableFuture<Void> next = ledger.record(List.of(entry(2))).toCompletableFuture();
         slow.commits.get(0).completeExceptionally(new IllegalStateException("database down"));
@@ -78,5 +78,34 @@ class GroupCommitLedgerTest {
         slow.commits.get(1).complete(null);
         assertThat(next).isCompleted();
         assertThat(next.isCompletedExceptionally()).isFalse();
+    }
+
+    @Test
+    void withTwoWritesInFlightAnEntryArrivingDuringAWriteIsWrittenAtOnceAndTheRestShareTheNextFreeWrite() {
+        SlowLedger slow = new SlowLedger();
+        GroupCommitLedger ledger = new GroupCommitLedger(slow, 2);
+        CompletableFuture<Void> first = ledger.record(List.of(entry(1))).toCompletableFuture();
+        CompletableFuture<Void> second = ledger.record(List.of(entry(2))).toCompletableFuture();
+        assertThat(slow.writes).as("the second did not wait for the first's commit").hasSize(2);
+        List<CompletableFuture<Void>> later = new ArrayList<>();
+        for (int i = 3; i <= 20; i++) later.add(ledger.record(List.of(entry(i))).toCompletableFuture());
+        assertThat(slow.writes).as("both writes busy: the rest wait").hasSize(2);
+
+        slow.commits.get(1).complete(null);
+        assertThat(second).isCompleted();
+        assertThat(first).as("its own write has not committed").isNotDone();
+        assertThat(slow.writes).hasSize(3);
+        assertThat(slow.writes.get(2)).as("the 18 that waited, in the write that came free").hasSize(18);
+
+        slow.commits.get(0).complete(null);
+        slow.commits.get(2).complete(null);
+        assertThat(first).isCompleted();
+        assertThat(later).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(slow.writes).as("nothing left to write").hasSize(3);
+    }
+
+    @Test
+    void atLeastOneWriteMustBeAllowed() {
+        assertThatThrownBy(() -> new GroupCommitLedger(new SlowLedger(), 0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

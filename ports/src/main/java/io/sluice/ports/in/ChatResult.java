@@ -4,5 +4,8 @@ import io.sluice.domain.ChatResponse;
 import io.sluice.domain.ConversationId;
 import java.util.Optional;
 
-/** A completed call: the answer, the conversation it was stored in, if any, and which model served it. */
-public record ChatResult(ChatResponse response, Optional<ConversationId> conversationId, ServedBy servedBy) {}
+/**
+ * A completed call: the answer, the conversation it was stored in, if any, which model served it, and how long it
+ * waited on the upstream and on storage.
+ */
+public record ChatResult(ChatResponse response, Optional<ConversationId> conversationId, ServedBy servedBy, CallTimings timings) {}
