@@ -58,6 +58,7 @@ import io.sluice.ports.out.ProviderEnvironment;
 import io.sluice.ports.out.ProviderSettings;
 import io.sluice.ports.out.TokenCounter;
 import io.sluice.ports.out.UsageLedger;
+import io.sluice.engine.ledger.BillAfterAnswerLedger;
 import io.sluice.engine.ledger.GroupCommitLedger;
 import io.sluice.ports.out.LimitCounters;
 import io.sluice.engine.limits.FlowControl;
@@ -68,6 +69,7 @@ import io.sluice.redis.RedisBudgetStore;
 import io.sluice.redis.RedisLimitCounters;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -136,8 +138,11 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    UsageLedger usageLedger(JdbcStorage storage) {
-        return new GroupCommitLedger(storage.usageLedger());
+    UsageLedger usageLedger(JdbcStorage storage, Resources resources) {
+        UsageLedger grouped = new GroupCommitLedger(storage.usageLedger());
+        if (settings.commitBillBeforeAnswer()) return grouped;
+        // drained on shutdown before the database closes (Resources close first): the bills written after their answers
+        return resources.add(new BillAfterAnswerLedger(grouped), ledger -> ledger.drain(Duration.ofSeconds(10)));
     }
 
     @Provides

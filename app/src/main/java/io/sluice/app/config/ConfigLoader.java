@@ -195,7 +195,7 @@ public final class ConfigLoader {
                 endpoints, modelEndpoints, sla, startSimulator, limits(c.limits()).withBudgets(budgets(c.budgets())).withBudgetsInRedis(budgetsInRedis(c.budgets()))
                         .withConcurrency(check("sluice.limits.concurrency", () -> new LimitSettings.Concurrency(c.limits().concurrency().adaptive(),
                                 c.limits().concurrency().initialLimit(), c.limits().concurrency().maxLimit(),
-                                c.limits().concurrency().maxQueue()))));
+                                c.limits().concurrency().maxQueue()))), c.storage().commitBillBeforeAnswer());
     }
 
     private static LimitSettings limits(LimitsConfig l) {

@@ -19,13 +19,22 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
                               ContextDefaults context, CacheSettings cache, SummaryPolicy summary, SemanticSettings semantic,
                               List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
-                              boolean startSimulator, LimitSettings limits) {
+                              boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
         endpoints = List.copyOf(endpoints);
         modelEndpoints = Map.copyOf(modelEndpoints);
         limits = limits == null ? LimitSettings.NONE : limits;
+    }
+
+    /** With every bill committed before its answer. */
+    public GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers, List<ModelSpec> models,
+                           Optional<String> passthroughProvider, Encoding fallbackEncoding, ContextDefaults context, CacheSettings cache,
+                           SummaryPolicy summary, SemanticSettings semantic, List<EndpointSettings> endpoints,
+                           Map<String, List<String>> modelEndpoints, SlaSettings sla, boolean startSimulator, LimitSettings limits) {
+        this(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic, endpoints,
+                modelEndpoints, sla, startSimulator, limits, true);
     }
 
     /** Without rate limits. */
@@ -45,6 +54,12 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits);
+                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer);
+    }
+
+    /** A stateless call's bill written while its answer goes out, not before ({@code sluice.storage.commit-bill-before-answer}). */
+    public GatewaySettings withBillsAfterAnswer() {
+        return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
+                endpoints, modelEndpoints, sla, startSimulator, limits, false);
     }
 }

@@ -10,6 +10,15 @@ public interface StorageConfig {
     @WithDefault("embedded")
     String type();
 
+    /**
+     * Whether a stateless call's bill is committed before its answer goes out (the default) or written while it does:
+     * faster by a commit, at the price of the bills of the calls answered in a crash's last milliseconds. A stored
+     * turn's bill is always committed with its messages, before the answer.
+     */
+    @WithName("commit-bill-before-answer")
+    @WithDefault("true")
+    boolean commitBillBeforeAnswer();
+
     Embedded embedded();
 
     Postgres postgres();

@@ -46,6 +46,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void billsAreCommittedBeforeTheAnswerUnlessConfiguredOtherwise() throws IOException {
+        assertThat(load("sluice: {}\n", Map.of()).commitBillBeforeAnswer()).isTrue();
+        assertThat(load("sluice: {storage: {commit-bill-before-answer: false}}\n", Map.of()).commitBillBeforeAnswer()).isFalse();
+    }
+
+    @Test
     void openAiKeyInTheEnvironmentForwardsUnconfiguredModels() throws IOException {
         GatewaySettings settings = load("sluice: {}\n", Map.of("OPENAI_API_KEY", "sk-real", "OPENAI_BASE_URL", "http://relay:8000/v1"));
 

@@ -37,7 +37,7 @@ class ServiceEndpointsTest {
     }
 
     @Test
-    void metricsCountRequestsLatencyAndTokensUnderGenAiNames() {
+    void metricsCountRequestsLatencyTokensAndTheGatewaysOwnTimeUnderGenAiNames() {
         sluice.post("/v1/chat/completions", TestGateway.chat("count my tokens please"));
         sluice.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"and these\"}]}");
 
@@ -45,7 +45,11 @@ class ServiceEndpointsTest {
         assertThat(metrics).contains("gen_ai_client_operation_duration_seconds_bucket{")
                 .contains("gen_ai_client_token_usage_tokens_count{")
                 .contains("gen_ai_token_type=\"input\"").contains("gen_ai_token_type=\"output\"")
-                .contains("http_server_requests_seconds_count{method=\"POST\",status=\"200\",uri=\"/v1/chat/completions\"}");
+                .contains("http_server_requests_seconds_count{method=\"POST\",status=\"200\",uri=\"/v1/chat/completions\"}")
+                .contains("sluice_gateway_overhead_seconds_bucket{until=\"answer\",le=\"0.001\"}");
+        assertThat(metrics).as("the gateway's own time, to an answer and to a stream's first chunk")
+                .containsPattern("sluice_gateway_overhead_seconds_count\\{until=\"answer\"} [1-9]")
+                .containsPattern("sluice_gateway_overhead_seconds_count\\{until=\"first_chunk\"} [1-9]");
         assertThat(metrics).containsPattern(java.util.regex.Pattern.compile("gen_ai_client_operation_duration_seconds_count\\{[^}]*gen_ai_request_model=\"gpt-4o-mini\"[^}]*} 2$", java.util.regex.Pattern.MULTILINE));
     }
 }

@@ -119,6 +119,11 @@ public final class ResilientCaller {
                 if (!(failure instanceof QueuedPastDeadline)) { // a call that never got a permit never reached the endpoint
                     choice.endpoint().record(latency, true);
                     choice.circuit().recordFailure();
+                } else if (choice.circuit().isHalfOpen()) {
+                    // a half-open circuit has a few trial permits and takes one back only with a result: unrecorded, the
+                    // permit is lost, and once all are the circuit stays half-open refusing every call for good. This trial
+                    // never got through because the endpoint's earlier calls still hold every concurrency slot: it is not back
+                    choice.circuit().recordFailure();
                 }
                 // as when the deadline passes between attempts: an upstream error seen earlier says more than the timeout
                 result.completeExceptionally(call.last != null ? call.last : deadlineExceeded(call));

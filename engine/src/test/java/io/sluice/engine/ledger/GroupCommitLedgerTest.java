@@ -5,39 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.domain.Usage;
 import io.sluice.domain.usage.UsageEntry;
-import io.sluice.domain.usage.UsageQuery;
-import io.sluice.domain.usage.UsageTotal;
-import io.sluice.ports.out.UsageLedger;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** Entries that arrive while a write is in flight share the next write; each call completes only when its entries are. */
 class GroupCommitLedgerTest {
-    /** A ledger whose writes complete when the test says so. */
-    private static final class SlowLedger implements UsageLedger {
-        final List<List<UsageEntry>> writes = new CopyOnWriteArrayList<>();
-        final List<CompletableFuture<Void>> commits = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletionStage<Void> record(List<UsageEntry> entries) {
-            writes.add(List.copyOf(entries));
-            CompletableFuture<Void> commit = new CompletableFuture<>();
-            commits.add(commit);
-            return commit;
-        }
-
-        @Override
-        public CompletionStage<List<UsageTotal>> totals(UsageQuery query) {
-            return CompletableFuture.completedFuture(List.of());
-        }
-    }
-
     private static UsageEntry entry(int n) {
         return new UsageEntry("req-" + n, 1, "acme", null, null, null, null, "gpt-4o", "east", new Usage(10, 5, 0), BigDecimal.ONE, 10,
                 UsageEntry.Outcome.OK, Instant.EPOCH);

@@ -150,4 +150,30 @@ class ResilientCallerTest {
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
                 assertThat(endpoint.concurrency().orElseThrow().queued()).as("the queue is left empty").isZero());
     }
+
+    @Test
+    void aHalfOpenCircuitsTrialCallQueuedPastItsDeadlineHandsItsPermitBackSoTheCircuitCannotStickHalfOpen() {
+        CircuitSettings settings = new CircuitSettings(50, 10, Duration.ofSeconds(10), 2, Duration.ofMillis(100));
+        Circuits circuits = new Circuits(settings);
+        ResilientCaller gated = new ResilientCaller(circuits, RetrySettings.DEFAULTS);
+        Upstream hanging = new Upstream("hanging", CompletableFuture::new); // holds the one concurrency permit for good
+        Endpoint endpoint = new Endpoint("e", 1, List.of(new UpstreamKey("k", hanging, 0)), new AdaptiveConcurrency("e", 1, 1, 100));
+        SlaTier tier = new SlaTier("short", Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(100));
+        List<ResilientCaller.Candidate> chain = List.of(new ResilientCaller.Candidate("m", List.of(endpoint), REQUEST));
+        assertThatThrownBy(() -> gated.complete(chain, tier, () -> 0).toCompletableFuture().join()).as("the call that holds the permit")
+                .hasCauseInstanceOf(io.sluice.domain.error.UpstreamTimeoutException.class);
+        var circuit = circuits.of("m", "e");
+        circuit.halfOpen(); // the endpoint's circuit opened earlier and its delay is over
+
+        // more trial calls than a half-open circuit has permits, each queued behind the hanging call past its deadline
+        for (int i = 0; i < 2 * settings.minimumCalls(); i++) {
+            assertThatThrownBy(() -> gated.complete(chain, tier, () -> 0).toCompletableFuture().join()).isInstanceOf(CompletionException.class);
+            if (circuit.isOpen()) break;
+        }
+
+        assertThat(circuit.isOpen()).as("the trials that never got through reopened the circuit, which will try again after its delay").isTrue();
+        // after its delay, the next call's request for a permit moves it half-open, with fresh permits to give
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(circuit.tryAcquirePermit()).isTrue());
+        assertThat(circuit.isHalfOpen()).isTrue();
+    }
 }
