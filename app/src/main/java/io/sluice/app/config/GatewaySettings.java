@@ -56,10 +56,4 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
                 endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer);
     }
-
-    /** A stateless call's bill written while its answer goes out, not before ({@code sluice.storage.commit-bill-before-answer}). */
-    public GatewaySettings withBillsAfterAnswer() {
-        return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits, false);
-    }
 }

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The opt-in trade of a bill's durability for latency ({@code sluice.storage.commit-bill-before-answer: false}): a
  * stateless call's bill is written while its answer goes out, instead of before. Budgets and rate limits are settled
- * in memory from the bill either way, so caps hold; what a crash can lose is the ledger rows of the calls answered in
- * its last milliseconds. A write that fails is logged with what it carried (request ids, owners, models, costs: never
+ * from the bill either way, on counters of their own, so caps hold; what a crash can lose is the ledger rows of the
+ * calls answered in its last milliseconds. A write that fails is logged with what it carried (request ids, owners, models, costs: never
  * a key) so that the spend can be put back. Stored turns never come here: their bill goes in their own transaction.
  * {@link #drain(Duration)} waits for the writes still in flight, on shutdown. Thread-safe.
  */
