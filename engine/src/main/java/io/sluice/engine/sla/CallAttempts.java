@@ -101,12 +101,13 @@ record Choice(int candidate, Endpoint endpoint, UpstreamKey key, CircuitBreaker<
         for (Endpoint e : c.endpoints()) if (!untriedOnly || !failed(candidate, e)) pool.add(e);
         for (Endpoint endpoint : preferredOrder(c.model(), pool)) {
             long tokens = tokensFor(endpoint);
-            if (endpoint.readyAt(now, tokens) > now) continue;   // no key free: do not take a circuit permit for nothing
-            CircuitBreaker<Object> circuit = circuits.of(c.model(), endpoint.name());
-            if (!circuit.tryAcquirePermit()) continue;
+            // the key first: a half-open circuit's trial permit comes back only with a result, so it is taken only once
+            // the attempt is sure to be sent; a key's budget can simply be handed back
             UpstreamKey key = endpoint.acquireKey(now, tokens);
-            if (key != null) return new Choice(candidate, endpoint, key, circuit, tokens, now);
-            circuit.recordSuccess(); // a key was taken by another call meanwhile: hand the permit back (rare)
+            if (key == null) continue;
+            CircuitBreaker<Object> circuit = circuits.of(c.model(), endpoint.name());
+            if (circuit.tryAcquirePermit()) return new Choice(candidate, endpoint, key, circuit, tokens, now);
+            key.giveBack(now, tokens);
         }
         return null;
     }

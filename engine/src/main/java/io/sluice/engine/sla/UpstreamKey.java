@@ -64,6 +64,21 @@ public final class UpstreamKey {
         return true;
     }
 
+    /** Undoes {@link #tryAcquire}{@code (now, estimatedTokens)} for a request that will not be sent. */
+    synchronized void giveBack(long now, long estimatedTokens) {
+        if (rpm > 0) sent.removeLastOccurrence(now);
+        if (tpm > 0) {
+            for (var it = tokens.descendingIterator(); it.hasNext(); ) {
+                long[] entry = it.next();
+                if (entry[0] == now && entry[1] == estimatedTokens) {
+                    it.remove();
+                    tokensInWindow -= estimatedTokens;
+                    return;
+                }
+            }
+        }
+    }
+
     /** Replaces a request's estimate by the tokens its usage reported. */
     synchronized void settle(long now, long estimatedTokens, long actualTokens) {
         if (tpm > 0 && actualTokens != estimatedTokens) addTokens(now, actualTokens - estimatedTokens);

@@ -176,4 +176,23 @@ class ResilientCallerTest {
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(circuit.tryAcquirePermit()).isTrue());
         assertThat(circuit.isHalfOpen()).isTrue();
     }
+
+    @Test
+    void anAttemptTheCircuitRefusesLeavesTheKeysBudgetForTheNext() {
+        Circuits circuits = new Circuits(CircuitSettings.DEFAULTS);
+        ResilientCaller caller = new ResilientCaller(circuits, RetrySettings.DEFAULTS);
+        Upstream upstream = Upstream.answering("u", 10);
+        Endpoint endpoint = new Endpoint("e", 1, List.of(new UpstreamKey("k", upstream, 1))); // one request a minute
+        List<ResilientCaller.Candidate> chain = List.of(new ResilientCaller.Candidate("m", List.of(endpoint), REQUEST));
+        var circuit = circuits.of("m", "e");
+        circuit.open();
+
+        assertThatThrownBy(() -> caller.complete(chain, SlaTier.FAST, () -> 0).toCompletableFuture().join())
+                .hasCauseInstanceOf(NoUpstreamAvailableException.class);
+        circuit.close();
+
+        assertThat(caller.complete(chain, SlaTier.FAST, () -> 0).toCompletableFuture().join().value().model())
+                .as("the refused attempt did not spend the key's one request").isEqualTo("u");
+        assertThat(upstream.connectTimeouts).hasSize(1);
+    }
 }

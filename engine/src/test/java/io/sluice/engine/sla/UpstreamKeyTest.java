@@ -51,4 +51,16 @@ class UpstreamKeyTest {
         key.disable();
         assertThat(key.readyAt(3 * MINUTE, 0)).isEqualTo(Long.MAX_VALUE);
     }
+
+    @Test
+    void aRequestThatWillNotBeSentHandsItsShareOfTheBudgetsBack() {
+        UpstreamKey key = new UpstreamKey("k", null, 1, 100);
+        assertThat(key.tryAcquire(5, 80)).isTrue();
+        assertThat(key.tryAcquire(6, 10)).as("one request a minute").isFalse();
+
+        key.giveBack(5, 80);
+
+        assertThat(key.readyAt(6, 100)).as("the whole minute's budgets are free again").isEqualTo(6);
+        assertThat(key.tryAcquire(6, 100)).isTrue();
+    }
 }
