@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 
 TARGETS = ["sluice", "sluice-conversation", "portkey"]
 NAMES = {"direct": "straight to the simulator", "sluice": "Sluice, stateless", "sluice-conversation": "Sluice, stored conversation (PostgreSQL)",
-         "portkey": "Portkey gateway"}
-COLORS = {"direct": "#888888", "sluice": "#1f77b4", "sluice-conversation": "#2ca02c", "portkey": "#d62728"}
+         "portkey": "Portkey gateway", "sluice-stream": "Sluice, stream (first chunk)"}
+COLORS = {"direct": "#888888", "sluice": "#1f77b4", "sluice-conversation": "#2ca02c", "portkey": "#d62728", "sluice-stream": "#9467bd"}
 PCTS = [("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9")]
 
 
@@ -31,6 +31,12 @@ def find(runs, target, sim, mode, rate=None, stream=False):
 
 def ms(us):
     return us / 1000.0
+
+
+def own_p99(runs, target, rate, stream=False):
+    """Sluice's own time p99 (ms, its Server-Timing header) at a rate, simulator at 0 ms; None when not measured."""
+    r = find(runs, target, "0", "rate", rate, stream) if rate else None
+    return ms(r["gateway_us"]["p99"]) if r and r.get("gateway_us") else None
 
 
 def overhead(runs, target, sim, rate, key="latency_us", stream=False):
@@ -83,21 +89,18 @@ def targets(runs, rates, stream_rates):
     """The issue's targets, each with what this run measured."""
     def fmt(v, unit):
         return "not measured" if v is None else f"{v:.2f} {unit}"
-    def own(target, rate, stream=False):
-        r = find(runs, target, "0", "rate", rate, stream) if rate else None
-        return ms(r["gateway_us"]["p99"]) if r and r.get("gateway_us") else None
     rows = []
     o = overhead(runs, "sluice", "0", 1000) if 1000 in rates else None
-    rows.append(("stateless, non-streaming: overhead p99 at 1,000 calls/s", "<= 1 ms", o and o["p99"], "ms", lambda v: v <= 1, own("sluice", 1000)))
+    rows.append(("stateless, non-streaming: overhead p99 at 1,000 calls/s", "<= 1 ms", o and o["p99"], "ms", lambda v: v <= 1, own_p99(runs, "sluice", 1000)))
     sm, pm = find(runs, "sluice", "0", "max"), find(runs, "portkey", "0", "max")
     ratio = sm["throughput"] / pm["throughput"] if sm and pm and pm["throughput"] > 0 else None
     rows.append(("maximum throughput against Portkey's, same run", ">= 3x", ratio, "x", lambda v: v >= 3, None))
     rate = max(stream_rates) if stream_rates else None
     t = overhead(runs, "sluice", "0", rate, "ttfc_us", True) if rate else None
-    rows.append((f"streaming: time-to-first-chunk overhead p99 (at {rate}/s)", "<= 1 ms", t and t["p99"], "ms", lambda v: v <= 1, own("sluice", rate, True)))
+    rows.append((f"streaming: time-to-first-chunk overhead p99 (at {rate}/s)", "<= 1 ms", t and t["p99"], "ms", lambda v: v <= 1, own_p99(runs, "sluice", rate, True)))
     c = overhead(runs, "sluice-conversation", "0", 300) if 300 in rates else None
     rows.append(("stored conversation turn (PostgreSQL): overhead p99 at 300 calls/s", "<= 5 ms", c and c["p99"], "ms", lambda v: v <= 5,
-                 own("sluice-conversation", 300 if 300 in rates else None)))
+                 own_p99(runs, "sluice-conversation", 300 if 300 in rates else None)))
     held = find(runs, "open-streams", "slow", "rate", None, True)
     opened = held["rate"] * held["seconds"] if held else 0
     rows.append((f"open streams at once: Sluice RSS with {opened or '-'} open ({held['errors'] if held else '-'} failed)", "10,000 in <= 1024 MB",
@@ -134,14 +137,10 @@ def own_time(runs, rates, stream_rates, rel, chart_dir):
         name = NAMES[t] + (", stream to its first chunk" if stream else "")
         md.append(f"| {name} | {sim} ms | {rate} | " + " | ".join(f"{ms(g[p]):.2f}" for p, _ in PCTS) + " | "
                   + (f"{ms(st['p50']):.2f} | {ms(st['p99']):.2f}" if st else "- | -") + " |")
-    series = {"sluice": False, "sluice-conversation": False, "sluice-stream": True}
-    def p99(group, s):
-        r = find(runs, "sluice" if s == "sluice-stream" else s, "0", "rate", int(group[:-2]), series[s])
-        return ms(r["gateway_us"]["p99"]) if r and r.get("gateway_us") else None
-    NAMES.setdefault("sluice-stream", "Sluice, stream (first chunk)")
-    COLORS.setdefault("sluice-stream", "#9467bd")
+    series = ["sluice", "sluice-conversation", "sluice-stream"]
     bar_chart(f"{chart_dir}/own-time-p99.svg", "Sluice's own time p99 (ms, Server-Timing), simulator at 0 ms", "ms",
-              [f"{r}/s" for r in rates], list(series), p99)
+              [f"{r}/s" for r in rates], series,
+              lambda g, s: own_p99(runs, "sluice" if s == "sluice-stream" else s, int(g[:-2]), s == "sluice-stream"))
     return md
 
 

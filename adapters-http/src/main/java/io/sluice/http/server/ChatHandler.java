@@ -76,9 +76,7 @@ final class ChatHandler implements Handler<RoutingContext> {
                         fail(ctx, error, modelTag(model, false), start);
                         return;
                     }
-                    ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(start, metrics);
-                    stream.servedBy().whenComplete((by, e) -> timing.upstreamAnswered()); // before the chunk is passed on
-                    timing.upstreamAsked(); // the upstream is asked when the stream is subscribed to
+                    ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(start, stream.servedBy(), metrics);
                     stream.chunks().subscribe(new SseWriter(ctx.response(), context, json, parsed.includeUsage(),
                             stream.conversationId(), model, stream.servedBy(), timing, (last, failure) -> streamEnded(model, last, failure, start)));
                 }));
@@ -102,9 +100,7 @@ final class ChatHandler implements Handler<RoutingContext> {
                     response.finishReason(), response.usage());
         }
         Buffer body = Buffer.buffer(json.writeResponse(response));
-        long elapsed = System.nanoTime() - start;
-        metrics.overhead(false, Math.max(0, elapsed - result.timings().upstreamNanos()));
-        ctx.response().putHeader(ServerTiming.HEADER, ServerTiming.answer(elapsed, result.timings()))
+        ctx.response().putHeader(ServerTiming.HEADER, ServerTiming.answered(start, result.timings(), metrics))
                 .putHeader("content-type", "application/json").end(body);
         String tag = modelTag(model, true);
         metrics.tokens(tag, result.response().model(), result.response().usage());

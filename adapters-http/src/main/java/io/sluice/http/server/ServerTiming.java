@@ -1,7 +1,9 @@
 package io.sluice.http.server;
 
 import io.sluice.ports.in.CallTimings;
+import io.sluice.ports.in.ServedBy;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The {@code Server-Timing} header of a chat answer: how long the call waited on the upstream ({@code upstream}), on
@@ -27,6 +29,13 @@ final class ServerTiming {
         return start == null ? System.nanoTime() : start;
     }
 
+    /** A call answers now: records the gateway's part of it and returns its header. */
+    static String answered(long requestStart, CallTimings timings, GatewayMetrics metrics) {
+        long total = System.nanoTime() - requestStart;
+        metrics.overhead(false, Math.max(0, total - timings.upstreamNanos()));
+        return answer(total, timings);
+    }
+
     static String answer(long totalNanos, CallTimings timings) {
         StringBuilder header = new StringBuilder(64);
         entry(header, "upstream", timings.upstreamNanos()).append(", ");
@@ -50,29 +59,25 @@ final class ServerTiming {
         return header.append(fraction);
     }
 
-    /** A stream's first chunk: when its upstream was asked, and when that upstream's first chunk arrived. */
+    /**
+     * A stream's first chunk: when its upstream was asked (this is made just before the stream is subscribed to, which
+     * asks it) and when that upstream's first chunk arrived ({@code servedBy} completes before the chunk is passed on).
+     */
     static final class FirstChunk {
         private final long requestStart;
         private final GatewayMetrics metrics;
-        private volatile long upstreamStart;
+        private final long upstreamStart = System.nanoTime();
         private volatile long upstreamFirstChunk;
 
-        FirstChunk(long requestStart, GatewayMetrics metrics) {
+        FirstChunk(long requestStart, CompletionStage<ServedBy> servedBy, GatewayMetrics metrics) {
             this.requestStart = requestStart;
             this.metrics = metrics;
-        }
-
-        void upstreamAsked() {
-            upstreamStart = System.nanoTime();
-        }
-
-        void upstreamAnswered() {
-            upstreamFirstChunk = System.nanoTime();
+            servedBy.whenComplete((by, error) -> upstreamFirstChunk = System.nanoTime());
         }
 
         /** The first chunk goes out now: records the gateway's part and returns the header, or null when the upstream's part is unknown. */
         String written() {
-            if (upstreamStart == 0 || upstreamFirstChunk == 0) return null;
+            if (upstreamFirstChunk == 0) return null;
             long upstream = upstreamFirstChunk - upstreamStart;
             long gateway = Math.max(0, System.nanoTime() - requestStart - upstream);
             metrics.overhead(true, gateway);

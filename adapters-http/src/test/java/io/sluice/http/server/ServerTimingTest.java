@@ -23,11 +23,11 @@ class ServerTimingTest {
     @Test
     void aStreamsFirstChunkIsTimedOnlyOnceItsUpstreamAnswered() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(System.nanoTime(), new GatewayMetrics(registry));
-        timing.upstreamAsked();
+        java.util.concurrent.CompletableFuture<io.sluice.ports.in.ServedBy> servedBy = new java.util.concurrent.CompletableFuture<>();
+        ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(System.nanoTime(), servedBy, new GatewayMetrics(registry));
 
         assertThat(timing.written()).isNull();
-        timing.upstreamAnswered();
+        servedBy.complete(new io.sluice.ports.in.ServedBy("gpt-4o-mini", "sim", 0));
         assertThat(timing.written()).matches("upstream;dur=\\d+\\.\\d{3}, gateway;dur=\\d+\\.\\d{3}");
         assertThat(registry.get("sluice.gateway.overhead").tag("until", "first_chunk").timer().count()).isEqualTo(1);
     }

@@ -140,8 +140,9 @@ public final class LoadGenerator {
         long[] first = {0};
         long[] timing = {-1, -1};
         send(conversation).compose(resp -> {
-            timing[0] = serverTimingMicros(resp.getHeader("Server-Timing"), "gateway");
-            timing[1] = serverTimingMicros(resp.getHeader("Server-Timing"), "store");
+            String serverTiming = resp.getHeader("Server-Timing");
+            timing[0] = serverTimingMicros(serverTiming, "gateway");
+            timing[1] = serverTimingMicros(serverTiming, "store");
             resp.handler(chunk -> {
                 if (first[0] == 0) first[0] = System.nanoTime();
             });

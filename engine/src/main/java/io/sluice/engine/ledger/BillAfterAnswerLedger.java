@@ -62,7 +62,7 @@ public final class BillAfterAnswerLedger implements UsageLedger {
     public boolean drain(Duration timeout) {
         CompletableFuture<?>[] writes = inFlight.toArray(CompletableFuture[]::new);
         try {
-            CompletableFuture.allOf(writes).exceptionally(error -> null).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(writes).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
             LOG.log(System.Logger.Level.ERROR, inFlight.size() + " bills were still being written at shutdown and may be lost");
@@ -71,7 +71,7 @@ public final class BillAfterAnswerLedger implements UsageLedger {
             Thread.currentThread().interrupt();
             return false;
         } catch (java.util.concurrent.ExecutionException e) {
-            return true; // each failed write was logged with its entries
+            return true; // every write is done; each one that failed was logged with its entries
         }
     }
 

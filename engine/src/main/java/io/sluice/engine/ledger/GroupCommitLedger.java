@@ -52,7 +52,7 @@ public final class GroupCommitLedger implements UsageLedger {
         return done;
     }
 
-    /** Writes everything waiting in one go, then again for what arrived meanwhile, until nothing waits: one write in flight. */
+    /** One of the writes in flight: everything waiting in one go, then again for what arrived meanwhile, until nothing waits. */
     private void writeNext() {
         List<Pending> batch;
         synchronized (this) {
