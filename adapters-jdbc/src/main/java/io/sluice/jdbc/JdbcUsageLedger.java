@@ -1,5 +1,6 @@
 package io.sluice.jdbc;
 
+import io.sluice.domain.usage.SpendFilter;
 import io.sluice.domain.usage.UsageEntry;
 import io.sluice.domain.usage.UsageQuery;
 import io.sluice.domain.usage.UsageTotal;
@@ -7,6 +8,8 @@ import io.sluice.ports.out.UsageLedger;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +94,35 @@ final class JdbcUsageLedger implements UsageLedger {
                         cost == null ? BigDecimal.ZERO.setScale(9) : cost.setScale(9));
             }).list();
         })).thenApply(totals -> totals.size() == 1 && totals.getFirst().requests() == 0 ? new ArrayList<>() : totals);
+    }
+
+    @Override
+    public CompletionStage<BigDecimal> spent(SpendFilter filter) {
+        StringBuilder sql = new StringBuilder("SELECT COALESCE(SUM(cost), 0) FROM usage_ledger WHERE created_at >= :from AND created_at < :to");
+        filter.owner().ifPresent(v -> sql.append(" AND owner = :owner"));
+        filter.user().ifPresent(v -> sql.append(" AND end_user = :user"));
+        filter.conversationId().ifPresent(v -> sql.append(" AND conversation_id = :conversation"));
+        filter.apiKeyId().ifPresent(v -> sql.append(" AND api_key_id = :key"));
+        return async(() -> jdbi.withHandle(h -> {
+            var select = h.createQuery(sql.toString()).bind("from", Timestamp.from(filter.from())).bind("to", Timestamp.from(filter.to()));
+            filter.owner().ifPresent(v -> select.bind("owner", v));
+            filter.user().ifPresent(v -> select.bind("user", v));
+            filter.conversationId().ifPresent(v -> select.bind("conversation", v));
+            filter.apiKeyId().ifPresent(v -> select.bind("key", v));
+            return select.mapTo(BigDecimal.class).one();
+        }));
+    }
+
+    @Override
+    public CompletionStage<Map<String, BigDecimal>> billed(Collection<String> requestIds) {
+        if (requestIds.isEmpty()) return CompletableFuture.completedFuture(Map.of());
+        return async(() -> jdbi.withHandle(h -> {
+            Map<String, BigDecimal> billed = new HashMap<>();
+            h.createQuery("SELECT request_id, SUM(cost) FROM usage_ledger WHERE request_id IN (<ids>) GROUP BY request_id")
+                    .bindList("ids", List.copyOf(requestIds))
+                    .map((rs, ctx) -> billed.put(rs.getString(1), rs.getBigDecimal(2))).list();
+            return billed;
+        }));
     }
 
     private <T> CompletionStage<T> async(Supplier<T> work) {

@@ -1,5 +1,7 @@
 package io.sluice.redis;
 
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.sluice.domain.budget.Budget;
@@ -7,6 +9,7 @@ import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.ports.out.BudgetStore;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,16 +17,22 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@link BudgetStore} in Redis, shared by every replica: each counter is a hash of what it has spent ({@code s}) and
  * holds reserved ({@code r}), in whole nano-dollars (the ledger's precision), so that Redis adds integers and never
- * rounds. One Lua script checks all of a call's counters and reserves on all or none, atomically. Amounts are
- * rounded up to the nano-dollar, so a cap is never overrun by rounding; Lua's numbers are exact to 2^53 nano-dollars,
- * about nine million dollars per counter. Counters of a day or a month expire well after their period ends.
- * Thread-safe.
+ * rounds, and of when it was built ({@code i}, epoch milliseconds): a counter without it was lost (a flush, a restart
+ * without data, a new period) and is {@link Outcome#MISSING} until the engine rebuilds it from the ledger. Each call's
+ * reservation is a hold hash ({@code a} amount, {@code n} counters {@code c1..cn}, {@code w} what a sweep counted) and
+ * an entry in one sorted set by expiry. Lua scripts make each step atomic. Amounts are rounded up to the nano-dollar,
+ * so a cap is never overrun by rounding; Lua's numbers are exact to 2^53 nano-dollars, about nine million dollars per
+ * counter (and a negative amount is written {@code 0 - x}: Lua spells a negated zero "-0", which Redis refuses as an
+ * integer). Counters of a day or a month expire well after their period ends. Standalone Redis (the scripts touch a
+ * hold's counters by name). Thread-safe.
  */
 public final class RedisBudgetStore implements BudgetStore {
     private static final String RESERVE = """
+            local n = #KEYS - 2
             local amount = tonumber(ARGV[1])
             local wait = false
-            for i = 1, #KEYS do
+            for i = 1, n do
+              if redis.call('HEXISTS', KEYS[i], 'i') == 0 then return {3, i} end
               local limit = tonumber(ARGV[i + 1])
               local spent = tonumber(redis.call('HGET', KEYS[i], 's') or '0')
               local reserved = tonumber(redis.call('HGET', KEYS[i], 'r') or '0')
@@ -31,21 +40,81 @@ public final class RedisBudgetStore implements BudgetStore {
               if spent + reserved + amount > limit then wait = true end
             end
             if wait then return {1, 0} end
-            for i = 1, #KEYS do
+            local hold = KEYS[n + 1]
+            if redis.call('EXISTS', hold) == 1 then return {0, 0} end
+            for i = 1, n do
               redis.call('HINCRBY', KEYS[i], 'r', amount)
-              local ttl = tonumber(ARGV[#KEYS + 1 + i])
+              local ttl = tonumber(ARGV[n + 1 + i])
               if ttl > 0 and redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ttl) end
+              redis.call('HSET', hold, 'c' .. i, KEYS[i])
             end
+            local expires = tonumber(ARGV[2 * n + 2])
+            redis.call('HSET', hold, 'a', amount, 'n', n)
+            redis.call('PEXPIREAT', hold, expires + tonumber(ARGV[2 * n + 4]))
+            redis.call('ZADD', KEYS[n + 2], expires, ARGV[2 * n + 3])
             return {0, 0}
             """;
+    /**
+     * A hold that is gone was settled or expired already, unless a counter was rebuilt after the hold was made: then it
+     * was lost with the store's data, and that counter counts the call if it was billed after the rebuild read the ledger.
+     */
     private static final String SETTLE = """
-            for i = 1, #KEYS do
-              redis.call('HINCRBY', KEYS[i], 'r', -tonumber(ARGV[1]))
-              redis.call('HINCRBY', KEYS[i], 's', tonumber(ARGV[2]))
+            local n = #KEYS - 2
+            local hold = KEYS[n + 1]
+            local actual = tonumber(ARGV[2])
+            if redis.call('EXISTS', hold) == 0 then
+              for i = 1, n do
+                local built = redis.call('HGET', KEYS[i], 'i')
+                if built and tonumber(built) > tonumber(ARGV[5]) and tonumber(ARGV[3]) >= tonumber(built) then
+                  redis.call('HINCRBY', KEYS[i], 's', actual)
+                end
+              end
+              return 0
             end
+            local release = tonumber(redis.call('HGET', hold, 'a'))
+            local spend = actual
+            local swept = redis.call('HGET', hold, 'w')
+            if swept then
+              release = 0
+              spend = actual - tonumber(swept)
+            end
+            for i = 1, n do
+              if redis.call('HEXISTS', KEYS[i], 'i') == 1 then
+                redis.call('HINCRBY', KEYS[i], 'r', 0 - release)
+                redis.call('HINCRBY', KEYS[i], 's', spend)
+              end
+            end
+            redis.call('DEL', hold)
+            redis.call('ZREM', KEYS[n + 2], ARGV[4])
+            return 1
+            """;
+    private static final String EXPIRE = """
+            redis.call('ZREM', KEYS[2], ARGV[2])
+            local hold = KEYS[1]
+            if redis.call('EXISTS', hold) == 0 or redis.call('HEXISTS', hold, 'w') == 1 then return 0 end
+            local amount = tonumber(redis.call('HGET', hold, 'a'))
+            local billed = tonumber(ARGV[1])
+            for i = 1, tonumber(redis.call('HGET', hold, 'n')) do
+              local counter = redis.call('HGET', hold, 'c' .. i)
+              if redis.call('HEXISTS', counter, 'i') == 1 then
+                redis.call('HINCRBY', counter, 'r', 0 - amount)
+                redis.call('HINCRBY', counter, 's', billed)
+              end
+            end
+            redis.call('HSET', hold, 'w', billed)
+            return 1
+            """;
+    private static final String REBUILD = """
+            if redis.call('HEXISTS', KEYS[1], 'i') == 1 then return 0 end
+            redis.call('HSET', KEYS[1], 's', ARGV[1], 'r', 0, 'i', ARGV[2])
+            local ttl = tonumber(ARGV[3])
+            if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
             return 1
             """;
     private static final long DAY_SECONDS = 86_400;
+    /** How long a swept hold is kept after its expiry, for a late settlement of its call. */
+    private static final long SWEPT_KEPT_MILLIS = DAY_SECONDS * 1000;
+    private static final String HOLDS = "sluice:budget:holds";
 
     private final RedisAsyncCommands<String, String> redis;
 
@@ -55,6 +124,10 @@ public final class RedisBudgetStore implements BudgetStore {
 
     private static String key(String counter) {
         return "sluice:budget:" + counter;
+    }
+
+    private static String holdKey(String id) {
+        return "sluice:budget:hold:" + id;
     }
 
     static long nanos(BigDecimal usd) {
@@ -70,34 +143,74 @@ public final class RedisBudgetStore implements BudgetStore {
         };
     }
 
+    /** The keys of a script that touches a hold: its counters, the hold, the sorted set of holds. */
+    private static String[] keys(List<BudgetCheck> checks, String holdId) {
+        String[] keys = new String[checks.size() + 2];
+        for (int i = 0; i < checks.size(); i++) keys[i] = key(checks.get(i).counter());
+        keys[checks.size()] = holdKey(holdId);
+        keys[checks.size() + 1] = HOLDS;
+        return keys;
+    }
+
     @Override
-    public CompletionStage<Reservation> reserve(List<BudgetCheck> checks, BigDecimal amount) {
+    public CompletionStage<Reservation> reserve(Hold hold) {
+        List<BudgetCheck> checks = hold.checks();
         if (checks.isEmpty()) return CompletableFuture.completedFuture(new Reservation(Outcome.RESERVED, null));
-        String[] keys = checks.stream().map(c -> key(c.counter())).toArray(String[]::new);
-        String[] args = new String[1 + 2 * checks.size()];
-        args[0] = Long.toString(nanos(amount));
-        for (int i = 0; i < checks.size(); i++) {
+        int n = checks.size();
+        String[] args = new String[2 * n + 4];
+        args[0] = Long.toString(nanos(hold.amount()));
+        for (int i = 0; i < n; i++) {
             // a limit rounds down, so that what fits in nano-dollars fits in dollars
             args[1 + i] = Long.toString(checks.get(i).limitUsd().movePointRight(9).setScale(0, RoundingMode.FLOOR).longValueExact());
-            args[1 + checks.size() + i] = Long.toString(ttlSeconds(checks.get(i).period()));
+            args[1 + n + i] = Long.toString(ttlSeconds(checks.get(i).period()));
         }
-        return redis.<List<Long>>eval(RESERVE, ScriptOutputType.MULTI, keys, args).thenApply(r -> switch ((int) (long) r.get(0)) {
+        args[2 * n + 1] = Long.toString(hold.expiresAt().toEpochMilli());
+        args[2 * n + 2] = hold.id();
+        args[2 * n + 3] = Long.toString(SWEPT_KEPT_MILLIS);
+        return redis.<List<Long>>eval(RESERVE, ScriptOutputType.MULTI, keys(checks, hold.id()), args).thenApply(r -> switch ((int) (long) r.get(0)) {
             case 0 -> new Reservation(Outcome.RESERVED, null);
             case 1 -> new Reservation(Outcome.WAIT, null);
-            default -> new Reservation(Outcome.EXCEEDED, checks.get((int) (long) r.get(1) - 1));
+            case 2 -> new Reservation(Outcome.EXCEEDED, checks.get((int) (long) r.get(1) - 1));
+            default -> new Reservation(Outcome.MISSING, checks.get((int) (long) r.get(1) - 1));
         });
     }
 
     @Override
-    public CompletionStage<Void> settle(List<BudgetCheck> checks, BigDecimal reserved, BigDecimal actual) {
-        if (checks.isEmpty()) return CompletableFuture.completedFuture(null);
-        String[] keys = checks.stream().map(c -> key(c.counter())).toArray(String[]::new);
-        return redis.<Long>eval(SETTLE, ScriptOutputType.INTEGER, keys, Long.toString(nanos(reserved)), Long.toString(nanos(actual)))
+    public CompletionStage<Void> settle(Hold hold, BigDecimal actual, Instant billedAt) {
+        if (hold.checks().isEmpty()) return CompletableFuture.completedFuture(null);
+        return redis.<Long>eval(SETTLE, ScriptOutputType.INTEGER, keys(hold.checks(), hold.id()), Long.toString(nanos(hold.amount())),
+                Long.toString(nanos(actual)), Long.toString(billedAt.toEpochMilli()), hold.id(), Long.toString(hold.reservedAt().toEpochMilli()))
                 .thenApply(r -> null);
     }
 
     @Override
+    public CompletionStage<List<String>> expired(Instant now, int max) {
+        return redis.zrangebyscore(HOLDS, Range.create(Double.NEGATIVE_INFINITY, (double) now.toEpochMilli()), Limit.create(0, max));
+    }
+
+    @Override
+    public CompletionStage<Void> expire(String holdId, BigDecimal billed) {
+        return redis.<Long>eval(EXPIRE, ScriptOutputType.INTEGER, new String[] {holdKey(holdId), HOLDS}, Long.toString(nanos(billed)), holdId)
+                .thenApply(r -> null);
+    }
+
+    @Override
+    public CompletionStage<Void> rebuild(BudgetCheck check, BigDecimal spent, Instant asOf) {
+        return redis.<Long>eval(REBUILD, ScriptOutputType.INTEGER, new String[] {key(check.counter())}, Long.toString(nanos(spent)),
+                Long.toString(asOf.toEpochMilli()), Long.toString(ttlSeconds(check.period()))).thenApply(r -> null);
+    }
+
+    @Override
     public CompletionStage<BigDecimal> spent(String counter) {
-        return redis.hget(key(counter), "s").thenApply(s -> s == null ? BigDecimal.ZERO : new BigDecimal(s).movePointLeft(9));
+        return field(counter, "s");
+    }
+
+    @Override
+    public CompletionStage<BigDecimal> reserved(String counter) {
+        return field(counter, "r");
+    }
+
+    private CompletionStage<BigDecimal> field(String counter, String field) {
+        return redis.hget(key(counter), field).thenApply(s -> s == null ? BigDecimal.ZERO : new BigDecimal(s).movePointLeft(9));
     }
 }

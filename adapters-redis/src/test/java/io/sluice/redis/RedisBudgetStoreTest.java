@@ -7,11 +7,12 @@ import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.ports.out.BudgetStore;
 import io.sluice.testkit.contract.BudgetStoreContract;
 import java.math.BigDecimal;
-import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The budget store contract on a real Redis, and what is particular to nano-dollar counters. */
+/** The budget store contract on a real Redis, and what is particular to nano-dollar counters that Redis may lose. */
 class RedisBudgetStoreTest extends BudgetStoreContract {
     private final RedisBudgetStore store = new RedisBudgetStore(TestRedis.commands());
 
@@ -25,9 +26,8 @@ class RedisBudgetStoreTest extends BudgetStoreContract {
         assertThat(RedisBudgetStore.nanos(new BigDecimal("0.0000000001"))).isEqualTo(1);
         assertThat(RedisBudgetStore.nanos(new BigDecimal("0.01"))).isEqualTo(10_000_000);
         BudgetCheck cap = new BudgetCheck("test:" + UUID.randomUUID(), Budget.Period.TOTAL, new BigDecimal("0.0000000025"));
-        assertThat(store.reserve(List.of(cap), new BigDecimal("0.000000002")).toCompletableFuture().join().outcome())
-                .isEqualTo(BudgetStore.Outcome.RESERVED);
-        assertThat(store.reserve(List.of(cap), new BigDecimal("0.0000000001")).toCompletableFuture().join().outcome())
+        assertThat(reserve(hold("0.000000002", Duration.ofMinutes(1), cap)).outcome()).isEqualTo(BudgetStore.Outcome.RESERVED);
+        assertThat(reserve(hold("0.0000000001", Duration.ofMinutes(1), cap)).outcome())
                 .as("2 + 1 nano-dollars against a cap of 2 (2.5 rounded down)").isEqualTo(BudgetStore.Outcome.WAIT);
     }
 
@@ -35,10 +35,32 @@ class RedisBudgetStoreTest extends BudgetStoreContract {
     void aDaysCounterExpiresAfterItsPeriodAndATotalNever() {
         String day = "test:" + UUID.randomUUID() + ":day:2026-11-23";
         String total = "test:" + UUID.randomUUID() + ":total";
-        store.reserve(List.of(new BudgetCheck(day, Budget.Period.DAY, BigDecimal.ONE), new BudgetCheck(total, Budget.Period.TOTAL, BigDecimal.ONE)),
-                        new BigDecimal("0.5"))
-                .toCompletableFuture().join();
+        reserve(hold("0.5", Duration.ofMinutes(1), new BudgetCheck(day, Budget.Period.DAY, BigDecimal.ONE),
+                new BudgetCheck(total, Budget.Period.TOTAL, BigDecimal.ONE)));
         assertThat(TestRedis.commands().ttl("sluice:budget:" + day).toCompletableFuture().join()).isBetween(2 * 86_400L, 3 * 86_400L);
         assertThat(TestRedis.commands().ttl("sluice:budget:" + total).toCompletableFuture().join()).isEqualTo(-1L);
+    }
+
+    @Test
+    void aLostCounterIsMissingUntilRebuiltAndAHoldLostWithItCountsOnlyIfBilledAfterTheRebuild() {
+        BudgetCheck cap = check("1.00");
+        BudgetStore.Hold billedBefore = hold("0.20", Duration.ofMinutes(1), cap);
+        BudgetStore.Hold billedAfter = hold("0.20", Duration.ofMinutes(1), cap);
+        reserve(billedBefore);
+        reserve(billedAfter);
+        TestRedis.commands().del("sluice:budget:" + cap.counter(), "sluice:budget:hold:" + billedBefore.id(),
+                "sluice:budget:hold:" + billedAfter.id()).toCompletableFuture().join(); // a flush
+        BudgetStore.Reservation lost = store.reserve(hold("0.10", Duration.ofMinutes(1), cap)).toCompletableFuture().join();
+        assertThat(lost.outcome()).isEqualTo(BudgetStore.Outcome.MISSING);
+        assertThat(lost.refusedBy()).isEqualTo(cap);
+
+        Instant ledgerRead = Instant.now().plusMillis(5);
+        // the ledger, read at the rebuild, already holds the first call's bill of 0.15
+        store.rebuild(cap, new BigDecimal("0.15"), ledgerRead).toCompletableFuture().join();
+        store.rebuild(cap, new BigDecimal("0.99"), ledgerRead).toCompletableFuture().join(); // another replica, later: ignored
+        store.settle(billedBefore, new BigDecimal("0.15"), ledgerRead.minusMillis(1)).toCompletableFuture().join();
+        store.settle(billedAfter, new BigDecimal("0.05"), ledgerRead.plusMillis(1)).toCompletableFuture().join();
+        assertThat(spent(cap)).as("the rebuilt sum, and the bill the rebuild could not see").isEqualByComparingTo("0.20");
+        assertThat(reserved(cap)).isEqualByComparingTo("0");
     }
 }

@@ -18,6 +18,7 @@ import io.sluice.app.config.RoutingSettings;
 import io.sluice.engine.routing.Router;
 import io.sluice.engine.SlaPolicy;
 import io.sluice.engine.sla.Circuits;
+import io.sluice.ports.out.CallEvents;
 import io.sluice.ports.out.UpstreamEvents;
 import io.sluice.engine.sla.UpstreamHealth;
 import io.sluice.engine.sla.Endpoint;
@@ -231,10 +232,31 @@ public final class GatewayModule extends AbstractModule {
         Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
                 : new ProviderEmbedder(registry, settings.semantic().embedder());
         SlaSettings sla = settings.sla();
-        return new ChatService(registry, store, cache, tokens, clock, settings.context(), settings.summary(),
-                new SemanticRecall(store, embedder, settings.semantic().candidates()),
-                new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router), ledger,
-                new FlowControl(settings.limits().limits(), counters), new BudgetGuard(settings.limits().budgets(), budgetStore, clock));
+        BudgetGuard budgets = new BudgetGuard(settings.limits().budgets(), budgetStore, ledger, clock, settings.limits().holds().margin());
+        resources.add(budgets.sweepEvery(settings.limits().holds().sweepInterval()), Runnable::run);
+        return ChatService.builder(registry, store, tokens).contextCache(cache).clock(clock).context(settings.context())
+                .summaries(settings.summary()).recall(new SemanticRecall(store, embedder, settings.semantic().candidates()))
+                .sla(new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router))
+                .ledger(ledger).rateLimits(new FlowControl(settings.limits().limits(), counters)).budgets(budgets)
+                .events(callEvents(meters)).build();
+    }
+
+    /** Calls by how they ended, and bills that could not be written. */
+    private static CallEvents callEvents(PrometheusMeterRegistry meters) {
+        io.micrometer.core.instrument.Counter unwritten = io.micrometer.core.instrument.Counter.builder("sluice.bills.unwritten")
+                .description("Bills that could not be written to the ledger (each logged with its request id)").register(meters);
+        return new CallEvents() {
+            @Override
+            public void ended(String outcome) {
+                io.micrometer.core.instrument.Counter.builder("sluice.calls.ended").description("Chat calls by how they ended")
+                        .tag("outcome", outcome).register(meters).increment();
+            }
+
+            @Override
+            public void billUnwritten() {
+                unwritten.increment();
+            }
+        };
     }
 
     @Provides

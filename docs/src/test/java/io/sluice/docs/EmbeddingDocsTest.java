@@ -74,9 +74,8 @@ class EmbeddingDocsTest {
             // 2. Memory: conversations in your database (H2 here, PostgreSQL in production), a context cache in process
             JdbcStorage storage = JdbcStorage.open(StorageSettings.embedded(dataDir));
             ConversationStore store = storage.conversations(new ObjectMapper());
-            ChatCompletions chat = new ChatService(models, store, new LocalContextCache(Duration.ofHours(1), 10_000_000),
-                    new JtokkitTokenCounter(), Clock.systemUTC(), ContextDefaults.ofDefaults(), SummaryPolicy.ofDefaults(),
-                    new SemanticRecall(store, new LexicalEmbedder(64), 50));
+            ChatCompletions chat = ChatService.builder(models, store, new JtokkitTokenCounter())
+                    .contextCache(new LocalContextCache(Duration.ofHours(1), 10_000_000)).build();
 
             // 3. Call it from your code, no HTTP hop: the engine keeps the conversation and builds each context
             Caller customer = new Caller("my-app", "customer-42");

@@ -5,8 +5,8 @@ import io.sluice.domain.Usage;
 import io.sluice.domain.usage.UsageEntry;
 import io.sluice.engine.budget.BudgetGuard;
 import io.sluice.engine.limits.FlowControl;
-import io.sluice.ports.in.ChatCall;
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -18,12 +18,10 @@ import java.util.concurrent.CompletionStage;
 final class CallAdmission {
     private final FlowControl flow;
     private final BudgetGuard budgets;
-    private final ContextDefaults contextDefaults;
 
-    CallAdmission(FlowControl flow, BudgetGuard budgets, ContextDefaults contextDefaults) {
+    CallAdmission(FlowControl flow, BudgetGuard budgets) {
         this.flow = flow;
         this.budgets = budgets;
-        this.contextDefaults = contextDefaults;
     }
 
     /** An admitted call: the plan to send (its max_tokens set when a budget needed one), and what to settle after. */
@@ -42,16 +40,17 @@ final class CallAdmission {
             return plan;
         }
 
-        /** Settles the call's limits and budgets from its bill; {@code billed} is null when nothing was consumed. */
-        void settle(UsageEntry billed) {
+        /** Settles the call's limits and budgets from its bill, committed at {@code billedAt}; {@code billed} is null when nothing was consumed. */
+        void settle(UsageEntry billed, Instant billedAt) {
             limits.settle(billed == null ? 0 : billed.usage().totalTokens());
-            hold.settle(billed == null ? BigDecimal.ZERO : billed.cost());
+            hold.settle(billed == null ? BigDecimal.ZERO : billed.cost(), billedAt);
         }
     }
 
-    CompletionStage<Admitted> admit(ChatCall call, CallPlan plan, long deadlineNanos) {
-        return flow.admit(call.caller(), call.request().model(), plan::estimatedTokens).thenCompose(limits ->
-                reserve(call, plan, deadlineNanos, limits).whenComplete((admitted, error) -> {
+    CompletionStage<Admitted> admit(Call call) {
+        CallPlan plan = call.plan();
+        return flow.admit(call.request.caller(), call.request.request().model(), plan::estimatedTokens).thenCompose(limits ->
+                reserve(call, plan, limits).whenComplete((admitted, error) -> {
                     if (error != null) limits.settle(0); // refused by a budget: its tokens never went upstream
                 }));
     }
@@ -60,11 +59,10 @@ final class CallAdmission {
      * Reserves the call's worst case on its budgets: its prompt at the dearest input price of the models that may
      * serve it, and its reply at the dearest output price; a call without max_tokens is given the reply it reserved.
      */
-    private CompletionStage<Admitted> reserve(ChatCall call, CallPlan plan, long deadlineNanos, FlowControl.Admission limits) {
-        if (!budgets.activeFor(call.caller())) return CompletableFuture.completedFuture(new Admitted(plan, limits, budgets.noHold()));
-        Integer maxTokens = call.request().options().maxTokens();
-        int reply = contextDefaults.replyReserve(maxTokens, plan.selection().planning().spec().contextWindow());
-        CallPlan capped = maxTokens != null ? plan : plan.withMaxTokens(reply);
+    private CompletionStage<Admitted> reserve(Call call, CallPlan plan, FlowControl.Admission limits) {
+        if (!budgets.activeFor(call.request.caller())) return CompletableFuture.completedFuture(new Admitted(plan, limits, budgets.noHold()));
+        int reply = plan.replyReserve();
+        CallPlan capped = call.request.request().options().maxTokens() != null ? plan : plan.withMaxTokens(reply);
         BigDecimal input = BigDecimal.ZERO;
         BigDecimal output = BigDecimal.ZERO;
         for (ModelRegistry.Target t : plan.selection().targets()) {
@@ -73,6 +71,7 @@ final class CallAdmission {
         }
         BigDecimal worstCase = new Prices(input, output, input).cost(new Usage(plan.promptTokens(), reply, 0));
         String conversation = plan.turn().conversationId().map(id -> id.value()).orElse(null);
-        return budgets.reserve(call.caller(), conversation, worstCase, deadlineNanos).thenApply(hold -> new Admitted(capped, limits, hold));
+        return budgets.reserve(call.request.caller(), conversation, worstCase, call.deadlineNanos, call.requestId)
+                .thenApply(hold -> new Admitted(capped, limits, hold));
     }
 }

@@ -8,7 +8,8 @@ import io.sluice.ports.out.TokenCounter;
 import java.util.List;
 
 /**
- * A turn and the models that may serve it, with its prompt's tokens counted at most once: the context builder's count
+ * A turn and the models that may serve it, the tokens kept for its reply (computed once, for the context and the budget
+ * alike), with its prompt's tokens counted at most once: the context builder's count
  * for a stored conversation, else counted on first need (token budgets, rate limits and caps all ask for it).
  * Used by one call at a time.
  */
@@ -16,13 +17,20 @@ final class CallPlan {
     private final Turn turn;
     private final Selection selection;
     private final TokenCounter tokens;
+    private final int replyReserve;
     private int promptTokens;
 
-    CallPlan(Turn turn, Selection selection, TokenCounter tokens) {
+    CallPlan(Turn turn, Selection selection, TokenCounter tokens, int replyReserve) {
         this.turn = turn;
         this.selection = selection;
         this.tokens = tokens;
+        this.replyReserve = replyReserve;
         this.promptTokens = turn.promptTokens();
+    }
+
+    /** The tokens kept free for the reply: the request's max_tokens, else the configured reserve for the planning model. */
+    int replyReserve() {
+        return replyReserve;
     }
 
     Turn turn() {
@@ -35,7 +43,7 @@ final class CallPlan {
 
     /** This plan with the turn's {@code max_tokens} set (the prompt is the same). */
     CallPlan withMaxTokens(int maxTokens) {
-        CallPlan capped = new CallPlan(turn.withMaxTokens(maxTokens), selection, tokens);
+        CallPlan capped = new CallPlan(turn.withMaxTokens(maxTokens), selection, tokens, replyReserve);
         capped.promptTokens = promptTokens;
         return capped;
     }

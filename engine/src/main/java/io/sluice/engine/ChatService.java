@@ -1,16 +1,16 @@
 package io.sluice.engine;
 
-import io.sluice.domain.Usage;
+import io.sluice.domain.ChatResponse;
 import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.SummaryNeededException;
 import io.sluice.domain.sla.SlaTier;
-import io.sluice.domain.usage.UsageEntry;
 import io.sluice.engine.budget.BudgetGuard;
+import io.sluice.engine.cache.NoContextCache;
 import io.sluice.engine.internal.RecordingPublisher;
-import io.sluice.engine.internal.StreamAccumulator;
 import io.sluice.engine.limits.FlowControl;
 import io.sluice.engine.routing.Routing;
+import io.sluice.engine.semantic.LexicalEmbedder;
 import io.sluice.engine.semantic.SemanticRecall;
 import io.sluice.engine.sla.ResilientCaller;
 import io.sluice.ports.in.CallTimings;
@@ -19,22 +19,24 @@ import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ChatStream;
 import io.sluice.ports.in.ServedBy;
+import io.sluice.ports.out.CallEvents;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.TokenCounter;
 import io.sluice.ports.out.UsageLedger;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Runs one chat call: pick the models that may serve it (its route, or the model it names) and its SLA tier, build
- * its turn from the conversation's memory ({@link TurnMemory}), admit it under its rate limits and budgets
- * ({@link CallAdmission}), call the upstreams ({@link ResilientCaller}), then bill it and store the turn.
- * Thread-safe and non-blocking; every I/O step is a port that completes asynchronously.
+ * Runs one chat call as a {@link Call} through its stages: open (the models it may be served by and its SLA tier) →
+ * context (its turn from the conversation's memory, {@link TurnMemory}) → admit (rate limits and budget hold,
+ * {@link CallAdmission}) → route and execute (the upstreams, {@link ResilientCaller}) → end (bill, store and settle,
+ * {@link Settlement}), which every path reaches exactly once. Build one with {@link #builder}. Thread-safe and
+ * non-blocking; every I/O step is a port that completes asynchronously.
  */
 public final class ChatService implements ChatCompletions {
     /** Longest chain of context-window fallbacks followed; it also stops a misconfigured cycle. */
@@ -45,80 +47,63 @@ public final class ChatService implements ChatCompletions {
     private final ContextDefaults contextDefaults;
     private final SlaPolicy sla;
     private final ResilientCaller caller;
-    private final Billing billing;
     private final TurnMemory memory;
     private final CallAdmission admission;
+    private final Settlement settlement;
+    private final CallEvents events;
 
-    /** With the default SLA policies; the usage of stateless calls is not kept (a stored turn keeps its own with its messages). */
-    public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                       ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall) {
-        this(registry, store, cache, tokens, clock, contextDefaults, summaryPolicy, recall, SlaPolicy.ofDefaults(), UsageLedger.NONE,
-                FlowControl.none(), BudgetGuard.none());
-    }
-
-    public ChatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                       ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall, SlaPolicy sla, UsageLedger ledger,
-                       FlowControl flow, BudgetGuard budgets) {
-        this.registry = registry;
-        this.tokens = tokens;
-        this.contextDefaults = contextDefaults;
-        this.sla = sla;
+    private ChatService(Builder b) {
+        this.registry = b.registry;
+        this.tokens = b.tokens;
+        this.contextDefaults = b.context;
+        this.sla = b.sla;
+        this.events = b.events;
         this.caller = new ResilientCaller(sla.circuits(), sla.retries(), sla.events());
-        this.billing = new Billing(registry, tokens, clock);
-        this.memory = new TurnMemory(store, cache, ledger, tokens, clock, contextDefaults,
-                new RollingSummaries(registry, store, cache, tokens, summaryPolicy), recall);
-        this.admission = new CallAdmission(flow, budgets, contextDefaults);
+        this.memory = new TurnMemory(b.store, b.cache, b.tokens, b.clock, b.context,
+                new RollingSummaries(b.registry, b.store, b.cache, b.tokens, b.summaries), b.recall);
+        this.admission = new CallAdmission(b.flow, b.budgets);
+        this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
+    }
+
+    /** A chat service over the models of {@code registry}, storing conversations in {@code store}; the rest has defaults. */
+    public static Builder builder(ModelRegistry registry, ConversationStore store, TokenCounter tokens) {
+        return new Builder(registry, store, tokens);
     }
 
     @Override
-    public CompletionStage<ChatResult> complete(ChatCall call) {
-        Selection selection = select(call);
-        SlaTier tier = tierOf(call, selection);
-        Billing.Call billed = Billing.Call.start(call, selection.route());
-        long deadline = System.nanoTime() + tier.deadline().toNanos();
-        CompletionStage<ChatResult> result = plan(call, selection, 0)
-                .thenCompose(planned -> admission.admit(call, planned, deadline))
-                .thenCompose(admitted -> {
-                    CallPlan plan = admitted.plan();
-                    long upstreamStart = System.nanoTime();
-                    return caller.complete(plan.candidates(), tier, plan::estimatedTokens)
-                            .whenComplete((served, error) -> {
-                                if (error != null) admitted.settle(null);
-                            })
-                            .thenCompose(served -> {
-                                long storeStart = System.nanoTime();
-                                Usage usage = served.value().usage() == null ? Usage.ZERO : served.value().usage();
-                                UsageEntry entry = billing.entry(billed, plan.turn(), served.by(), usage, UsageEntry.Outcome.OK);
-                                admitted.settle(entry);
-                                return memory.record(plan.turn(), registry.resolve(served.by().model()), served.value().message(), Map.of(), entry)
-                                        .thenApply(stored -> new ChatResult(served.value(), plan.turn().conversationId(), served.by(),
-                                                new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart)));
-                            });
-                });
-        return result.whenComplete((ok, error) -> selection.recordCall(System.nanoTime() - billed.startNanos(), error));
+    public CompletionStage<ChatResult> complete(ChatCall request) {
+        return open(request).thenCompose(call -> call.endIfFails(context(call).thenCompose(this::admit).thenCompose(admitted -> {
+            long upstreamStart = System.nanoTime();
+            return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens).thenCompose(served -> {
+                long storeStart = System.nanoTime();
+                ChatResponse response = served.value();
+                return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()))
+                        .thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(), served.by(),
+                                new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart)));
+            });
+        })).whenComplete((ok, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error)));
     }
 
     @Override
-    public CompletionStage<ChatStream> stream(ChatCall call) {
-        Selection selection = select(call);
-        SlaTier tier = tierOf(call, selection);
-        Billing.Call billed = Billing.Call.start(call, selection.route());
-        long deadline = System.nanoTime() + tier.deadline().toNanos();
-        return plan(call, selection, 0).thenCompose(planned -> admission.admit(call, planned, deadline)).thenApply(admitted -> {
-            CallPlan plan = admitted.plan();
-            ResilientCaller.ServedStream served = caller.stream(plan.candidates(), tier, plan::estimatedTokens);
+    public CompletionStage<ChatStream> stream(ChatCall request) {
+        return open(request).thenCompose(call -> call.endIfFails(context(call).thenCompose(this::admit)).thenApply(admitted -> {
+            ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens);
             // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
-            served.servedBy().whenComplete((by, error) -> selection.recordCall(System.nanoTime() - billed.startNanos(), error));
-            return new ChatStream(plan.turn().conversationId(), new RecordingPublisher(served.chunks(), (accumulated, error) -> {
+            served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
+            RecordingPublisher chunks = new RecordingPublisher(served.chunks(), (delivered, ending, error) -> {
                 ServedBy by = servedOrNull(served);
-                UsageEntry entry = by == null ? null : billing.entry(billed, plan.turn(), by,
-                        billing.streamed(plan.promptTokens(), by, accumulated), error == null ? UsageEntry.Outcome.OK : UsageEntry.Outcome.CUT);
-                admitted.settle(entry);
-                return recordStream(plan, by, accumulated, error, entry);
-            }), served.servedBy());
+                Call.Outcome outcome = switch (ending) {
+                    case COMPLETED -> Call.Outcome.COMPLETED;
+                    case CANCELLED -> Call.Outcome.CANCELLED;
+                    case CUT -> by == null ? Call.Outcome.FAILED : Call.Outcome.CUT;
+                };
+                return call.end(outcome, Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens,
+                        by == null ? null : registry.resolve(by.model()).spec().encoding()));
+            });
+            return new ChatStream(call.plan().turn().conversationId(), chunks, served.servedBy());
         }).whenComplete((stream, error) -> {
-            if (error != null) selection.recordCall(System.nanoTime() - billed.startNanos(), error);
-        });
+            if (error != null) call.selection.recordCall(System.nanoTime() - call.startNanos, error);
+        }));
     }
 
     /** Who serves a stream, or null when it failed before its first chunk (nothing was served, nothing consumed). */
@@ -127,16 +112,23 @@ public final class ChatService implements ChatCompletions {
         return by.isDone() && !by.isCompletedExceptionally() ? by.getNow(null) : null;
     }
 
-    /**
-     * Stores what a stream delivered: whole, or, when it was cut, what the client saw, marked as truncated; a cut
-     * before any content stores nothing but its bill.
-     */
-    private CompletionStage<?> recordStream(CallPlan plan, ServedBy servedBy, StreamAccumulator accumulated, Throwable error, UsageEntry entry) {
-        if (servedBy == null) return CompletableFuture.completedFuture(null); // failed before its first chunk: nothing consumed
-        ModelRegistry.Target served = registry.resolve(servedBy.model());
-        if (error == null) return memory.record(plan.turn(), served, accumulated.message(), Map.of(), entry);
-        if (accumulated.isEmpty()) return memory.recordUsage(entry);
-        return memory.record(plan.turn(), served, accumulated.message(), Map.of("truncated", "true"), entry);
+    /** The call, with the models that may serve it (its route's chain, or the model it names) and its tier; or why it is refused. */
+    private CompletionStage<Call> open(ChatCall request) {
+        try {
+            Selection selection = select(request);
+            return CompletableFuture.completedFuture(new Call(request, selection, tierOf(request, selection), settlement));
+        } catch (RuntimeException refused) {
+            events.ended("refused");
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
+    private CompletionStage<Call> context(Call call) {
+        return plan(call.request, call.selection, 0).thenApply(call::planned);
+    }
+
+    private CompletionStage<Call> admit(Call call) {
+        return admission.admit(call).thenApply(call::admitted);
     }
 
     /** A route's deployment and chain when the call names a route, else the model it names. */
@@ -158,8 +150,10 @@ public final class ChatService implements ChatCompletions {
     /** Builds the turn for the call's models or, when its context does not fit, for the model configured to take over. */
     private CompletionStage<CallPlan> plan(ChatCall call, Selection selection, int fallbacks) {
         ModelRegistry.Target planning = selection.planning();
-        return CompletableFuture.completedFuture(planning).thenCompose(target -> memory.begin(call, target, selection.routeStrategy()))
-                .thenApply(turn -> new CallPlan(turn, selection, tokens))
+        int replyReserve = contextDefaults.replyReserve(call.request().options().maxTokens(), planning.spec().contextWindow());
+        return CompletableFuture.completedFuture(planning)
+                .thenCompose(target -> memory.begin(call, target, selection.routeStrategy(), replyReserve))
+                .thenApply(turn -> new CallPlan(turn, selection, tokens, replyReserve))
                 .exceptionallyCompose(error -> {
                     String larger = contextDefaults.contextFallbacks().get(planning.spec().name());
                     Throwable cause = Failures.cause(error);
@@ -167,5 +161,89 @@ public final class ChatService implements ChatCompletions {
                     if (!overflow || larger == null || fallbacks >= MAX_CONTEXT_FALLBACKS) return CompletableFuture.failedFuture(cause);
                     return plan(call, new Selection(List.of(registry.resolve(larger)), selection.routing()), fallbacks + 1);
                 });
+    }
+
+    /**
+     * Assembles a {@link ChatService}. Defaults: no context cache, the system clock, {@link ContextDefaults#ofDefaults()},
+     * {@link SummaryPolicy#ofDefaults()}, no semantic recall, {@link SlaPolicy#ofDefaults()}, no ledger (usage of
+     * stateless calls is not kept; a stored turn keeps its bill with its messages), no rate limits, no budgets, no events.
+     * Not thread-safe; {@link #build()} makes a thread-safe service.
+     */
+    public static final class Builder {
+        private final ModelRegistry registry;
+        private final ConversationStore store;
+        private final TokenCounter tokens;
+        private ContextCache cache = new NoContextCache();
+        private Clock clock = Clock.systemUTC();
+        private ContextDefaults context = ContextDefaults.ofDefaults();
+        private SummaryPolicy summaries = SummaryPolicy.ofDefaults();
+        private SemanticRecall recall;
+        private SlaPolicy sla = SlaPolicy.ofDefaults();
+        private UsageLedger ledger = UsageLedger.NONE;
+        private FlowControl flow = FlowControl.none();
+        private BudgetGuard budgets = BudgetGuard.none();
+        private CallEvents events = CallEvents.NONE;
+
+        private Builder(ModelRegistry registry, ConversationStore store, TokenCounter tokens) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            this.store = Objects.requireNonNull(store, "store");
+            this.tokens = Objects.requireNonNull(tokens, "tokens");
+        }
+
+        public Builder contextCache(ContextCache value) {
+            cache = Objects.requireNonNull(value, "contextCache");
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        public Builder context(ContextDefaults value) {
+            context = Objects.requireNonNull(value, "context");
+            return this;
+        }
+
+        public Builder summaries(SummaryPolicy value) {
+            summaries = Objects.requireNonNull(value, "summaries");
+            return this;
+        }
+
+        /** Semantic recall for the {@code semantic(k)} strategy; by default, lexical vectors over up to 200 candidates. */
+        public Builder recall(SemanticRecall value) {
+            recall = value;
+            return this;
+        }
+
+        public Builder sla(SlaPolicy value) {
+            sla = Objects.requireNonNull(value, "sla");
+            return this;
+        }
+
+        public Builder ledger(UsageLedger value) {
+            ledger = Objects.requireNonNull(value, "ledger");
+            return this;
+        }
+
+        public Builder rateLimits(FlowControl value) {
+            flow = Objects.requireNonNull(value, "rateLimits");
+            return this;
+        }
+
+        public Builder budgets(BudgetGuard value) {
+            budgets = Objects.requireNonNull(value, "budgets");
+            return this;
+        }
+
+        public Builder events(CallEvents value) {
+            events = Objects.requireNonNull(value, "events");
+            return this;
+        }
+
+        public ChatService build() {
+            if (recall == null) recall = new SemanticRecall(store, new LexicalEmbedder(io.sluice.domain.context.LexicalVectors.DEFAULT_DIMENSIONS), 200);
+            return new ChatService(this);
+        }
     }
 }

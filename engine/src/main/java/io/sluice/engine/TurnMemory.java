@@ -26,7 +26,6 @@ import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
 import io.sluice.ports.out.TokenCounter;
-import io.sluice.ports.out.UsageLedger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A call's conversation memory: builds its turn (the window of the conversation, from the context cache or the store,
- * fitted to the model with the call's context strategy) and stores the turn with its bill, moving the cache forward.
+ * fitted to the model with the call's context strategy) and stores a stored conversation's turn with its bill, moving the
+ * cache forward. Bills without a turn are not its business ({@link Settlement}).
  * Thread-safe and non-blocking; every I/O step is a port that completes asynchronously.
  */
 final class TurnMemory {
@@ -45,18 +45,16 @@ final class TurnMemory {
 
     private final ConversationStore store;
     private final ContextCache cache;
-    private final UsageLedger ledger;
     private final TokenCounter tokens;
     private final Clock clock;
     private final ContextDefaults contextDefaults;
     private final RollingSummaries summaries;
     private final SemanticRecall recall;
 
-    TurnMemory(ConversationStore store, ContextCache cache, UsageLedger ledger, TokenCounter tokens, Clock clock, ContextDefaults contextDefaults,
+    TurnMemory(ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock, ContextDefaults contextDefaults,
                RollingSummaries summaries, SemanticRecall recall) {
         this.store = store;
         this.cache = cache;
-        this.ledger = ledger;
         this.tokens = tokens;
         this.clock = clock;
         this.contextDefaults = contextDefaults;
@@ -65,8 +63,8 @@ final class TurnMemory {
     }
 
     /** Builds the call's turn for {@code target}, whose context window and encoding it is fitted to. */
-    CompletionStage<Turn> begin(ChatCall call, ModelRegistry.Target target, Optional<ContextStrategy> routeStrategy) {
-        return begin(call, new Planning(target, routeStrategy));
+    CompletionStage<Turn> begin(ChatCall call, ModelRegistry.Target target, Optional<ContextStrategy> routeStrategy, int replyReserve) {
+        return begin(call, new Planning(target, routeStrategy, replyReserve));
     }
 
     private CompletionStage<Turn> begin(ChatCall call, Planning route) {
@@ -128,8 +126,8 @@ final class TurnMemory {
         return null;
     }
 
-    /** The model a turn's context is built for, and the default strategy of the route the call came by. */
-    private record Planning(ModelRegistry.Target target, Optional<ContextStrategy> routeStrategy) {
+    /** The model a turn's context is built for, the default strategy of the route the call came by, and the tokens kept for the reply. */
+    private record Planning(ModelRegistry.Target target, Optional<ContextStrategy> routeStrategy, int replyReserve) {
         ModelSpec spec() {
             return target.spec();
         }
@@ -156,7 +154,7 @@ final class TurnMemory {
         return recall.recall(conversation.id(), before, query).thenApply(relevant -> {
             int contextWindow = route.spec().contextWindow();
             BuiltContext context = ContextBuilder.buildSemantic(semantic, ContextHistory.counted(window.systemPrompt()),
-                    ContextHistory.counted(window.recent()), relevant, fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
+                    ContextHistory.counted(window.recent()), relevant, fresh, contextWindow, route.replyReserve());
             return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, semantic, 0, context.promptTokens());
         });
     }
@@ -167,7 +165,7 @@ final class TurnMemory {
         ContextStrategy strategy = strategyOf(call, conversation, route);
         ContextHistory history = ContextHistory.of(strategy, window);
         BuiltContext context = ContextBuilder.build(strategy, ContextHistory.counted(window.systemPrompt()), window.summary(), history.counted(),
-                history.complete(), fresh, contextWindow, contextDefaults.replyReserve(call.request().options().maxTokens(), contextWindow));
+                history.complete(), fresh, contextWindow, route.replyReserve());
         long uncovered = 0;
         for (StoredMessage m : history.messages()) uncovered += m.tokenCount();
         return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, strategy, uncovered, context.promptTokens());
@@ -179,8 +177,7 @@ final class TurnMemory {
     private WindowSize windowSize(ContextStrategy strategy, Planning route, ChatRequest request, List<CountedMessage> fresh) {
         int contextWindow = route.spec().contextWindow();
         long freshTokens = fresh.stream().mapToLong(CountedMessage::tokens).sum();
-        long tokens = Math.max(0, contextWindow - contextDefaults.replyReserve(request.options().maxTokens(), contextWindow)
-                - freshTokens - ContextBuilder.REPLY_PRIMING_TOKENS);
+        long tokens = Math.max(0, contextWindow - route.replyReserve() - freshTokens - ContextBuilder.REPLY_PRIMING_TOKENS);
         int messages = switch (strategy) {
             case ContextStrategy.SlidingWindow w -> w.messages();
             case ContextStrategy.Semantic s -> s.recentMessages();
@@ -203,14 +200,8 @@ final class TurnMemory {
         return counted;
     }
 
-    /** Records a bill no stored turn carries: a stateless call's, or a stream cut before any content. */
-    CompletionStage<?> recordUsage(UsageEntry entry) {
-        return ledger.record(List.of(entry));
-    }
-
-    /** Stores the turn with its ledger entry in one transaction; a stateless call's entry goes to the ledger alone. */
+    /** Stores a stored conversation's turn with its ledger entry in one transaction. */
     CompletionStage<?> record(Turn turn, ModelRegistry.Target route, ChatMessage reply, Map<String, String> replyMetadata, UsageEntry entry) {
-        if (!turn.isStored()) return recordUsage(entry);
         String model = route.spec().name();
         List<NewMessage> messages = new ArrayList<>(turn.fresh().size() + 1);
         for (CountedMessage m : turn.fresh()) messages.add(new NewMessage(m.message(), m.tokens(), model, Map.of()));

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 class ChatServiceContextCacheTest {
     private final CountingStore store = new CountingStore();
     private final List<ChatRequest> sent = new CopyOnWriteArrayList<>();
-    private final ChatService chat = new ChatService(registry(), store, new LocalContextCache(Duration.ofMinutes(5), 1_000_000), new JtokkitTokenCounter(),
-            Clock.systemUTC(), ContextDefaults.ofDefaults(), SummaryPolicy.ofDefaults(), null);
+    private final ChatService chat = ChatService.builder(registry(), store, new JtokkitTokenCounter())
+            .contextCache(new LocalContextCache(Duration.ofMinutes(5), 1_000_000)).build();
 
     private ModelRegistry registry() {
         LlmProvider echo = new LlmProvider() {

@@ -71,8 +71,8 @@ class RollingSummaryTest {
     private ChatService service(SummaryPolicy policy) {
         ModelRegistry registry = new ModelRegistry(Map.of("fake", provider),
                 List.of(new ModelSpec("m", "fake", "m", 600, Encoding.O200K_BASE, Prices.FREE)), Optional.empty(), Encoding.O200K_BASE);
-        return new ChatService(registry, store, new LocalContextCache(Duration.ofMinutes(5), 1_000_000), new JtokkitTokenCounter(), Clock.systemUTC(),
-                new ContextDefaults(ContextStrategy.ROLLING_SUMMARY, 100, 100_000, Map.of(), Map.of()), policy, null);
+        return ChatService.builder(registry, store, new JtokkitTokenCounter()).contextCache(new LocalContextCache(Duration.ofMinutes(5), 1_000_000))
+                .context(new ContextDefaults(ContextStrategy.ROLLING_SUMMARY, 100, 100_000, Map.of(), Map.of())).summaries(policy).build();
     }
 
     private static ConversationId turn(ChatService chat, ConversationRef ref, int i) {

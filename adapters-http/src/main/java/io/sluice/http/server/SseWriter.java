@@ -62,6 +62,11 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
         context.runOnContext(v -> {
+            if (response.closed()) { // the client left while the call was admitted: no close event will come
+                closed = true;
+                subscription.cancel();
+                return;
+            }
             response.closeHandler(closedByClient -> {
                 closed = true;
                 subscription.cancel();

@@ -9,6 +9,17 @@ public interface BudgetsConfig {
     @io.smallrye.config.WithDefault("database")
     String store();
 
+    /**
+     * How long after its call's deadline a reservation (hold) expires: one its call never settled (the process died) is
+     * then released, or settled from the ledger, by the sweep. Longer than any stream lasts past its deadline.
+     */
+    @io.smallrye.config.WithDefault("2m")
+    java.time.Duration holdMargin();
+
+    /** How often each replica sweeps expired holds. */
+    @io.smallrye.config.WithDefault("10s")
+    java.time.Duration sweepInterval();
+
     /** Everyone together. */
     Caps global();
 

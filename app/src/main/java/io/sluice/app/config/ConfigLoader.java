@@ -193,6 +193,7 @@ public final class ConfigLoader {
         SlaSettings sla = check("sluice.routes", () -> sla(c.sla()).withRouting(routing));
         return new GatewaySettings(server, storage, providers, models, passthrough, fallback, context, cache, summary, semantic,
                 endpoints, modelEndpoints, sla, startSimulator, limits(c.limits()).withBudgets(budgets(c.budgets())).withBudgetsInRedis(budgetsInRedis(c.budgets()))
+                        .withHolds(check("sluice.budgets.hold-margin", () -> new LimitSettings.Holds(c.budgets().holdMargin(), c.budgets().sweepInterval())))
                         .withConcurrency(check("sluice.limits.concurrency", () -> new LimitSettings.Concurrency(c.limits().concurrency().adaptive(),
                                 c.limits().concurrency().initialLimit(), c.limits().concurrency().maxLimit(),
                                 c.limits().concurrency().maxQueue()))), c.storage().commitBillBeforeAnswer());

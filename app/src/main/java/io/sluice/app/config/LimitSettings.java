@@ -1,6 +1,9 @@
 package io.sluice.app.config;
 
+import io.sluice.domain.Require;
 import io.sluice.domain.budget.Budget;
+import io.sluice.engine.budget.BudgetGuard;
+import java.time.Duration;
 import io.sluice.engine.limits.RateLimits;
 import java.util.List;
 
@@ -9,8 +12,19 @@ import java.util.List;
  * on spend, whose counters every replica shares: in the database by default, in Redis when {@code budgetsInRedis}.
  * Immutable.
  */
-public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency, boolean budgetsInRedis) {
+public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency, boolean budgetsInRedis,
+                            Holds holds) {
     public static final LimitSettings NONE = new LimitSettings(RateLimits.NONE, false, List.of());
+
+    /** How long after its call's deadline a budget hold expires, and how often expired holds are swept. */
+    public record Holds(Duration margin, Duration sweepInterval) {
+        public static final Holds DEFAULTS = new Holds(BudgetGuard.DEFAULT_HOLD_MARGIN, Duration.ofSeconds(10));
+
+        public Holds {
+            Require.positive(margin, "margin");
+            Require.positive(sweepInterval, "sweepInterval");
+        }
+    }
 
     /**
      * Each upstream endpoint's adaptive concurrency limit (Vegas): off, or on from {@code initialLimit}, never above
@@ -30,10 +44,11 @@ public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budg
     public LimitSettings {
         budgets = List.copyOf(budgets);
         concurrency = concurrency == null ? Concurrency.OFF : concurrency;
+        holds = holds == null ? Holds.DEFAULTS : holds;
     }
 
     public LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency) {
-        this(limits, shared, budgets, concurrency, false);
+        this(limits, shared, budgets, concurrency, false, Holds.DEFAULTS);
     }
 
     public LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets) {
@@ -45,14 +60,18 @@ public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budg
     }
 
     public LimitSettings withConcurrency(Concurrency value) {
-        return new LimitSettings(limits, shared, budgets, value, budgetsInRedis);
+        return new LimitSettings(limits, shared, budgets, value, budgetsInRedis, holds);
     }
 
     public LimitSettings withBudgets(List<Budget> value) {
-        return new LimitSettings(limits, shared, value, concurrency, budgetsInRedis);
+        return new LimitSettings(limits, shared, value, concurrency, budgetsInRedis, holds);
     }
 
     public LimitSettings withBudgetsInRedis(boolean value) {
-        return new LimitSettings(limits, shared, budgets, concurrency, value);
+        return new LimitSettings(limits, shared, budgets, concurrency, value, holds);
+    }
+
+    public LimitSettings withHolds(Holds value) {
+        return new LimitSettings(limits, shared, budgets, concurrency, budgetsInRedis, value);
     }
 }

@@ -5,6 +5,7 @@ import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.domain.context.ContextStrategy;
 import io.sluice.domain.limits.Limit;
 import io.sluice.domain.limits.LimitCheck;
+import io.sluice.domain.usage.SpendFilter;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +59,8 @@ public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strate
     /** The key's own budget checks at {@code now}, e.g. counter {@code apikey:<id>:day:2026-11-23}. */
     public List<BudgetCheck> budgetChecks(String keyId, Instant now) {
         List<BudgetCheck> checks = new ArrayList<>(budgets.size());
-        budgets.forEach((period, usd) -> checks.add(new BudgetCheck(scope(keyId) + ":" + Budget.window(period, now), period, usd)));
+        budgets.forEach((period, usd) -> checks.add(new BudgetCheck(scope(keyId) + ":" + Budget.window(period, now), period, usd,
+                SpendFilter.everyone(Budget.start(period, now), Budget.end(period, now)).apiKey(keyId))));
         return checks;
     }
 

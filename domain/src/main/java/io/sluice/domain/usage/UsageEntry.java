@@ -17,7 +17,9 @@ public record UsageEntry(String requestId, int attempt, String owner, String api
         /** The answer was delivered whole. */
         OK,
         /** A stream that ended early: the tokens up to the cut were consumed. */
-        CUT
+        CUT,
+        /** The client went away: billed for the prompt and what was delivered until then. */
+        CANCELLED
     }
 
     public UsageEntry {

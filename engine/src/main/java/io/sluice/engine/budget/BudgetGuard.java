@@ -6,6 +6,7 @@ import io.sluice.domain.error.BudgetExceededException;
 import io.sluice.engine.internal.TimeoutScheduler;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.out.BudgetStore;
+import io.sluice.ports.out.UsageLedger;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,29 +16,42 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Hard caps: before a call goes upstream, its worst-case cost is reserved on every budget it counts against; after,
- * the reservation is replaced by what the call cost, or released when it failed. A call that would fit once the calls
- * in flight settle waits for them (never past its deadline); one that would not fit even then is refused at once.
- * So spend never passes a cap, and a cap is used up rather than blocked by reservations. Thread-safe.
+ * Hard caps: before a call goes upstream, its worst-case cost is reserved on every budget it counts against, as a hold
+ * that expires at the call's deadline plus {@code holdMargin}; after, the hold is replaced by what the call cost, or
+ * released when it failed. A call that would fit once the calls in flight settle waits for them (never past its
+ * deadline); one that would not fit even then is refused at once. So spend never passes a cap, and a cap is used up
+ * rather than blocked by reservations. A counter its store lost is rebuilt from the ledger before it admits a call, and
+ * a hold no call settled (its process died) is expired by {@link #sweepExpired()}: released, with what the ledger billed
+ * its call counted as spent. Thread-safe.
  */
 public final class BudgetGuard {
     /** How long a call waits before asking again for room that calls in flight hold. */
     private static final Duration POLL = Duration.ofMillis(20);
+    /** How long after its call's deadline a hold expires by default: past any settlement of a live call's bill. */
+    public static final Duration DEFAULT_HOLD_MARGIN = Duration.ofMinutes(2);
+    /** How many expired holds one sweep takes. */
+    private static final int SWEEP_BATCH = 200;
+    private static final System.Logger LOG = System.getLogger(BudgetGuard.class.getName());
 
     private final List<Budget> budgets;
     private final BudgetStore store;
+    private final UsageLedger ledger;
     private final Clock clock;
+    private final Duration holdMargin;
 
-    public BudgetGuard(List<Budget> budgets, BudgetStore store, Clock clock) {
+    public BudgetGuard(List<Budget> budgets, BudgetStore store, UsageLedger ledger, Clock clock, Duration holdMargin) {
         this.budgets = List.copyOf(budgets);
         this.store = store;
+        this.ledger = ledger;
         this.clock = clock;
+        this.holdMargin = holdMargin;
     }
 
     public static BudgetGuard none() {
-        return new BudgetGuard(List.of(), null, Clock.systemUTC());
+        return new BudgetGuard(List.of(), null, UsageLedger.NONE, Clock.systemUTC(), DEFAULT_HOLD_MARGIN);
     }
 
     /** Whether any budget may apply to the caller's calls: a configured one, or its key's own. */
@@ -47,58 +61,115 @@ public final class BudgetGuard {
 
     /** The hold of a call no budget applies to. */
     public Hold noHold() {
-        return new Hold(List.of(), BigDecimal.ZERO);
+        return new Hold(null);
     }
 
     /** A call's reservation, to settle exactly once. */
     public final class Hold {
-        private final List<BudgetCheck> checks;
-        private final BigDecimal reserved;
+        private final BudgetStore.Hold held;
         private boolean settled;
 
-        Hold(List<BudgetCheck> checks, BigDecimal reserved) {
-            this.checks = checks;
-            this.reserved = reserved;
+        Hold(BudgetStore.Hold held) {
+            this.held = held;
         }
 
-        /** Replaces the reservation by what the call cost: 0 when it failed. */
-        public synchronized CompletionStage<Void> settle(BigDecimal actual) {
-            if (settled || checks.isEmpty()) return CompletableFuture.completedFuture(null);
+        /** Replaces the reservation by what the call cost (0 when it failed), whose bill was committed at {@code billedAt}; once. */
+        public synchronized CompletionStage<Void> settle(BigDecimal actual, Instant billedAt) {
+            if (settled || held == null) return CompletableFuture.completedFuture(null);
             settled = true;
-            return store.settle(checks, reserved, actual);
+            return store.settle(held, actual, billedAt);
         }
     }
 
-    /** Reserves {@code worstCase} on the call's budgets, waiting for room held by calls in flight until {@code deadlineNanos}. */
-    public CompletionStage<Hold> reserve(Caller caller, String conversationId, BigDecimal worstCase, long deadlineNanos) {
+    /**
+     * Reserves {@code worstCase} on the call's budgets under {@code holdId} (the call's request id), waiting for room
+     * held by calls in flight until {@code deadlineNanos}.
+     */
+    public CompletionStage<Hold> reserve(Caller caller, String conversationId, BigDecimal worstCase, long deadlineNanos, String holdId) {
         List<BudgetCheck> checks = new ArrayList<>();
         Instant now = clock.instant();
         for (Budget b : budgets) b.checkFor(caller.owner(), caller.user(), conversationId, now).ifPresent(checks::add);
         caller.key().ifPresent(key -> checks.addAll(key.policy().budgetChecks(key.id(), now)));
         if (checks.isEmpty()) return CompletableFuture.completedFuture(noHold());
-        CompletableFuture<Hold> hold = new CompletableFuture<>();
-        attempt(checks, worstCase, deadlineNanos, hold);
-        return hold;
+        Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+        BudgetStore.Hold hold = new BudgetStore.Hold(holdId, checks, worstCase, now, now.plus(left).plus(holdMargin));
+        CompletableFuture<Hold> result = new CompletableFuture<>();
+        attempt(hold, deadlineNanos, result);
+        return result;
     }
 
-    private void attempt(List<BudgetCheck> checks, BigDecimal amount, long deadlineNanos, CompletableFuture<Hold> hold) {
-        store.reserve(checks, amount).whenComplete((reservation, error) -> {
+    private void attempt(BudgetStore.Hold hold, long deadlineNanos, CompletableFuture<Hold> result) {
+        store.reserve(hold).whenComplete((reservation, error) -> {
             if (error != null) {
-                hold.completeExceptionally(error);
+                result.completeExceptionally(error);
                 return;
             }
             switch (reservation.outcome()) {
-                case RESERVED -> hold.complete(new Hold(checks, amount));
-                case EXCEEDED -> hold.completeExceptionally(new BudgetExceededException(reservation.refusedBy()));
+                case RESERVED -> result.complete(new Hold(hold));
+                case EXCEEDED -> result.completeExceptionally(new BudgetExceededException(reservation.refusedBy()));
+                case MISSING -> rebuild(reservation.refusedBy()).whenComplete((ok, failed) -> {
+                    if (failed != null) result.completeExceptionally(failed);
+                    // made again after the rebuild: a counter rebuilt before its hold was made never mistakes it for one it lost
+                    else attempt(new BudgetStore.Hold(hold.id(), hold.checks(), hold.amount(), clock.instant(), hold.expiresAt()),
+                            deadlineNanos, result);
+                });
                 case WAIT -> {
                     long pause = POLL.toNanos() + ThreadLocalRandom.current().nextLong(POLL.toNanos());
                     if (System.nanoTime() + pause >= deadlineNanos) {
-                        hold.completeExceptionally(new BudgetExceededException(checks.getFirst()));
+                        result.completeExceptionally(new BudgetExceededException(hold.checks().getFirst()));
                         return;
                     }
-                    TimeoutScheduler.later(Duration.ofNanos(pause), () -> attempt(checks, amount, deadlineNanos, hold));
+                    TimeoutScheduler.later(Duration.ofNanos(pause), () -> attempt(hold, deadlineNanos, result));
                 }
             }
         });
+    }
+
+    /** Sets a counter its store lost to what the ledger billed in its period, as read now. */
+    private CompletionStage<Void> rebuild(BudgetCheck check) {
+        Instant asOf = clock.instant();
+        return ledger.spent(check.spend()).thenCompose(spent -> {
+            LOG.log(System.Logger.Level.INFO, "budget counter " + check.counter() + " rebuilt from the ledger: " + spent.toPlainString() + " USD");
+            return store.rebuild(check, spent, asOf);
+        });
+    }
+
+    /**
+     * Expires the holds past their expiry that no call settled: each is released, and what the ledger billed its call
+     * is counted as spent. Returns how many were expired. Safe to run on every replica at once.
+     */
+    public CompletionStage<Integer> sweepExpired() {
+        if (store == null) return CompletableFuture.completedFuture(0);
+        return store.expired(clock.instant(), SWEEP_BATCH).thenCompose(ids -> {
+            if (ids.isEmpty()) return CompletableFuture.completedFuture(0);
+            return ledger.billed(ids).thenCompose(billed -> {
+                CompletableFuture<?>[] expiries = ids.stream()
+                        .map(id -> store.expire(id, billed.getOrDefault(id, BigDecimal.ZERO)).toCompletableFuture())
+                        .toArray(CompletableFuture[]::new);
+                return CompletableFuture.allOf(expiries).thenApply(done -> {
+                    LOG.log(System.Logger.Level.WARNING, ids.size() + " budget holds expired unsettled (a process stopped mid-call) and were released");
+                    return ids.size();
+                });
+            });
+        });
+    }
+
+    /** Runs {@link #sweepExpired()} every {@code interval} on a daemon thread of its own; running the returned task stops it. */
+    public Runnable sweepEvery(Duration interval) {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-budget-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                sweepExpired().toCompletableFuture().get(interval.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "budget hold sweep failed: " + e.getClass().getSimpleName());
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
     }
 }

@@ -53,6 +53,16 @@ public final class BillAfterAnswerLedger implements UsageLedger {
         return delegate.totals(query);
     }
 
+    @Override
+    public CompletionStage<java.math.BigDecimal> spent(io.sluice.domain.usage.SpendFilter filter) {
+        return delegate.spent(filter);
+    }
+
+    @Override
+    public CompletionStage<java.util.Map<String, java.math.BigDecimal>> billed(java.util.Collection<String> requestIds) {
+        return delegate.billed(requestIds);
+    }
+
     /** Bills written but not yet committed. */
     public int pending() {
         return inFlight.size();

@@ -14,7 +14,8 @@ import java.util.concurrent.CompletionStage;
  * to the ledger at once, and the entries that arrive while all of them are in flight wait, then go together in the
  * next write that starts, one transaction for all of them. Each caller's stage still completes only once its own
  * entries are committed, so nothing is acknowledged before it is kept; under load, many calls share one commit
- * instead of each paying for its own. A failed write fails exactly the calls it carried. Thread-safe.
+ * instead of each paying for its own. When a write of several calls' entries fails, each call's entries are written again on their own, so
+ * that one unstorable bill fails only its own call. Thread-safe.
  *
  * <p>Two writes in flight by default: with one, an entry that arrives just after a write began waits for that write
  * and then its own, twice a commit's time, which was the tail (p99) of a stateless call's own time in the gateway.
@@ -65,24 +66,55 @@ public final class GroupCommitLedger implements UsageLedger {
         }
         List<UsageEntry> entries = new ArrayList<>();
         for (Pending p : batch) entries.addAll(p.entries());
-        CompletionStage<Void> written;
-        try {
-            written = delegate.record(entries);
-        } catch (RuntimeException e) {
-            written = CompletableFuture.failedFuture(e);
-        }
-        written.whenComplete((ok, error) -> {
-            // the next write starts first: completing a call runs its answer on this thread, which must not hold it up
-            writeNext();
-            for (Pending p : batch) {
-                if (error == null) p.done().complete(null);
-                else p.done().completeExceptionally(error);
+        write(entries).whenComplete((ok, error) -> {
+            if (error == null || batch.size() == 1) {
+                // the next write starts first: completing a call runs its answer on this thread, which must not hold it up
+                writeNext();
+                for (Pending p : batch) complete(p, error);
+            } else {
+                oneByOne(batch, 0); // one caller's unstorable bill must not fail the others it was batched with
             }
         });
+    }
+
+    /** Writes each call's entries of a failed batch on their own, one after another, so that only a bad one fails. */
+    private void oneByOne(List<Pending> batch, int next) {
+        if (next == batch.size()) {
+            writeNext();
+            return;
+        }
+        Pending p = batch.get(next);
+        write(p.entries()).whenComplete((ok, error) -> {
+            complete(p, error);
+            oneByOne(batch, next + 1);
+        });
+    }
+
+    private CompletionStage<Void> write(List<UsageEntry> entries) {
+        try {
+            return delegate.record(entries);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static void complete(Pending p, Throwable error) {
+        if (error == null) p.done().complete(null);
+        else p.done().completeExceptionally(error);
     }
 
     @Override
     public CompletionStage<List<UsageTotal>> totals(UsageQuery query) {
         return delegate.totals(query);
+    }
+
+    @Override
+    public CompletionStage<java.math.BigDecimal> spent(io.sluice.domain.usage.SpendFilter filter) {
+        return delegate.spent(filter);
+    }
+
+    @Override
+    public CompletionStage<java.util.Map<String, java.math.BigDecimal>> billed(java.util.Collection<String> requestIds) {
+        return delegate.billed(requestIds);
     }
 }

@@ -1,0 +1,100 @@
+package io.sluice.engine;
+
+import io.sluice.domain.ModelSpec;
+import io.sluice.domain.keys.ApiKey;
+import io.sluice.domain.usage.UsageEntry;
+import io.sluice.ports.out.CallEvents;
+import io.sluice.ports.out.UsageLedger;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The end of every call, whatever its outcome: bills what was delivered (the ledger entry, exact cost), stores it (a
+ * stored conversation's turn and bill in one transaction; a bill alone in the ledger), then settles the call's rate
+ * limits and budget hold from that bill and reports the outcome. A bill alone that cannot be written is logged with its
+ * request id, owner, model and cost and counted, and never fails the answer: the upstream already served it, and the
+ * caps were settled from it all the same. Thread-safe.
+ */
+final class Settlement {
+    private static final System.Logger LOG = System.getLogger(Settlement.class.getName());
+
+    private final ModelRegistry registry;
+    private final TurnMemory memory;
+    private final UsageLedger ledger;
+    private final Clock clock;
+    private final CallEvents events;
+
+    Settlement(ModelRegistry registry, TurnMemory memory, UsageLedger ledger, Clock clock, CallEvents events) {
+        this.registry = registry;
+        this.memory = memory;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    CompletionStage<Void> settle(Call call, Call.Outcome outcome, Delivery delivered) {
+        CallPlan plan = call.plan();
+        UsageEntry bill = delivered.served() && plan != null ? bill(call, plan, delivered, outcome) : null;
+        CompletionStage<?> stored = bill == null ? CompletableFuture.completedFuture(null) : store(plan, outcome, delivered, bill);
+        return stored.handle((ok, error) -> {
+            Instant billedAt = clock.instant();
+            CallAdmission.Admitted admitted = call.admission();
+            if (admitted != null) admitted.settle(bill, billedAt);
+            events.ended(outcome.name().toLowerCase(Locale.ROOT));
+            if (error != null) throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
+            return null;
+        });
+    }
+
+    private UsageEntry bill(Call call, CallPlan plan, Delivery delivered, Call.Outcome outcome) {
+        ModelSpec spec = registry.resolve(delivered.by().model()).spec();
+        var caller = call.request.caller();
+        return new UsageEntry(call.requestId, 1, caller.owner(), caller.key().map(ApiKey::id).orElse(null), caller.user(),
+                plan.turn().conversationId().map(id -> id.value()).orElse(null), call.route(), delivered.by().model(),
+                delivered.by().endpoint(), delivered.usage(), spec.prices().cost(delivered.usage()),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos), ledgerOutcome(outcome), clock.instant());
+    }
+
+    private static UsageEntry.Outcome ledgerOutcome(Call.Outcome outcome) {
+        return switch (outcome) {
+            case CUT -> UsageEntry.Outcome.CUT;
+            case CANCELLED -> UsageEntry.Outcome.CANCELLED;
+            default -> UsageEntry.Outcome.OK;
+        };
+    }
+
+    /**
+     * A stored conversation's turn with its bill, whole or, when it ended early, as far as the client got it (marked
+     * truncated); a call with no reply to store (stateless, or ended before any content) writes its bill alone.
+     */
+    private CompletionStage<?> store(CallPlan plan, Call.Outcome outcome, Delivery delivered, UsageEntry bill) {
+        if (!plan.turn().isStored() || !delivered.hasReply()) return billAlone(bill);
+        Map<String, String> metadata = switch (outcome) {
+            case COMPLETED -> Map.of();
+            case CANCELLED -> Map.of("truncated", "true", "ended", "cancelled");
+            default -> Map.of("truncated", "true");
+        };
+        return memory.record(plan.turn(), registry.resolve(delivered.by().model()), delivered.reply(), metadata, bill);
+    }
+
+    private CompletionStage<?> billAlone(UsageEntry bill) {
+        CompletionStage<Void> written;
+        try {
+            written = ledger.record(List.of(bill));
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        return written.exceptionally(error -> {
+            events.billUnwritten();
+            LOG.log(System.Logger.Level.ERROR, "bill not written (" + io.sluice.domain.error.Failures.cause(error).getClass().getSimpleName() + "): request " + bill.requestId()
+                    + ", owner " + bill.owner() + ", model " + bill.model() + ", cost " + bill.cost().toPlainString() + " USD");
+            return null;
+        });
+    }
+}

@@ -1,0 +1,18 @@
+package io.sluice.ports.out;
+
+/** What the engine reports about the end of each call, for metrics. Implementations are thread-safe and fast. */
+public interface CallEvents {
+    /** A call ended; {@code outcome} is {@code completed}, {@code cut}, {@code cancelled}, {@code failed} or {@code refused}. */
+    void ended(String outcome);
+
+    /** A bill could not be written to the ledger (it was logged with its request id, owner, model and cost). */
+    void billUnwritten();
+
+    CallEvents NONE = new CallEvents() {
+        @Override
+        public void ended(String outcome) {}
+
+        @Override
+        public void billUnwritten() {}
+    };
+}
