@@ -19,7 +19,8 @@ import java.util.concurrent.CompletionStage;
  * holds reserved ({@code r}), in whole nano-dollars (the ledger's precision), so that Redis adds integers and never
  * rounds, and of when it was built ({@code i}, epoch milliseconds): a counter without it was lost (a flush, a restart
  * without data, a new period) and is {@link Outcome#MISSING} until the engine rebuilds it from the ledger. Each call's
- * reservation is a hold hash ({@code a} amount, {@code n} counters {@code c1..cn}, {@code w} what a sweep counted) and
+ * reservation is a hold hash ({@code a} amount, {@code t} when it was made, {@code n} counters {@code c1..cn}, {@code w}
+ * what a sweep counted) and
  * an entry in one sorted set by expiry. Lua scripts make each step atomic. Amounts are rounded up to the nano-dollar,
  * so a cap is never overrun by rounding; Lua's numbers are exact to 2^53 nano-dollars, about nine million dollars per
  * counter (and a negative amount is written {@code 0 - x}: Lua spells a negated zero "-0", which Redis refuses as an
@@ -49,43 +50,46 @@ public final class RedisBudgetStore implements BudgetStore {
               redis.call('HSET', hold, 'c' .. i, KEYS[i])
             end
             local expires = tonumber(ARGV[2 * n + 2])
-            redis.call('HSET', hold, 'a', amount, 'n', n)
+            redis.call('HSET', hold, 'a', amount, 'n', n, 't', ARGV[2 * n + 5])
             redis.call('PEXPIREAT', hold, expires + tonumber(ARGV[2 * n + 4]))
             redis.call('ZADD', KEYS[n + 2], expires, ARGV[2 * n + 3])
             return {0, 0}
             """;
     /**
-     * A hold that is gone was settled or expired already, unless a counter was rebuilt after the hold was made: then it
-     * was lost with the store's data, and that counter counts the call if it was billed after the rebuild read the ledger.
+     * Settles a hold on each of its counters. A counter rebuilt from the ledger after the hold was made does not hold
+     * it (a flush took both): it counts the call only if the bill was committed after the ledger was read. A hold that
+     * is gone otherwise was settled already, and counts nothing again.
      */
     private static final String SETTLE = """
             local n = #KEYS - 2
             local hold = KEYS[n + 1]
             local actual = tonumber(ARGV[2])
-            if redis.call('EXISTS', hold) == 0 then
-              for i = 1, n do
-                local built = redis.call('HGET', KEYS[i], 'i')
-                if built and tonumber(built) > tonumber(ARGV[5]) and tonumber(ARGV[3]) >= tonumber(built) then
-                  redis.call('HINCRBY', KEYS[i], 's', actual)
-                end
-              end
-              return 0
-            end
-            local release = tonumber(redis.call('HGET', hold, 'a'))
+            local billedAt = tonumber(ARGV[3])
+            local madeAt = tonumber(ARGV[5])
+            local held = redis.call('EXISTS', hold) == 1
+            local release = 0
             local spend = actual
-            local swept = redis.call('HGET', hold, 'w')
-            if swept then
-              release = 0
-              spend = actual - tonumber(swept)
+            if held then
+              release = tonumber(redis.call('HGET', hold, 'a'))
+              local swept = redis.call('HGET', hold, 'w')
+              if swept then
+                release = 0
+                spend = actual - tonumber(swept)
+              end
             end
             for i = 1, n do
-              if redis.call('HEXISTS', KEYS[i], 'i') == 1 then
+              local built = redis.call('HGET', KEYS[i], 'i')
+              if built and tonumber(built) > madeAt then
+                if billedAt >= tonumber(built) then redis.call('HINCRBY', KEYS[i], 's', actual) end
+              elseif built and held then
                 redis.call('HINCRBY', KEYS[i], 'r', 0 - release)
                 redis.call('HINCRBY', KEYS[i], 's', spend)
               end
             end
-            redis.call('DEL', hold)
-            redis.call('ZREM', KEYS[n + 2], ARGV[4])
+            if held then
+              redis.call('DEL', hold)
+              redis.call('ZREM', KEYS[n + 2], ARGV[4])
+            end
             return 1
             """;
     private static final String EXPIRE = """
@@ -93,10 +97,12 @@ public final class RedisBudgetStore implements BudgetStore {
             local hold = KEYS[1]
             if redis.call('EXISTS', hold) == 0 or redis.call('HEXISTS', hold, 'w') == 1 then return 0 end
             local amount = tonumber(redis.call('HGET', hold, 'a'))
+            local madeAt = tonumber(redis.call('HGET', hold, 't'))
             local billed = tonumber(ARGV[1])
             for i = 1, tonumber(redis.call('HGET', hold, 'n')) do
               local counter = redis.call('HGET', hold, 'c' .. i)
-              if redis.call('HEXISTS', counter, 'i') == 1 then
+              local built = redis.call('HGET', counter, 'i')
+              if built and tonumber(built) <= madeAt then
                 redis.call('HINCRBY', counter, 'r', 0 - amount)
                 redis.call('HINCRBY', counter, 's', billed)
               end
@@ -157,7 +163,7 @@ public final class RedisBudgetStore implements BudgetStore {
         List<BudgetCheck> checks = hold.checks();
         if (checks.isEmpty()) return CompletableFuture.completedFuture(new Reservation(Outcome.RESERVED, null));
         int n = checks.size();
-        String[] args = new String[2 * n + 4];
+        String[] args = new String[2 * n + 5];
         args[0] = Long.toString(nanos(hold.amount()));
         for (int i = 0; i < n; i++) {
             // a limit rounds down, so that what fits in nano-dollars fits in dollars
@@ -167,6 +173,7 @@ public final class RedisBudgetStore implements BudgetStore {
         args[2 * n + 1] = Long.toString(hold.expiresAt().toEpochMilli());
         args[2 * n + 2] = hold.id();
         args[2 * n + 3] = Long.toString(SWEPT_KEPT_MILLIS);
+        args[2 * n + 4] = Long.toString(hold.reservedAt().toEpochMilli());
         return redis.<List<Long>>eval(RESERVE, ScriptOutputType.MULTI, keys(checks, hold.id()), args).thenApply(r -> switch ((int) (long) r.get(0)) {
             case 0 -> new Reservation(Outcome.RESERVED, null);
             case 1 -> new Reservation(Outcome.WAIT, null);

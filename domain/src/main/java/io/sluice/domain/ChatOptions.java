@@ -30,6 +30,8 @@ public record ChatOptions(Double temperature, Double topP, Integer maxTokens, Li
             throw new InvalidRequestException("'stop' allows at most " + MAX_STOP_SEQUENCES + " sequences", "stop");
         }
         tools = tools == null ? List.of() : List.copyOf(tools);
+        StoredText.requireName(user, "user");
+        StoredText.requireStorable(user, "user");
         extraJson = extraJson == null ? Map.of() : Map.copyOf(extraJson);
     }
 

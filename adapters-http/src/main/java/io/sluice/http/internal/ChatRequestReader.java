@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatOptions;
 import io.sluice.domain.ChatRequest;
+import io.sluice.domain.StoredText;
 import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.ToolDefinition;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * passed to the upstream as they came. Thread-safe.
  */
 public final class ChatRequestReader {
-    public static final int MAX_MODEL_NAME_LENGTH = 256;
+    public static final int MAX_MODEL_NAME_LENGTH = StoredText.MAX_NAME_LENGTH;
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final Set<String> READ_FIELDS = Set.of("model", "messages", "stream", "stream_options", "temperature",
             "top_p", "max_tokens", "max_completion_tokens", "n", "stop", "tools", "tool_choice", "user",
@@ -54,6 +55,7 @@ public final class ChatRequestReader {
     private ParsedChatRequest readValidated(byte[] body, Optional<String> defaultModel) {
         JsonNode root = parse(body);
         if (!root.isObject()) throw invalid("The request body must be a JSON object", null);
+        requireStorable(root, "");
         boolean named = root.hasNonNull("model");
         String model = !named && defaultModel.isPresent() ? defaultModel.get() : requiredString(root, "model");
         if (model.isBlank() || model.length() > MAX_MODEL_NAME_LENGTH) {
@@ -79,6 +81,21 @@ public final class ChatRequestReader {
                 optionalString(root, "user"), rawObject(root, "response_format"), optionalLong(root, "seed"),
                 optionalNumber(root, "presence_penalty"), optionalNumber(root, "frequency_penalty"), extras(root));
         return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, includeUsage);
+    }
+
+    /** Refuses any text in the request, key or value, that the stores could not keep (see {@link StoredText}), naming where it is. */
+    private static void requireStorable(JsonNode node, String path) {
+        if (node.isTextual()) {
+            StoredText.requireStorable(node.textValue(), path);
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) requireStorable(node.get(i), path + "[" + i + "]");
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                String at = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                StoredText.requireStorable(field.getKey(), at);
+                requireStorable(field.getValue(), at);
+            }
+        }
     }
 
     private JsonNode parse(byte[] body) {
@@ -115,8 +132,10 @@ public final class ChatRequestReader {
                 + clip(roleName) + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", path + ".role"));
         String content = content(node.get("content"), path + ".content");
         String name = optionalString(node, "name", path + ".name");
+        StoredText.requireName(name, path + ".name");
         List<ToolCall> toolCalls = role == Role.ASSISTANT ? toolCalls(node.get("tool_calls"), path + ".tool_calls") : List.of();
         String toolCallId = role == Role.TOOL ? requiredString(node, "tool_call_id", path + ".tool_call_id") : null;
+        StoredText.requireName(toolCallId, path + ".tool_call_id");
         if (role != Role.ASSISTANT && (content == null || content.isEmpty())) {
             throw invalid("'" + path + ".content' must not be empty for a " + roleName + " message", path + ".content");
         }

@@ -33,13 +33,17 @@ record Choice(int candidate, Endpoint endpoint, UpstreamKey key, CircuitBreaker<
     final SlaTier tier;
     final LongSupplier tokenEstimate;
     final Set<String> failedEndpoints = new HashSet<>();
+    /** The circuits this call's failures were counted against already: one call is one failure per circuit, whatever its retries. */
+    private final Set<String> failuresCounted = new HashSet<>();
+    private final boolean clientRetry;
     long estimate = -1;
     int current;
     int attempts;
     Throwable last;
 
-    CallAttempts(Circuits circuits, List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate) {
+    CallAttempts(Circuits circuits, List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry) {
         this.circuits = circuits;
+        this.clientRetry = clientRetry;
         if (candidates.isEmpty()) throw new IllegalArgumentException("a call needs at least one model");
         this.candidates = List.copyOf(candidates);
         this.tier = tier;
@@ -64,6 +68,18 @@ record Choice(int candidate, Endpoint endpoint, UpstreamKey key, CircuitBreaker<
 
     boolean failed(int candidate, Endpoint endpoint) {
         return failedEndpoints.contains(candidate + "/" + endpoint.name());
+    }
+
+    /**
+     * Counts an attempt's failure against its circuit: once per call and circuit, so that a call's own retries of an
+     * endpoint do not open it for every other call, and not at all when the call is a client's retry of one counted
+     * already. A half-open circuit's trial always counts: its permit comes back only with a result.
+     */
+    void recordFailure(Choice choice) {
+        CircuitBreaker<Object> circuit = choice.circuit();
+        if (circuit.isHalfOpen() || !clientRetry && failuresCounted.add(choice.candidate() + "/" + choice.endpoint().name())) {
+            circuit.recordFailure();
+        }
     }
 
     void markFailed(Choice choice) {

@@ -68,7 +68,16 @@ public final class ResilientCaller {
      * @param tokenEstimate the prompt and reply tokens the call may use, asked only when a key has a token budget
      */
     public CompletionStage<Served<ChatResponse>> complete(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate) {
-        CallAttempts call = new CallAttempts(circuits, candidates, tier, tokenEstimate);
+        return complete(candidates, tier, tokenEstimate, false);
+    }
+
+    /**
+     * {@link #complete(List, SlaTier, LongSupplier)} for a call that may be a client's retry of one already counted
+     * against the circuits ({@code clientRetry}): its failures then count only in a half-open circuit's trial.
+     */
+    public CompletionStage<Served<ChatResponse>> complete(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate,
+                                                          boolean clientRetry) {
+        CallAttempts call = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry);
         CompletableFuture<Served<ChatResponse>> result = new CompletableFuture<>();
         attempt(call, result, choice -> choice.key().provider().complete(call.candidates.get(choice.candidate()).request(), tier.connectTimeout())
                         .thenApply(response -> {
@@ -118,7 +127,7 @@ public final class ResilientCaller {
             if (failure instanceof TimeoutException) {
                 if (!(failure instanceof QueuedPastDeadline)) { // a call that never got a permit never reached the endpoint
                     choice.endpoint().record(latency, true);
-                    choice.circuit().recordFailure();
+                    call.recordFailure(choice);
                 } else if (choice.circuit().isHalfOpen()) {
                     // a half-open circuit has a few trial permits and takes one back only with a result: unrecorded, the
                     // permit is lost, and once all are the circuit stays half-open refusing every call for good. This trial
@@ -191,7 +200,7 @@ public final class ResilientCaller {
                 Duration asked = failure instanceof RetriableException r ? r.retryAfter().orElse(null) : null;
                 Duration pause = asked != null ? retries.retryAfter(asked) : retries.backoff(call.attempts, ThreadLocalRandom.current().nextDouble());
                 if (failure instanceof UpstreamUnavailableException) {
-                    choice.circuit().recordFailure();   // 503: the endpoint is overloaded
+                    call.recordFailure(choice);         // 503: the endpoint is overloaded
                     call.markFailed(choice);
                 } else {
                     choice.circuit().recordSuccess();   // 429: this key is limited, the endpoint is fine
@@ -200,7 +209,7 @@ public final class ResilientCaller {
                 yield Duration.ZERO;                    // another key may be free now; if none is, attempt() waits
             }
             case RETRY_NOW -> {
-                choice.circuit().recordFailure();
+                call.recordFailure(choice);
                 call.markFailed(choice);
                 // fail over at once; back off only before going back to an endpoint that already failed
                 yield call.hasUntried() ? Duration.ZERO : retries.backoff(call.attempts - 1, ThreadLocalRandom.current().nextDouble());
@@ -218,8 +227,14 @@ public final class ResilientCaller {
      * failure before the first chunk starts another attempt; after it, chunks and failures pass straight through.
      */
     public ServedStream stream(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate) {
+        return stream(candidates, tier, tokenEstimate, false);
+    }
+
+    /** {@link #stream(List, SlaTier, LongSupplier)}, counting failures against circuits as {@link #complete(List, SlaTier, LongSupplier, boolean)} does. */
+    public ServedStream stream(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry) {
         CompletableFuture<ServedBy> servedBy = new CompletableFuture<>();
-        Flow.Publisher<ChatChunk> chunks = subscriber -> new FailoverStream(this, new CallAttempts(circuits, candidates, tier, tokenEstimate), servedBy, subscriber).start();
+        Flow.Publisher<ChatChunk> chunks = subscriber -> new FailoverStream(this, new CallAttempts(circuits, candidates, tier, tokenEstimate,
+                clientRetry), servedBy, subscriber).start();
         return new ServedStream(chunks, servedBy);
     }
 

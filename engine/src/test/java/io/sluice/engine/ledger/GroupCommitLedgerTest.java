@@ -84,4 +84,30 @@ class GroupCommitLedgerTest {
     void atLeastOneWriteMustBeAllowed() {
         assertThatThrownBy(() -> new GroupCommitLedger(new SlowLedger(), 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aBatchThatFailsIsWrittenAgainCallByCallSoThatOnlyTheBadBillFails() {
+        SlowLedger slow = new SlowLedger();
+        GroupCommitLedger ledger = new GroupCommitLedger(slow, 1);
+        CompletableFuture<Void> first = ledger.record(List.of(entry(1))).toCompletableFuture();
+        List<CompletableFuture<Void>> batched = new ArrayList<>();
+        for (int i = 2; i <= 5; i++) batched.add(ledger.record(List.of(entry(i))).toCompletableFuture());
+        slow.commits.get(0).complete(null);
+        assertThat(first).isCompleted();
+        assertThat(slow.writes.get(1)).as("the four that waited, together").hasSize(4);
+
+        slow.commits.get(1).completeExceptionally(new IllegalStateException("value too long for type character varying(256)"));
+        assertThat(batched).as("nobody fails for a batch").noneMatch(CompletableFuture::isDone);
+        for (int i = 2; i <= 5; i++) {
+            assertThat(slow.writes.get(i)).as("each call's bill on its own, one after another").hasSize(1);
+            if (i == 3) slow.commits.get(i).completeExceptionally(new IllegalStateException("the bad one"));
+            else slow.commits.get(i).complete(null);
+        }
+        assertThat(batched.get(1)).isCompletedExceptionally();
+        assertThat(List.of(batched.get(0), batched.get(2), batched.get(3))).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        CompletableFuture<Void> after = ledger.record(List.of(entry(9))).toCompletableFuture();
+        assertThat(slow.writes).as("the ledger goes on").hasSize(7);
+        slow.commits.get(6).complete(null);
+        assertThat(after).isCompleted();
+    }
 }

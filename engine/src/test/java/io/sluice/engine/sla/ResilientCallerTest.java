@@ -11,6 +11,7 @@ import io.sluice.domain.ChatResponse;
 import io.sluice.domain.Usage;
 import io.sluice.domain.error.NoUpstreamAvailableException;
 import io.sluice.domain.error.UpstreamRateLimitedException;
+import io.sluice.domain.error.UpstreamUnavailableException;
 import io.sluice.domain.sla.CircuitSettings;
 import io.sluice.domain.sla.RetrySettings;
 import io.sluice.domain.sla.SlaTier;
@@ -194,5 +195,28 @@ class ResilientCallerTest {
         assertThat(caller.complete(chain, SlaTier.FAST, () -> 0).toCompletableFuture().join().value().model())
                 .as("the refused attempt did not spend the key's one request").isEqualTo("u");
         assertThat(upstream.connectTimeouts).hasSize(1);
+    }
+
+    @Test
+    void oneCallsRetriesCountOnceAgainstACircuitAndAClientsRetriesOfItNotAtAll() {
+        Circuits circuits = new Circuits(new CircuitSettings(50, 4, Duration.ofSeconds(30), 1, Duration.ofSeconds(30)));
+        ResilientCaller caller = new ResilientCaller(circuits, new RetrySettings(4, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+        Upstream broken = new Upstream("broken", () -> CompletableFuture.failedFuture(new UpstreamUnavailableException(500, "boom", null, null)));
+        Endpoint endpoint = new Endpoint("e", 1, List.of(new UpstreamKey("k", broken, 0)));
+        List<ResilientCaller.Candidate> chain = List.of(new ResilientCaller.Candidate("m", List.of(endpoint), REQUEST));
+
+        for (int sdkTry = 0; sdkTry < 3; sdkTry++) { // the client's SDK sends the failed call twice more
+            boolean retry = sdkTry > 0;
+            assertThatThrownBy(() -> caller.complete(chain, SlaTier.DEEP, () -> 0, retry).toCompletableFuture().join())
+                    .hasCauseInstanceOf(UpstreamUnavailableException.class);
+        }
+        assertThat(broken.connectTimeouts).as("the gateway retried every try").hasSize(12);
+        assertThat(circuits.of("m", "e").getFailureCount()).as("one call, one failure").isEqualTo(1);
+        assertThat(circuits.of("m", "e").isClosed()).as("twelve attempts of one call do not open it for everyone").isTrue();
+
+        for (int call = 0; call < 4; call++) {
+            assertThatThrownBy(() -> caller.complete(chain, SlaTier.DEEP, () -> 0).toCompletableFuture().join());
+        }
+        assertThat(circuits.of("m", "e").isOpen()).as("distinct calls that fail still open it").isTrue();
     }
 }

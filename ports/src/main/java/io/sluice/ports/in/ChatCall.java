@@ -9,15 +9,23 @@ import java.util.Optional;
  * One chat call as the gateway receives it. {@code request.messages()} are the caller's new messages only;
  * for a stored conversation the engine puts the history chosen by {@code contextStrategy} (or the configured
  * default when empty) in front of them. {@code slaTier} names the call's SLA tier ({@code X-SLA-Tier}); empty for the default.
+ * {@code clientRetries} is how many times the client already sent this call (its SDK's {@code X-Stainless-Retry-Count}):
+ * a retry's upstream failures were counted against the circuits by its first try already.
  */
 public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
-                       Optional<String> slaTier) {
+                       Optional<String> slaTier, int clientRetries) {
     public ChatCall {
         Require.nonNull(caller, "caller");
         Require.nonNull(conversation, "conversation");
         Require.nonNull(request, "request");
         contextStrategy = contextStrategy == null ? Optional.empty() : contextStrategy;
         slaTier = slaTier == null ? Optional.empty() : slaTier;
+        if (clientRetries < 0) throw new IllegalArgumentException("'clientRetries' must not be negative");
+    }
+
+    public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
+                    Optional<String> slaTier) {
+        this(caller, conversation, request, contextStrategy, slaTier, 0);
     }
 
     public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request) {
