@@ -1,7 +1,7 @@
 package io.sluice.jdbc;
 
 import io.sluice.domain.budget.Budget;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.keys.ApiKey;
 import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.ports.out.ApiKeyStore;

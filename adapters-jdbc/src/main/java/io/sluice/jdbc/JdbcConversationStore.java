@@ -7,7 +7,7 @@ import io.sluice.domain.ChatMessage;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.ConversationStats;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.Summary;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;

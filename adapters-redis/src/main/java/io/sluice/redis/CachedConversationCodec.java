@@ -10,7 +10,7 @@ import io.sluice.domain.ConversationId;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.Summary;
 import io.sluice.ports.out.CachedConversation;
 import java.io.IOException;

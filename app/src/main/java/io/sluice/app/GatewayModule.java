@@ -38,7 +38,7 @@ import io.sluice.engine.cache.NoContextCache;
 import io.sluice.redis.RedisContextCache;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.engine.ConversationService;
-import io.sluice.engine.ModelRegistry;
+import io.sluice.engine.models.ModelRegistry;
 import io.sluice.engine.tokens.JtokkitTokenCounter;
 import io.sluice.http.openai.OpenAiProviderFactory;
 import io.sluice.http.anthropic.AnthropicProviderFactory;

@@ -4,7 +4,7 @@ import io.sluice.app.config.ConfigLoader;
 import io.sluice.app.config.ConfigProblem;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.domain.budget.Budget;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.keys.ApiKey;
 import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.engine.keys.ApiKeyService;

@@ -1,6 +1,6 @@
 package io.sluice.domain;
 
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.sluice.engine;
 
+import io.sluice.engine.models.ModelRegistry;
 import io.sluice.domain.Prices;
 import io.sluice.domain.Usage;
 import io.sluice.domain.usage.UsageEntry;

@@ -2,7 +2,7 @@ package io.sluice.engine;
 
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.context.ContextBuilder;
-import io.sluice.engine.internal.Turn;
+import io.sluice.engine.memory.Turn;
 import io.sluice.engine.sla.ResilientCaller;
 import io.sluice.ports.out.TokenCounter;
 import java.util.List;

@@ -1,5 +1,9 @@
 package io.sluice.engine;
 
+import io.sluice.engine.memory.SummaryPolicy;
+import io.sluice.engine.memory.ContextDefaults;
+import io.sluice.engine.memory.TurnMemory;
+import io.sluice.engine.models.ModelRegistry;
 import io.sluice.domain.ChatResponse;
 import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.Failures;
@@ -59,8 +63,7 @@ public final class ChatService implements ChatCompletions {
         this.sla = b.sla;
         this.events = b.events;
         this.caller = new ResilientCaller(sla.circuits(), sla.retries(), sla.events());
-        this.memory = new TurnMemory(b.store, b.cache, b.tokens, b.clock, b.context,
-                new RollingSummaries(b.registry, b.store, b.cache, b.tokens, b.summaries), b.recall);
+        this.memory = new TurnMemory(b.registry, b.store, b.cache, b.tokens, b.clock, b.context, b.summaries, b.recall);
         this.admission = new CallAdmission(b.flow, b.budgets);
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
     }

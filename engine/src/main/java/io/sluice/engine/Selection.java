@@ -1,7 +1,8 @@
 package io.sluice.engine;
 
+import io.sluice.engine.models.ModelRegistry;
 import io.sluice.domain.ModelSpec;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.engine.routing.Routing;
 import java.util.List;
 import java.util.Optional;

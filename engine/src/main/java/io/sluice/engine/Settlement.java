@@ -1,5 +1,7 @@
 package io.sluice.engine;
 
+import io.sluice.engine.memory.TurnMemory;
+import io.sluice.engine.models.ModelRegistry;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.keys.ApiKey;
 import io.sluice.domain.usage.UsageEntry;

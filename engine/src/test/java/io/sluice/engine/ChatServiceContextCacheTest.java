@@ -1,5 +1,6 @@
 package io.sluice.engine;
 
+import io.sluice.engine.models.ModelRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.domain.ChatChunk;

@@ -1,5 +1,9 @@
 package io.sluice.engine;
 
+import io.sluice.engine.memory.Turn;
+import io.sluice.engine.memory.SummaryPolicy;
+import io.sluice.engine.memory.ContextDefaults;
+import io.sluice.engine.models.ModelRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,10 +16,10 @@ import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
 import io.sluice.domain.Usage;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.Summary;
 import io.sluice.engine.cache.LocalContextCache;
-import io.sluice.engine.internal.Summarizer;
+import io.sluice.engine.memory.Summarizer;
 import io.sluice.engine.tokens.JtokkitTokenCounter;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.in.ChatCall;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.sluice.http.upstream.HttpProvider;
 import io.sluice.http.upstream.UpstreamHttp;
 import io.sluice.ports.out.ProviderSettings;

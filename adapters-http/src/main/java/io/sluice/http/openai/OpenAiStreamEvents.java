@@ -3,7 +3,7 @@ package io.sluice.http.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.error.UpstreamUnavailableException;
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.sluice.http.upstream.StreamEvents;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.sluice.http.server;
 
 import io.sluice.domain.keys.ApiKey;
 import io.sluice.domain.keys.KeySecrets;
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.sluice.ports.in.ApiKeys;
 import io.sluice.ports.in.Caller;
 import io.vertx.core.Context;

@@ -2,8 +2,8 @@ package io.sluice.http.server;
 
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.error.InvalidRequestException;
-import io.sluice.http.internal.ConversationJson;
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.server.ConversationJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.in.Conversations;
 import io.vertx.core.buffer.Buffer;

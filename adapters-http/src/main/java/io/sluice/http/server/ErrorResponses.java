@@ -6,7 +6,7 @@ import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.error.ModelNotFoundException;
 import io.sluice.domain.error.RouteNotFoundException;
-import io.sluice.domain.error.RateLimitExceededException;
+import io.sluice.domain.limits.RateLimitExceededException;
 import io.sluice.domain.limits.LimitDecision;
 import java.util.Map;
 import io.sluice.domain.error.RetriableException;
@@ -17,7 +17,7 @@ import io.sluice.domain.error.UpstreamRateLimitedException;
 import io.sluice.domain.error.UpstreamRejectedException;
 import io.sluice.domain.error.UpstreamTimeoutException;
 import io.sluice.domain.error.UpstreamUnavailableException;
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 
@@ -53,7 +53,7 @@ final class ErrorResponses {
             case io.sluice.domain.error.KeyNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case UpstreamRejectedException e -> new ApiError(e.status(), "invalid_request_error", e.code(), null, e.getMessage(), null);
             case UpstreamAuthenticationException e -> new ApiError(502, "upstream_error", e.code(), null, e.getMessage(), null);
-            case io.sluice.domain.error.BudgetExceededException e -> new ApiError(402, "budget_exceeded", e.code(), null, e.getMessage(), null);
+            case io.sluice.domain.budget.BudgetExceededException e -> new ApiError(402, "budget_exceeded", e.code(), null, e.getMessage(), null);
             case RateLimitExceededException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
                     rateLimitHeaders(e.decision()));
             case UpstreamRateLimitedException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null));

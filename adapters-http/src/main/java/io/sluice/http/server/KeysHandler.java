@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.keys.ApiKey;
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.sluice.ports.in.ApiKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;

@@ -1,6 +1,6 @@
 package io.sluice.http.server;
 
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.vertx.core.Context;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.CompletionStage;

@@ -2,7 +2,7 @@ package io.sluice.http.server;
 
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ConversationId;
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;

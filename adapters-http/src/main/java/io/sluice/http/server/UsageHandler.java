@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.usage.UsageQuery;
 import io.sluice.domain.usage.UsageTotal;
-import io.sluice.http.internal.OpenAiJson;
+import io.sluice.http.openai.OpenAiJson;
 import io.sluice.ports.in.UsageReports;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;

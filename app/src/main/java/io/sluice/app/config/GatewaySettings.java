@@ -2,8 +2,8 @@ package io.sluice.app.config;
 
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
-import io.sluice.engine.ContextDefaults;
-import io.sluice.engine.SummaryPolicy;
+import io.sluice.engine.memory.ContextDefaults;
+import io.sluice.engine.memory.SummaryPolicy;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;

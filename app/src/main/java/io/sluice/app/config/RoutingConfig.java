@@ -1,6 +1,6 @@
 package io.sluice.app.config;
 
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.routing.ChainLink;
 import io.sluice.domain.routing.Complexity;

@@ -2,6 +2,7 @@ package io.sluice.app.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
@@ -14,7 +15,7 @@ final class LayeringRules {
     static final Map<String, String> MODULE_ROOTS = Map.of(
             "domain", "io.sluice.domain", "ports", "io.sluice.ports", "engine", "io.sluice.engine",
             "adapters-http", "io.sluice.http", "adapters-jdbc", "io.sluice.jdbc", "adapters-redis", "io.sluice.redis",
-            "testkit", "io.sluice.testkit", "app", "io.sluice.app");
+            "testkit", "io.sluice.testkit", "app", "io.sluice.app", "bench", "io.sluice.bench");
 
     private LayeringRules() {}
 
@@ -43,9 +44,12 @@ final class LayeringRules {
 
     static final ArchRule NO_MODULE_REACHES_INTO_ANOTHERS_INTERNALS = internalsRule();
 
+    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.sluice.(**)").should().beFreeOfCycles()
+            .because("a package is a layer of its own: two packages that need each other are one idea split in two");
+
     static List<ArchRule> all() {
         return List.of(DOMAIN_USES_ONLY_THE_JDK, PORTS_DEPEND_ONLY_ON_DOMAIN, ENGINE_DOES_NOT_DEPEND_ON_ADAPTERS,
-                ADAPTERS_ARE_INDEPENDENT, ONLY_APP_USES_GUICE_AND_CONFIG, NO_MODULE_REACHES_INTO_ANOTHERS_INTERNALS);
+                ADAPTERS_ARE_INDEPENDENT, ONLY_APP_USES_GUICE_AND_CONFIG, NO_MODULE_REACHES_INTO_ANOTHERS_INTERNALS, NO_PACKAGE_CYCLES);
     }
 
     private static ArchRule adapterRule(String adapter, String... others) {

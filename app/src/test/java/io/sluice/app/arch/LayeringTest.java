@@ -8,8 +8,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import io.sluice.domain.archfixture.DomainClassUsingJackson;
 import io.sluice.engine.archfixture.EngineClassUsingAnAdapter;
+import io.sluice.engine.archfixture.cyclea.NeedsB;
+import io.sluice.engine.archfixture.cycleb.NeedsA;
 import io.sluice.http.archfixture.HttpAdapterReachingIntoEngine;
-import io.sluice.jdbc.archfixture.JdbcAdapterReachingIntoHttpInternals;
+import io.sluice.jdbc.archfixture.JdbcAdapterReachingIntoEngineInternals;
 import io.sluice.ports.archfixture.PortUsingVertx;
 import io.sluice.redis.archfixture.RedisAdapterUsingGuice;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,12 +75,17 @@ class LayeringTest {
 
     @Test
     void reachingIntoAnotherModulesInternalsIsCaught() {
-        assertViolates(LayeringRules.NO_MODULE_REACHES_INTO_ANOTHERS_INTERNALS, JdbcAdapterReachingIntoHttpInternals.class);
-        assertViolates(LayeringRules.ADAPTERS_ARE_INDEPENDENT, JdbcAdapterReachingIntoHttpInternals.class);
+        assertViolates(LayeringRules.NO_MODULE_REACHES_INTO_ANOTHERS_INTERNALS, JdbcAdapterReachingIntoEngineInternals.class);
+        assertViolates(LayeringRules.ADAPTERS_ARE_INDEPENDENT, JdbcAdapterReachingIntoEngineInternals.class);
     }
 
-    private static void assertViolates(ArchRule rule, Class<?> fixture) {
-        JavaClasses classes = new ClassFileImporter().importClasses(fixture);
+    @Test
+    void twoPackagesThatNeedEachOtherAreCaught() {
+        assertViolates(LayeringRules.NO_PACKAGE_CYCLES, NeedsA.class, NeedsB.class);
+    }
+
+    private static void assertViolates(ArchRule rule, Class<?>... fixtures) {
+        JavaClasses classes = new ClassFileImporter().importClasses(fixtures);
         assertThat(rule.evaluate(classes).hasViolation()).as(rule.getDescription()).isTrue();
     }
 }

@@ -118,7 +118,7 @@ class ConfigLoaderTest {
                     large: {provider: a, context-window: 128000}
                 """, Map.of());
 
-        assertThat(settings.context().modelStrategies()).containsEntry("small", new io.sluice.domain.context.ContextStrategy.SlidingWindow(8));
+        assertThat(settings.context().modelStrategies()).containsEntry("small", new io.sluice.domain.ContextStrategy.SlidingWindow(8));
         assertThat(settings.context().contextFallbacks()).containsEntry("small", "large");
     }
 
@@ -233,7 +233,7 @@ class ConfigLoaderTest {
         assertThat(routing.routes()).extracting(r -> r.name()).containsExactly("split", "support");
         var support = routing.routes().get(1);
         assertThat(support.tier()).contains("normal");
-        assertThat(support.contextStrategy()).contains(new io.sluice.domain.context.ContextStrategy.SlidingWindow(6));
+        assertThat(support.contextStrategy()).contains(new io.sluice.domain.ContextStrategy.SlidingWindow(6));
         assertThat(support.deployments().getFirst().chain()).extracting(l -> l.model() + ":" + l.capability().label())
                 .containsExactly("big:complex", "small:simple");
         assertThat(routing.routes().getFirst().deployments()).extracting(d -> d.name() + "=" + d.weight()).containsExactly("canary=10", "stable=90");

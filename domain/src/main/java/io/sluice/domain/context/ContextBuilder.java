@@ -1,5 +1,6 @@
 package io.sluice.domain.context;
 
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.Require;
 import io.sluice.domain.Role;

@@ -2,7 +2,7 @@ package io.sluice.domain.keys;
 
 import io.sluice.domain.budget.Budget;
 import io.sluice.domain.budget.BudgetCheck;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.limits.Limit;
 import io.sluice.domain.limits.LimitCheck;
 import io.sluice.domain.usage.SpendFilter;

@@ -1,7 +1,7 @@
 package io.sluice.domain.routing;
 
 import io.sluice.domain.Require;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.sluice.domain.context;
 
+import io.sluice.domain.ContextStrategy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.domain.ChatMessage;

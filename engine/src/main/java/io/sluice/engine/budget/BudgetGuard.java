@@ -2,7 +2,7 @@ package io.sluice.engine.budget;
 
 import io.sluice.domain.budget.Budget;
 import io.sluice.domain.budget.BudgetCheck;
-import io.sluice.domain.error.BudgetExceededException;
+import io.sluice.domain.budget.BudgetExceededException;
 import io.sluice.engine.internal.TimeoutScheduler;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.out.BudgetStore;

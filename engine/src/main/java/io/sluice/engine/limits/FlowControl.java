@@ -1,6 +1,6 @@
 package io.sluice.engine.limits;
 
-import io.sluice.domain.error.RateLimitExceededException;
+import io.sluice.domain.limits.RateLimitExceededException;
 import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.domain.limits.Limit;
 import io.sluice.domain.limits.LimitCheck;

@@ -1,6 +1,6 @@
 package io.sluice.engine.routing;
 
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.routing.Complexity;
 import java.util.List;
 import java.util.Optional;

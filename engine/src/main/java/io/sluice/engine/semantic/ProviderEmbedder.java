@@ -1,6 +1,6 @@
 package io.sluice.engine.semantic;
 
-import io.sluice.engine.ModelRegistry;
+import io.sluice.engine.models.ModelRegistry;
 import io.sluice.ports.out.Embedder;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

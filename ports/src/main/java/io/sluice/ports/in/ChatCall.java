@@ -2,7 +2,7 @@ package io.sluice.ports.in;
 
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.Require;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import java.util.Optional;
 
 /**

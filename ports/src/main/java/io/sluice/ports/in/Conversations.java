@@ -4,7 +4,7 @@ import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.ConversationStats;
 import io.sluice.domain.StoredMessage;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.ports.out.Page;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;

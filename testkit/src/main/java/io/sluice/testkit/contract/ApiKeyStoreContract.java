@@ -3,7 +3,7 @@ package io.sluice.testkit.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.domain.budget.Budget;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.keys.ApiKey;
 import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.ports.out.ApiKeyStore;

@@ -8,7 +8,7 @@ import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.Summary;
 import io.sluice.ports.out.CachedConversation;
 import io.sluice.ports.out.ContextCache;

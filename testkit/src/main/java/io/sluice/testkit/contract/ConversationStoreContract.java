@@ -13,7 +13,7 @@ import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.ConversationWindow;
 import io.sluice.ports.out.NewMessage;
 import io.sluice.ports.out.Page;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.Summary;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,4 +1,4 @@
-package io.sluice.http.internal;
+package io.sluice.http.openai;
 
 import io.sluice.domain.ChatRequest;
 

@@ -1,4 +1,4 @@
-package io.sluice.http.internal;
+package io.sluice.http.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

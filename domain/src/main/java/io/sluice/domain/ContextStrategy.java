@@ -1,4 +1,4 @@
-package io.sluice.domain.context;
+package io.sluice.domain;
 
 import io.sluice.domain.error.InvalidRequestException;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.sluice.engine;
+package io.sluice.engine.memory;
 
 import io.sluice.domain.Require;
 import java.util.Optional;

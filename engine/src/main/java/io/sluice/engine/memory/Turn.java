@@ -1,10 +1,10 @@
-package io.sluice.engine.internal;
+package io.sluice.engine.memory;
 
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
 import io.sluice.ports.out.CachedConversation;
 import java.util.List;

@@ -1,7 +1,7 @@
-package io.sluice.engine;
+package io.sluice.engine.memory;
 
 import io.sluice.domain.StoredMessage;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
 import io.sluice.domain.context.Summary;
 import io.sluice.ports.out.ConversationWindow;

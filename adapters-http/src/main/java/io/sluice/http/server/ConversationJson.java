@@ -1,5 +1,6 @@
-package io.sluice.http.internal;
+package io.sluice.http.server;
 
+import io.sluice.http.openai.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,7 +11,7 @@ import io.sluice.domain.ConversationStats;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.ports.in.Conversations;
 import io.sluice.ports.out.Page;

@@ -1,4 +1,4 @@
-package io.sluice.engine.internal;
+package io.sluice.engine.memory;
 
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatOptions;

@@ -1,10 +1,11 @@
-package io.sluice.engine;
+package io.sluice.engine.memory;
 
+import io.sluice.engine.models.ModelRegistry;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.context.Summary;
-import io.sluice.engine.internal.Summarizer;
+import io.sluice.engine.memory.Summarizer;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.Page;

@@ -1,6 +1,6 @@
-package io.sluice.domain.error;
+package io.sluice.domain.budget;
 
-import io.sluice.domain.budget.BudgetCheck;
+import io.sluice.domain.error.NonRetriableException;
 
 /** A call whose worst-case cost does not fit a budget: refused before it goes upstream. */
 public class BudgetExceededException extends NonRetriableException {

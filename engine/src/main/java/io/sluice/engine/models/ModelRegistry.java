@@ -1,4 +1,4 @@
-package io.sluice.engine;
+package io.sluice.engine.models;
 
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;

@@ -1,5 +1,6 @@
-package io.sluice.engine;
+package io.sluice.engine.memory;
 
+import io.sluice.engine.models.ModelRegistry;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.Conversation;
@@ -9,14 +10,14 @@ import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.context.BuiltContext;
 import io.sluice.domain.context.ContextBuilder;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.SummaryNeededException;
 import io.sluice.domain.usage.UsageEntry;
 import io.sluice.engine.cache.CachedWindows;
-import io.sluice.engine.internal.Turn;
+import io.sluice.engine.memory.Turn;
 import io.sluice.engine.semantic.SemanticRecall;
 import io.sluice.ports.in.ChatCall;
 import io.sluice.ports.in.ConversationRef;
@@ -40,7 +41,7 @@ import java.util.concurrent.CompletionStage;
  * cache forward. Bills without a turn are not its business ({@link Settlement}).
  * Thread-safe and non-blocking; every I/O step is a port that completes asynchronously.
  */
-final class TurnMemory {
+public final class TurnMemory {
     private static final System.Logger LOG = System.getLogger(TurnMemory.class.getName());
 
     private final ConversationStore store;
@@ -51,19 +52,20 @@ final class TurnMemory {
     private final RollingSummaries summaries;
     private final SemanticRecall recall;
 
-    TurnMemory(ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock, ContextDefaults contextDefaults,
-               RollingSummaries summaries, SemanticRecall recall) {
+    /** The memory of {@code store}'s conversations, with summaries written by {@code registry}'s models as {@code summaryPolicy} says. */
+    public TurnMemory(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
+                      ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall) {
         this.store = store;
         this.cache = cache;
         this.tokens = tokens;
         this.clock = clock;
         this.contextDefaults = contextDefaults;
-        this.summaries = summaries;
+        this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy);
         this.recall = recall;
     }
 
     /** Builds the call's turn for {@code target}, whose context window and encoding it is fitted to. */
-    CompletionStage<Turn> begin(ChatCall call, ModelRegistry.Target target, Optional<ContextStrategy> routeStrategy, int replyReserve) {
+    public CompletionStage<Turn> begin(ChatCall call, ModelRegistry.Target target, Optional<ContextStrategy> routeStrategy, int replyReserve) {
         return begin(call, new Planning(target, routeStrategy, replyReserve));
     }
 
@@ -201,7 +203,7 @@ final class TurnMemory {
     }
 
     /** Stores a stored conversation's turn with its ledger entry in one transaction. */
-    CompletionStage<?> record(Turn turn, ModelRegistry.Target route, ChatMessage reply, Map<String, String> replyMetadata, UsageEntry entry) {
+    public CompletionStage<?> record(Turn turn, ModelRegistry.Target route, ChatMessage reply, Map<String, String> replyMetadata, UsageEntry entry) {
         String model = route.spec().name();
         List<NewMessage> messages = new ArrayList<>(turn.fresh().size() + 1);
         for (CountedMessage m : turn.fresh()) messages.add(new NewMessage(m.message(), m.tokens(), model, Map.of()));

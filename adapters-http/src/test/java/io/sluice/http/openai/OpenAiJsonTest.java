@@ -1,4 +1,4 @@
-package io.sluice.http.internal;
+package io.sluice.http.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

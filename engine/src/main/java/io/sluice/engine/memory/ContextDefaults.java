@@ -1,7 +1,7 @@
-package io.sluice.engine;
+package io.sluice.engine.memory;
 
 import io.sluice.domain.Require;
-import io.sluice.domain.context.ContextStrategy;
+import io.sluice.domain.ContextStrategy;
 import java.util.Map;
 
 /**
@@ -33,7 +33,8 @@ public record ContextDefaults(ContextStrategy strategy, int replyReserveTokens, 
         return modelStrategies.getOrDefault(model, strategy);
     }
 
-    int replyReserve(Integer maxTokens, int contextWindow) {
+    /** The tokens kept free for a reply: {@code max_tokens} when the request sets it, else the reserve, at most half the window. */
+    public int replyReserve(Integer maxTokens, int contextWindow) {
         return maxTokens != null ? maxTokens : Math.min(replyReserveTokens, contextWindow / 2);
     }
 }

@@ -1,6 +1,6 @@
-package io.sluice.domain.error;
+package io.sluice.domain.limits;
 
-import io.sluice.domain.limits.LimitDecision;
+import io.sluice.domain.error.RetriableException;
 import java.time.Duration;
 
 /** A call over one of the gateway's own rate limits: a 429 with Retry-After and OpenAI's x-ratelimit-* headers. */
