@@ -43,7 +43,103 @@ public record ChatOptions(Double temperature, Double topP, Integer maxTokens, Li
 
     /** These options with {@code max_tokens} set: the reply the gateway reserved budget for is all it may get. */
     public ChatOptions withMaxTokens(int value) {
-        return new ChatOptions(temperature, topP, value, stop, tools, toolChoiceJson, user, responseFormatJson, seed, presencePenalty,
-                frequencyPenalty, extraJson);
+        return toBuilder().maxTokens(value).build();
+    }
+
+    /** Options with every field unset; set what the request says. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().temperature(temperature).topP(topP).maxTokens(maxTokens).stop(stop).tools(tools).toolChoiceJson(toolChoiceJson)
+                .user(user).responseFormatJson(responseFormatJson).seed(seed).presencePenalty(presencePenalty).frequencyPenalty(frequencyPenalty)
+                .extraJson(extraJson);
+    }
+
+    /** Builds {@link ChatOptions}, checking the ranges on {@link #build()}. Not thread-safe. */
+    public static final class Builder {
+        private Double temperature;
+        private Double topP;
+        private Integer maxTokens;
+        private List<String> stop = List.of();
+        private List<ToolDefinition> tools = List.of();
+        private String toolChoiceJson;
+        private String user;
+        private String responseFormatJson;
+        private Long seed;
+        private Double presencePenalty;
+        private Double frequencyPenalty;
+        private Map<String, String> extraJson = Map.of();
+
+        private Builder() {}
+
+        public Builder temperature(Double value) {
+            temperature = value;
+            return this;
+        }
+
+        public Builder topP(Double value) {
+            topP = value;
+            return this;
+        }
+
+        public Builder maxTokens(Integer value) {
+            maxTokens = value;
+            return this;
+        }
+
+        public Builder stop(List<String> value) {
+            stop = value;
+            return this;
+        }
+
+        public Builder tools(List<ToolDefinition> value) {
+            tools = value;
+            return this;
+        }
+
+        /** {@code tool_choice} as raw JSON. */
+        public Builder toolChoiceJson(String value) {
+            toolChoiceJson = value;
+            return this;
+        }
+
+        public Builder user(String value) {
+            user = value;
+            return this;
+        }
+
+        /** {@code response_format} as raw JSON. */
+        public Builder responseFormatJson(String value) {
+            responseFormatJson = value;
+            return this;
+        }
+
+        public Builder seed(Long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder presencePenalty(Double value) {
+            presencePenalty = value;
+            return this;
+        }
+
+        public Builder frequencyPenalty(Double value) {
+            frequencyPenalty = value;
+            return this;
+        }
+
+        /** Fields the gateway does not read, by name, as raw JSON, passed to the upstream as they came. */
+        public Builder extraJson(Map<String, String> value) {
+            extraJson = value;
+            return this;
+        }
+
+        public ChatOptions build() {
+            return new ChatOptions(temperature, topP, maxTokens, stop, tools, toolChoiceJson, user, responseFormatJson, seed, presencePenalty,
+                    frequencyPenalty, extraJson);
+        }
     }
 }

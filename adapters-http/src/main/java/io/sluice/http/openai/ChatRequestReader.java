@@ -76,10 +76,11 @@ public final class ChatRequestReader {
         }
         Integer maxTokens = optionalInt(root, "max_completion_tokens");
         if (maxTokens == null) maxTokens = optionalInt(root, "max_tokens");
-        ChatOptions options = new ChatOptions(optionalNumber(root, "temperature"), optionalNumber(root, "top_p"), maxTokens,
-                stop(root.get("stop")), tools(root.get("tools")), toolChoice(root.get("tool_choice")),
-                optionalString(root, "user"), rawObject(root, "response_format"), optionalLong(root, "seed"),
-                optionalNumber(root, "presence_penalty"), optionalNumber(root, "frequency_penalty"), extras(root));
+        ChatOptions options = ChatOptions.builder().temperature(optionalNumber(root, "temperature")).topP(optionalNumber(root, "top_p"))
+                .maxTokens(maxTokens).stop(stop(root.get("stop"))).tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(root.get("tool_choice")))
+                .user(optionalString(root, "user")).responseFormatJson(rawObject(root, "response_format")).seed(optionalLong(root, "seed"))
+                .presencePenalty(optionalNumber(root, "presence_penalty")).frequencyPenalty(optionalNumber(root, "frequency_penalty"))
+                .extraJson(extras(root)).build();
         return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, includeUsage);
     }
 

@@ -9,4 +9,19 @@ public final class ConfigProblem extends RuntimeException {
     public ConfigProblem(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Builds a value, turning what its constructor refuses into a problem with {@code key}. */
+    static <T> T check(String key, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigProblem(key, e.getMessage());
+        }
+    }
+
+    /** A rate that must be 0 (none) or more. */
+    static long nonNegative(String key, long value) {
+        if (value < 0) throw new ConfigProblem(key, "must be 0 (no limit) or more, was " + value);
+        return value;
+    }
 }

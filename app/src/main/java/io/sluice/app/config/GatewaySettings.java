@@ -28,22 +28,9 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         limits = limits == null ? LimitSettings.NONE : limits;
     }
 
-    /** With every bill committed before its answer. */
-    public GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers, List<ModelSpec> models,
-                           Optional<String> passthroughProvider, Encoding fallbackEncoding, ContextDefaults context, CacheSettings cache,
-                           SummaryPolicy summary, SemanticSettings semantic, List<EndpointSettings> endpoints,
-                           Map<String, List<String>> modelEndpoints, SlaSettings sla, boolean startSimulator, LimitSettings limits) {
-        this(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic, endpoints,
-                modelEndpoints, sla, startSimulator, limits, true);
-    }
-
-    /** Without rate limits. */
-    public GatewaySettings(ServerSettings server, StorageSettings storage, List<ProviderSettings> providers, List<ModelSpec> models,
-                           Optional<String> passthroughProvider, Encoding fallbackEncoding, ContextDefaults context, CacheSettings cache,
-                           SummaryPolicy summary, SemanticSettings semantic, List<EndpointSettings> endpoints,
-                           Map<String, List<String>> modelEndpoints, SlaSettings sla, boolean startSimulator) {
-        this(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic, endpoints,
-                modelEndpoints, sla, startSimulator, LimitSettings.NONE);
+    /** Settings to build from a server and a storage; everything else has the embedded defaults until set. */
+    public static Builder builder(ServerSettings server, StorageSettings storage) {
+        return new Builder(server, storage);
     }
 
     /** The failover settings of a provider: those configured, else weight 1 and its one api-key. */
@@ -55,5 +42,113 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
                 endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer);
+    }
+
+    /**
+     * Builds {@link GatewaySettings}. Defaults: no providers or models, no passthrough, o200k_base for unknown models, the
+     * context, summary and semantic defaults, the local context cache, the default SLA policies, no limits or budgets,
+     * bills committed before their answers, no simulator. Not thread-safe.
+     */
+    public static final class Builder {
+        private final ServerSettings server;
+        private final StorageSettings storage;
+        private List<ProviderSettings> providers = List.of();
+        private List<ModelSpec> models = List.of();
+        private Optional<String> passthroughProvider = Optional.empty();
+        private Encoding fallbackEncoding = Encoding.O200K_BASE;
+        private ContextDefaults context = ContextDefaults.ofDefaults();
+        private CacheSettings cache = CacheSettings.local();
+        private SummaryPolicy summary = SummaryPolicy.ofDefaults();
+        private SemanticSettings semantic = SemanticSettings.ofDefaults();
+        private List<EndpointSettings> endpoints = List.of();
+        private Map<String, List<String>> modelEndpoints = Map.of();
+        private SlaSettings sla = SlaSettings.ofDefaults();
+        private boolean startSimulator;
+        private LimitSettings limits = LimitSettings.NONE;
+        private boolean commitBillBeforeAnswer = true;
+
+        private Builder(ServerSettings server, StorageSettings storage) {
+            this.server = server;
+            this.storage = storage;
+        }
+
+        public Builder providers(List<ProviderSettings> value) {
+            providers = value;
+            return this;
+        }
+
+        public Builder models(List<ModelSpec> value) {
+            models = value;
+            return this;
+        }
+
+        /** The provider that serves a model no {@code models} entry names, under its own name. */
+        public Builder passthroughProvider(Optional<String> value) {
+            passthroughProvider = value;
+            return this;
+        }
+
+        public Builder fallbackEncoding(Encoding value) {
+            fallbackEncoding = value;
+            return this;
+        }
+
+        public Builder context(ContextDefaults value) {
+            context = value;
+            return this;
+        }
+
+        public Builder cache(CacheSettings value) {
+            cache = value;
+            return this;
+        }
+
+        public Builder summary(SummaryPolicy value) {
+            summary = value;
+            return this;
+        }
+
+        public Builder semantic(SemanticSettings value) {
+            semantic = value;
+            return this;
+        }
+
+        /** Each provider's weight and keys, for failover; a provider not listed has weight 1 and its one api-key. */
+        public Builder endpoints(List<EndpointSettings> value) {
+            endpoints = value;
+            return this;
+        }
+
+        /** The providers that serve each model, when more than its own. */
+        public Builder modelEndpoints(Map<String, List<String>> value) {
+            modelEndpoints = value;
+            return this;
+        }
+
+        public Builder sla(SlaSettings value) {
+            sla = value;
+            return this;
+        }
+
+        /** Whether {@code serve} starts the simulator as the upstream (no provider configured). */
+        public Builder startSimulator(boolean value) {
+            startSimulator = value;
+            return this;
+        }
+
+        public Builder limits(LimitSettings value) {
+            limits = value;
+            return this;
+        }
+
+        public Builder commitBillBeforeAnswer(boolean value) {
+            commitBillBeforeAnswer = value;
+            return this;
+        }
+
+        public GatewaySettings build() {
+            return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary,
+                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer);
+        }
     }
 }

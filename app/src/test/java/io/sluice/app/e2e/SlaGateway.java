@@ -1,16 +1,12 @@
 package io.sluice.app.e2e;
 
 import io.sluice.app.Gateway;
-import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.EndpointSettings;
 import io.sluice.app.config.GatewaySettings;
-import io.sluice.app.config.SemanticSettings;
 import io.sluice.app.config.SlaSettings;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
-import io.sluice.engine.memory.ContextDefaults;
-import io.sluice.engine.memory.SummaryPolicy;
 import io.sluice.http.server.ServerSettings;
 import io.sluice.jdbc.StorageSettings;
 import io.sluice.ports.out.ProviderSettings;
@@ -26,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A gateway whose model {@code m} is served by one or more endpoints, each a simulator of its own with its own keys,
@@ -69,10 +64,9 @@ final class SlaGateway implements AutoCloseable {
         });
         List<ModelSpec> specs = new ArrayList<>();
         models.forEach((name, serving) -> specs.add(new ModelSpec(name, serving.getFirst(), "gpt-4o-mini", 128_000, Encoding.O200K_BASE, Prices.FREE)));
-        GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", 0, 1 << 20),
-                StorageSettings.embedded(Files.createTempDirectory("sluice-sla").toString()), providers, specs, Optional.empty(),
-                Encoding.O200K_BASE, ContextDefaults.ofDefaults(), CacheSettings.local(), SummaryPolicy.ofDefaults(), SemanticSettings.ofDefaults(),
-                endpoints, models, sla, false, limits);
+        GatewaySettings settings = GatewaySettings.builder(new ServerSettings("127.0.0.1", 0, 1 << 20),
+                StorageSettings.embedded(Files.createTempDirectory("sluice-sla").toString())).providers(providers).models(specs)
+                .endpoints(endpoints).modelEndpoints(models).sla(sla).limits(limits).build();
         gateway = Gateway.start(settings);
     }
 

@@ -3,9 +3,6 @@ package io.sluice.app.e2e;
 import io.sluice.app.Gateway;
 import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.GatewaySettings;
-import io.sluice.app.config.SemanticSettings;
-import io.sluice.app.config.SlaSettings;
-import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.engine.memory.ContextDefaults;
 import io.sluice.engine.memory.SummaryPolicy;
@@ -58,13 +55,12 @@ final class TestGateway implements AutoCloseable {
         this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
-        GatewaySettings settings = new GatewaySettings(new ServerSettings("127.0.0.1", port, MAX_BODY_BYTES,
-                adminKey.map(io.sluice.domain.keys.KeySecrets::hash)), storage,
-                List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
+        GatewaySettings settings = GatewaySettings.builder(new ServerSettings("127.0.0.1", port, MAX_BODY_BYTES,
+                adminKey.map(io.sluice.domain.keys.KeySecrets::hash)), storage)
+                .providers(List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
                         new ProviderSettings(ANTHROPIC, "anthropic", simulator.baseUrl(), "sk-ant-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
-                        new ProviderSettings(GEMINI, "gemini", simulator.geminiBaseUrl(), "g-secret", UPSTREAM_TIMEOUT, 50, Map.of())),
-                models, Optional.of(PROVIDER), Encoding.O200K_BASE, context, cache, summary, SemanticSettings.ofDefaults(), List.of(), Map.of(), SlaSettings.ofDefaults(), false,
-                limits);
+                        new ProviderSettings(GEMINI, "gemini", simulator.geminiBaseUrl(), "g-secret", UPSTREAM_TIMEOUT, 50, Map.of())))
+                .models(models).passthroughProvider(Optional.of(PROVIDER)).context(context).cache(cache).summary(summary).limits(limits).build();
         gateway = Gateway.start(settings);
     }
 

@@ -11,7 +11,6 @@ import io.sluice.ports.out.LlmProvider;
 import io.sluice.ports.out.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -80,7 +79,7 @@ public final class Summarizer {
                 .append("\n\nNew messages:\n");
         for (StoredMessage m : chunk) text.append(line(m)).append('\n');
         text.append("\nWrite the merged summary in at most ").append(maxSummaryTokens * 3 / 4).append(" words.");
-        ChatOptions options = new ChatOptions(0.0, null, maxSummaryTokens, null, null, null, null, null, null, null, null, Map.of());
+        ChatOptions options = ChatOptions.builder().temperature(0.0).maxTokens(maxSummaryTokens).build();
         return new ChatRequest(upstreamModel, List.of(ChatMessage.system(INSTRUCTIONS), ChatMessage.user(text.toString())), options);
     }
 

@@ -26,7 +26,6 @@ import io.sluice.testkit.simulator.SimulatorConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
@@ -144,9 +143,9 @@ public abstract class LlmProviderContract {
         assertThat(chunks).hasSizeGreaterThan(10);
     }
 
-    private static final ChatOptions TOOLS = new ChatOptions(null, null, null, null,
-            List.of(new ToolDefinition("lookup_order", "Find an order", "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}}}")),
-            "\"auto\"", null, null, null, null, null, Map.of());
+    private static final ChatOptions TOOLS = ChatOptions.builder()
+            .tools(List.of(new ToolDefinition("lookup_order", "Find an order", "{\"type\":\"object\",\"properties\":{\"query\":{\"type\":\"string\"}}}")))
+            .toolChoiceJson("\"auto\"").build();
 
     @Test
     void mapsToolCallsAndToolResultsBothWays() {
