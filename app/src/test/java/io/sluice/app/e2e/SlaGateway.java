@@ -70,6 +70,11 @@ final class SlaGateway implements AutoCloseable {
         gateway = Gateway.start(settings);
     }
 
+    /** The OpenAI-compatible API's base URL, as an SDK takes it. */
+    String baseUrl() {
+        return gateway.baseUrl();
+    }
+
     Simulator simulator(String endpoint) {
         return simulators.get(endpoint);
     }
