@@ -1,8 +1,6 @@
 package io.sluice.engine.ledger;
 
 import io.sluice.domain.usage.UsageEntry;
-import io.sluice.domain.usage.UsageQuery;
-import io.sluice.domain.usage.UsageTotal;
 import io.sluice.ports.out.UsageLedger;
 import java.time.Duration;
 import java.util.List;
@@ -21,14 +19,13 @@ import java.util.concurrent.TimeoutException;
  * a key) so that the spend can be put back. Stored turns never come here: their bill goes in their own transaction.
  * {@link #drain(Duration)} waits for the writes still in flight, on shutdown. Thread-safe.
  */
-public final class BillAfterAnswerLedger implements UsageLedger {
+public final class BillAfterAnswerLedger extends LedgerWriteDecorator {
     private static final System.Logger LOG = System.getLogger(BillAfterAnswerLedger.class.getName());
 
-    private final UsageLedger delegate;
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
 
     public BillAfterAnswerLedger(UsageLedger delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     @Override
@@ -46,21 +43,6 @@ public final class BillAfterAnswerLedger implements UsageLedger {
             if (error != null) lost(entries, error);
         });
         return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public CompletionStage<List<UsageTotal>> totals(UsageQuery query) {
-        return delegate.totals(query);
-    }
-
-    @Override
-    public CompletionStage<java.math.BigDecimal> spent(io.sluice.domain.usage.SpendFilter filter) {
-        return delegate.spent(filter);
-    }
-
-    @Override
-    public CompletionStage<java.util.Map<String, java.math.BigDecimal>> billed(java.util.Collection<String> requestIds) {
-        return delegate.billed(requestIds);
     }
 
     /** Bills written but not yet committed. */

@@ -1,8 +1,6 @@
 package io.sluice.engine.ledger;
 
 import io.sluice.domain.usage.UsageEntry;
-import io.sluice.domain.usage.UsageQuery;
-import io.sluice.domain.usage.UsageTotal;
 import io.sluice.ports.out.UsageLedger;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +18,11 @@ import java.util.concurrent.CompletionStage;
  * <p>Two writes in flight by default: with one, an entry that arrives just after a write began waits for that write
  * and then its own, twice a commit's time, which was the tail (p99) of a stateless call's own time in the gateway.
  */
-public final class GroupCommitLedger implements UsageLedger {
+public final class GroupCommitLedger extends LedgerWriteDecorator {
     public static final int DEFAULT_WRITES_IN_FLIGHT = 2;
 
     private record Pending(List<UsageEntry> entries, CompletableFuture<Void> done) {}
 
-    private final UsageLedger delegate;
     private final int maxWritesInFlight;
     private List<Pending> waiting = new ArrayList<>();
     private int writesInFlight;
@@ -35,8 +32,8 @@ public final class GroupCommitLedger implements UsageLedger {
     }
 
     public GroupCommitLedger(UsageLedger delegate, int maxWritesInFlight) {
+        super(delegate);
         if (maxWritesInFlight < 1) throw new IllegalArgumentException("maxWritesInFlight must be 1 or more");
-        this.delegate = delegate;
         this.maxWritesInFlight = maxWritesInFlight;
     }
 
@@ -101,20 +98,5 @@ public final class GroupCommitLedger implements UsageLedger {
     private static void complete(Pending p, Throwable error) {
         if (error == null) p.done().complete(null);
         else p.done().completeExceptionally(error);
-    }
-
-    @Override
-    public CompletionStage<List<UsageTotal>> totals(UsageQuery query) {
-        return delegate.totals(query);
-    }
-
-    @Override
-    public CompletionStage<java.math.BigDecimal> spent(io.sluice.domain.usage.SpendFilter filter) {
-        return delegate.spent(filter);
-    }
-
-    @Override
-    public CompletionStage<java.util.Map<String, java.math.BigDecimal>> billed(java.util.Collection<String> requestIds) {
-        return delegate.billed(requestIds);
     }
 }
