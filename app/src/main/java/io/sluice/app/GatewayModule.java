@@ -241,15 +241,16 @@ public final class GatewayModule extends AbstractModule {
                 .events(callEvents(meters)).build();
     }
 
-    /** Calls by how they ended, and bills that could not be written. */
+    /** Calls by how they ended, and bills that could not be written; each counter registered once, not on every call. */
     private static CallEvents callEvents(PrometheusMeterRegistry meters) {
         io.micrometer.core.instrument.Counter unwritten = io.micrometer.core.instrument.Counter.builder("sluice.bills.unwritten")
                 .description("Bills that could not be written to the ledger (each logged with its request id)").register(meters);
+        Map<String, io.micrometer.core.instrument.Counter> ended = new java.util.concurrent.ConcurrentHashMap<>();
         return new CallEvents() {
             @Override
             public void ended(String outcome) {
-                io.micrometer.core.instrument.Counter.builder("sluice.calls.ended").description("Chat calls by how they ended")
-                        .tag("outcome", outcome).register(meters).increment();
+                ended.computeIfAbsent(outcome, o -> io.micrometer.core.instrument.Counter.builder("sluice.calls.ended")
+                        .description("Chat calls by how they ended").tag("outcome", o).register(meters)).increment();
             }
 
             @Override

@@ -67,6 +67,8 @@ class CancelledCallsTest {
                     .allSatisfy(t -> assertThat(t).isBetween(1, 24));
             assertThat(delivered.subList(50, 70)).as("dropped after 30 of 40 chunks").allSatisfy(t -> assertThat(t).isBetween(25, 45));
 
+            assertThat(gateway.get("/metrics").body()).as("each call's one end, counted by outcome")
+                    .contains("sluice_calls_ended_total{outcome=\"cancelled\"} 70.0");
             String counter = "user:default/" + user + ":total";
             BigDecimal ledgerSpend = (BigDecimal) Sql.value(gateway.storage, "SELECT SUM(cost) FROM usage_ledger WHERE end_user = ?", user);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
