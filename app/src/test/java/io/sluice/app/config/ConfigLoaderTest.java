@@ -46,6 +46,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void budgetHoldsExpireAfterTheirMarginAndAreSweptOnTheirIntervalAndAZeroMarginNamesItsKey() throws IOException {
+        LimitSettings.Holds holds = load("sluice: {}\n", Map.of()).limits().holds();
+        assertThat(holds.margin()).hasMinutes(2);
+        assertThat(holds.sweepInterval()).hasSeconds(10);
+        holds = load("sluice: {budgets: {hold-margin: 1s, sweep-interval: 250ms}}\n", Map.of()).limits().holds();
+        assertThat(holds.margin()).hasSeconds(1);
+        assertThat(holds.sweepInterval()).hasMillis(250);
+        assertThatThrownBy(() -> load("sluice: {budgets: {hold-margin: 0s}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.budgets.hold-margin");
+    }
+
+    @Test
     void billsAreCommittedBeforeTheAnswerUnlessConfiguredOtherwise() throws IOException {
         assertThat(load("sluice: {}\n", Map.of()).commitBillBeforeAnswer()).isTrue();
         assertThat(load("sluice: {storage: {commit-bill-before-answer: false}}\n", Map.of()).commitBillBeforeAnswer()).isFalse();
