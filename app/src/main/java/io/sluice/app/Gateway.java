@@ -47,6 +47,10 @@ public final class Gateway implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "No upstream is configured (no providers in sluice.yaml, no OPENAI_API_KEY): "
                     + "serving every model from the built-in simulator at " + simulator.baseUrl() + ". Its answers are not from a real model.");
         }
+        if (settings.server().adminKeyHash().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "No admin key is set (sluice.auth.admin-key is unset or empty): authentication is off, "
+                    + "every call is the one owner 'default', and /admin is open. Set SLUICE_ADMIN_KEY to turn it on.");
+        }
         List<Module> modules = new ArrayList<>(List.of(extraModules));
         modules.addFirst(new GatewayModule(settings));
         try {

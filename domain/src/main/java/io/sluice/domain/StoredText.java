@@ -40,6 +40,16 @@ public final class StoredText {
         }
     }
 
+    /** Refuses a name with a control character (C0, DEL or C1): a name is echoed in headers and logs, which cannot carry them. */
+    public static void requireNoControlCharacters(String name, String param) {
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                throw new InvalidRequestException("'" + param + "' contains a control character (U+" + String.format("%04X", (int) name.charAt(i))
+                        + ") at index " + i, param, "invalid_value");
+            }
+        }
+    }
+
     /** Refuses a name longer than {@link #MAX_NAME_LENGTH}, naming {@code param}. */
     public static void requireName(String name, String param) {
         if (name != null && name.length() > MAX_NAME_LENGTH) {

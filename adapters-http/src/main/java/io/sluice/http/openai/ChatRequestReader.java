@@ -61,6 +61,7 @@ public final class ChatRequestReader {
         if (model.isBlank() || model.length() > MAX_MODEL_NAME_LENGTH) {
             throw invalid("'model' must be a non-empty string of at most " + MAX_MODEL_NAME_LENGTH + " characters", "model");
         }
+        StoredText.requireNoControlCharacters(model, "model"); // it is echoed in a response header, which cannot carry them
         List<ChatMessage> messages = messages(root.get("messages"));
         boolean stream = optionalBoolean(root, "stream", false);
         boolean includeUsage = false;
@@ -71,7 +72,7 @@ public final class ChatRequestReader {
             includeUsage = optionalBoolean(streamOptions, "include_usage", false, "stream_options.include_usage");
         }
         JsonNode n = root.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.asInt() == 1)) {
+        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.canConvertToInt() && n.asInt() == 1)) {
             throw new InvalidRequestException("Only 'n' = 1 is supported", "n", "unsupported_parameter");
         }
         Integer maxTokens = optionalInt(root, "max_completion_tokens");

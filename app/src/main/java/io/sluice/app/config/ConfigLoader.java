@@ -43,6 +43,9 @@ public final class ConfigLoader {
     static SluiceConfig read(Optional<Path> file, Map<String, String> overrides) {
         SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder()
                 .addDefaultSources()
+                // ${VAR} and ${VAR:default} in values: without the default interceptors the text stays literal, and an
+                // admin key written as ${SLUICE_ADMIN_KEY:} was that literal, known to anyone who read the docs
+                .addDefaultInterceptors()
                 .withSources(new PropertiesConfigSource(overrides, "command line", OVERRIDE_ORDINAL))
                 .withConverter(java.time.Duration.class, 200, new DurationConverter())
                 .withMapping(SluiceConfig.class);
@@ -61,7 +64,10 @@ public final class ConfigLoader {
         }
         try {
             SmallRyeConfig config = builder.build();
+            requireSetReference(config, "sluice.auth.admin-key");
             return config.getConfigMapping(SluiceConfig.class);
+        } catch (ConfigProblem e) {
+            throw e;
         } catch (io.smallrye.config.ConfigValidationException e) {
             // Each problem names its key, e.g. "SRCFG00039: The config property sluice.server.port with the config value ...".
             List<String> problems = new ArrayList<>();
@@ -69,6 +75,20 @@ public final class ConfigLoader {
             throw new ConfigProblem(String.join("; ", problems), e);
         } catch (RuntimeException e) {
             throw new ConfigProblem("invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a security-critical key that references an environment variable with no default ({@code ${VAR}}) when
+     * the variable is not set: SmallRye treats the optional key as absent, which for the admin key would silently turn
+     * authentication off. {@code ${VAR:}} says that an unset variable means no key, on purpose.
+     */
+    private static void requireSetReference(SmallRyeConfig config, String key) {
+        String raw = io.smallrye.config.Expressions.withoutExpansion(() -> config.getConfigValue(key).getValue());
+        if (raw == null || !raw.contains("${") || raw.contains(":")) return;
+        if (config.getOptionalValue(key, String.class).isEmpty()) {
+            throw new ConfigProblem(key, "references an environment variable that is not set (" + raw + "); set it, or write ${VAR:} "
+                    + "to run without one on purpose");
         }
     }
 

@@ -46,6 +46,29 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEnvironmentReferenceIsExpandedAndOneUnsetWithAnEmptyDefaultLeavesItsKeyUnset() throws IOException {
+        String yaml = """
+                sluice:
+                  auth: {admin-key: "${SLUICE_TEST_ADMIN_KEY:}"}
+                  providers:
+                    up: {type: openai, base-url: "http://127.0.0.1:1/v1", api-key: "${SLUICE_TEST_UPSTREAM_KEY:}"}
+                """;
+        GatewaySettings unset = load(yaml, Map.of());
+        assertThat(unset.server().adminKeyHash()).as("no admin key, not the literal text").isEmpty();
+        assertThat(unset.providers().getFirst().apiKey()).as("no upstream key, not the literal text").isNull();
+
+        Path file = Files.writeString(dir.resolve("expanded.yaml"), yaml);
+        GatewaySettings set = ConfigLoader.load(Optional.of(file), Map.of(),
+                Map.of("SLUICE_TEST_ADMIN_KEY", "a-long-enough-admin-secret", "SLUICE_TEST_UPSTREAM_KEY", "sk-upstream"));
+        assertThat(set.server().adminKeyHash()).contains(io.sluice.domain.keys.KeySecrets.hash("a-long-enough-admin-secret"));
+        assertThat(set.providers().getFirst().apiKey()).isEqualTo("sk-upstream");
+
+        assertThatThrownBy(() -> load("sluice: {auth: {admin-key: \"${SLUICE_TEST_NEVER_SET}\"}}\n", Map.of()))
+                .as("a reference with no default and no value is an error that names the key").isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.auth.admin-key");
+    }
+
+    @Test
     void budgetHoldsExpireAfterTheirMarginAndAreSweptOnTheirIntervalAndAZeroMarginNamesItsKey() throws IOException {
         LimitSettings.Holds holds = load("sluice: {}\n", Map.of()).limits().holds();
         assertThat(holds.margin()).hasMinutes(2);
