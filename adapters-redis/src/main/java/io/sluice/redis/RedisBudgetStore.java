@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionStage;
  * holds reserved ({@code r}), in whole nano-dollars (the ledger's precision), so that Redis adds integers and never
  * rounds, and of when it was built ({@code i}, epoch milliseconds): a counter without it was lost (a flush, a restart
  * without data, a new period) and is {@link Outcome#MISSING} until the engine rebuilds it from the ledger. Each call's
- * reservation is a hold hash ({@code a} amount, {@code t} when it was made, {@code n} counters {@code c1..cn}, {@code w}
- * what a sweep counted) and
+ * reservation is a hold hash ({@code a} amount, {@code n} counters {@code c1..cn} and the
+ * build mark each had when it took the reservation {@code b1..bn}, {@code w} what a sweep counted) and
  * an entry in one sorted set by expiry. Lua scripts make each step atomic. Amounts are rounded up to the nano-dollar,
  * so a cap is never overrun by rounding; Lua's numbers are exact to 2^53 nano-dollars, about nine million dollars per
  * counter (and a negative amount is written {@code 0 - x}: Lua spells a negated zero "-0", which Redis refuses as an
@@ -47,18 +47,19 @@ public final class RedisBudgetStore implements BudgetStore {
               redis.call('HINCRBY', KEYS[i], 'r', amount)
               local ttl = tonumber(ARGV[n + 1 + i])
               if ttl > 0 and redis.call('TTL', KEYS[i]) < 0 then redis.call('EXPIRE', KEYS[i], ttl) end
-              redis.call('HSET', hold, 'c' .. i, KEYS[i])
+              redis.call('HSET', hold, 'c' .. i, KEYS[i], 'b' .. i, redis.call('HGET', KEYS[i], 'i'))
             end
             local expires = tonumber(ARGV[2 * n + 2])
-            redis.call('HSET', hold, 'a', amount, 'n', n, 't', ARGV[2 * n + 5])
+            redis.call('HSET', hold, 'a', amount, 'n', n)
             redis.call('PEXPIREAT', hold, expires + tonumber(ARGV[2 * n + 4]))
             redis.call('ZADD', KEYS[n + 2], expires, ARGV[2 * n + 3])
             return {0, 0}
             """;
     /**
-     * Settles a hold on each of its counters. A counter rebuilt from the ledger after the hold was made does not hold
-     * it (a flush took both): it counts the call only if the bill was committed after the ledger was read. A hold that
-     * is gone otherwise was settled already, and counts nothing again.
+     * Settles a hold on each of its counters. A counter lost and not yet rebuilt keeps the bill for its rebuild. A counter rebuilt from the ledger since the hold was made on it (its build
+     * mark is not the one the hold recorded, or the hold is gone with a flush and the counter was built after the hold
+     * was made) does not hold the reservation: it counts the call only if the bill was committed after the ledger was
+     * read. A hold that is gone otherwise was settled already, and counts nothing again.
      */
     private static final String SETTLE = """
             local n = #KEYS - 2
@@ -79,11 +80,18 @@ public final class RedisBudgetStore implements BudgetStore {
             end
             for i = 1, n do
               local built = redis.call('HGET', KEYS[i], 'i')
-              if built and tonumber(built) > madeAt then
-                if billedAt >= tonumber(built) then redis.call('HINCRBY', KEYS[i], 's', actual) end
-              elseif built and held then
-                redis.call('HINCRBY', KEYS[i], 'r', 0 - release)
-                redis.call('HINCRBY', KEYS[i], 's', spend)
+              if not built then
+                -- lost and not rebuilt yet: the rebuild to come may have read the ledger before this bill was there
+                redis.call('ZADD', KEYS[i] .. ':late', billedAt, ARGV[4] .. ':' .. actual)
+                redis.call('EXPIRE', KEYS[i] .. ':late', 86400)
+              else
+                local holds = held and built == redis.call('HGET', hold, 'b' .. i)
+                if holds then
+                  redis.call('HINCRBY', KEYS[i], 'r', 0 - release)
+                  redis.call('HINCRBY', KEYS[i], 's', spend)
+                elseif (held or tonumber(built) > madeAt) and billedAt >= tonumber(built) then
+                  redis.call('HINCRBY', KEYS[i], 's', actual)
+                end
               end
             end
             if held then
@@ -97,12 +105,11 @@ public final class RedisBudgetStore implements BudgetStore {
             local hold = KEYS[1]
             if redis.call('EXISTS', hold) == 0 or redis.call('HEXISTS', hold, 'w') == 1 then return 0 end
             local amount = tonumber(redis.call('HGET', hold, 'a'))
-            local madeAt = tonumber(redis.call('HGET', hold, 't'))
             local billed = tonumber(ARGV[1])
             for i = 1, tonumber(redis.call('HGET', hold, 'n')) do
               local counter = redis.call('HGET', hold, 'c' .. i)
               local built = redis.call('HGET', counter, 'i')
-              if built and tonumber(built) <= madeAt then
+              if built and built == redis.call('HGET', hold, 'b' .. i) then
                 redis.call('HINCRBY', counter, 'r', 0 - amount)
                 redis.call('HINCRBY', counter, 's', billed)
               end
@@ -110,9 +117,18 @@ public final class RedisBudgetStore implements BudgetStore {
             redis.call('HSET', hold, 'w', billed)
             return 1
             """;
+    /**
+     * Builds a lost counter from the ledger's sum as read at {@code asOf}, plus the bills settled while it was missing
+     * that were committed after that read ({@code :late}, by commit time).
+     */
     private static final String REBUILD = """
             if redis.call('HEXISTS', KEYS[1], 'i') == 1 then return 0 end
-            redis.call('HSET', KEYS[1], 's', ARGV[1], 'r', 0, 'i', ARGV[2])
+            local spent = tonumber(ARGV[1])
+            for _, late in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1] .. ':late', ARGV[2], '+inf')) do
+              spent = spent + tonumber(string.match(late, ':(%-?%d+)$'))
+            end
+            redis.call('DEL', KEYS[1] .. ':late')
+            redis.call('HSET', KEYS[1], 's', spent, 'r', 0, 'i', ARGV[2])
             local ttl = tonumber(ARGV[3])
             if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
             return 1
@@ -163,7 +179,7 @@ public final class RedisBudgetStore implements BudgetStore {
         List<BudgetCheck> checks = hold.checks();
         if (checks.isEmpty()) return CompletableFuture.completedFuture(new Reservation(Outcome.RESERVED, null));
         int n = checks.size();
-        String[] args = new String[2 * n + 5];
+        String[] args = new String[2 * n + 4];
         args[0] = Long.toString(nanos(hold.amount()));
         for (int i = 0; i < n; i++) {
             // a limit rounds down, so that what fits in nano-dollars fits in dollars
@@ -173,7 +189,6 @@ public final class RedisBudgetStore implements BudgetStore {
         args[2 * n + 1] = Long.toString(hold.expiresAt().toEpochMilli());
         args[2 * n + 2] = hold.id();
         args[2 * n + 3] = Long.toString(SWEPT_KEPT_MILLIS);
-        args[2 * n + 4] = Long.toString(hold.reservedAt().toEpochMilli());
         return redis.<List<Long>>eval(RESERVE, ScriptOutputType.MULTI, keys(checks, hold.id()), args).thenApply(r -> switch ((int) (long) r.get(0)) {
             case 0 -> new Reservation(Outcome.RESERVED, null);
             case 1 -> new Reservation(Outcome.WAIT, null);

@@ -63,4 +63,20 @@ class RedisBudgetStoreTest extends BudgetStoreContract {
         assertThat(spent(cap)).as("the rebuilt sum, and the bill the rebuild could not see").isEqualByComparingTo("0.20");
         assertThat(reserved(cap)).isEqualByComparingTo("0");
     }
+
+    @Test
+    void aBillSettledWhileItsCounterIsLostIsCountedByTheRebuildUnlessTheLedgerItReadHadItAlready() {
+        BudgetCheck cap = check("1.00");
+        BudgetStore.Hold before = hold("0.20", Duration.ofMinutes(1), cap);
+        BudgetStore.Hold after = hold("0.20", Duration.ofMinutes(1), cap);
+        reserve(before);
+        reserve(after);
+        TestRedis.commands().del("sluice:budget:" + cap.counter()).toCompletableFuture().join(); // lost, holds kept
+        Instant ledgerRead = Instant.now().plusMillis(5);
+        store.settle(before, new BigDecimal("0.15"), ledgerRead.minusMillis(1)).toCompletableFuture().join(); // in the read
+        store.settle(after, new BigDecimal("0.05"), ledgerRead.plusMillis(1)).toCompletableFuture().join(); // after it
+        store.rebuild(cap, new BigDecimal("0.15"), ledgerRead).toCompletableFuture().join();
+        assertThat(spent(cap)).as("the ledger's sum, and the bill it could not see").isEqualByComparingTo("0.20");
+        assertThat(reserved(cap)).isEqualByComparingTo("0");
+    }
 }
