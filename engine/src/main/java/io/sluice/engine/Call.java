@@ -77,6 +77,11 @@ final class Call {
         return plan.candidates();
     }
 
+    /** Whether the client says this is its retry of a call already sent: its failures were counted against circuits then. */
+    boolean clientRetry() {
+        return request.clientRetries() > 0;
+    }
+
     String route() {
         return selection.route();
     }

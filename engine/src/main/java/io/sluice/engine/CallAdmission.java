@@ -6,6 +6,7 @@ import io.sluice.domain.Usage;
 import io.sluice.domain.usage.UsageEntry;
 import io.sluice.engine.budget.BudgetGuard;
 import io.sluice.engine.limits.FlowControl;
+import io.sluice.ports.in.ConversationRef;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -72,7 +73,8 @@ final class CallAdmission {
         }
         BigDecimal worstCase = new Prices(input, output, input).cost(new Usage(plan.promptTokens(), reply, 0));
         String conversation = plan.turn().conversationId().map(id -> id.value()).orElse(null);
-        return budgets.reserve(call.request.caller(), conversation, worstCase, call.deadlineNanos, call.requestId)
+        boolean newConversation = call.request.conversation() instanceof ConversationRef.New;
+        return budgets.reserve(call.request.caller(), conversation, newConversation, worstCase, call.deadlineNanos, call.requestId)
                 .thenApply(hold -> new Admitted(capped, limits, hold));
     }
 }

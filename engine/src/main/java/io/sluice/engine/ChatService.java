@@ -77,7 +77,7 @@ public final class ChatService implements ChatCompletions {
     public CompletionStage<ChatResult> complete(ChatCall request) {
         return open(request).thenCompose(call -> call.endIfFails(context(call).thenCompose(this::admit).thenCompose(admitted -> {
             long upstreamStart = System.nanoTime();
-            return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens, call.request.clientRetries() > 0).thenCompose(served -> {
+            return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry()).thenCompose(served -> {
                 long storeStart = System.nanoTime();
                 ChatResponse response = served.value();
                 return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()))
@@ -90,8 +90,7 @@ public final class ChatService implements ChatCompletions {
     @Override
     public CompletionStage<ChatStream> stream(ChatCall request) {
         return open(request).thenCompose(call -> call.endIfFails(context(call).thenCompose(this::admit)).thenApply(admitted -> {
-            ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens,
-                    call.request.clientRetries() > 0);
+            ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry());
             // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
             served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
             RecordingPublisher chunks = new RecordingPublisher(served.chunks(), (delivered, ending, error) -> {

@@ -64,7 +64,7 @@ public final class ConfigLoader {
         }
         try {
             SmallRyeConfig config = builder.build();
-            requireSetReference(config, "sluice.auth.admin-key");
+            requireSetReferences(config);
             return config.getConfigMapping(SluiceConfig.class);
         } catch (ConfigProblem e) {
             throw e;
@@ -78,18 +78,30 @@ public final class ConfigLoader {
         }
     }
 
+    /** {@code ${NAME}} without a default ({@code ${NAME:default}} has one). */
+    private static final java.util.regex.Pattern REFERENCE_WITHOUT_DEFAULT = java.util.regex.Pattern.compile("\\$\\{([^}:]+)}");
+
     /**
-     * Refuses a security-critical key that references an environment variable with no default ({@code ${VAR}}) when
-     * the variable is not set: SmallRye treats the optional key as absent, which for the admin key would silently turn
-     * authentication off. {@code ${VAR:}} says that an unset variable means no key, on purpose.
+     * Refuses any {@code sluice.*} value that references a variable with no default ({@code ${VAR}}) when the variable
+     * is not set. SmallRye treats an optional key whose expansion fails as absent, which would, for example, silently
+     * run the gateway without its admin key; {@code ${VAR:}} says that an unset variable means no value, on purpose.
      */
-    private static void requireSetReference(SmallRyeConfig config, String key) {
-        String raw = io.smallrye.config.Expressions.withoutExpansion(() -> config.getConfigValue(key).getValue());
-        if (raw == null || !raw.contains("${") || raw.contains(":")) return;
-        if (config.getOptionalValue(key, String.class).isEmpty()) {
-            throw new ConfigProblem(key, "references an environment variable that is not set (" + raw + "); set it, or write ${VAR:} "
-                    + "to run without one on purpose");
-        }
+    private static void requireSetReferences(SmallRyeConfig config) {
+        io.smallrye.config.Expressions.withoutExpansion(() -> {
+            for (String key : config.getPropertyNames()) {
+                if (!key.startsWith("sluice.")) continue;
+                String raw = config.getConfigValue(key).getValue();
+                if (raw == null) continue;
+                var reference = REFERENCE_WITHOUT_DEFAULT.matcher(raw);
+                while (reference.find()) {
+                    String variable = reference.group(1);
+                    if (config.getConfigValue(variable).getValue() == null) {
+                        throw new ConfigProblem(key, "references ${" + variable + "}, which is not set; set it, or write ${" + variable
+                                + ":} to run without it on purpose");
+                    }
+                }
+            }
+        });
     }
 
     /** The settings, one section at a time; each reader names the keys it checks. */

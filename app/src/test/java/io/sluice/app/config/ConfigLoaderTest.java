@@ -66,6 +66,10 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("sluice: {auth: {admin-key: \"${SLUICE_TEST_NEVER_SET}\"}}\n", Map.of()))
                 .as("a reference with no default and no value is an error that names the key").isInstanceOf(ConfigProblem.class)
                 .hasMessageContaining("sluice.auth.admin-key");
+        assertThatThrownBy(() -> load("sluice: {providers: {up: {type: openai, base-url: \"http://127.0.0.1:1/v1\", "
+                + "api-key: \"${SLUICE_TEST_NEVER_SET_EITHER}\"}}}\n", Map.of()))
+                .as("for any key, not the admin key alone").isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.providers.up.api-key").hasMessageContaining("SLUICE_TEST_NEVER_SET_EITHER");
     }
 
     @Test

@@ -83,9 +83,11 @@ public final class BudgetGuard {
 
     /**
      * Reserves {@code worstCase} on the call's budgets under {@code holdId} (the call's request id), waiting for room
-     * held by calls in flight until {@code deadlineNanos}.
+     * held by calls in flight until {@code deadlineNanos}. {@code newConversation}: the call starts its conversation, so
+     * that conversation has billed nothing, and its counter is built without reading the ledger.
      */
-    public CompletionStage<Hold> reserve(Caller caller, String conversationId, BigDecimal worstCase, long deadlineNanos, String holdId) {
+    public CompletionStage<Hold> reserve(Caller caller, String conversationId, boolean newConversation, BigDecimal worstCase,
+                                         long deadlineNanos, String holdId) {
         List<BudgetCheck> checks = new ArrayList<>();
         Instant now = clock.instant();
         for (Budget b : budgets) b.checkFor(caller.owner(), caller.user(), conversationId, now).ifPresent(checks::add);
@@ -94,11 +96,11 @@ public final class BudgetGuard {
         Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
         BudgetStore.Hold hold = new BudgetStore.Hold(holdId, checks, worstCase, now, now.plus(left).plus(holdMargin));
         CompletableFuture<Hold> result = new CompletableFuture<>();
-        attempt(hold, deadlineNanos, result);
+        attempt(hold, deadlineNanos, newConversation ? conversationId : null, result);
         return result;
     }
 
-    private void attempt(BudgetStore.Hold hold, long deadlineNanos, CompletableFuture<Hold> result) {
+    private void attempt(BudgetStore.Hold hold, long deadlineNanos, String newConversation, CompletableFuture<Hold> result) {
         store.reserve(hold).whenComplete((reservation, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
@@ -107,11 +109,11 @@ public final class BudgetGuard {
             switch (reservation.outcome()) {
                 case RESERVED -> result.complete(new Hold(hold));
                 case EXCEEDED -> result.completeExceptionally(new BudgetExceededException(reservation.refusedBy()));
-                case MISSING -> rebuild(reservation.refusedBy()).whenComplete((ok, failed) -> {
+                case MISSING -> rebuild(reservation.refusedBy(), newConversation).whenComplete((ok, failed) -> {
                     if (failed != null) result.completeExceptionally(failed);
                     // made again after the rebuild: a counter rebuilt before its hold was made never mistakes it for one it lost
                     else attempt(new BudgetStore.Hold(hold.id(), hold.checks(), hold.amount(), clock.instant(), hold.expiresAt()),
-                            deadlineNanos, result);
+                            deadlineNanos, newConversation, result);
                 });
                 case WAIT -> {
                     long pause = POLL.toNanos() + ThreadLocalRandom.current().nextLong(POLL.toNanos());
@@ -119,17 +121,24 @@ public final class BudgetGuard {
                         result.completeExceptionally(new BudgetExceededException(hold.checks().getFirst()));
                         return;
                     }
-                    TimeoutScheduler.later(Duration.ofNanos(pause), () -> attempt(hold, deadlineNanos, result));
+                    TimeoutScheduler.later(Duration.ofNanos(pause), () -> attempt(hold, deadlineNanos, newConversation, result));
                 }
             }
         });
     }
 
-    /** Sets a counter its store lost to what the ledger billed in its period, as read now. */
-    private CompletionStage<Void> rebuild(BudgetCheck check) {
+    /**
+     * Sets a counter its store lost (or never had: a new period, a new conversation) to what the ledger billed in its
+     * period, as read now; a counter of the conversation this call starts is 0 without a read (the ledger has no index
+     * by conversation, and every new conversation would otherwise scan it).
+     */
+    private CompletionStage<Void> rebuild(BudgetCheck check, String newConversation) {
         Instant asOf = clock.instant();
-        return ledger.spent(check.spend()).thenCompose(spent -> {
-            LOG.log(System.Logger.Level.INFO, "budget counter " + check.counter() + " rebuilt from the ledger: " + spent.toPlainString() + " USD");
+        boolean fresh = newConversation != null && check.spend().conversationId().filter(newConversation::equals).isPresent();
+        CompletionStage<BigDecimal> sum = fresh ? CompletableFuture.completedFuture(BigDecimal.ZERO) : ledger.spent(check.spend());
+        return sum.thenCompose(spent -> {
+            // DEBUG: a counter is built at the start of every period and conversation, not only after a loss
+            LOG.log(System.Logger.Level.DEBUG, () -> "budget counter " + check.counter() + " built from the ledger: " + spent.toPlainString() + " USD");
             return store.rebuild(check, spent, asOf);
         });
     }
