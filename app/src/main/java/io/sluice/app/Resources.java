@@ -19,7 +19,7 @@ public final class Resources implements AutoCloseable {
             try {
                 closers.pop().run();
             } catch (RuntimeException e) {
-                System.getLogger(Resources.class.getName()).log(System.Logger.Level.WARNING, "closing failed: " + e);
+                System.getLogger(Resources.class.getName()).log(System.Logger.Level.WARNING, "closing failed: " + io.sluice.domain.error.Failures.describe(e));
             }
         }
     }

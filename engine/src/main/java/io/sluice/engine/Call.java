@@ -44,7 +44,7 @@ final class Call {
     private volatile CallAdmission.Admitted admitted;
 
     Call(ChatCall request, Selection selection, SlaTier tier, Settlement settlement) {
-        this.requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
+        this.requestId = request.requestId();
         this.request = request;
         this.selection = selection;
         this.tier = tier;

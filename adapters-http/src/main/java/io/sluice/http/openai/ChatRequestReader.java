@@ -55,7 +55,7 @@ public final class ChatRequestReader {
     private ParsedChatRequest readValidated(byte[] body, Optional<String> defaultModel) {
         JsonNode root = parse(body);
         if (!root.isObject()) throw invalid("The request body must be a JSON object", null);
-        requireStorable(root, "");
+        JsonBodies.requireStorable(root, "");
         boolean named = root.hasNonNull("model");
         String model = !named && defaultModel.isPresent() ? defaultModel.get() : requiredString(root, "model");
         if (model.isBlank() || model.length() > MAX_MODEL_NAME_LENGTH) {
@@ -85,37 +85,11 @@ public final class ChatRequestReader {
         return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, includeUsage);
     }
 
-    /** Refuses any text in the request, key or value, that the stores could not keep (see {@link StoredText}), naming where it is. */
-    private static void requireStorable(JsonNode node, String path) {
-        if (node.isTextual()) {
-            StoredText.requireStorable(node.textValue(), path);
-        } else if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) requireStorable(node.get(i), path + "[" + i + "]");
-        } else if (node.isObject()) {
-            for (var field : node.properties()) {
-                String at = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-                StoredText.requireStorable(field.getKey(), at);
-                requireStorable(field.getValue(), at);
-            }
-        }
-    }
 
     private JsonNode parse(byte[] body) {
-        if (body == null || body.length == 0) throw new InvalidRequestException("The request body is empty", null, "invalid_json");
-        try {
-            JsonNode root = json.readTree(body);
-            if (root == null) throw new InvalidRequestException("The request body is empty", null, "invalid_json");
-            return root;
-        } catch (JsonProcessingException e) {
-            String message = String.valueOf(e.getOriginalMessage());
-            if (message.contains("UTF-8") || message.contains("UTF8")) {
-                throw new InvalidRequestException("The request body is not valid UTF-8", null, "invalid_encoding");
-            }
-            throw new InvalidRequestException("We could not parse the JSON body of your request: " + clip(message)
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")", null, "invalid_json");
-        } catch (IOException e) {
-            throw new InvalidRequestException("We could not read the body of your request", null, "invalid_json");
-        }
+        JsonNode root = JsonBodies.read(json, body);
+        if (root == null) throw new InvalidRequestException("The request body is empty", null, "invalid_json");
+        return root;
     }
 
     private List<ChatMessage> messages(JsonNode node) {
@@ -311,6 +285,6 @@ public final class ChatRequestReader {
     }
 
     private static String clip(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 120) + "...";
+        return JsonBodies.clip(s);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.http.server;
 
+import io.sluice.http.openai.JsonBodies;
 import io.sluice.http.openai.JsonFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,13 +38,8 @@ public final class ConversationJson {
 
     /** Reads a create request; every field is optional and checked. */
     public Conversations.NewConversation readCreate(byte[] body) {
-        JsonNode root;
-        try {
-            root = body == null || body.length == 0 ? json.createObjectNode() : json.readTree(body);
-        } catch (IOException e) {
-            throw new InvalidRequestException("We could not parse the JSON body of your request.", null, "invalid_json");
-        }
-        if (root == null || !root.isObject()) throw new InvalidRequestException("The request body must be a JSON object", null);
+        JsonNode root = JsonBodies.readObject(json.reader(), body);
+        JsonBodies.requireStorable(root, "");
         Map<String, String> metadata = new HashMap<>();
         JsonNode meta = root.get("metadata");
         if (meta != null && !meta.isNull()) {

@@ -28,12 +28,26 @@ import java.time.Duration;
 final class ErrorResponses {
     private static final System.Logger LOG = System.getLogger(ErrorResponses.class.getName());
 
-    /** An error as the client will see it. {@code retryAfter} may be null; {@code headers} go with it. */
-    record ApiError(int status, String type, String code, String param, String message, Duration retryAfter, Map<String, String> headers) {
+    /**
+     * An error as the client will see it. {@code retryAfter} may be null; {@code headers} go with it. {@code internal}:
+     * the unexpected failure behind a 500, logged (never sent) when the error is sent; null for the others.
+     */
+    record ApiError(int status, String type, String code, String param, String message, Duration retryAfter, Map<String, String> headers,
+                    Throwable internal) {
+        ApiError(int status, String type, String code, String param, String message, Duration retryAfter, Map<String, String> headers) {
+            this(status, type, code, param, message, retryAfter, headers, null);
+        }
+
         ApiError(int status, String type, String code, String param, String message, Duration retryAfter) {
             this(status, type, code, param, message, retryAfter, Map.of());
         }
     }
+
+    /**
+     * Sent with an upstream's 429, 5xx or timeout, which reach the client only once the gateway's own retry policy
+     * has given up on them: the OpenAI and Anthropic SDKs would otherwise retry each twice more, on top of it.
+     */
+    static final Map<String, String> NO_CLIENT_RETRY = Map.of("x-should-retry", "false");
 
     private ErrorResponses() {}
 
@@ -56,20 +70,23 @@ final class ErrorResponses {
             case io.sluice.domain.budget.BudgetExceededException e -> new ApiError(402, "budget_exceeded", e.code(), null, e.getMessage(), null);
             case RateLimitExceededException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
                     rateLimitHeaders(e.decision()));
-            case UpstreamRateLimitedException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null));
-            case UpstreamTimeoutException e -> new ApiError(504, "timeout_error", e.code(), null, e.getMessage(), null);
+            case UpstreamRateLimitedException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
+                    NO_CLIENT_RETRY);
+            case UpstreamTimeoutException e -> new ApiError(504, "timeout_error", e.code(), null, e.getMessage(), null, NO_CLIENT_RETRY);
             case UpstreamUnavailableException e -> new ApiError(e.status() == 503 ? 503 : 502, "upstream_error", e.code(), null,
-                    e.getMessage(), e.retryAfter().orElse(null));
-            case RetriableException e -> new ApiError(503, "upstream_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null));
+                    e.getMessage(), e.retryAfter().orElse(null), NO_CLIENT_RETRY);
+            case RetriableException e -> new ApiError(503, "upstream_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
+                    NO_CLIENT_RETRY);
             case SluiceException e -> new ApiError(400, "invalid_request_error", e.code(), null, e.getMessage(), null);
-            default -> {
-                LOG.log(System.Logger.Level.ERROR, "internal error: " + describe(t));
-                yield new ApiError(500, "server_error", "internal_error", null, "The gateway had an internal error.", null);
-            }
+            default -> new ApiError(500, "server_error", "internal_error", null, "The gateway had an internal error.", null, Map.of(), t);
         };
     }
 
     static void send(HttpServerResponse response, OpenAiJson json, ApiError error) {
+        if (error.internal() != null) {
+            LOG.log(System.Logger.Level.ERROR, "internal error in request " + response.headers().get(RequestIds.HEADER) + ": "
+                    + Failures.describe(error.internal()));
+        }
         if (response.ended() || response.closed()) return;
         if (response.headWritten()) {
             response.end();
@@ -90,12 +107,5 @@ final class ErrorResponses {
         return Map.of("x-ratelimit-limit-" + kind, Long.toString(d.limit().perMinute()),
                 "x-ratelimit-remaining-" + kind, Long.toString(d.remaining()),
                 "x-ratelimit-reset-" + kind, Math.max(1, (d.reset().toMillis() + 999) / 1000) + "s");
-    }
-
-    /** Class, message and the first frame: enough to find the bug, never a stack trace in the log. */
-    static String describe(Throwable t) {
-        StackTraceElement[] trace = t.getStackTrace();
-        String where = trace.length == 0 ? "" : " at " + trace[0].getClassName() + "." + trace[0].getMethodName() + ":" + trace[0].getLineNumber();
-        return t.getClass().getName() + ": " + t.getMessage() + where;
     }
 }

@@ -27,7 +27,12 @@ final class GatewayMetrics {
     static final String TOKEN_USAGE = "gen_ai.client.token.usage";
     static final String HTTP_REQUESTS = "http.server.requests";
 
+    /** Distinct upstream-reported models and error codes a label takes before the rest are {@code _other}. */
+    static final int MAX_LABEL_VALUES = 64;
+
     private final MeterRegistry registry;
+    private final BoundedLabel responseModels = new BoundedLabel(MAX_LABEL_VALUES);
+    private final BoundedLabel errorTypes = new BoundedLabel(MAX_LABEL_VALUES);
     private final java.util.Set<String> circuitGauges = ConcurrentHashMap.newKeySet();
     private final Map<Operation, Timer> operations = new ConcurrentHashMap<>();
     private final Map<Tokens, DistributionSummary> tokens = new ConcurrentHashMap<>();
@@ -72,7 +77,7 @@ final class GatewayMetrics {
 
     /** One chat operation. {@code errorType} is null on success. */
     void operation(String requestModel, String responseModel, String errorType, long nanos) {
-        Operation key = new Operation(requestModel, orEmpty(responseModel), orEmpty(errorType));
+        Operation key = new Operation(requestModel, orEmpty(responseModels.of(responseModel)), orEmpty(errorTypes.of(errorType)));
         operations.computeIfAbsent(key, k -> Timer.builder(OPERATION_DURATION)
                 .description("Duration of chat operations through the gateway")
                 .tag("gen_ai.operation.name", "chat")
@@ -84,6 +89,7 @@ final class GatewayMetrics {
     }
 
     void tokens(String requestModel, String responseModel, Usage usage) {
+        responseModel = responseModels.of(responseModel);
         summary("input", requestModel, responseModel).record(usage.promptTokens());
         summary("output", requestModel, responseModel).record(usage.completionTokens());
     }

@@ -68,7 +68,10 @@ public final class GatewayServer implements AutoCloseable {
     /** Starts listening and returns the bound port (useful with port 0). */
     public int start() {
         GatewayMetrics metrics = new GatewayMetrics(registry);
+        TransportErrors transport = new TransportErrors(json);
+        RequestReadTimeout readTimeout = new RequestReadTimeout(vertx, settings.requestReadTimeout(), json);
         Router router = Router.router(vertx);
+        router.route().handler(readTimeout::headRead);
         router.route().handler(ctx -> {
             long start = System.nanoTime();
             ServerTiming.start(ctx, start);
@@ -76,6 +79,8 @@ public final class GatewayServer implements AutoCloseable {
                     System.nanoTime() - start));
             ctx.next();
         });
+        router.route().handler(RequestIds::assign);
+        router.route().handler(transport::checkPath);
         Authenticator auth = new Authenticator(services.keys(), settings.adminKeyHash(), json);
         boolean shedding = !settings.maxEventLoopLag().isZero();
         if (shedding) router.post("/v1/chat/completions").handler(new LoadShedder(settings.maxEventLoopLag(), json, metrics));
@@ -99,7 +104,10 @@ public final class GatewayServer implements AutoCloseable {
             metrics.circuits(health);
             ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
         });
-        router.get("/admin/upstreams").handler(this::upstreams);
+        UpstreamsHandler upstreams = new UpstreamsHandler(health, json);
+        router.get("/admin/upstreams").handler(upstreams::list);
+        router.post("/admin/upstreams/keys/enable").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(upstreams::enableKey);
         UsageHandler usageApi = new UsageHandler(services.usage(), json);
         KeysHandler keysApi = new KeysHandler(services.keys(), json, servable());
         router.post("/admin/keys").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(keysApi::create);
@@ -113,9 +121,14 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/admin/routes").handler(routesApi::list);
         router.put("/admin/routes/:name/weights").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(routesApi::setWeights);
-        router.route().failureHandler(this::failure);
+        router.route().failureHandler(ctx -> {
+            if (!transport.handled(ctx, ctx.failure())) failure(ctx);
+        });
         router.errorHandler(404, ctx -> error(ctx, 404, "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path()
                 + ".", "unknown_url"));
+        router.errorHandler(400, ctx -> {
+            if (!transport.handled(ctx, ctx.failure())) error(ctx, 400, "The request could not be processed.", "invalid_request");
+        });
         router.errorHandler(405, ctx -> error(ctx, 405, "Method " + ctx.request().method() + " is not allowed for "
                 + ctx.request().path() + ".", "method_not_allowed"));
         // a server belongs to the event loop it is created on: one per core spreads connections over the cores (Vert.x
@@ -126,7 +139,9 @@ public final class GatewayServer implements AutoCloseable {
         int listeners = settings.port() == 0 ? 1 : Runtime.getRuntime().availableProcessors();
         deployment = join(vertx.deployVerticle(() -> context -> {
             if (shedding) EventLoopLag.watch(vertx, context);
-            return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+            HttpServerOptions options = new HttpServerOptions().setTcpNoDelay(true)
+                    .setIdleTimeout((int) settings.idleTimeout().toSeconds()).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+            return vertx.createHttpServer(options).invalidRequestHandler(transport::invalidHead)
                     .requestHandler(router).listen(settings.port(), settings.host()).onSuccess(this::listening);
         }, new DeploymentOptions().setInstances(listeners)));
         return port();
@@ -144,21 +159,6 @@ public final class GatewayServer implements AutoCloseable {
 
     public synchronized int port() {
         return servers.getFirst().actualPort();
-    }
-
-    /** Circuits and keys; admin authentication arrives with gateway API keys (the server binds to loopback until then). */
-    private void upstreams(RoutingContext ctx) {
-        ObjectNode root = json.mapper().createObjectNode();
-        ObjectNode circuits = root.putObject("circuits");
-        health.circuits().forEach(circuits::put);
-        ArrayNode keys = root.putArray("keys");
-        for (RouteHealth.KeyState k : health.keys()) keys.addObject().put("endpoint", k.endpoint()).put("key", k.key()).put("state", k.state());
-        ArrayNode endpoints = root.putArray("endpoints");
-        for (RouteHealth.EndpointState e : health.endpoints()) {
-            endpoints.addObject().put("model", e.model()).put("endpoint", e.endpoint()).put("state", e.state())
-                    .put("latency_ewma_ms", e.latencyEwmaMillis()).put("failure_rate_ewma", e.failureRateEwma());
-        }
-        ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }
 
     private java.util.List<String> routeNames() {

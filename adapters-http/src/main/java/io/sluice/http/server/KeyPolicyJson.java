@@ -84,11 +84,28 @@ final class KeyPolicyJson {
         return node.longValue();
     }
 
+    /** The ledger's amounts are NUMERIC(20,9): 11 whole digits and 9 decimal places; a billion dollars is cap enough. */
+    static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
+    private static final int MAX_WHOLE_DIGITS = 10;
+    private static final int MAX_SCALE = 9;
+    private static final int MAX_AMOUNT_TEXT = 40;
+
     private static Optional<BigDecimal> amount(JsonNode node, String path) {
         if (node.isMissingNode() || node.isNull()) return Optional.empty();
         try {
-            BigDecimal usd = node.isTextual() ? new BigDecimal(node.textValue().strip()) : node.isNumber() ? new BigDecimal(node.asText()) : null;
-            if (usd != null && usd.signum() >= 0) return Optional.of(usd);
+            String text = node.isTextual() ? node.textValue().strip() : node.isNumber() ? node.asText() : null;
+            // a short text bounds the parse; precision and scale are read before any arithmetic, which on an
+            // exponent like 1e999999999 would build a billion-digit number
+            BigDecimal usd = text == null || text.length() > MAX_AMOUNT_TEXT ? null : new BigDecimal(text);
+            if (usd != null && usd.signum() >= 0) {
+                if (usd.precision() - usd.scale() > MAX_WHOLE_DIGITS || usd.compareTo(MAX_AMOUNT) > 0) {
+                    throw new InvalidRequestException("'" + path + "' must be at most " + MAX_AMOUNT.toPlainString() + " USD", path, "invalid_value");
+                }
+                if (usd.scale() > MAX_SCALE && usd.stripTrailingZeros().scale() > MAX_SCALE) {
+                    throw new InvalidRequestException("'" + path + "' has more than " + MAX_SCALE + " decimal places", path, "invalid_value");
+                }
+                return Optional.of(usd.scale() > MAX_SCALE ? usd.setScale(MAX_SCALE) : usd);
+            }
         } catch (NumberFormatException e) {
             // answered below
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.keys.ApiKey;
+import io.sluice.http.openai.JsonBodies;
 import io.sluice.http.openai.OpenAiJson;
 import io.sluice.ports.in.ApiKeys;
 import io.vertx.core.buffer.Buffer;
@@ -21,12 +22,15 @@ final class KeysHandler {
     private final ApiKeys keys;
     private final OpenAiJson json;
     private final KeyPolicyJson policies;
+    private final com.fasterxml.jackson.databind.ObjectReader exactDecimals;
 
     /** @param routes the models and routes a key's default route may name */
     KeysHandler(ApiKeys keys, OpenAiJson json, Set<String> routes) {
         this.keys = keys;
         this.json = json;
         this.policies = new KeyPolicyJson(routes);
+        // budgets are money: 999999999.123456789 read as a double would come back 999999999.1234568
+        this.exactDecimals = json.mapper().reader().with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     void create(RoutingContext ctx) {
@@ -47,14 +51,9 @@ final class KeysHandler {
 
     private JsonNode body(RoutingContext ctx) {
         Buffer buffer = ctx.body().buffer();
-        if (buffer == null || buffer.length() == 0) return json.mapper().createObjectNode();
-        try {
-            JsonNode body = json.mapper().readTree(buffer.getBytes());
-            if (body == null || !body.isObject()) throw new InvalidRequestException("The body must be a JSON object", null, "invalid_json");
-            return body;
-        } catch (IOException e) {
-            throw new InvalidRequestException("The body is not valid JSON", null, "invalid_json");
-        }
+        JsonNode body = JsonBodies.readObject(exactDecimals, buffer == null ? null : buffer.getBytes());
+        JsonBodies.requireStorable(body, "");
+        return body;
     }
 
     void list(RoutingContext ctx) {

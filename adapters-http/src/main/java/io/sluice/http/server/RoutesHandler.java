@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.http.openai.JsonBodies;
 import io.sluice.http.openai.OpenAiJson;
 import io.sluice.ports.in.RouteAdmin;
 import io.vertx.core.buffer.Buffer;
@@ -43,12 +44,7 @@ final class RoutesHandler {
     }
 
     private Map<String, Integer> readWeights(Buffer body) {
-        JsonNode root;
-        try {
-            root = body == null || body.length() == 0 ? null : json.mapper().readTree(body.getBytes());
-        } catch (IOException e) {
-            throw new InvalidRequestException("The body is not valid JSON", null, "invalid_json");
-        }
+        JsonNode root = JsonBodies.read(json.mapper(), body == null ? null : body.getBytes());
         if (root == null || !root.isObject() || root.isEmpty()) {
             throw new InvalidRequestException("The body must be an object of deployment names to weights, e.g. {\"stable\": 90, \"canary\": 10}",
                     null, "invalid_weights");

@@ -37,6 +37,8 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     private Flow.Subscription subscription;
     private boolean started;
     private boolean closed;
+    /** HTTP/2's INTERNAL_ERROR: a stream reset with NO_ERROR would read as a clean end to some clients. HTTP/1.1 closes the connection. */
+    private static final long INTERNAL_ERROR = 2;
     private ChatChunk last;
     /** Chunks asked for that have not arrived yet. */
     private long outstanding;
@@ -90,7 +92,10 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
                 ErrorResponses.send(response, json, apiError);
                 return;
             }
-            response.end(withPending("data: " + json.errorNode(apiError.message(), apiError.type(), apiError.param(), apiError.code()) + "\n\n"));
+            // an error event, then an aborted body: a chunked body ended cleanly reads as a complete answer to clients
+            // that ignore the error event (LangChain4j, Spring AI), which would take half an answer for all of it
+            String event = "event: error\ndata: " + json.errorNode(apiError.message(), apiError.type(), apiError.param(), apiError.code()) + "\n\n";
+            response.write(withPending(event)).onComplete(written -> response.reset(INTERNAL_ERROR));
         });
     }
 

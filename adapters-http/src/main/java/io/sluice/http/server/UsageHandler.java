@@ -75,13 +75,22 @@ final class UsageHandler {
         return new UsageQuery(owner, tomorrow.minus(Duration.ofDays(days)), tomorrow, List.of(UsageQuery.Dimension.DAY));
     }
 
+    /** 9999-12-31T23:59:59Z. */
+    static final long LAST_SECOND = 253_402_300_799L;
+
     private static Optional<Instant> instant(String value, String param) {
         if (value == null || value.isBlank()) return Optional.empty();
+        long seconds;
         try {
-            return Optional.of(Instant.ofEpochSecond(Long.parseLong(value.trim())));
-        } catch (NumberFormatException | java.time.DateTimeException e) {
-            throw new InvalidRequestException("'" + param + "' must be a time in unix seconds", param);
+            seconds = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            seconds = -1;
         }
+        // the stores' timestamps end with the year 9999; and no usage is older than 1970
+        if (seconds < 0 || seconds > LAST_SECOND) {
+            throw new InvalidRequestException("'" + param + "' must be a time in unix seconds from 0 to " + LAST_SECOND, param);
+        }
+        return Optional.of(Instant.ofEpochSecond(seconds));
     }
 
     private static List<UsageQuery.Dimension> groupBy(String value) {

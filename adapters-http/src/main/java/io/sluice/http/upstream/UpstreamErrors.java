@@ -35,7 +35,10 @@ public final class UpstreamErrors {
         Duration retryAfter = retryAfter(headers);
         return switch (status) {
             case 400, 404, 409, 413, 422 -> new UpstreamRejectedException(status, upstreamMessage(body, json));
-            case 401, 403 -> new UpstreamAuthenticationException(status);
+            // "Project ... does not have access to model ...": the key is fine, this model is not for it
+            case 403 -> namesModel(body, json) ? new UpstreamRejectedException(403, upstreamMessage(body, json))
+                    : new UpstreamAuthenticationException(status);
+            case 401 -> new UpstreamAuthenticationException(status);
             case 408 -> new UpstreamTimeoutException("The upstream provider timed out (HTTP 408)", null);
             case 429 -> new UpstreamRateLimitedException("The upstream provider is rate limiting requests"
                     + (retryAfter == null ? "" : "; retry after " + Math.max(1, retryAfter.toSeconds()) + "s"), retryAfter);
@@ -98,6 +101,18 @@ public final class UpstreamErrors {
             };
         }
         return any ? Duration.ofMillis(millis) : null;
+    }
+
+    private static final Pattern MODEL_WORD = Pattern.compile("(?i)\\bmodels?\\b");
+
+    /** Whether an upstream's error is about a model: OpenAI's code {@code model_not_found}, or a message that says "model". */
+    private static boolean namesModel(byte[] body, ObjectMapper json) {
+        try {
+            JsonNode error = json.readTree(body).path("error");
+            return "model_not_found".equals(error.path("code").asText(null)) || MODEL_WORD.matcher(error.path("message").asText("")).find();
+        } catch (IOException | RuntimeException unreadable) {
+            return false;
+        }
     }
 
     private static String upstreamMessage(byte[] body, ObjectMapper json) {

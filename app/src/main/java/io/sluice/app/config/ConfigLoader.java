@@ -104,6 +104,16 @@ public final class ConfigLoader {
         });
     }
 
+    /** A call's connection carries no byte while its upstream is silent: the idle timeout must outlast every provider's. */
+    private static void requireIdleAboveSilence(ServerSettings server, java.util.List<io.sluice.ports.out.ProviderSettings> providers) {
+        for (var p : providers) {
+            if (p.timeout().compareTo(server.idleTimeout()) >= 0) {
+                throw new ConfigProblem("sluice.server.idle-timeout", "must be longer than provider '" + p.name() + "''s timeout ("
+                        + p.timeout() + "), or its calls would be cut while they wait; it is " + server.idleTimeout());
+            }
+        }
+    }
+
     /** The settings, one section at a time; each reader names the keys it checks. */
     static GatewaySettings settings(SluiceConfig c, Map<String, String> env) {
         ServerSettings server = ServerReader.read(c);
@@ -111,6 +121,7 @@ public final class ConfigLoader {
                 .orElseThrow(() -> new ConfigProblem("sluice.fallback-encoding", "unknown encoding '" + c.fallbackEncoding()
                         + "'; use o200k_base or cl100k_base"));
         UpstreamsReader.Upstreams upstreams = UpstreamsReader.read(c, env, fallback);
+        requireIdleAboveSilence(server, upstreams.providers());
         ModelsReader.Models models = ModelsReader.read(c, upstreams, fallback);
         ContextReader.Context context = ContextReader.read(c, models.names(), upstreams.passthrough());
         return GatewaySettings.builder(server, StorageReader.read(c))

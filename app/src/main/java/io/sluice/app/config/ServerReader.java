@@ -20,6 +20,7 @@ final class ServerReader {
             }
         });
         return check("sluice.server", () -> new ServerSettings(c.server().host(), c.server().port(), c.server().maxBodyBytes(),
-                adminKey.map(io.sluice.domain.keys.KeySecrets::hash), c.auth().keyCacheTtl(), c.server().maxEventLoopLag()));
+                adminKey.map(io.sluice.domain.keys.KeySecrets::hash), c.auth().keyCacheTtl(), c.server().maxEventLoopLag(),
+                c.server().idleTimeout(), c.server().requestReadTimeout()));
     }
 }

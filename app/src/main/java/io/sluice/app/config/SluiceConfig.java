@@ -65,6 +65,16 @@ public interface SluiceConfig {
         @WithName("max-event-loop-lag")
         @WithDefault("500ms")
         java.time.Duration maxEventLoopLag();
+
+        /** A connection that carries no byte either way for this long is closed; longer than any provider's timeout. */
+        @WithName("idle-timeout")
+        @WithDefault("2m")
+        java.time.Duration idleTimeout();
+
+        /** How long a client has to send a request's body after its head (408 past it). */
+        @WithName("request-read-timeout")
+        @WithDefault("30s")
+        java.time.Duration requestReadTimeout();
     }
 
     Redis redis();

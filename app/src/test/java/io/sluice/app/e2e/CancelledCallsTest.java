@@ -50,7 +50,7 @@ class CancelledCallsTest {
             List<Future<Integer>> clients = new ArrayList<>();
             for (int i = 0; i < 70; i++) {
                 int hangUpAfter = i < 50 ? 1 : 30;
-                clients.add(pool.submit(() -> HangingUpClient.streamThenHangUp(gateway.gateway.port(), body, hangUpAfter)));
+                clients.add(pool.submit(() -> RawHttp.streamThenHangUp(gateway.gateway.port(), body, hangUpAfter)));
             }
             for (Future<Integer> c : clients) assertThat(c.get()).as("chunks each client read before hanging up").isIn(1, 30);
 
@@ -83,7 +83,7 @@ class CancelledCallsTest {
         String user = "left-" + UUID.randomUUID();
         try (TestGateway gateway = TestGateway.onPostgresWithLimits(MODELS, LimitSettings.NONE)) {
             gateway.simulator.configure(SimulatorConfig.ofDefaults().withLatency(Duration.ofMillis(300)));
-            HangingUpClient.postThenHangUp(gateway.gateway.port(), "{\"model\":\"priced\",\"user\":\"" + user
+            RawHttp.postThenHangUp(gateway.gateway.port(), "{\"model\":\"priced\",\"user\":\"" + user
                     + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Where is my parcel?\"}]}");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Sql.rows(gateway.storage,
                     "SELECT outcome, output_tokens FROM usage_ledger WHERE end_user = ?", user))

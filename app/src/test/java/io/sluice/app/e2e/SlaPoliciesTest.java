@@ -42,7 +42,7 @@ class SlaPoliciesTest {
     }
 
     @Test
-    void aKeyRefusedWith401IsDisabledAndNeverUsedAgain() throws Exception {
+    void aKeyRefusedWith401IsDisabledForACoolDown() throws Exception {
         try (SlaGateway sluice = new SlaGateway(Map.of("primary", List.of("sk-revoked", "sk-good")))) {
             var sim = sluice.simulator("primary");
             sim.configure(sim.config().withKeyFault("sk-revoked", Fault.UNAUTHORIZED));
@@ -50,9 +50,41 @@ class SlaPoliciesTest {
             for (int i = 0; i < 10; i++) assertThat(sluice.chat("hello " + i).statusCode()).isEqualTo(200);
             assertThat(sim.requestTimes("sk-revoked")).hasSize(1);
             assertThat(sim.requestTimes("sk-good")).hasSize(10);
-            assertThat(sluice.get("/admin/upstreams").body()).as("the disabled key is reported")
-                    .contains("{\"endpoint\":\"primary\",\"key\":\"primary#1\",\"state\":\"disabled\"}")
-                    .contains("{\"endpoint\":\"primary\",\"key\":\"primary#2\",\"state\":\"ok\"}");
+            assertThat(sluice.get("/admin/upstreams").body()).as("the disabled key is reported, with when it is tried again")
+                    .containsPattern("\\{\"endpoint\":\"primary\",\"key\":\"primary#1\",\"state\":\"disabled\",\"retry_in_s\":(59|60)}")
+                    .contains("{\"endpoint\":\"primary\",\"key\":\"primary#2\",\"state\":\"ok\",\"retry_in_s\":0}");
+        }
+    }
+
+    @Test
+    void a403ThatNamesTheModelIsThatModelsProblemNotTheKeys() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("primary", List.of("sk-only")))) {
+            HttpResponse<String> refused = sluice.chat("hello " + Fault.MODEL_FORBIDDEN.directive());
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("\"code\":\"model_not_allowed\"").contains("does not have access to model");
+
+            assertThat(sluice.chat("hello").statusCode()).as("the key still serves what it may").isEqualTo(200);
+            assertThat(sluice.get("/admin/upstreams").body()).contains("\"key\":\"primary\",\"state\":\"ok\"");
+        }
+    }
+
+    @Test
+    void anOperatorEnablesADisabledKeyThroughTheAdminApi() throws Exception {
+        try (SlaGateway sluice = new SlaGateway(Map.of("primary", List.of("sk-only")))) {
+            var sim = sluice.simulator("primary");
+            sim.configure(sim.config().withKeyFault("sk-only", Fault.UNAUTHORIZED));
+            assertThat(sluice.chat("hello").statusCode()).isEqualTo(503);
+            sim.configure(sim.config().withKeyFault("sk-only", null)); // the account is fixed upstream
+
+            assertThat(sluice.chat("still disabled").statusCode()).isEqualTo(503);
+            HttpResponse<String> enabled = sluice.post("/admin/upstreams/keys/enable", "{\"endpoint\":\"primary\",\"key\":\"primary\"}");
+            assertThat(enabled.statusCode()).isEqualTo(200);
+            assertThat(enabled.body()).isEqualTo("{\"endpoint\":\"primary\",\"key\":\"primary\",\"state\":\"ok\",\"retry_in_s\":0}");
+            assertThat(sluice.chat("hello again").statusCode()).isEqualTo(200);
+
+            HttpResponse<String> unknown = sluice.post("/admin/upstreams/keys/enable", "{\"endpoint\":\"primary\",\"key\":\"nope\"}");
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("\"code\":\"upstream_key_not_found\"");
         }
     }
 

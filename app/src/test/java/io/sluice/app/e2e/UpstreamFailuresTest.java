@@ -31,14 +31,14 @@ class UpstreamFailuresTest {
 
     @ParameterizedTest(name = "{0} -> {1} {2}")
     @CsvSource({
-            "RATE_LIMIT,   429, rate_limit_exceeded",
-            "SERVER_ERROR, 502, upstream_error",
-            "BAD_GATEWAY,  502, upstream_error",
-            "UNAVAILABLE,  503, upstream_error",
-            "HANG,         504, upstream_timeout",
-            "RESET,        502, upstream_connection_failed",
-            "BAD_REQUEST,  400, upstream_rejected"})
-    void faultsBecomeOpenAiShapedErrors(Fault fault, int status, String code) {
+            "RATE_LIMIT,   429, rate_limit_exceeded,        false",
+            "SERVER_ERROR, 502, upstream_error,             false",
+            "BAD_GATEWAY,  502, upstream_error,             false",
+            "UNAVAILABLE,  503, upstream_error,             false",
+            "HANG,         504, upstream_timeout,           false",
+            "RESET,        502, upstream_connection_failed, false",
+            "BAD_REQUEST,  400, upstream_rejected,"})
+    void faultsBecomeOpenAiShapedErrors(Fault fault, int status, String code, String shouldRetry) {
         // the fast tier: a retried fault gives up within 1 s instead of the default tier's 8 s
         HttpResponse<String> response = sluice.post("/v1/chat/completions", TestGateway.chat("help " + fault.directive()), "X-SLA-Tier", "fast");
 
@@ -46,6 +46,9 @@ class UpstreamFailuresTest {
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         assertThat(response.body()).startsWith("{\"error\":{\"message\":").contains("\"code\":\"" + code + "\"")
                 .doesNotContain("sk-sim-secret").doesNotContain("Exception").doesNotContain("\tat ");
+        // the gateway retried what was worth retrying already: the SDKs must not multiply its attempts by theirs
+        assertThat(response.headers().firstValue("x-should-retry")).isEqualTo(java.util.Optional.ofNullable(shouldRetry));
+        assertThat(response.headers().firstValue("x-request-id")).hasValueSatisfying(id -> assertThat(id).matches("req_[0-9a-f]{32}"));
         assertStillServing();
     }
 
@@ -58,13 +61,14 @@ class UpstreamFailuresTest {
     }
 
     @Test
-    void aStreamCutAfterTheFirstChunkEndsWithAnErrorEventNotDone() {
-        HttpResponse<String> response = sluice.post("/v1/chat/completions",
+    void aStreamCutAfterTheFirstChunkEndsWithAnErrorEventThenAnAbortedBody() throws Exception {
+        String answer = RawHttp.exchange(sluice.gateway.port(), RawHttp.post("/v1/chat/completions",
                 "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"tell me a long story please now "
-                        + Fault.STREAM_CUT.directive() + "\"}]}");
+                        + Fault.STREAM_CUT.directive() + "\"}]}"), Duration.ofSeconds(10));
 
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"delta\"").contains("data: {\"error\":").doesNotContain("[DONE]");
+        assertThat(answer).startsWith("HTTP/1.1 200").contains("\"delta\"").contains("event: error\ndata: {\"error\":").doesNotContain("[DONE]");
+        assertThat(answer).as("the chunked body is aborted, not ended with its last chunk: a client that ignores the error event "
+                + "still sees a failure, never a complete answer").doesNotEndWith("0\r\n\r\n");
         assertStillServing();
     }
 

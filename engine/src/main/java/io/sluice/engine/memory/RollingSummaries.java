@@ -52,7 +52,7 @@ final class RollingSummaries {
         if (uncoveredTokens <= policy.thresholdTokens() || !refreshing.add(id)) return;
         refresh(id, chatRoute, policy.keepRecentTokens()).whenComplete((saved, error) -> {
             refreshing.remove(id);
-            if (error != null) LOG.log(System.Logger.Level.WARNING, "background summary of " + id + " failed: " + error);
+            if (error != null) LOG.log(System.Logger.Level.WARNING, "background summary of " + id + " failed: " + io.sluice.domain.error.Failures.describe(error));
         });
     }
 

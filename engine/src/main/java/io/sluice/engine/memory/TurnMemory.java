@@ -105,7 +105,7 @@ public final class TurnMemory {
         return cache.get(id)
                 .thenApply(hit -> hit.filter(e -> e.conversation().active() && e.conversation().owner().equals(owner)))
                 .exceptionally(error -> {
-                    LOG.log(System.Logger.Level.WARNING, "context cache read failed, reading the store: " + error);
+                    LOG.log(System.Logger.Level.WARNING, "context cache read failed, reading the store: " + io.sluice.domain.error.Failures.describe(error));
                     return Optional.empty();
                 });
     }
@@ -124,7 +124,7 @@ public final class TurnMemory {
     }
 
     private Void cacheFailed(Throwable error) {
-        LOG.log(System.Logger.Level.WARNING, "context cache write failed: " + error);
+        LOG.log(System.Logger.Level.WARNING, "context cache write failed: " + io.sluice.domain.error.Failures.describe(error));
         return null;
     }
 

@@ -105,9 +105,10 @@ public final class Endpoint {
 
     /** The endpoint's state for a model, given that model's circuit on it. */
     EndpointHealth health(boolean circuitOpen, boolean circuitHalfOpen) {
-        boolean allDisabled = keys.stream().allMatch(UpstreamKey::disabled);
+        long now = System.nanoTime();
+        boolean allDisabled = keys.stream().allMatch(k -> k.disabled(now));
         if (circuitOpen || allDisabled) return EndpointHealth.DOWN;
-        boolean someDisabled = keys.stream().anyMatch(UpstreamKey::disabled);
+        boolean someDisabled = keys.stream().anyMatch(k -> k.disabled(now));
         if (circuitHalfOpen || someDisabled || failureRateEwma() >= DEGRADED_FAILURE_RATE) return EndpointHealth.DEGRADED;
         return EndpointHealth.HEALTHY;
     }

@@ -120,6 +120,7 @@ public final class ResilientCaller {
             if (error == null) {
                 choice.endpoint().record(latency, false);
                 choice.circuit().recordSuccess();
+                choice.key().accepted();
                 result.complete(value);
                 return;
             }
@@ -191,9 +192,9 @@ public final class ResilientCaller {
             }
             case SWITCH_KEY -> {
                 choice.circuit().recordSuccess();
-                choice.key().disable();
+                choice.key().disable(now);
                 LOG.log(System.Logger.Level.ERROR, "upstream key " + choice.key().label() + " of endpoint " + choice.endpoint().name()
-                        + " was refused and is disabled");
+                        + " was refused; disabled for " + choice.key().disabledFor(now).toSeconds() + " s (POST /admin/upstreams/keys/enable enables it)");
                 yield Duration.ZERO;
             }
             case RETRY_LATER -> {

@@ -32,10 +32,25 @@ public final class UpstreamHealth implements RouteHealth {
         List<KeyState> states = new ArrayList<>();
         for (Endpoint e : endpoints) {
             for (UpstreamKey k : e.keys()) {
-                states.add(new KeyState(e.name(), k.label(), k.disabled() ? "disabled" : k.cooling(now) ? "cooling" : "ok"));
+                boolean disabled = k.disabled(now);
+                states.add(new KeyState(e.name(), k.label(), disabled ? "disabled" : k.cooling(now) ? "cooling" : "ok", k.disabledFor(now)));
             }
         }
         return states;
+    }
+
+    @Override
+    public boolean enableKey(String endpoint, String key) {
+        for (Endpoint e : endpoints) {
+            if (!e.name().equals(endpoint)) continue;
+            for (UpstreamKey k : e.keys()) {
+                if (k.label().equals(key)) {
+                    k.enable();
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Override

@@ -8,6 +8,10 @@ import java.util.ArrayDeque;
  * One API key of an endpoint, as a provider instance, with what the gateway knows of it: cooling down after a 429
  * until its Retry-After has passed, disabled after a 401 or 403, and its own requests- and tokens-per-minute budgets,
  * so that a request is never sent on a key known to be over its limit. Thread-safe.
+ *
+ * <p>A disabled key is tried again after a while, {@link #FIRST_DISABLE} at first, twice as long after each refusal in
+ * a row up to {@link #MAX_DISABLE}: a key that was revoked stays nearly out of use, one whose account was only briefly
+ * suspended (a billing lapse, a rotated secret put back) comes back without a restart. An operator may enable it at once.
  */
 public final class UpstreamKey {
     private static final long MINUTE = Duration.ofMinutes(1).toNanos();
@@ -20,8 +24,13 @@ public final class UpstreamKey {
     /** (time, tokens) of the last minute: estimates when sent, corrections when the usage is known. */
     private final ArrayDeque<long[]> tokens = new ArrayDeque<>();
     private long tokensInWindow;
+    /** How long the first refusal disables a key; each further refusal in a row doubles it, up to {@link #MAX_DISABLE}. */
+    public static final Duration FIRST_DISABLE = Duration.ofMinutes(1);
+    public static final Duration MAX_DISABLE = Duration.ofHours(1);
+
     private long coolUntil;
-    private boolean disabled;
+    private long disabledUntil = Long.MIN_VALUE;
+    private long nextDisable = FIRST_DISABLE.toNanos();
 
     /** @param rpm requests per minute allowed on this key; 0 for no limit */
     public UpstreamKey(String label, LlmProvider provider, int rpm) {
@@ -55,7 +64,7 @@ public final class UpstreamKey {
      * than the whole token budget is let through only when nothing else was sent in the last minute.
      */
     synchronized boolean tryAcquire(long now, long estimatedTokens) {
-        if (disabled || now < coolUntil) return false;
+        if (now < disabledUntil || now < coolUntil) return false;
         expire(now);
         if (rpm > 0 && sent.size() >= rpm) return false;
         if (tpm > 0 && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tpm) return false;
@@ -94,11 +103,10 @@ public final class UpstreamKey {
         while (!tokens.isEmpty() && now - tokens.peekFirst()[0] >= MINUTE) tokensInWindow -= tokens.pollFirst()[1];
     }
 
-    /** When the key may be used again for a request of {@code estimatedTokens} ({@link Long#MAX_VALUE} when disabled). */
+    /** When the key may be used again for a request of {@code estimatedTokens}. */
     synchronized long readyAt(long now, long estimatedTokens) {
-        if (disabled) return Long.MAX_VALUE;
         expire(now);
-        long ready = Math.max(now, coolUntil);
+        long ready = Math.max(Math.max(now, coolUntil), disabledUntil);
         if (rpm > 0 && sent.size() >= rpm) ready = Math.max(ready, sent.peekFirst() + MINUTE);
         if (tpm > 0 && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tpm) ready = Math.max(ready, tokensFreeAt(estimatedTokens));
         return ready;
@@ -118,12 +126,30 @@ public final class UpstreamKey {
         coolUntil = Math.max(coolUntil, now + pause.toNanos());
     }
 
-    synchronized void disable() {
-        disabled = true;
+    /** The upstream refused the key (401, or a 403 that names no model): out of use for a while, longer each time. */
+    synchronized void disable(long now) {
+        disabledUntil = now + nextDisable;
+        nextDisable = Math.min(nextDisable * 2, MAX_DISABLE.toNanos());
     }
 
-    public synchronized boolean disabled() {
-        return disabled;
+    /** The upstream took the key: a later refusal starts the backoff afresh. */
+    synchronized void accepted() {
+        nextDisable = FIRST_DISABLE.toNanos();
+    }
+
+    /** An operator says the key is good again (a secret was rotated, a bill was paid): usable at once. */
+    public synchronized void enable() {
+        disabledUntil = Long.MIN_VALUE;
+        nextDisable = FIRST_DISABLE.toNanos();
+    }
+
+    public synchronized boolean disabled(long now) {
+        return now < disabledUntil;
+    }
+
+    /** How long until a disabled key is tried again; zero when it is not disabled. */
+    public synchronized Duration disabledFor(long now) {
+        return now < disabledUntil ? Duration.ofNanos(disabledUntil - now) : Duration.ZERO;
     }
 
     public synchronized boolean cooling(long now) {

@@ -48,8 +48,43 @@ class UpstreamKeyTest {
         key.coolFor(Duration.ofSeconds(1), MINUTE);
         assertThat(key.tryAcquire(MINUTE + 1, 0)).isFalse();
         assertThat(key.readyAt(MINUTE + 1, 0)).isEqualTo(MINUTE + Duration.ofSeconds(1).toNanos());
-        key.disable();
-        assertThat(key.readyAt(3 * MINUTE, 0)).isEqualTo(Long.MAX_VALUE);
+        key.disable(3 * MINUTE);
+        assertThat(key.tryAcquire(3 * MINUTE + 1, 0)).isFalse();
+        assertThat(key.readyAt(3 * MINUTE, 0)).isEqualTo(3 * MINUTE + UpstreamKey.FIRST_DISABLE.toNanos());
+    }
+
+    @Test
+    void aDisabledKeyIsTriedAgainAfterACoolDownThatDoublesWithEachRefusalInARow() {
+        UpstreamKey key = new UpstreamKey("k", null, 0, 0);
+        long first = UpstreamKey.FIRST_DISABLE.toNanos();
+        key.disable(0);
+        assertThat(key.disabled(first - 1)).isTrue();
+        assertThat(key.tryAcquire(first, 0)).as("tried again after the first cool-down").isTrue();
+
+        key.disable(first);
+        assertThat(key.disabledFor(first)).isEqualTo(UpstreamKey.FIRST_DISABLE.multipliedBy(2));
+        key.disable(first * 3);
+        assertThat(key.disabledFor(first * 3)).isEqualTo(UpstreamKey.FIRST_DISABLE.multipliedBy(4));
+        for (int i = 0; i < 20; i++) key.disable(0);
+        assertThat(key.disabledFor(0)).as("capped").isEqualTo(UpstreamKey.MAX_DISABLE);
+
+        key.accepted();
+        key.disable(0);
+        assertThat(key.disabledFor(0)).as("a key the upstream took starts afresh").isEqualTo(UpstreamKey.FIRST_DISABLE);
+    }
+
+    @Test
+    void anOperatorEnablesADisabledKeyAtOnce() {
+        UpstreamKey key = new UpstreamKey("k", null, 0, 0);
+        key.disable(0);
+        key.disable(0);
+
+        key.enable();
+
+        assertThat(key.disabled(1)).isFalse();
+        assertThat(key.tryAcquire(1, 0)).isTrue();
+        key.disable(2);
+        assertThat(key.disabledFor(2)).as("the backoff starts afresh too").isEqualTo(UpstreamKey.FIRST_DISABLE);
     }
 
     @Test

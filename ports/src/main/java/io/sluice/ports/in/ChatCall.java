@@ -10,10 +10,11 @@ import java.util.Optional;
  * for a stored conversation the engine puts the history chosen by {@code contextStrategy} (or the configured
  * default when empty) in front of them. {@code slaTier} names the call's SLA tier ({@code X-SLA-Tier}); empty for the default.
  * {@code clientRetries} is how many times the client already sent this call (its SDK's {@code X-Stainless-Retry-Count}):
- * a retry's upstream failures were counted against the circuits by its first try already.
+ * a retry's upstream failures were counted against the circuits by its first try already. {@code requestId} names the
+ * call in its answer's {@code x-request-id}, its bill and the log lines about it.
  */
 public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
-                       Optional<String> slaTier, int clientRetries) {
+                       Optional<String> slaTier, int clientRetries, String requestId) {
     public ChatCall {
         Require.nonNull(caller, "caller");
         Require.nonNull(conversation, "conversation");
@@ -21,6 +22,17 @@ public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest 
         contextStrategy = contextStrategy == null ? Optional.empty() : contextStrategy;
         slaTier = slaTier == null ? Optional.empty() : slaTier;
         if (clientRetries < 0) throw new IllegalArgumentException("'clientRetries' must not be negative");
+        requestId = requestId == null ? newRequestId() : requestId;
+    }
+
+    public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
+                    Optional<String> slaTier, int clientRetries) {
+        this(caller, conversation, request, contextStrategy, slaTier, clientRetries, null);
+    }
+
+    /** A new request id: {@code req_} and 32 hex digits, as OpenAI's. */
+    public static String newRequestId() {
+        return "req_" + java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
     public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,

@@ -5,8 +5,11 @@ import java.util.Map;
 
 /** What the gateway knows of its upstreams' health, for operators. Thread-safe. */
 public interface RouteHealth {
-    /** One upstream key's state: {@code ok}, {@code cooling} (after a 429) or {@code disabled} (after a 401/403). */
-    record KeyState(String endpoint, String key, String state) {}
+    /**
+     * One upstream key's state: {@code ok}, {@code cooling} (after a 429) or {@code disabled} (after a 401/403), with
+     * how long until a disabled key is tried again (zero otherwise).
+     */
+    record KeyState(String endpoint, String key, String state, java.time.Duration retryIn) {}
 
     /**
      * One endpoint as it serves one model: {@code healthy}, {@code degraded} or {@code down}, with the moving averages
@@ -20,4 +23,7 @@ public interface RouteHealth {
     List<KeyState> keys();
 
     List<EndpointState> endpoints();
+
+    /** Enables a disabled key of an endpoint at once; false when the endpoint has no key of that label. */
+    boolean enableKey(String endpoint, String key);
 }

@@ -14,6 +14,8 @@ public enum Fault {
     BAD_REQUEST("400"),
     /** 401: the upstream key is refused. */
     UNAUTHORIZED("401"),
+    /** 403 that names the model, as OpenAI's "does not have access to model": this model is not for the key. */
+    MODEL_FORBIDDEN("403-model"),
     /** Never answers; the client must time out. */
     HANG("hang"),
     /** Closes the connection without an answer. */

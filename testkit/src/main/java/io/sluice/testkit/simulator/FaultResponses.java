@@ -21,6 +21,8 @@ final class FaultResponses {
             }
             case BAD_REQUEST -> error(response, 400, "Invalid 'messages': simulated bad request.", "messages", dialect);
             case UNAUTHORIZED -> error(response, 401, "Incorrect API key provided.", null, dialect);
+            case MODEL_FORBIDDEN -> error(response, 403, "Project `proj_sim` does not have access to model `"
+                    + ctx.body().asJsonObject().getString("model", "?") + "`", null, dialect);
             case HANG -> { } // never answer: the client's timeout must fire
             case RESET -> ctx.request().connection().close();
             case STREAM_CUT -> throw new IllegalStateException("a stream cut is injected while streaming");

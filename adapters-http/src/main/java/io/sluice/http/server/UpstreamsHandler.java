@@ -1,0 +1,71 @@
+package io.sluice.http.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.http.openai.JsonBodies;
+import io.sluice.http.openai.OpenAiJson;
+import io.sluice.ports.in.RouteHealth;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /admin/upstreams}: circuits, keys (a disabled one with how long until it is tried again) and endpoints.
+ * {@code POST /admin/upstreams/keys/enable} with {@code {"endpoint": ..., "key": ...}}: enables a disabled key at once.
+ */
+final class UpstreamsHandler {
+    private final RouteHealth health;
+    private final OpenAiJson json;
+
+    UpstreamsHandler(RouteHealth health, OpenAiJson json) {
+        this.health = health;
+        this.json = json;
+    }
+
+    void list(RoutingContext ctx) {
+        ObjectNode root = json.mapper().createObjectNode();
+        ObjectNode circuits = root.putObject("circuits");
+        health.circuits().forEach(circuits::put);
+        ArrayNode keys = root.putArray("keys");
+        for (RouteHealth.KeyState k : health.keys()) keys.add(key(k));
+        ArrayNode endpoints = root.putArray("endpoints");
+        for (RouteHealth.EndpointState e : health.endpoints()) {
+            endpoints.addObject().put("model", e.model()).put("endpoint", e.endpoint()).put("state", e.state())
+                    .put("latency_ewma_ms", e.latencyEwmaMillis()).put("failure_rate_ewma", e.failureRateEwma());
+        }
+        ctx.response().putHeader("content-type", "application/json").end(root.toString());
+    }
+
+    void enableKey(RoutingContext ctx) {
+        try {
+            Buffer body = ctx.body().buffer();
+            JsonNode root = JsonBodies.readObject(json.mapper().reader(), body == null ? null : body.getBytes());
+            JsonNode endpoint = root.path("endpoint");
+            JsonNode key = root.path("key");
+            if (!endpoint.isTextual() || !key.isTextual()) {
+                throw new InvalidRequestException("'endpoint' and 'key' (strings, as GET /admin/upstreams names them) are required",
+                        endpoint.isTextual() ? "key" : "endpoint");
+            }
+            if (!health.enableKey(endpoint.textValue(), key.textValue())) {
+                ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(404, "invalid_request_error", "upstream_key_not_found", "key",
+                        "No upstream key '" + clip(key.textValue()) + "' on endpoint '" + clip(endpoint.textValue()) + "'", null));
+                return;
+            }
+            RouteHealth.KeyState state = health.keys().stream()
+                    .filter(k -> k.endpoint().equals(endpoint.textValue()) && k.key().equals(key.textValue())).findFirst().orElseThrow();
+            ctx.response().putHeader("content-type", "application/json").end(key(state).toString());
+        } catch (RuntimeException e) {
+            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
+        }
+    }
+
+    private ObjectNode key(RouteHealth.KeyState k) {
+        return json.mapper().createObjectNode().put("endpoint", k.endpoint()).put("key", k.key()).put("state", k.state())
+                .put("retry_in_s", k.retryIn().toSeconds());
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+}
