@@ -59,8 +59,9 @@ public final class JsonBodies {
             for (int i = 0; i < node.size(); i++) requireStorable(node.get(i), path + "[" + i + "]");
         } else if (node.isObject()) {
             for (var field : node.properties()) {
+                // a key that cannot be stored is named by where it is: echoing it would echo what is wrong with it
+                StoredText.requireStorable(field.getKey(), path.isEmpty() ? "body" : path);
                 String at = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
-                StoredText.requireStorable(field.getKey(), at);
                 requireStorable(field.getValue(), at);
             }
         }

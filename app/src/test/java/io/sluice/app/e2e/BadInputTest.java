@@ -117,6 +117,71 @@ class BadInputTest {
     }
 
     @Test
+    void jsonPastTheParsersLimitsIsA400NotA500() throws Exception {
+        String deep = "{\"model\":\"m\",\"messages\":" + "[".repeat(1_200) + "]".repeat(1_200) + "}";
+        String longNumber = "{\"model\":\"m\",\"temperature\":" + "1".repeat(5_000) + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        for (String body : new String[] {deep, longNumber}) {
+            for (String path : new String[] {"/v1/chat/completions", "/v1/conversations", "/admin/keys"}) {
+                HttpResponse<String> response = sluice.post(path, body);
+                assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(400);
+                assertThat(JSON.readTree(response.body()).path("error").path("code").asText()).isEqualTo("invalid_json");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "NUL in a conversation's user     | /v1/conversations | {\"user\":\"a\\u0000b\"}                       | user",
+            "NUL in a metadata value          | /v1/conversations | {\"metadata\":{\"k\":\"a\\u0000b\"}}         | metadata.k",
+            "NUL in a metadata key            | /v1/conversations | {\"metadata\":{\"a\\u0000\":\"b\"}}           | metadata",
+            "NUL in a system prompt           | /v1/conversations | {\"system_prompt\":\"be \\u0000 nice\"}        | system_prompt",
+            "lone surrogate in a system prompt | /v1/conversations | {\"system_prompt\":\"\\ud800\"}                | system_prompt",
+            "NUL in a key's owner             | /admin/keys       | {\"owner\":\"a\\u0000b\"}                      | owner",
+            "NUL in a key's name              | /admin/keys       | {\"owner\":\"acme\",\"name\":\"a\\u0000b\"} | name"})
+    void unstorableTextAnywhereIsA400NamingIt(String name, String path, String body, String param) throws Exception {
+        HttpResponse<String> response = sluice.post(path, body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        JsonNode error = JSON.readTree(response.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("invalid_value");
+        assertThat(error.path("param").asText()).isEqualTo(param);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "past NUMERIC(20,9)       | 1e20",
+            "twelve whole digits      | 123456789012",
+            "a billion-digit exponent | 1e999999999",
+            "the same, as text        | \"1e999999999\"",
+            "ten decimal places       | 0.0000000001",
+            "negative                 | -1",
+            "not a number             | \"lots\""})
+    void aBudgetAmountTheLedgerCannotHoldIsA400AtOnce(String name, String amount) throws Exception {
+        HttpResponse<String> response = sluice.post("/admin/keys", "{\"owner\":\"acme\",\"budgets\":{\"day\":" + amount + "}}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").path("param").asText()).isEqualTo("budgets.day");
+    }
+
+    @Test
+    void aBudgetAmountIsKeptExactly() throws Exception {
+        HttpResponse<String> response = sluice.post("/admin/keys", "{\"owner\":\"acme\",\"budgets\":{\"day\":999999999.123456789}}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(JSON.readTree(response.body()).path("budgets").path("day").asText()).isEqualTo("999999999.123456789");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"/v1/usage?end_time=9999999999999, end_time", "/v1/usage?start_time=-99999999999999, start_time",
+            "/admin/usage?end_time=99999999999999999999, end_time"})
+    void aUsageTimeOutsideTheStoresRangeIsA400(String path, String param) throws Exception {
+        HttpResponse<String> response = sluice.get(path);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").path("param").asText()).isEqualTo(param);
+    }
+
+    @Test
     void nothingRejectedReachedTheUpstream() {
         long before = sluice.simulator.stats().requests();
         sluice.post("/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}");

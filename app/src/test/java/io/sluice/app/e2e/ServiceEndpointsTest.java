@@ -30,6 +30,27 @@ class ServiceEndpointsTest {
     }
 
     @Test
+    void passthroughModelNamesGrowTheMetricsOnlyUpToABound() throws Exception {
+        try (TestGateway own = TestGateway.onH2()) {
+            for (int i = 0; i < 100; i++) {
+                String body = "{\"model\":\"tenant-model-" + i + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                assertThat(own.post("/v1/chat/completions", body).statusCode()).isEqualTo(200);
+            }
+            String metrics = own.get("/metrics").body();
+
+            java.util.Set<String> requestModels = new java.util.HashSet<>();
+            java.util.Set<String> responseModels = new java.util.HashSet<>();
+            var labels = java.util.regex.Pattern.compile("gen_ai_request_model=\"([^\"]*)\",gen_ai_response_model=\"([^\"]*)\"").matcher(metrics);
+            while (labels.find()) {
+                requestModels.add(labels.group(1));
+                responseModels.add(labels.group(2));
+            }
+            assertThat(requestModels).contains("tenant-model-0", "_other").doesNotContain("tenant-model-99").hasSizeLessThanOrEqualTo(65);
+            assertThat(responseModels).hasSizeLessThanOrEqualTo(65);
+        }
+    }
+
+    @Test
     void modelsAreListedInOpenAiShape() {
         HttpResponse<String> models = sluice.get("/v1/models");
         assertThat(models.statusCode()).isEqualTo(200);

@@ -40,23 +40,25 @@ final class TestGateway implements AutoCloseable {
 
     private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
                         ContextDefaults context) {
-        this(storage, database, models, cache, summary, context, Optional.empty(), io.sluice.app.config.LimitSettings.NONE, 0);
+        this(storage, database, models, cache, summary, context, Optional.empty(), io.sluice.app.config.LimitSettings.NONE, 0,
+                java.util.function.UnaryOperator.identity());
     }
 
     private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
                         ContextDefaults context, Optional<String> adminKey, io.sluice.app.config.LimitSettings limits) {
-        this(storage, database, models, cache, summary, context, adminKey, limits, 0);
+        this(storage, database, models, cache, summary, context, adminKey, limits, 0, java.util.function.UnaryOperator.identity());
     }
 
     /** @param port 0 for any free port (one listener), else this port, shared by a listener per core as in production */
     private TestGateway(StorageSettings storage, AutoCloseable database, List<ModelSpec> models, CacheSettings cache, SummaryPolicy summary,
-                        ContextDefaults context, Optional<String> adminKey, io.sluice.app.config.LimitSettings limits, int port) {
+                        ContextDefaults context, Optional<String> adminKey, io.sluice.app.config.LimitSettings limits, int port,
+                        java.util.function.UnaryOperator<ServerSettings> server) {
         this.storage = storage;
         this.database = database;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
-        GatewaySettings settings = GatewaySettings.builder(new ServerSettings("127.0.0.1", port, MAX_BODY_BYTES,
-                adminKey.map(io.sluice.domain.keys.KeySecrets::hash)), storage)
+        GatewaySettings settings = GatewaySettings.builder(server.apply(new ServerSettings("127.0.0.1", port, MAX_BODY_BYTES,
+                adminKey.map(io.sluice.domain.keys.KeySecrets::hash))), storage)
                 .providers(List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
                         new ProviderSettings(ANTHROPIC, "anthropic", simulator.baseUrl(), "sk-ant-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
                         new ProviderSettings(GEMINI, "gemini", simulator.geminiBaseUrl(), "g-secret", UPSTREAM_TIMEOUT, 50, Map.of())))
@@ -112,7 +114,18 @@ final class TestGateway implements AutoCloseable {
         PostgresTestSchema schema = new PostgresTestSchema();
         return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(), schema.password(), 8),
                 schema, List.of(), CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.empty(),
-                io.sluice.app.config.LimitSettings.NONE, port);
+                io.sluice.app.config.LimitSettings.NONE, port, java.util.function.UnaryOperator.identity());
+    }
+
+    /** On an embedded H2 database, with these connection timeouts. */
+    static TestGateway onH2WithTimeouts(Duration idle, Duration requestRead) {
+        try {
+            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, List.of(),
+                    CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.empty(),
+                    io.sluice.app.config.LimitSettings.NONE, 0, server -> server.withTimeouts(idle, requestRead));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static TestGateway on(String storage) {
