@@ -28,9 +28,9 @@ final class JdbcApiKeyStore implements ApiKeyStore {
             + "rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd FROM api_keys";
 
     private final Jdbi jdbi;
-    private final Executor executor;
+    private final StorageExecutor executor;
 
-    JdbcApiKeyStore(Jdbi jdbi, Executor executor) {
+    JdbcApiKeyStore(Jdbi jdbi, StorageExecutor executor) {
         this.jdbi = jdbi;
         this.executor = executor;
     }
@@ -103,6 +103,6 @@ final class JdbcApiKeyStore implements ApiKeyStore {
     }
 
     private <T> CompletionStage<T> async(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, executor);
+        return executor.run(work);
     }
 }

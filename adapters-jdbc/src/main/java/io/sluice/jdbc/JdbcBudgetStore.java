@@ -24,9 +24,9 @@ final class JdbcBudgetStore implements BudgetStore {
     private static final long SWEPT_KEPT_MILLIS = 86_400_000L;
 
     private final Jdbi jdbi;
-    private final Executor executor;
+    private final StorageExecutor executor;
 
-    JdbcBudgetStore(Jdbi jdbi, Executor executor) {
+    JdbcBudgetStore(Jdbi jdbi, StorageExecutor executor) {
         this.jdbi = jdbi;
         this.executor = executor;
     }
@@ -136,6 +136,6 @@ final class JdbcBudgetStore implements BudgetStore {
     }
 
     private <T> CompletionStage<T> async(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, executor);
+        return executor.run(work);
     }
 }

@@ -42,11 +42,11 @@ final class JdbcConversationStore implements ConversationStore {
     private static final TypeReference<List<Map<String, String>>> CALL_LIST = new TypeReference<>() {};
 
     private final Jdbi jdbi;
-    private final Executor executor;
+    private final StorageExecutor executor;
     private final ObjectMapper json;
     private final boolean postgres;
 
-    JdbcConversationStore(Jdbi jdbi, Executor executor, ObjectMapper json, boolean postgres) {
+    JdbcConversationStore(Jdbi jdbi, StorageExecutor executor, ObjectMapper json, boolean postgres) {
         this.jdbi = jdbi;
         this.executor = executor;
         this.json = json;
@@ -339,6 +339,6 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     private <T> CompletionStage<T> async(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, executor);
+        return executor.run(work);
     }
 }

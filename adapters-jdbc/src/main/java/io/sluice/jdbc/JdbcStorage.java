@@ -19,14 +19,17 @@ import org.jdbi.v3.core.Jdbi;
  * runs the blocking JDBC calls so that no caller (and no event loop) ever blocks. Close it to release both.
  */
 public final class JdbcStorage implements AutoCloseable {
+    /** How long a call waits for a connection before the database counts as unreachable. */
+    static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(2);
+
     private final HikariDataSource dataSource;
-    private final ExecutorService executor;
+    private final StorageExecutor executor;
     private final Jdbi jdbi;
     private final boolean postgres;
 
     private JdbcStorage(HikariDataSource dataSource, ExecutorService executor, StorageSettings.Dialect dialect) {
         this.dataSource = dataSource;
-        this.executor = executor;
+        this.executor = new StorageExecutor(executor, dataSource);
         this.jdbi = Jdbi.create(dataSource);
         this.postgres = dialect == StorageSettings.Dialect.POSTGRESQL;
     }
@@ -39,7 +42,7 @@ public final class JdbcStorage implements AutoCloseable {
         config.setPassword(settings.password());
         config.setMaximumPoolSize(settings.poolSize());
         config.setPoolName("sluice-jdbc");
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             Flyway.configure().dataSource(dataSource).locations(settings.dialect().migrations()).load().migrate();
@@ -72,14 +75,14 @@ public final class JdbcStorage implements AutoCloseable {
         return new JdbcUsageLedger(jdbi, executor, postgres);
     }
 
+    /** Whether the database is reachable, as the stores last saw it. */
+    public io.sluice.ports.out.StorageHealth health() {
+        return executor;
+    }
+
     @Override
     public void close() {
-        executor.shutdown();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        executor.close();
         dataSource.close();
     }
 }

@@ -33,10 +33,10 @@ final class JdbcUsageLedger implements UsageLedger {
             UsageQuery.Dimension.ROUTE, "route"));
 
     private final Jdbi jdbi;
-    private final Executor executor;
+    private final StorageExecutor executor;
     private final boolean postgres;
 
-    JdbcUsageLedger(Jdbi jdbi, Executor executor, boolean postgres) {
+    JdbcUsageLedger(Jdbi jdbi, StorageExecutor executor, boolean postgres) {
         this.jdbi = jdbi;
         this.executor = executor;
         this.postgres = postgres;
@@ -126,6 +126,6 @@ final class JdbcUsageLedger implements UsageLedger {
     }
 
     private <T> CompletionStage<T> async(Supplier<T> work) {
-        return CompletableFuture.supplyAsync(work, executor);
+        return executor.run(work);
     }
 }

@@ -148,9 +148,15 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Readiness readiness(ConversationStore store) {
-        return store::ping;
+    Readiness readiness(ConversationStore store, JdbcStorage storage) {
+        // at once while the database is known to be down; a probe that hangs must not hang the orchestrator's check
+        return () -> storage.health().available()
+                ? store.ping().toCompletableFuture().orTimeout(READINESS_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                : java.util.concurrent.CompletableFuture.failedFuture(new io.sluice.domain.error.StorageUnavailableException(null));
     }
+
+    /** Readiness answers within this, whatever the database does. */
+    static final Duration READINESS_TIMEOUT = Duration.ofSeconds(1);
 
     /** Every provider instance: one per key of every endpoint, closed on shutdown. */
     @Provides
@@ -238,7 +244,7 @@ public final class GatewayModule extends AbstractModule {
                 .summaries(settings.summary()).recall(new SemanticRecall(store, embedder, settings.semantic().candidates()))
                 .sla(new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router))
                 .ledger(ledger).rateLimits(new FlowControl(settings.limits().limits(), counters)).budgets(budgets)
-                .events(callEvents(meters)).build();
+                .storageHealth(storage.health()).events(callEvents(meters)).build();
     }
 
     /** Calls by how they ended, and bills that could not be written; each counter registered once, not on every call. */

@@ -6,7 +6,9 @@ import io.sluice.domain.Usage;
 import io.sluice.domain.usage.UsageEntry;
 import io.sluice.engine.budget.BudgetGuard;
 import io.sluice.engine.limits.FlowControl;
+import io.sluice.domain.error.StorageUnavailableException;
 import io.sluice.ports.in.ConversationRef;
+import io.sluice.ports.out.StorageHealth;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -15,15 +17,18 @@ import java.util.concurrent.CompletionStage;
 /**
  * Lets a call go upstream only within its rate limits and budgets: counts it against its limits (by the model or route
  * it named), then reserves its worst-case cost on its budgets, and afterwards settles both from the one ledger entry
- * the call is billed with, or releases both when it failed. Thread-safe.
+ * the call is billed with, or releases both when it failed. A call is not admitted while the database is unreachable:
+ * it could be neither billed nor stored. Thread-safe.
  */
 final class CallAdmission {
     private final FlowControl flow;
     private final BudgetGuard budgets;
+    private final StorageHealth storage;
 
-    CallAdmission(FlowControl flow, BudgetGuard budgets) {
+    CallAdmission(FlowControl flow, BudgetGuard budgets, StorageHealth storage) {
         this.flow = flow;
         this.budgets = budgets;
+        this.storage = storage;
     }
 
     /** An admitted call: the plan to send (its max_tokens set when a budget needed one), and what to settle after. */
@@ -50,6 +55,7 @@ final class CallAdmission {
     }
 
     CompletionStage<Admitted> admit(Call call) {
+        if (!storage.available()) return CompletableFuture.failedFuture(new StorageUnavailableException(null));
         CallPlan plan = call.plan();
         return flow.admit(call.request.caller(), call.request.request().model(), plan::estimatedTokens).thenCompose(limits ->
                 reserve(call, plan, limits).whenComplete((admitted, error) -> {

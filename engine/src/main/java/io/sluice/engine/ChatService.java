@@ -27,6 +27,7 @@ import io.sluice.ports.out.CallEvents;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.TokenCounter;
+import io.sluice.ports.out.StorageHealth;
 import io.sluice.ports.out.UsageLedger;
 import java.time.Clock;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class ChatService implements ChatCompletions {
         this.events = b.events;
         this.caller = new ResilientCaller(sla.circuits(), sla.retries(), sla.events());
         this.memory = new TurnMemory(b.registry, b.store, b.cache, b.tokens, b.clock, b.context, b.summaries, b.recall);
-        this.admission = new CallAdmission(b.flow, b.budgets);
+        this.admission = new CallAdmission(b.flow, b.budgets, b.storage);
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
     }
 
@@ -186,6 +187,7 @@ public final class ChatService implements ChatCompletions {
         private FlowControl flow = FlowControl.none();
         private BudgetGuard budgets = BudgetGuard.none();
         private CallEvents events = CallEvents.NONE;
+        private StorageHealth storage = StorageHealth.ALWAYS;
 
         private Builder(ModelRegistry registry, ConversationStore store, TokenCounter tokens) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -231,6 +233,12 @@ public final class ChatService implements ChatCompletions {
 
         public Builder rateLimits(FlowControl value) {
             flow = Objects.requireNonNull(value, "rateLimits");
+            return this;
+        }
+
+        /** Whether the database is reachable: while it is not, calls are refused before they go upstream. */
+        public Builder storageHealth(StorageHealth value) {
+            storage = Objects.requireNonNull(value, "storageHealth");
             return this;
         }
 

@@ -75,6 +75,8 @@ final class ErrorResponses {
             case UpstreamTimeoutException e -> new ApiError(504, "timeout_error", e.code(), null, e.getMessage(), null, NO_CLIENT_RETRY);
             case UpstreamUnavailableException e -> new ApiError(e.status() == 503 ? 503 : 502, "upstream_error", e.code(), null,
                     e.getMessage(), e.retryAfter().orElse(null), NO_CLIENT_RETRY);
+            case io.sluice.domain.error.StorageUnavailableException e -> new ApiError(503, "server_error", e.code(), null, e.getMessage(),
+                    e.retryAfter().orElse(null));
             case RetriableException e -> new ApiError(503, "upstream_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
                     NO_CLIENT_RETRY);
             case SluiceException e -> new ApiError(400, "invalid_request_error", e.code(), null, e.getMessage(), null);

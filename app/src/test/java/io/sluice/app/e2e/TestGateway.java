@@ -117,6 +117,11 @@ final class TestGateway implements AutoCloseable {
                 io.sluice.app.config.LimitSettings.NONE, port, java.util.function.UnaryOperator.identity());
     }
 
+    /** On a database the test owns (and may stop), with the local context cache. */
+    static TestGateway onStorage(StorageSettings storage) {
+        return new TestGateway(storage, () -> { }, List.of(), CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults());
+    }
+
     /** On an embedded H2 database, with these connection timeouts. */
     static TestGateway onH2WithTimeouts(Duration idle, Duration requestRead) {
         try {

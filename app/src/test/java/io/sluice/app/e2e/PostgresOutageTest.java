@@ -1,0 +1,49 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.sluice.jdbc.StorageSettings;
+import io.sluice.testkit.servers.SecondPostgres;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL goes away (a second server of the test's own, stopped as a crash would): calls get a quick 503
+ * {@code storage_unavailable} before anything goes upstream, readiness says so at once, and both recover on their own
+ * when it is back.
+ */
+class PostgresOutageTest {
+    @Test
+    void callsAreRefusedQuicklyReadinessSaysSoAndBothRecoverWithTheDatabase() throws Exception {
+        try (SecondPostgres postgres = new SecondPostgres();
+             TestGateway sluice = TestGateway.onStorage(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, postgres.jdbcUrl(), postgres.user(), "", 4))) {
+            assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("hello")).statusCode()).isEqualTo(200);
+            assertThat(sluice.get("/health/ready").statusCode()).isEqualTo(200);
+
+            postgres.stop();
+            // the first call to find out may wait for the pool; from then on every refusal is at once
+            sluice.post("/v1/chat/completions", TestGateway.chat("who notices"), "X-Conversation-Id", "new");
+            long upstreamBefore = sluice.simulator.stats().requests();
+            for (String[] headers : new String[][] {{}, {"X-Conversation-Id", "new"}}) {
+                long started = System.nanoTime();
+                HttpResponse<String> refused = sluice.post("/v1/chat/completions", TestGateway.chat("during the outage"), headers);
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.body()).contains("\"code\":\"storage_unavailable\"").doesNotContain("Exception").doesNotContain("jdbc:");
+                assertThat(refused.headers().firstValue("retry-after")).contains("1");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after a pool timeout").isLessThan(Duration.ofSeconds(1));
+            }
+            assertThat(sluice.simulator.stats().requests()).as("nothing went upstream that could not be billed").isEqualTo(upstreamBefore);
+            long started = System.nanoTime();
+            HttpResponse<String> ready = sluice.get("/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+
+            postgres.start();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(sluice.get("/health/ready").statusCode()).isEqualTo(200));
+            assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("back again")).statusCode()).isEqualTo(200);
+            assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("and stored"), "X-Conversation-Id", "new").statusCode()).isEqualTo(200);
+        }
+    }
+}
