@@ -3,7 +3,6 @@ package io.sluice.redis;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.sluice.domain.budget.Budget;
 import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.ports.out.BudgetStore;
@@ -138,9 +137,9 @@ public final class RedisBudgetStore implements BudgetStore {
     private static final long SWEPT_KEPT_MILLIS = DAY_SECONDS * 1000;
     private static final String HOLDS = "sluice:budget:holds";
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisLink redis;
 
-    public RedisBudgetStore(RedisAsyncCommands<String, String> redis) {
+    public RedisBudgetStore(RedisLink redis) {
         this.redis = redis;
     }
 
@@ -189,7 +188,7 @@ public final class RedisBudgetStore implements BudgetStore {
         args[2 * n + 1] = Long.toString(hold.expiresAt().toEpochMilli());
         args[2 * n + 2] = hold.id();
         args[2 * n + 3] = Long.toString(SWEPT_KEPT_MILLIS);
-        return redis.<List<Long>>eval(RESERVE, ScriptOutputType.MULTI, keys(checks, hold.id()), args).thenApply(r -> switch ((int) (long) r.get(0)) {
+        return redis.call(c -> c.<List<Long>>eval(RESERVE, ScriptOutputType.MULTI, keys(checks, hold.id()), args)).thenApply(r -> switch ((int) (long) r.get(0)) {
             case 0 -> new Reservation(Outcome.RESERVED, null);
             case 1 -> new Reservation(Outcome.WAIT, null);
             case 2 -> new Reservation(Outcome.EXCEEDED, checks.get((int) (long) r.get(1) - 1));
@@ -200,26 +199,26 @@ public final class RedisBudgetStore implements BudgetStore {
     @Override
     public CompletionStage<Void> settle(Hold hold, BigDecimal actual, Instant billedAt) {
         if (hold.checks().isEmpty()) return CompletableFuture.completedFuture(null);
-        return redis.<Long>eval(SETTLE, ScriptOutputType.INTEGER, keys(hold.checks(), hold.id()), Long.toString(nanos(hold.amount())),
-                Long.toString(nanos(actual)), Long.toString(billedAt.toEpochMilli()), hold.id(), Long.toString(hold.reservedAt().toEpochMilli()))
+        return redis.call(c -> c.<Long>eval(SETTLE, ScriptOutputType.INTEGER, keys(hold.checks(), hold.id()), Long.toString(nanos(hold.amount())),
+                Long.toString(nanos(actual)), Long.toString(billedAt.toEpochMilli()), hold.id(), Long.toString(hold.reservedAt().toEpochMilli())))
                 .thenApply(r -> null);
     }
 
     @Override
     public CompletionStage<List<String>> expired(Instant now, int max) {
-        return redis.zrangebyscore(HOLDS, Range.create(Double.NEGATIVE_INFINITY, (double) now.toEpochMilli()), Limit.create(0, max));
+        return redis.call(c -> c.zrangebyscore(HOLDS, Range.create(Double.NEGATIVE_INFINITY, (double) now.toEpochMilli()), Limit.create(0, max)));
     }
 
     @Override
     public CompletionStage<Void> expire(String holdId, BigDecimal billed) {
-        return redis.<Long>eval(EXPIRE, ScriptOutputType.INTEGER, new String[] {holdKey(holdId), HOLDS}, Long.toString(nanos(billed)), holdId)
+        return redis.call(c -> c.<Long>eval(EXPIRE, ScriptOutputType.INTEGER, new String[] {holdKey(holdId), HOLDS}, Long.toString(nanos(billed)), holdId))
                 .thenApply(r -> null);
     }
 
     @Override
     public CompletionStage<Void> rebuild(BudgetCheck check, BigDecimal spent, Instant asOf) {
-        return redis.<Long>eval(REBUILD, ScriptOutputType.INTEGER, new String[] {key(check.counter())}, Long.toString(nanos(spent)),
-                Long.toString(asOf.toEpochMilli()), Long.toString(ttlSeconds(check.period()))).thenApply(r -> null);
+        return redis.call(c -> c.<Long>eval(REBUILD, ScriptOutputType.INTEGER, new String[] {key(check.counter())}, Long.toString(nanos(spent)),
+                Long.toString(asOf.toEpochMilli()), Long.toString(ttlSeconds(check.period())))).thenApply(r -> null);
     }
 
     @Override
@@ -233,6 +232,6 @@ public final class RedisBudgetStore implements BudgetStore {
     }
 
     private CompletionStage<BigDecimal> field(String counter, String field) {
-        return redis.hget(key(counter), field).thenApply(s -> s == null ? BigDecimal.ZERO : new BigDecimal(s).movePointLeft(9));
+        return redis.call(c -> c.hget(key(counter), field)).thenApply(s -> s == null ? BigDecimal.ZERO : new BigDecimal(s).movePointLeft(9));
     }
 }

@@ -1,7 +1,6 @@
 package io.sluice.redis;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.sluice.domain.limits.LimitCheck;
 import io.sluice.domain.limits.LimitDecision;
 import io.sluice.ports.out.LimitCounters;
@@ -49,9 +48,9 @@ public final class RedisLimitCounters implements LimitCounters {
             return 1
             """;
 
-    private final RedisAsyncCommands<String, String> redis;
+    private final RedisLink redis;
 
-    public RedisLimitCounters(RedisAsyncCommands<String, String> redis) {
+    public RedisLimitCounters(RedisLink redis) {
         this.redis = redis;
     }
 
@@ -68,7 +67,7 @@ public final class RedisLimitCounters implements LimitCounters {
             args[2 * i] = Long.toString(checks.get(i).cost());
             args[2 * i + 1] = Long.toString(checks.get(i).limit().perMinute());
         }
-        return redis.<List<Long>>eval(ACQUIRE, ScriptOutputType.MULTI, keys, args).thenApply(r -> {
+        return redis.call(c -> c.<List<Long>>eval(ACQUIRE, ScriptOutputType.MULTI, keys, args)).thenApply(r -> {
             LimitCheck check = checks.get((int) (long) r.get(1) - 1);
             return new LimitDecision(r.get(0) == 1L, check.limit(), r.get(2), micros(r.get(3)), micros(r.get(4)));
         });
@@ -77,7 +76,7 @@ public final class RedisLimitCounters implements LimitCounters {
     @Override
     public CompletionStage<Void> adjust(LimitCheck check, long delta) {
         double micros = delta * (double) io.sluice.domain.limits.Gcra.WINDOW_MICROS / check.limit().perMinute();
-        return redis.<Long>eval(ADJUST, ScriptOutputType.INTEGER, new String[] {key(check)}, Double.toString(micros)).thenApply(r -> null);
+        return redis.call(c -> c.<Long>eval(ADJUST, ScriptOutputType.INTEGER, new String[] {key(check)}, Double.toString(micros))).thenApply(r -> null);
     }
 
     private static Duration micros(long value) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The budget store contract on a real Redis, and what is particular to nano-dollar counters that Redis may lose. */
 class RedisBudgetStoreTest extends BudgetStoreContract {
-    private final RedisBudgetStore store = new RedisBudgetStore(TestRedis.commands());
+    private final RedisBudgetStore store = new RedisBudgetStore(TestRedis.link());
 
     @Override
     protected BudgetStore store() {

@@ -9,6 +9,6 @@ import java.time.Duration;
 class RedisContextCacheTest extends ContextCacheContract {
     @Override
     protected ContextCache create(Duration ttl) {
-        return new RedisContextCache(TestRedis.commands(), new ObjectMapper(), ttl);
+        return new RedisContextCache(TestRedis.link(), new ObjectMapper(), ttl);
     }
 }

@@ -7,6 +7,6 @@ import io.sluice.testkit.contract.LimitCountersContract;
 class RedisLimitCountersTest extends LimitCountersContract {
     @Override
     protected LimitCounters counters() {
-        return new RedisLimitCounters(TestRedis.commands());
+        return new RedisLimitCounters(TestRedis.link());
     }
 }

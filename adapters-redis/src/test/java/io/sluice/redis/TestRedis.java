@@ -7,6 +7,8 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 final class TestRedis {
     private static final RedisClient CLIENT = RedisClient.create(System.getenv().getOrDefault("SLUICE_TEST_REDIS_URI", "redis://127.0.0.1:6379"));
     private static final RedisAsyncCommands<String, String> COMMANDS = CLIENT.connect().async();
+    private static final RedisLink LINK = RedisLink.open(System.getenv().getOrDefault("SLUICE_TEST_REDIS_URI", "redis://127.0.0.1:6379"),
+            RedisLink.DEFAULT_COMMAND_TIMEOUT);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(CLIENT::shutdown, "test-redis-shutdown"));
@@ -16,5 +18,11 @@ final class TestRedis {
 
     static RedisAsyncCommands<String, String> commands() {
         return COMMANDS;
+    }
+
+    /** The link the adapters use, connected. */
+    static RedisLink link() {
+        if (!LINK.awaitConnection(java.time.Duration.ofSeconds(10))) throw new IllegalStateException("the test Redis is not reachable");
+        return LINK;
     }
 }

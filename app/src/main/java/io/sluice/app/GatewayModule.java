@@ -8,9 +8,6 @@ import com.google.inject.multibindings.Multibinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.EndpointSettings;
 import io.sluice.app.config.SlaSettings;
@@ -68,6 +65,8 @@ import io.sluice.ports.out.BudgetStore;
 import io.sluice.engine.limits.LocalLimitCounters;
 import io.sluice.redis.RedisBudgetStore;
 import io.sluice.redis.RedisLimitCounters;
+import io.sluice.redis.RedisLink;
+import io.sluice.engine.limits.DegradingLimitCounters;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,6 +81,7 @@ import java.util.Set;
  * {@link LlmProviderFactory} set.
  */
 public final class GatewayModule extends AbstractModule {
+    private static final System.Logger LOG = System.getLogger(GatewayModule.class.getName());
     private final GatewaySettings settings;
 
     public GatewayModule(GatewaySettings settings) {
@@ -148,11 +148,20 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Readiness readiness(ConversationStore store, JdbcStorage storage) {
-        // at once while the database is known to be down; a probe that hangs must not hang the orchestrator's check
-        return () -> storage.health().available()
-                ? store.ping().toCompletableFuture().orTimeout(READINESS_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                : java.util.concurrent.CompletableFuture.failedFuture(new io.sluice.domain.error.StorageUnavailableException(null));
+    Readiness readiness(ConversationStore store, JdbcStorage storage, Optional<RedisLink> redis) {
+        return () -> {
+            // at once while the database is known to be down; a ping that hangs must not hang the orchestrator's check
+            java.util.concurrent.CompletableFuture<Boolean> database = storage.health().available()
+                    ? store.ping().toCompletableFuture().orTimeout(READINESS_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                            .handle((ok, error) -> error == null)
+                    : java.util.concurrent.CompletableFuture.completedFuture(false);
+            return database.thenApply(up -> {
+                Map<String, String> checks = new LinkedHashMap<>();
+                checks.put("database", up ? "up" : "down");
+                redis.ifPresent(r -> checks.put("redis", r.available() ? "up" : "down"));
+                return new Readiness.Status(up, checks); // without Redis the gateway serves, degraded: it stays in rotation
+            });
+        };
     }
 
     /** Readiness answers within this, whatever the database does. */
@@ -230,15 +239,16 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
                             Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
-                            PrometheusMeterRegistry meters, Resources resources) {
-        BudgetStore budgetStore = settings.limits().budgetsInRedis() ? new RedisBudgetStore(redis(resources)) : storage.budgets();
+                            PrometheusMeterRegistry meters, Resources resources, Optional<RedisLink> redis) {
+        BudgetStore budgetStore = settings.limits().budgetsInRedis() ? new RedisBudgetStore(redis(redis)) : storage.budgets();
         UpstreamEvents events = (model, endpoint, reason) -> io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries")
                 .description("Upstream attempts that failed and were retried")
                 .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
         Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
                 : new ProviderEmbedder(registry, settings.semantic().embedder());
         SlaSettings sla = settings.sla();
-        BudgetGuard budgets = new BudgetGuard(settings.limits().budgets(), budgetStore, ledger, clock, settings.limits().holds().margin());
+        BudgetGuard budgets = new BudgetGuard(settings.limits().budgets(), budgetStore, ledger, clock, settings.limits().holds().margin(),
+                settings.redis().budgetsFailOpen());
         resources.add(budgets.sweepEvery(settings.limits().holds().sweepInterval()), Runnable::run);
         return ChatService.builder(registry, store, tokens).contextCache(cache).clock(clock).context(settings.context())
                 .summaries(settings.summary()).recall(new SemanticRecall(store, embedder, settings.semantic().candidates()))
@@ -275,29 +285,44 @@ public final class GatewayModule extends AbstractModule {
     /** Rate-limit counters: in this process, or in Redis when replicas must share them. */
     @Provides
     @Singleton
-    LimitCounters limitCounters(Resources resources) {
+    LimitCounters limitCounters(Optional<RedisLink> redis) {
         if (!settings.limits().shared()) return new LocalLimitCounters();
-        return new RedisLimitCounters(redis(resources));
+        return new DegradingLimitCounters(new RedisLimitCounters(redis(redis)), settings.redis().replicas());
     }
 
-    /** A connection to {@code sluice.redis.uri}, closed with the gateway. */
-    private RedisAsyncCommands<String, String> redis(Resources resources) {
-        RedisClient client = resources.add(RedisClient.create(settings.cache().redisUri()), RedisClient::shutdown);
-        return resources.add(client.connect(), StatefulRedisConnection::close).async();
+    /**
+     * The one link to {@code sluice.redis.uri}, when anything is kept there; closed with the gateway. Start-up waits a
+     * moment for its first connection, and goes on without it: Redis being down degrades the gateway, never stops it.
+     */
+    @Provides
+    @Singleton
+    Optional<RedisLink> redisLink(Resources resources) {
+        boolean used = settings.cache().type() == CacheSettings.Type.REDIS || settings.limits().shared() || settings.limits().budgetsInRedis();
+        if (!used) return Optional.empty();
+        RedisLink link = resources.add(RedisLink.open(settings.cache().redisUri(), settings.redis().commandTimeout()), RedisLink::close);
+        if (!link.awaitConnection(REDIS_START_WAIT)) {
+            LOG.log(System.Logger.Level.WARNING, "Redis (" + settings.cache().redisUri().replaceAll("//[^@/]*@", "//***@")
+                    + ") is unreachable: starting degraded (context cache misses, local rate limits, budgets "
+                    + (settings.redis().budgetsFailOpen() ? "unchecked" : "refusing calls") + ") until it answers");
+        }
+        return Optional.of(link);
+    }
+
+    /** How long start-up waits for Redis before going on without it. */
+    static final Duration REDIS_START_WAIT = Duration.ofSeconds(2);
+
+    private RedisLink redis(Optional<RedisLink> link) {
+        return link.orElseThrow(() -> new IllegalStateException("Redis is used but no link was made"));
     }
 
     @Provides
     @Singleton
-    ContextCache contextCache(Resources resources, ObjectMapper json) {
+    ContextCache contextCache(Optional<RedisLink> redis, ObjectMapper json) {
         CacheSettings cache = settings.cache();
         return switch (cache.type()) {
             case LOCAL -> new LocalContextCache(cache.ttl(), cache.maxTotalTokens());
             case NONE -> new NoContextCache();
-            case REDIS -> {
-                RedisClient client = resources.add(RedisClient.create(cache.redisUri()), RedisClient::shutdown);
-                StatefulRedisConnection<String, String> connection = resources.add(client.connect(), StatefulRedisConnection::close);
-                yield new RedisContextCache(connection.async(), json, cache.ttl());
-            }
+            case REDIS -> new RedisContextCache(redis(redis), json, cache.ttl());
         };
     }
 

@@ -109,7 +109,9 @@ final class Call {
     /** Ends the call as failed (or refused, when it never got through admission) if {@code stage} fails; passes it on unchanged. */
     <T> CompletionStage<T> endIfFails(CompletionStage<T> stage) {
         return stage.whenComplete((ok, error) -> {
-            if (error != null) end(admitted == null ? Outcome.REFUSED : Outcome.FAILED, Delivery.NOTHING);
+            if (error == null) return;
+            boolean gone = io.sluice.domain.error.Failures.cause(error) instanceof ClientGoneException;
+            end(gone ? Outcome.CANCELLED : admitted == null ? Outcome.REFUSED : Outcome.FAILED, Delivery.NOTHING);
         });
     }
 }

@@ -131,8 +131,13 @@ public final class ChatService implements ChatCompletions {
         return plan(call.request, call.selection, 0).thenApply(call::planned);
     }
 
+    /** Admits the call; a call whose client left while it waited is not sent upstream (its admission is undone as it ends). */
     private CompletionStage<Call> admit(Call call) {
-        return admission.admit(call).thenApply(call::admitted);
+        return admission.admit(call).thenApply(admitted -> {
+            Call ready = call.admitted(admitted);
+            if (call.request.clientGone().getAsBoolean()) throw new ClientGoneException();
+            return ready;
+        });
     }
 
     /** A route's deployment and chain when the call names a route, else the model it names. */

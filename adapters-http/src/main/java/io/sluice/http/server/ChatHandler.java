@@ -70,7 +70,8 @@ final class ChatHandler implements Handler<RoutingContext> {
                     conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request(),
                     strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)),
                     Optional.ofNullable(ctx.request().getHeader(TIER_HEADER)).filter(t -> !t.isBlank()),
-                    clientRetries(ctx.request().getHeader(RETRY_COUNT_HEADER)), RequestIds.of(ctx));
+                    clientRetries(ctx.request().getHeader(RETRY_COUNT_HEADER)), RequestIds.of(ctx),
+                    () -> ctx.response().closed());
         } catch (RuntimeException e) {
             fail(ctx, e, OTHER_MODEL, start);
             return;

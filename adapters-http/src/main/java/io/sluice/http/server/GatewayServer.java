@@ -98,8 +98,16 @@ public final class GatewayServer implements AutoCloseable {
         router.delete("/v1/conversations/:id").handler(conversationsApi::delete);
         router.get("/v1/conversations/:id/items").handler(conversationsApi::items);
         router.get("/health/live").handler(ctx -> status(ctx, 200, "UP"));
-        router.get("/health/ready").handler(ctx -> readiness.check().whenComplete((ok, error) ->
-                status(ctx, error == null ? 200 : 503, error == null ? "UP" : "DOWN")));
+        router.get("/health/ready").handler(ctx -> {
+            io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+            readiness.check().whenComplete((status, error) -> context.runOnContext(v -> {
+            Readiness.Status s = error == null ? status : new Readiness.Status(false, java.util.Map.of());
+            ObjectNode body = json.mapper().createObjectNode().put("status", s.label());
+            ObjectNode checks = body.putObject("checks");
+            new java.util.TreeMap<>(s.checks()).forEach(checks::put);
+            ctx.response().setStatusCode(s.ready() ? 200 : 503).putHeader("content-type", "application/json").end(body.toString());
+            }));
+        });
         router.get("/metrics").handler(ctx -> {
             metrics.circuits(health);
             ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());

@@ -9,6 +9,11 @@ public interface BudgetsConfig {
     @io.smallrye.config.WithDefault("database")
     String store();
 
+    /** With the counters in Redis, while it is unreachable: {@code fail-closed} refuses calls a budget applies to (503), {@code fail-open} lets them through unchecked. */
+    @io.smallrye.config.WithName("on-redis-outage")
+    @io.smallrye.config.WithDefault("fail-closed")
+    String onRedisOutage();
+
     /**
      * How long after its call's deadline a reservation (hold) expires: one its call never settled (the process died) is
      * then released, or settled from the ledger, by the sweep. Longer than any stream lasts past its deadline.

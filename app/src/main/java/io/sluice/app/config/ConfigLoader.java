@@ -129,6 +129,6 @@ public final class ConfigLoader {
                 .endpoints(upstreams.endpoints()).models(models.specs()).modelEndpoints(models.endpoints()).fallbackEncoding(fallback)
                 .context(context.defaults()).cache(context.cache()).summary(context.summary()).semantic(context.semantic())
                 .sla(SlaReader.read(c, models.names())).limits(LimitsReader.read(c)).commitBillBeforeAnswer(c.storage().commitBillBeforeAnswer())
-                .build();
+                .redis(LimitsReader.redis(c)).build();
     }
 }

@@ -19,13 +19,14 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
                               ContextDefaults context, CacheSettings cache, SummaryPolicy summary, SemanticSettings semantic,
                               List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
-                              boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer) {
+                              boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer, RedisSettings redis) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
         endpoints = List.copyOf(endpoints);
         modelEndpoints = Map.copyOf(modelEndpoints);
         limits = limits == null ? LimitSettings.NONE : limits;
+        redis = redis == null ? RedisSettings.DEFAULTS : redis;
     }
 
     /** Settings to build from a server and a storage; everything else has the embedded defaults until set. */
@@ -41,7 +42,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer);
+                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis);
     }
 
     /**
@@ -66,6 +67,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         private boolean startSimulator;
         private LimitSettings limits = LimitSettings.NONE;
         private boolean commitBillBeforeAnswer = true;
+        private RedisSettings redis = RedisSettings.DEFAULTS;
 
         private Builder(ServerSettings server, StorageSettings storage) {
             this.server = server;
@@ -146,9 +148,14 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
             return this;
         }
 
+        public Builder redis(RedisSettings value) {
+            redis = java.util.Objects.requireNonNull(value, "redis");
+            return this;
+        }
+
         public GatewaySettings build() {
             return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary,
-                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer);
+                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis);
         }
     }
 }

@@ -10,6 +10,10 @@ public interface LimitsConfig {
     @WithDefault("local")
     String store();
 
+    /** How many replicas share the limits: while Redis is unreachable, each counts 1/replicas of every limit itself. */
+    @WithDefault("1")
+    int replicas();
+
     /** Per gateway key (its owner). */
     Rate key();
 

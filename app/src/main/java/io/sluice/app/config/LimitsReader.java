@@ -37,6 +37,16 @@ final class LimitsReader {
                         l.concurrency().initialLimit(), l.concurrency().maxLimit(), l.concurrency().maxQueue())));
     }
 
+    /** {@code sluice.redis.command-timeout}, {@code sluice.limits.replicas}, {@code sluice.budgets.on-redis-outage}. */
+    static RedisSettings redis(SluiceConfig c) {
+        boolean failOpen = switch (c.budgets().onRedisOutage()) {
+            case "fail-closed" -> false;
+            case "fail-open" -> true;
+            default -> throw new ConfigProblem("sluice.budgets.on-redis-outage", "unknown '" + c.budgets().onRedisOutage() + "'; use fail-closed or fail-open");
+        };
+        return check("sluice.limits.replicas", () -> new RedisSettings(c.redis().commandTimeout(), c.limits().replicas(), failOpen));
+    }
+
     private static boolean budgetsInRedis(BudgetsConfig b) {
         return switch (b.store()) {
             case "database" -> false;

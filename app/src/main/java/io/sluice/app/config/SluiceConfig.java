@@ -94,6 +94,11 @@ public interface SluiceConfig {
     interface Redis {
         @WithDefault("redis://127.0.0.1:6379")
         String uri();
+
+        /** Each Redis command fails after this: well inside any call's deadline, so that Redis going away never hangs a call. */
+        @WithName("command-timeout")
+        @WithDefault("500ms")
+        java.time.Duration commandTimeout();
     }
 
 }

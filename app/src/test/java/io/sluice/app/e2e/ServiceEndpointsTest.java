@@ -26,7 +26,7 @@ class ServiceEndpointsTest {
         assertThat(sluice.get("/health/live").body()).isEqualTo("{\"status\":\"UP\"}");
         HttpResponse<String> ready = sluice.get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"UP\"}");
+        assertThat(ready.body()).isEqualTo("{\"status\":\"UP\",\"checks\":{\"database\":\"up\"}}");
     }
 
     @Test

@@ -122,6 +122,17 @@ final class TestGateway implements AutoCloseable {
         return new TestGateway(storage, () -> { }, List.of(), CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults());
     }
 
+    /** On an embedded H2 database, with the context cache, and what {@code limits} keeps there, in the Redis at {@code redisUri}. */
+    static TestGateway onH2WithRedis(String redisUri, List<ModelSpec> models, io.sluice.app.config.LimitSettings limits) {
+        try {
+            return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models,
+                    new CacheSettings(CacheSettings.Type.REDIS, Duration.ofMinutes(5), 1000, redisUri), SummaryPolicy.ofDefaults(),
+                    ContextDefaults.ofDefaults(), Optional.empty(), limits);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** On an embedded H2 database, with these connection timeouts. */
     static TestGateway onH2WithTimeouts(Duration idle, Duration requestRead) {
         try {

@@ -41,13 +41,23 @@ public final class BudgetGuard {
     private final UsageLedger ledger;
     private final Clock clock;
     private final Duration holdMargin;
+    private final boolean failOpen;
 
     public BudgetGuard(List<Budget> budgets, BudgetStore store, UsageLedger ledger, Clock clock, Duration holdMargin) {
+        this(budgets, store, ledger, clock, holdMargin, false);
+    }
+
+    /**
+     * @param failOpen while the counters' store is unreachable, let calls through unchecked (their bills still go to
+     *                 the ledger, from which lost counters are rebuilt) instead of refusing them
+     */
+    public BudgetGuard(List<Budget> budgets, BudgetStore store, UsageLedger ledger, Clock clock, Duration holdMargin, boolean failOpen) {
         this.budgets = List.copyOf(budgets);
         this.store = store;
         this.ledger = ledger;
         this.clock = clock;
         this.holdMargin = holdMargin;
+        this.failOpen = failOpen;
     }
 
     public static BudgetGuard none() {
@@ -103,14 +113,14 @@ public final class BudgetGuard {
     private void attempt(BudgetStore.Hold hold, long deadlineNanos, String newConversation, CompletableFuture<Hold> result) {
         store.reserve(hold).whenComplete((reservation, error) -> {
             if (error != null) {
-                result.completeExceptionally(error);
+                storeFailed(error, result);
                 return;
             }
             switch (reservation.outcome()) {
                 case RESERVED -> result.complete(new Hold(hold));
                 case EXCEEDED -> result.completeExceptionally(new BudgetExceededException(reservation.refusedBy()));
                 case MISSING -> rebuild(reservation.refusedBy(), newConversation).whenComplete((ok, failed) -> {
-                    if (failed != null) result.completeExceptionally(failed);
+                    if (failed != null) storeFailed(failed, result);
                     // made again after the rebuild: a counter rebuilt before its hold was made never mistakes it for one it lost
                     else attempt(new BudgetStore.Hold(hold.id(), hold.checks(), hold.amount(), clock.instant(), hold.expiresAt()),
                             deadlineNanos, newConversation, result);
@@ -125,6 +135,17 @@ public final class BudgetGuard {
                 }
             }
         });
+    }
+
+    /** The counters could not be read: refused as unavailable (closed), or let through unchecked (open). */
+    private void storeFailed(Throwable error, CompletableFuture<Hold> result) {
+        if (!(io.sluice.domain.error.Failures.cause(error) instanceof io.sluice.domain.error.SharedStoreUnavailableException)) {
+            result.completeExceptionally(error);
+        } else if (failOpen) {
+            result.complete(noHold());
+        } else {
+            result.completeExceptionally(new io.sluice.domain.budget.BudgetsUnavailableException(error));
+        }
     }
 
     /**

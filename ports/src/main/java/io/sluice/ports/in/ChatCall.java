@@ -11,10 +11,12 @@ import java.util.Optional;
  * default when empty) in front of them. {@code slaTier} names the call's SLA tier ({@code X-SLA-Tier}); empty for the default.
  * {@code clientRetries} is how many times the client already sent this call (its SDK's {@code X-Stainless-Retry-Count}):
  * a retry's upstream failures were counted against the circuits by its first try already. {@code requestId} names the
- * call in its answer's {@code x-request-id}, its bill and the log lines about it.
+ * call in its answer's {@code x-request-id}, its bill and the log lines about it. {@code clientGone} says whether the
+ * client has hung up: a call whose client left while it waited (for its limits, its budget, a slow store) is not sent
+ * upstream.
  */
 public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
-                       Optional<String> slaTier, int clientRetries, String requestId) {
+                       Optional<String> slaTier, int clientRetries, String requestId, java.util.function.BooleanSupplier clientGone) {
     public ChatCall {
         Require.nonNull(caller, "caller");
         Require.nonNull(conversation, "conversation");
@@ -23,11 +25,12 @@ public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest 
         slaTier = slaTier == null ? Optional.empty() : slaTier;
         if (clientRetries < 0) throw new IllegalArgumentException("'clientRetries' must not be negative");
         requestId = requestId == null ? newRequestId() : requestId;
+        clientGone = clientGone == null ? () -> false : clientGone;
     }
 
     public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
                     Optional<String> slaTier, int clientRetries) {
-        this(caller, conversation, request, contextStrategy, slaTier, clientRetries, null);
+        this(caller, conversation, request, contextStrategy, slaTier, clientRetries, null, null);
     }
 
     /** A new request id: {@code req_} and 32 hex digits, as OpenAI's. */

@@ -31,7 +31,7 @@ public abstract class ContextCacheContract {
         return stage.toCompletableFuture().join();
     }
 
-    static CachedConversation entry(ConversationId id, long lastSeq) {
+    public static CachedConversation entry(ConversationId id, long lastSeq) {
         Instant now = Instant.parse("2026-11-23T10:15:30.123456789Z");
         Conversation c = new Conversation(id, "owner-a", "alice", now, now, Map.of("channel", "web"), true, new ContextStrategy.SlidingWindow(5));
         StoredMessage system = new StoredMessage(id, 1, ChatMessage.system("Xin chào — be kind 🚚"), 9, null, now, Map.of());
