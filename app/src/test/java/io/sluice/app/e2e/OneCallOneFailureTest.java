@@ -18,9 +18,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * One client call whose upstream fails with 500 every time, retried by the gateway and then twice by the official
- * OpenAI SDK, counts once against each circuit it met: it opens neither the circuit of the healthy second endpoint
- * nor any other model's, and the same endpoints keep serving every other call.
+ * One client call whose upstream fails with 500 every time is retried by the gateway, and not again by the official
+ * OpenAI SDK, which honours the answer's {@code x-should-retry: false}. Retried by a client that ignores it (as
+ * {@code X-Stainless-Retry-Count} says), it still counts once against each circuit it met: it opens neither the circuit
+ * of the healthy second endpoint nor any other model's, and the same endpoints keep serving every other call.
  */
 class OneCallOneFailureTest {
     @Test
@@ -35,7 +36,16 @@ class OneCallOneFailureTest {
             assertThatThrownBy(() -> sdk.chat().completions().create(failing)).isInstanceOfAny(InternalServerException.class,
                     OpenAIServiceException.class);
             long attempts = sluice.simulator("a").stats().requests() + sluice.simulator("b").stats().requests();
-            assertThat(attempts).as("the gateway's 3 attempts for each of the SDK's 3 tries").isEqualTo(9);
+            assertThat(attempts).as("the gateway's 3 attempts, and no more: the SDK does not retry what the gateway did").isEqualTo(3);
+
+            for (String retry : List.of("1", "2")) { // a client that retries anyway, saying so as the Stainless SDKs do
+                var answer = sluice.chatTo("m", null, "Where is my parcel? " + io.sluice.testkit.simulator.Fault.SERVER_ERROR.directive(), false,
+                        "X-Stainless-Retry-Count", retry);
+                assertThat(answer.statusCode()).isEqualTo(502);
+                assertThat(answer.headers().firstValue("x-should-retry")).contains("false");
+            }
+            attempts = sluice.simulator("a").stats().requests() + sluice.simulator("b").stats().requests();
+            assertThat(attempts).as("the gateway's 3 attempts for each of the client's 3 tries").isEqualTo(9);
 
             String circuits = sluice.get("/admin/upstreams").body();
             assertThat(circuits).contains("\"m @ a\":\"closed\"").contains("\"m @ b\":\"closed\"").doesNotContain("\"other @ a\":\"open\"");

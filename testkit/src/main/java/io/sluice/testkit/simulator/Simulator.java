@@ -53,6 +53,7 @@ public final class Simulator implements AutoCloseable {
     private final AtomicLong completionTokens = new AtomicLong();
     private final Map<Fault, AtomicLong> faults = new ConcurrentHashMap<>();
     private final ArrayDeque<JsonNode> recent = new ArrayDeque<>();
+    private volatile boolean collapse;
     private final Map<String, long[]> rpmWindows = new ConcurrentHashMap<>();
     /** The last {@value #RECENT_TIMES} arrival times per key: kept whole, a long benchmark run grew its heap without end. */
     private final Map<String, ArrayDeque<Long>> keyTimes = new ConcurrentHashMap<>();
@@ -119,6 +120,17 @@ public final class Simulator implements AutoCloseable {
      */
     public void saturateAbove(int knee) {
         this.concurrencyKnee = knee;
+        this.collapse = false;
+    }
+
+    /**
+     * Models an upstream that collapses when overloaded: past {@code knee} plain answers in flight, each takes its
+     * latency times (in-flight / knee)², so throughput falls as load grows: twice the knee serves half as many calls.
+     * A knee no noise in the measurement can move.
+     */
+    public void collapseAbove(int knee) {
+        this.concurrencyKnee = knee;
+        this.collapse = true;
     }
 
     public SimulatorConfig config() {
@@ -214,7 +226,9 @@ public final class Simulator implements AutoCloseable {
         } else {
             int inFlight = plainInFlight.incrementAndGet();
             int knee = concurrencyKnee;
-            Duration latency = knee > 0 && inFlight > knee ? cfg.latency().multipliedBy(inFlight).dividedBy(knee) : cfg.latency();
+            Duration latency = knee <= 0 || inFlight <= knee ? cfg.latency()
+                    : collapse ? cfg.latency().multipliedBy((long) inFlight * inFlight).dividedBy((long) knee * knee)
+                    : cfg.latency().multipliedBy(inFlight).dividedBy(knee);
             after(latency, () -> {
                 plainInFlight.decrementAndGet();
                 bill(answer.promptTokens(), answer.completionTokens());
