@@ -49,6 +49,10 @@ import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.Conversations;
 import io.sluice.ports.in.ModelDirectory;
 import io.sluice.ports.in.Readiness;
+import io.sluice.ports.in.Erasure;
+import io.sluice.engine.erasure.ErasureService;
+import io.sluice.engine.erasure.Retention;
+import io.sluice.app.config.RetentionSettings;
 import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.LlmProvider;
 import io.sluice.ports.out.LlmProviderFactory;
@@ -328,11 +332,11 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness,
+    GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness, Erasure erasure,
                          PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints,
                          ModelRegistry registryOfModels, Router router, UsageLedger ledger, ApiKeys keys) {
         GatewayServices services = new GatewayServices(chat, models, conversations,
-                new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), router, ledger::totals, keys, readiness);
+                new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), router, ledger::totals, keys, readiness, erasure);
         return new GatewayServer(vertx, settings.server(), services, registry, json);
     }
 
@@ -346,5 +350,16 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     Conversations conversations(ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock) {
         return new ConversationService(store, cache, tokens, clock, settings.fallbackEncoding());
+    }
+
+    /** Erasure on request, and the retention sweep when a retention is set (stopped with the gateway). */
+    @Provides
+    @Singleton
+    Erasure erasure(JdbcStorage storage, ContextCache cache, Clock clock, Resources resources) {
+        ErasureService erasure = new ErasureService(storage.erasure(), cache);
+        RetentionSettings r = settings.retention();
+        Retention retention = new Retention(erasure, r.days(), r.perOwner(), clock);
+        if (retention.active()) resources.add(retention.sweepEvery(r.sweepInterval()), Runnable::run);
+        return erasure;
     }
 }

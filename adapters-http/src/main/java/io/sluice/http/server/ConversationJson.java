@@ -81,8 +81,8 @@ public final class ConversationJson {
         return list(page, this::item, m -> itemId(m.seq()));
     }
 
-    public String deleted(String id) {
-        return json.createObjectNode().put("id", id).put("object", "conversation.deleted").put("deleted", true).toString();
+    public String deleted(String id, boolean purged) {
+        return json.createObjectNode().put("id", id).put("object", "conversation.deleted").put("deleted", true).put("purged", purged).toString();
     }
 
     public static String itemId(long seq) {

@@ -18,10 +18,12 @@ import java.util.function.Supplier;
  */
 final class ConversationsHandler {
     private final Conversations conversations;
+    private final io.sluice.ports.in.Erasure erasure;
     private final ConversationJson json;
     private final OpenAiJson errors;
 
-    ConversationsHandler(Conversations conversations, ConversationJson json, OpenAiJson errors) {
+    ConversationsHandler(Conversations conversations, io.sluice.ports.in.Erasure erasure, ConversationJson json, OpenAiJson errors) {
+        this.erasure = erasure;
         this.conversations = conversations;
         this.json = json;
         this.errors = errors;
@@ -56,11 +58,18 @@ final class ConversationsHandler {
         }, json::items);
     }
 
+    /** A soft delete, or with {@code ?purge=true} an erasure: every message, summary, vector and cache entry goes. */
     void delete(RoutingContext ctx) {
+        String purgeParam = ctx.request().getParam("purge", "false");
+        if (!purgeParam.equals("true") && !purgeParam.equals("false")) {
+            ErrorResponses.send(ctx.response(), errors, ErrorResponses.toApiError(new InvalidRequestException("'purge' must be true or false", "purge")));
+            return;
+        }
+        boolean purge = purgeParam.equals("true");
         respond(ctx, 200, () -> {
             ConversationId id = id(ctx);
-            return conversations.delete(caller(ctx), id).thenApply(done -> id);
-        }, id -> json.deleted(id.value()));
+            return (purge ? erasure.purgeConversation(caller(ctx), id) : conversations.delete(caller(ctx), id)).thenApply(done -> id);
+        }, id -> json.deleted(id.value(), purge));
     }
 
     private <T> void respond(RoutingContext ctx, int status, Supplier<CompletionStage<T>> call, Function<T, String> write) {

@@ -90,7 +90,7 @@ public final class GatewayServer implements AutoCloseable {
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, servable(), json, metrics));
         router.get("/v1/models").handler(this::listModels);
-        ConversationsHandler conversationsApi = new ConversationsHandler(conversations, new ConversationJson(json.mapper()), json);
+        ConversationsHandler conversationsApi = new ConversationsHandler(conversations, services.erasure(), new ConversationJson(json.mapper()), json);
         router.post("/v1/conversations").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(conversationsApi::create);
         router.get("/v1/conversations").handler(conversationsApi::list);
@@ -125,6 +125,7 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/v1/usage").handler(usageApi::own);
         router.get("/v1/usage/daily").handler(usageApi::ownDaily);
         router.get("/admin/usage").handler(usageApi::everyone);
+        router.delete("/admin/users/:owner/:user").handler(new UsersHandler(services.erasure(), json)::erase);
         RoutesHandler routesApi = new RoutesHandler(routes, json);
         router.get("/admin/routes").handler(routesApi::list);
         router.put("/admin/routes/:name/weights").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))

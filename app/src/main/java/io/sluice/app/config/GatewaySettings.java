@@ -19,7 +19,8 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                               List<ModelSpec> models, Optional<String> passthroughProvider, Encoding fallbackEncoding,
                               ContextDefaults context, CacheSettings cache, SummaryPolicy summary, SemanticSettings semantic,
                               List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
-                              boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer, RedisSettings redis) {
+                              boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer, RedisSettings redis,
+                              RetentionSettings retention) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
@@ -27,6 +28,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         modelEndpoints = Map.copyOf(modelEndpoints);
         limits = limits == null ? LimitSettings.NONE : limits;
         redis = redis == null ? RedisSettings.DEFAULTS : redis;
+        retention = retention == null ? RetentionSettings.FOREVER : retention;
     }
 
     /** Settings to build from a server and a storage; everything else has the embedded defaults until set. */
@@ -42,7 +44,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis);
+                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention);
     }
 
     /**
@@ -68,6 +70,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         private LimitSettings limits = LimitSettings.NONE;
         private boolean commitBillBeforeAnswer = true;
         private RedisSettings redis = RedisSettings.DEFAULTS;
+        private RetentionSettings retention = RetentionSettings.FOREVER;
 
         private Builder(ServerSettings server, StorageSettings storage) {
             this.server = server;
@@ -153,9 +156,14 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
             return this;
         }
 
+        public Builder retention(RetentionSettings value) {
+            retention = java.util.Objects.requireNonNull(value, "retention");
+            return this;
+        }
+
         public GatewaySettings build() {
             return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary,
-                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis);
+                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention);
         }
     }
 }

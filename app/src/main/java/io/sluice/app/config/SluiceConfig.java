@@ -79,6 +79,22 @@ public interface SluiceConfig {
 
     Redis redis();
 
+    /** How long conversations are kept after their last turn; purged in the background. */
+    Retention retention();
+
+    interface Retention {
+        /** Days a conversation is kept after its last turn, for every owner not named below; 0 keeps them forever. */
+        @WithDefault("0")
+        int days();
+
+        /** Days per owner, over {@code days}. */
+        Map<String, Integer> owners();
+
+        @WithName("sweep-interval")
+        @WithDefault("1h")
+        java.time.Duration sweepInterval();
+    }
+
     SlaConfig sla();
 
     /** Names clients may use as their model, each served by a degradation chain or a canary split of chains. */

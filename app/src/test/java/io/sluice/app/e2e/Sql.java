@@ -32,6 +32,16 @@ final class Sql {
         }
     }
 
+    static int update(StorageSettings storage, String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(storage.jdbcUrl(), storage.user(), storage.password());
+             var statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) statement.setObject(i + 1, params[i]);
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Object value(StorageSettings storage, String sql, Object... params) {
         List<Map<String, Object>> rows = rows(storage, sql, params);
         return rows.isEmpty() ? null : rows.getFirst().values().iterator().next();

@@ -1,0 +1,92 @@
+package io.sluice.jdbc;
+
+import io.sluice.domain.ConversationId;
+import io.sluice.ports.out.ErasureStore;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@link ErasureStore} in the relational database. A conversation's messages and vectors go with its row (ON DELETE
+ * CASCADE), its summary is in the row; its ledger entries and budget counters are changed in the same transaction.
+ * Thread-safe.
+ */
+final class JdbcErasureStore implements ErasureStore {
+    private final Jdbi jdbi;
+    private final StorageExecutor executor;
+
+    JdbcErasureStore(Jdbi jdbi, StorageExecutor executor) {
+        this.jdbi = jdbi;
+        this.executor = executor;
+    }
+
+    @Override
+    public CompletionStage<Boolean> purgeConversation(ConversationId id, String owner) {
+        return async(() -> jdbi.inTransaction(h -> {
+            boolean owned = h.createQuery("SELECT COUNT(*) FROM conversations WHERE id = :id AND owner = :owner")
+                    .bind("id", id.value()).bind("owner", owner).mapTo(Long.class).one() > 0;
+            if (owned) purge(h, List.of(id.value()));
+            return owned;
+        }));
+    }
+
+    @Override
+    public CompletionStage<List<ConversationId>> purgeUserConversations(String owner, String user, int limit) {
+        return async(() -> jdbi.inTransaction(h -> purge(h, h.createQuery("""
+                        SELECT id FROM conversations WHERE owner = :owner AND end_user = :user ORDER BY id FETCH FIRST :limit ROWS ONLY""")
+                .bind("owner", owner).bind("user", user).bind("limit", limit).mapTo(String.class).list())));
+    }
+
+    @Override
+    public CompletionStage<Long> forgetUser(String owner, String user) {
+        return async(() -> jdbi.inTransaction(h -> {
+            long changed = h.createUpdate("UPDATE usage_ledger SET end_user = NULL WHERE owner = :owner AND end_user = :user")
+                    .bind("owner", owner).bind("user", user).execute();
+            h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'")
+                    .bind("prefix", likePrefix("user:" + owner + "/" + user + ":")).execute();
+            return changed;
+        }));
+    }
+
+    @Override
+    public CompletionStage<List<ConversationId>> purgeIdleSince(Instant cutoff, Optional<String> owner, Set<String> excludedOwners, int limit) {
+        return async(() -> jdbi.inTransaction(h -> {
+            StringBuilder sql = new StringBuilder("SELECT id FROM conversations WHERE updated_at < :cutoff");
+            if (owner.isPresent()) sql.append(" AND owner = :owner");
+            if (owner.isEmpty() && !excludedOwners.isEmpty()) sql.append(" AND owner NOT IN (<excluded>)");
+            sql.append(" ORDER BY updated_at FETCH FIRST :limit ROWS ONLY");
+            var query = h.createQuery(sql.toString()).bind("cutoff", Timestamp.from(cutoff)).bind("limit", limit);
+            owner.ifPresent(o -> query.bind("owner", o));
+            if (owner.isEmpty() && !excludedOwners.isEmpty()) query.bindList("excluded", List.copyOf(excludedOwners));
+            return purge(h, query.mapTo(String.class).list());
+        }));
+    }
+
+    /** Purges these conversations in the caller's transaction; returns them. */
+    private static List<ConversationId> purge(Handle h, List<String> ids) {
+        if (ids.isEmpty()) return List.of();
+        h.createUpdate("UPDATE usage_ledger SET conversation_id = NULL, end_user = NULL WHERE conversation_id IN (<ids>)")
+                .bindList("ids", ids).execute();
+        for (String id : ids) {
+            h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'").bind("prefix", likePrefix("conversation:" + id + ":"))
+                    .execute();
+        }
+        h.createUpdate("DELETE FROM conversations WHERE id IN (<ids>)").bindList("ids", ids).execute();
+        return ids.stream().map(ConversationId::new).toList();
+    }
+
+    /** {@code prefix}, its LIKE wildcards escaped, then {@code %}. */
+    private static String likePrefix(String prefix) {
+        return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    private <T> CompletionStage<T> async(Supplier<T> work) {
+        return executor.run(work);
+    }
+}
