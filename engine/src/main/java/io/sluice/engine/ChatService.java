@@ -54,6 +54,7 @@ public final class ChatService implements ChatCompletions {
     private final ResilientCaller caller;
     private final TurnMemory memory;
     private final CallAdmission admission;
+    private final java.util.concurrent.Executor promptWorkers;
     private final Settlement settlement;
     private final CallEvents events;
 
@@ -66,6 +67,7 @@ public final class ChatService implements ChatCompletions {
         this.caller = new ResilientCaller(sla.circuits(), sla.retries(), sla.events());
         this.memory = new TurnMemory(b.registry, b.store, b.cache, b.tokens, b.clock, b.context, b.summaries, b.recall);
         this.admission = new CallAdmission(b.flow, b.budgets, b.storage);
+        this.promptWorkers = b.promptWorkers != null ? b.promptWorkers : PromptWorkers.shared();
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
     }
 
@@ -127,8 +129,31 @@ public final class ChatService implements ChatCompletions {
         }
     }
 
+    /**
+     * Builds the call's context. A large prompt is counted on the prompt workers, never on the caller's thread (an
+     * event loop, which a megabyte prompt would hold for most of a second while every other call on it waits); when
+     * they are all busy with a queue of such prompts, the call is refused as an overload.
+     */
     private CompletionStage<Call> context(Call call) {
-        return plan(call.request, call.selection, 0).thenApply(call::planned);
+        if (promptChars(call.request) < LARGE_PROMPT_CHARS) return plan(call.request, call.selection, 0).thenApply(call::planned);
+        try {
+            return CompletableFuture.supplyAsync(() -> plan(call.request, call.selection, 0), promptWorkers)
+                    .thenCompose(java.util.function.Function.identity()).thenApply(call::planned);
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            return CompletableFuture.failedFuture(new io.sluice.domain.error.GatewayOverloadedException("Too many large prompts are being counted; try again shortly"));
+        }
+    }
+
+    /** Prompts of more characters than this are counted off the caller's thread. */
+    static final int LARGE_PROMPT_CHARS = 64 * 1024;
+
+    private static long promptChars(ChatCall call) {
+        long chars = 0;
+        for (var m : call.request().messages()) {
+            if (m.content() != null) chars += m.content().length();
+            for (var t : m.toolCalls()) chars += t.argumentsJson().length();
+        }
+        return chars;
     }
 
     /** Admits the call; a call whose client left while it waited is not sent upstream (its admission is undone as it ends). */
@@ -193,6 +218,7 @@ public final class ChatService implements ChatCompletions {
         private BudgetGuard budgets = BudgetGuard.none();
         private CallEvents events = CallEvents.NONE;
         private StorageHealth storage = StorageHealth.ALWAYS;
+        private java.util.concurrent.Executor promptWorkers;
 
         private Builder(ModelRegistry registry, ConversationStore store, TokenCounter tokens) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -238,6 +264,12 @@ public final class ChatService implements ChatCompletions {
 
         public Builder rateLimits(FlowControl value) {
             flow = Objects.requireNonNull(value, "rateLimits");
+            return this;
+        }
+
+        /** Where large prompts are counted; by default {@link PromptWorkers#shared()}. May refuse work when busy. */
+        public Builder promptWorkers(java.util.concurrent.Executor value) {
+            promptWorkers = Objects.requireNonNull(value, "promptWorkers");
             return this;
         }
 

@@ -77,6 +77,8 @@ final class ErrorResponses {
                     e.getMessage(), e.retryAfter().orElse(null), NO_CLIENT_RETRY);
             case io.sluice.domain.error.StorageUnavailableException e -> new ApiError(503, "server_error", e.code(), null, e.getMessage(),
                     e.retryAfter().orElse(null));
+            case io.sluice.domain.error.GatewayOverloadedException e -> new ApiError(503, "server_error", e.code(), null, e.getMessage(),
+                    e.retryAfter().orElse(null));
             case io.sluice.domain.budget.BudgetsUnavailableException e -> new ApiError(503, "server_error", e.code(), null, e.getMessage(),
                     e.retryAfter().orElse(null));
             case RetriableException e -> new ApiError(503, "upstream_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),

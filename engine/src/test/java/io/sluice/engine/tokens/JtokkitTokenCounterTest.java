@@ -48,4 +48,34 @@ class JtokkitTokenCounterTest {
         String text = "Xin chào, tôi muốn hỏi về đơn hàng của tôi đã được giao chưa?";
         assertThat(counter.countText(text, Encoding.O200K_BASE)).isLessThan(counter.countText(text, Encoding.CL100K_BASE));
     }
+
+    @Test
+    void textWithoutLongRunsIsCountedExactly() {
+        String text = "Where is my parcel? ".repeat(200) + "Xin chào, đơn hàng của tôi ở đâu? 😀";
+        var exact = com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry().getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE);
+
+        assertThat(counter.countText(text, Encoding.O200K_BASE)).isEqualTo(exact.countTokensOrdinary(text));
+    }
+
+    @Test
+    void aLongRunWithoutSpacesIsCountedInPiecesAFewTokensOnTheSafeSide() {
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder blob = new StringBuilder("see ");
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < 20_000; i++) blob.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        blob.append(" and 😀".repeat(3)).append("😀".repeat(300)); // a run of surrogate pairs, never split
+        String text = blob.toString();
+        var exact = com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry().getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE)
+                .countTokensOrdinary(text);
+
+        int pieces = counter.countText(text, Encoding.O200K_BASE);
+
+        assertThat(pieces).isGreaterThanOrEqualTo(exact).isLessThanOrEqualTo((int) (exact * 1.05));
+    }
+
+    @Test
+    void aHostileFourMegabyteWordIsCounted() {
+        // quadratic in one piece (about 5 s of CPU); in pieces, a fraction of a second
+        assertThat(counter.countText("a".repeat(4 * 1024 * 1024), Encoding.O200K_BASE)).isPositive();
+    }
 }
