@@ -25,7 +25,7 @@ import org.jdbi.v3.core.statement.Update;
 /** {@link ApiKeyStore} on JDBI, for PostgreSQL and H2 alike. Thread-safe. */
 final class JdbcApiKeyStore implements ApiKeyStore {
     private static final String SELECT = "SELECT id, owner, name, created_at, revoked_at, default_route, default_strategy, default_tier, "
-            + "rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd FROM api_keys";
+            + "rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens FROM api_keys";
 
     private final Jdbi jdbi;
     private final StorageExecutor executor;
@@ -39,8 +39,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
     public CompletionStage<Void> create(ApiKey key, String secretHash) {
         return async(() -> jdbi.withHandle(h -> bindPolicy(h.createUpdate("""
                         INSERT INTO api_keys (id, secret_hash, owner, name, created_at, default_route, default_strategy, default_tier,
-                            rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd)
-                        VALUES (:id, :hash, :owner, :name, :created, :route, :strategy, :tier, :rpm, :tpm, :day, :month, :total)""")
+                            rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens)
+                        VALUES (:id, :hash, :owner, :name, :created, :route, :strategy, :tier, :rpm, :tpm, :day, :month, :total, :maxPrompt)""")
                 .bind("id", key.id()).bind("hash", secretHash).bind("owner", key.owner()).bind("name", key.name())
                 .bind("created", Timestamp.from(key.createdAt())), key.policy()).execute())).thenApply(rows -> null);
     }
@@ -49,13 +49,14 @@ final class JdbcApiKeyStore implements ApiKeyStore {
     public CompletionStage<Boolean> setPolicy(String id, KeyPolicy policy) {
         return async(() -> jdbi.withHandle(h -> bindPolicy(h.createUpdate("""
                         UPDATE api_keys SET default_route = :route, default_strategy = :strategy, default_tier = :tier, rpm = :rpm,
-                            tpm = :tpm, budget_day_usd = :day, budget_month_usd = :month, budget_total_usd = :total WHERE id = :id""")
+                            tpm = :tpm, budget_day_usd = :day, budget_month_usd = :month, budget_total_usd = :total,
+                            max_prompt_tokens = :maxPrompt WHERE id = :id""")
                 .bind("id", id), policy).execute() > 0));
     }
 
     private static Update bindPolicy(Update update, KeyPolicy policy) {
         return update.bind("route", policy.route().orElse(null)).bind("strategy", policy.strategy().map(Object::toString).orElse(null))
-                .bind("tier", policy.tier().orElse(null)).bind("rpm", policy.rpm()).bind("tpm", policy.tpm())
+                .bind("tier", policy.tier().orElse(null)).bind("rpm", policy.rpm()).bind("tpm", policy.tpm()).bind("maxPrompt", policy.maxPromptTokens())
                 .bind("day", policy.budgets().get(Budget.Period.DAY)).bind("month", policy.budgets().get(Budget.Period.MONTH))
                 .bind("total", policy.budgets().get(Budget.Period.TOTAL));
     }
@@ -99,7 +100,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
         }
         return new KeyPolicy(Optional.ofNullable(rs.getString("default_route")),
                 Optional.ofNullable(rs.getString("default_strategy")).map(ContextStrategy::parse),
-                Optional.ofNullable(rs.getString("default_tier")), rs.getLong("rpm"), rs.getLong("tpm"), budgets);
+                Optional.ofNullable(rs.getString("default_tier")), rs.getLong("rpm"), rs.getLong("tpm"), budgets,
+                rs.getLong("max_prompt_tokens"));
     }
 
     private <T> CompletionStage<T> async(Supplier<T> work) {

@@ -57,6 +57,11 @@ final class CallAdmission {
     CompletionStage<Admitted> admit(Call call) {
         if (!storage.available()) return CompletableFuture.failedFuture(new StorageUnavailableException(null));
         CallPlan plan = call.plan();
+        long cap = call.request.caller().policy().maxPromptTokens();
+        if (cap > 0 && plan.promptTokens() > cap) {
+            return CompletableFuture.failedFuture(new io.sluice.domain.error.InvalidRequestException("This API key's prompts are capped at " + cap
+                    + " tokens; this call's is " + plan.promptTokens(), "messages", "prompt_too_large"));
+        }
         return flow.admit(call.request.caller(), call.request.request().model(), plan::estimatedTokens).thenCompose(limits ->
                 reserve(call, plan, limits).whenComplete((admitted, error) -> {
                     if (error != null) limits.settle(0); // refused by a budget: its tokens never went upstream

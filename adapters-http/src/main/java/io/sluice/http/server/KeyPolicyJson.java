@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * A key's policy in the admin API:
- * {@code {"defaults": {"route", "context_strategy", "tier"}, "limits": {"rpm", "tpm"}, "budgets": {"day", "month", "total"}}},
+ * {@code {"defaults": {"route", "context_strategy", "tier"}, "limits": {"rpm", "tpm", "max_prompt_tokens"}, "budgets": {"day", "month", "total"}}},
  * every part optional; budgets are USD amounts, as strings for exactness or as numbers.
  */
 final class KeyPolicyJson {
@@ -42,7 +42,8 @@ final class KeyPolicyJson {
             amount(budgets.path(field), "budgets." + field).ifPresent(usd -> amounts.put(period, usd));
         }
         try {
-            return new KeyPolicy(route, strategy, text(defaults, "tier", "defaults.tier"), count(limits, "rpm"), count(limits, "tpm"), amounts);
+            return new KeyPolicy(route, strategy, text(defaults, "tier", "defaults.tier"), count(limits, "rpm"), count(limits, "tpm"), amounts,
+                    count(limits, "max_prompt_tokens"));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage(), null);
         }
@@ -53,7 +54,7 @@ final class KeyPolicyJson {
         defaults.put("route", policy.route().orElse(null));
         defaults.put("context_strategy", policy.strategy().map(Object::toString).orElse(null));
         defaults.put("tier", policy.tier().orElse(null));
-        into.putObject("limits").put("rpm", policy.rpm()).put("tpm", policy.tpm());
+        into.putObject("limits").put("rpm", policy.rpm()).put("tpm", policy.tpm()).put("max_prompt_tokens", policy.maxPromptTokens());
         ObjectNode budgets = into.putObject("budgets");
         for (Budget.Period period : Budget.Period.values()) {
             BigDecimal usd = policy.budgets().get(period);

@@ -114,6 +114,21 @@ class KeyPoliciesTest {
     }
 
     @Test
+    void aKeysPromptCapRefusesLargerPromptsBeforeTheyGoUpstream() throws Exception {
+        JsonNode key = createKey("\"limits\":{\"max_prompt_tokens\":50}");
+        assertThat(key.path("limits").path("max_prompt_tokens").asLong()).isEqualTo(50);
+        long upstream = sluice.simulator.stats().requests();
+        String large = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "parcel ".repeat(100) + "\"}]}";
+
+        HttpResponse<String> refused = chat(key, large);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("\"code\":\"prompt_too_large\"").contains("capped at 50 tokens");
+        assertThat(sluice.simulator.stats().requests()).isEqualTo(upstream);
+        assertThat(chat(key, HELLO).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aBadPolicyIs400NamingTheFieldAndCreatesNoKey() throws Exception {
         for (String[] bad : new String[][] {
                 {"\"limits\":{\"rpm\":-1}", "limits.rpm"},

@@ -18,23 +18,30 @@ import java.util.Optional;
 /**
  * What one gateway API key carries besides its owner: defaults for its calls (the route a call without a
  * {@code model} goes to, the context strategy, the SLA tier), its own rate limits (0 for none) and its own budgets.
- * Its limits and budgets count this key alone, on top of those the configuration sets for its owner. Immutable.
+ * Its limits and budgets count this key alone, on top of those the configuration sets for its owner.
+ * {@code maxPromptTokens} caps one call's prompt (its context as sent upstream; 0 for no cap): a key handed to a
+ * customer's app cannot send megabyte prompts that cost every other tenant CPU and money. Immutable.
  */
 public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
-                        Map<Budget.Period, BigDecimal> budgets) {
+                        Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens) {
     public static final KeyPolicy NONE = new KeyPolicy(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Map.of());
 
     public KeyPolicy {
         route = blankless(route, "route");
         strategy = strategy == null ? Optional.empty() : strategy;
         tier = blankless(tier, "tier");
-        if (rpm < 0 || tpm < 0) throw new IllegalArgumentException("'rpm' and 'tpm' must not be negative");
+        if (rpm < 0 || tpm < 0 || maxPromptTokens < 0) throw new IllegalArgumentException("'rpm', 'tpm' and 'max_prompt_tokens' must not be negative");
         EnumMap<Budget.Period, BigDecimal> copy = new EnumMap<>(Budget.Period.class);
         if (budgets != null) budgets.forEach((period, usd) -> {
             if (usd == null || usd.signum() < 0) throw new IllegalArgumentException("a budget must be a non-negative amount in USD");
             copy.put(period, usd);
         });
         budgets = Collections.unmodifiableMap(copy);
+    }
+
+    public KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
+                     Map<Budget.Period, BigDecimal> budgets) {
+        this(route, strategy, tier, rpm, tpm, budgets, 0);
     }
 
     private static Optional<String> blankless(Optional<String> value, String field) {

@@ -34,7 +34,7 @@ public abstract class ApiKeyStoreContract {
     @Test
     void aKeyIsFoundByItsHashWithItsPolicyExactly() {
         KeyPolicy policy = new KeyPolicy(Optional.of("support"), Optional.of(new ContextStrategy.SlidingWindow(6)), Optional.of("fast"),
-                60, 20_000, Map.of(Budget.Period.DAY, new BigDecimal("5.25"), Budget.Period.TOTAL, new BigDecimal("0.000000001")));
+                60, 20_000, Map.of(Budget.Period.DAY, new BigDecimal("5.25"), Budget.Period.TOTAL, new BigDecimal("0.000000001")), 8_000);
         String hash = UUID.randomUUID().toString();
         ApiKey key = create(policy, hash);
         ApiKey found = find(hash).orElseThrow();
