@@ -1,0 +1,91 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import io.sluice.testkit.simulator.Fault;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LangChain4j's OpenAI client (pinned in the POM) against the gateway: plain and streamed answers, and a stream the
+ * upstream cuts after its first chunk, which LangChain4j must report as an error. It ignores SSE error events, and
+ * used to take the half answer of a cleanly ended body as complete; the gateway now aborts the body instead.
+ */
+class LangChain4jCompatibilityTest {
+    private static TestGateway sluice;
+
+    @BeforeAll
+    static void start() {
+        sluice = TestGateway.onH2();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        sluice.close();
+    }
+
+    @Test
+    void aPlainAnswer() {
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any").modelName("gpt-4o-mini")
+                .timeout(Duration.ofSeconds(10)).build();
+
+        assertThat(model.chat("Where is my parcel?")).isNotBlank();
+    }
+
+    @Test
+    void aStreamedAnswerCompletes() throws Exception {
+        Outcome outcome = stream("Where is my parcel?");
+
+        assertThat(outcome.ended().get(10, TimeUnit.SECONDS)).isEqualTo("completed");
+        assertThat(outcome.text()).isNotBlank();
+    }
+
+    @Test
+    void aStreamCutMidAnswerIsAnErrorNotACompleteResponse() throws Exception {
+        Outcome outcome = stream("tell me a long story please now " + Fault.STREAM_CUT.directive());
+
+        assertThat(outcome.ended().get(10, TimeUnit.SECONDS)).isEqualTo("error");
+        assertThat(outcome.text()).as("the part that was delivered").isNotBlank();
+    }
+
+    private record Outcome(CompletableFuture<String> ended, StringBuilder partial) {
+        String text() {
+            synchronized (partial) {
+                return partial.toString();
+            }
+        }
+    }
+
+    private static Outcome stream(String prompt) {
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any").modelName("gpt-4o-mini")
+                .timeout(Duration.ofSeconds(10)).build();
+        Outcome outcome = new Outcome(new CompletableFuture<>(), new StringBuilder());
+        model.chat(prompt, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partialResponse) {
+                synchronized (outcome.partial()) {
+                    outcome.partial().append(partialResponse);
+                }
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse completeResponse) {
+                outcome.ended().complete("completed");
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                outcome.ended().complete("error");
+            }
+        });
+        return outcome;
+    }
+}
