@@ -32,6 +32,9 @@ public final class RedisLink implements AutoCloseable {
     private static final Duration CONNECT_RETRY = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(RedisLink.class.getName());
 
+    static final Duration RECONNECT_EVERY = Duration.ofMillis(500);
+
+    private final io.lettuce.core.resource.ClientResources resources;
     private final RedisClient client;
     private final RedisURI uri;
     private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,7 +49,10 @@ public final class RedisLink implements AutoCloseable {
 
     private RedisLink(String uri, Duration commandTimeout) {
         this.uri = RedisURI.create(uri);
-        this.client = RedisClient.create();
+        // reconnect every half second, not Lettuce's default backoff to 30 s: back within a second of Redis
+        this.resources = io.lettuce.core.resource.ClientResources.builder()
+                .reconnectDelay(io.lettuce.core.resource.Delay.constant(RECONNECT_EVERY)).build();
+        this.client = RedisClient.create(resources);
         client.setOptions(ClientOptions.builder().autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout.multipliedBy(2)).build())
@@ -118,5 +124,6 @@ public final class RedisLink implements AutoCloseable {
         StatefulRedisConnection<String, String> c = connection;
         if (c != null) c.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
     }
 }

@@ -57,6 +57,17 @@ final class ErrorResponses {
 
     static ApiError toApiError(Throwable failure) {
         Throwable t = unwrap(failure);
+        ApiError error = apiError(t);
+        if (t instanceof SluiceException s && s.upstreamRequestId().isPresent()) {
+            Map<String, String> headers = new java.util.HashMap<>(error.headers());
+            headers.put("x-upstream-request-id", s.upstreamRequestId().get());
+            return new ApiError(error.status(), error.type(), error.code(), error.param(), error.message(), error.retryAfter(), Map.copyOf(headers),
+                    error.internal());
+        }
+        return error;
+    }
+
+    private static ApiError apiError(Throwable t) {
         return switch (t) {
             case InvalidRequestException e -> new ApiError(400, "invalid_request_error", e.code(), e.param(), e.getMessage(), null);
             case UnsupportedFeatureException e -> new ApiError(400, "invalid_request_error", e.code(), null, e.getMessage(), null);

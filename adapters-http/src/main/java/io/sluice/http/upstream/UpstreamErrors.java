@@ -31,7 +31,20 @@ public final class UpstreamErrors {
 
     private UpstreamErrors() {}
 
+    /** The upstream's id of a request: OpenAI's {@code x-request-id}, Anthropic's {@code request-id}; null when absent or odd. */
+    public static String requestId(MultiMap headers) {
+        String id = headers.get("x-request-id");
+        if (id == null) id = headers.get("request-id");
+        return id != null && id.length() <= 128 && id.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? id : null;
+    }
+
     public static SluiceException fromStatus(int status, MultiMap headers, byte[] body, ObjectMapper json) {
+        SluiceException error = fromStatusOnly(status, headers, body, json);
+        String upstreamId = requestId(headers);
+        return upstreamId == null ? error : error.withUpstreamRequestId(upstreamId);
+    }
+
+    private static SluiceException fromStatusOnly(int status, MultiMap headers, byte[] body, ObjectMapper json) {
         Duration retryAfter = retryAfter(headers);
         return switch (status) {
             case 400, 404, 409, 413, 422 -> new UpstreamRejectedException(status, upstreamMessage(body, json));

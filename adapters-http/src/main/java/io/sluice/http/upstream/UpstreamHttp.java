@@ -113,7 +113,15 @@ public final class UpstreamHttp implements AutoCloseable {
     private <T> T answer(HttpResponse<Buffer> response, byte[] body, Function<JsonNode, T> read) {
         if (response.statusCode() != 200) throw UpstreamErrors.fromStatus(response.statusCode(), response.headers(), body, json);
         try {
-            return read.apply(json.readTree(body));
+            T answer = read.apply(json.readTree(body));
+            String upstreamId = UpstreamErrors.requestId(response.headers());
+            // the upstream's request id travels with its answer: its support asks for it
+            if (upstreamId != null && answer instanceof io.sluice.domain.ChatResponse r) {
+                @SuppressWarnings("unchecked")
+                T withId = (T) r.withUpstreamRequestId(upstreamId);
+                return withId;
+            }
+            return answer;
         } catch (java.io.IOException | RuntimeException e) {
             if (e instanceof io.sluice.domain.error.SluiceException s) throw s;
             throw new UpstreamUnavailableException(200, "The upstream provider sent a malformed response", null, e);

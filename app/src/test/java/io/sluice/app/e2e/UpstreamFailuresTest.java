@@ -53,6 +53,18 @@ class UpstreamFailuresTest {
     }
 
     @Test
+    void theUpstreamsRequestIdIsForwardedNextToOurs() {
+        HttpResponse<String> answered = sluice.post("/v1/chat/completions", TestGateway.chat("hello"));
+        assertThat(answered.headers().firstValue("x-request-id")).hasValueSatisfying(id -> assertThat(id).matches("req_[0-9a-f]{32}"));
+        assertThat(answered.headers().firstValue("x-upstream-request-id")).hasValueSatisfying(id -> assertThat(id).startsWith("req_sim_"));
+
+        HttpResponse<String> refused = sluice.post("/v1/chat/completions", TestGateway.chat("bad " + Fault.BAD_REQUEST.directive()));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("x-upstream-request-id")).as("on an upstream's error too")
+                .hasValueSatisfying(id -> assertThat(id).startsWith("req_sim_"));
+    }
+
+    @Test
     void aRateLimitTellsTheClientWhenToRetry() {
         HttpResponse<String> response = sluice.post("/v1/chat/completions", TestGateway.chat("help " + Fault.RATE_LIMIT.directive()));
 

@@ -12,4 +12,17 @@ public abstract class SluiceException extends RuntimeException {
 
     /** A short machine-readable code, as in OpenAI's {@code error.code}. */
     public abstract String code();
+
+    private volatile String upstreamRequestId;
+
+    /** Notes the upstream's own id of the request that failed (its support asks for it); returns this. */
+    public SluiceException withUpstreamRequestId(String id) {
+        this.upstreamRequestId = id;
+        return this;
+    }
+
+    /** The upstream's id of the request that failed, when this failure came from an upstream's answer that had one. */
+    public java.util.Optional<String> upstreamRequestId() {
+        return java.util.Optional.ofNullable(upstreamRequestId);
+    }
 }

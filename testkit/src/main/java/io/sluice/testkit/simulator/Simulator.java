@@ -54,6 +54,7 @@ public final class Simulator implements AutoCloseable {
     private final Map<Fault, AtomicLong> faults = new ConcurrentHashMap<>();
     private final ArrayDeque<JsonNode> recent = new ArrayDeque<>();
     private volatile boolean collapse;
+    private final AtomicLong requestIds = new AtomicLong();
     private final Map<String, long[]> rpmWindows = new ConcurrentHashMap<>();
     /** The last {@value #RECENT_TIMES} arrival times per key: kept whole, a long benchmark run grew its heap without end. */
     private final Map<String, ArrayDeque<Long>> keyTimes = new ConcurrentHashMap<>();
@@ -82,6 +83,8 @@ public final class Simulator implements AutoCloseable {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             requestsByVersion.computeIfAbsent(ctx.request().version(), v -> new AtomicLong()).incrementAndGet();
+            // as OpenAI does on every answer: the id its support asks for
+            ctx.response().putHeader("x-request-id", "req_sim_" + requestIds.incrementAndGet());
             ctx.next();
         });
         router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
