@@ -90,6 +90,24 @@ class RedisOutageTest {
         }
     }
 
+    @Test
+    void aCallWhoseClientLeftWhileItWaitedOnRedisIsNotSentUpstream() throws Exception {
+        try (SecondRedis redis = new SecondRedis(); TestGateway sluice = TestGateway.onH2WithRedis(redis.uri(), MODELS, LIMITS);
+             io.sluice.redis.RedisLink admin = io.sluice.redis.RedisLink.open(redis.uri(), Duration.ofSeconds(5))) {
+            assertThat(admin.awaitConnection(Duration.ofSeconds(5))).isTrue();
+            assertThat(sluice.post("/v1/chat/completions", chat("warm up", null)).statusCode()).isEqualTo(200);
+            long upstream = sluice.simulator.stats().requests();
+
+            // Redis stops answering (it keeps its connections): the call waits out the command timeout on its limits
+            admin.call(c -> c.clientPause(3_000)).toCompletableFuture().get();
+            RawHttp.postThenHangUp(sluice.gateway.port(), chat("are you still there?", null));
+            Thread.sleep(1_500); // past the command timeout: the call was admitted on this replica's own limits
+
+            assertThat(sluice.simulator.stats().requests()).as("its client had left: nothing went upstream").isEqualTo(upstream);
+            assertThat(sluice.get("/metrics").body()).containsPattern("sluice_calls_ended_total\\{outcome=\"cancelled\"} 1\\.0");
+        }
+    }
+
     private static void assertReadiness(TestGateway sluice, int status, String label, String redis) throws Exception {
         HttpResponse<String> ready = sluice.get("/health/ready");
         assertThat(ready.statusCode()).isEqualTo(status);
