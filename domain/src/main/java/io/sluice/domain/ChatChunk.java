@@ -5,14 +5,24 @@ import java.util.List;
 /**
  * One streamed piece of an answer. A chunk carries a role (first chunk only), a content delta, tool-call deltas,
  * a finish reason (last content chunk) or, as the very last chunk, the usage of the whole call; any of these may
- * be null or empty. Immutable.
+ * be null or empty. {@code upstreamRequestId}: on a stream's first chunk, the upstream's own id of the request
+ * ({@code x-request-id}); null on every other chunk, and when it sent none. Immutable.
  */
 public record ChatChunk(String id, String model, long createdEpochSeconds, Role role, String contentDelta,
-                        List<ToolCallDelta> toolCallDeltas, String finishReason, Usage usage) {
+                        List<ToolCallDelta> toolCallDeltas, String finishReason, Usage usage, String upstreamRequestId) {
     public ChatChunk {
         Require.nonNull(id, "id");
         Require.nonNull(model, "model");
         toolCallDeltas = toolCallDeltas == null ? List.of() : List.copyOf(toolCallDeltas);
+    }
+
+    public ChatChunk(String id, String model, long createdEpochSeconds, Role role, String contentDelta, List<ToolCallDelta> toolCallDeltas,
+                     String finishReason, Usage usage) {
+        this(id, model, createdEpochSeconds, role, contentDelta, toolCallDeltas, finishReason, usage, null);
+    }
+
+    public ChatChunk withUpstreamRequestId(String value) {
+        return new ChatChunk(id, model, createdEpochSeconds, role, contentDelta, toolCallDeltas, finishReason, usage, value);
     }
 
     /** True for the trailing usage chunk, which has no choice. */

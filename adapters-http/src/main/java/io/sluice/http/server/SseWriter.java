@@ -113,6 +113,9 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
         outstanding--;
         if (closed) return;
         boolean first = !started;
+        if (first && upstreamChunk.upstreamRequestId() != null) {
+            response.putHeader(ChatHandler.UPSTREAM_REQUEST_ID_HEADER, upstreamChunk.upstreamRequestId());
+        }
         start();
         ChatChunk chunk = servedModel == null ? upstreamChunk : new ChatChunk(upstreamChunk.id(), servedModel, upstreamChunk.createdEpochSeconds(),
                 upstreamChunk.role(), upstreamChunk.contentDelta(), upstreamChunk.toolCallDeltas(), upstreamChunk.finishReason(), upstreamChunk.usage());

@@ -113,6 +113,8 @@ public final class UpstreamStream implements Flow.Publisher<ChatChunk> {
             return mapped instanceof io.sluice.domain.error.UpstreamTimeoutException ? mapped : UpstreamErrors.streamCut();
         }
 
+        private boolean firstSent;
+
         private void onEvent(String data) {
             if (terminated || events.finished()) return;
             try {
@@ -128,7 +130,13 @@ public final class UpstreamStream implements Flow.Publisher<ChatChunk> {
         private void drain() {
             while (!terminated && demand > 0 && !queue.isEmpty()) {
                 demand--;
-                subscriber.onNext(queue.poll());
+                ChatChunk next = queue.poll();
+                if (!firstSent && response != null) {
+                    firstSent = true;
+                    String upstreamId = UpstreamErrors.requestId(response.headers()); // its support asks for it
+                    if (upstreamId != null) next = next.withUpstreamRequestId(upstreamId);
+                }
+                subscriber.onNext(next);
             }
             if (terminated || !queue.isEmpty()) return;
             if (ended) {

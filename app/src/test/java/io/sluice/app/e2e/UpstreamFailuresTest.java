@@ -58,6 +58,11 @@ class UpstreamFailuresTest {
         assertThat(answered.headers().firstValue("x-request-id")).hasValueSatisfying(id -> assertThat(id).matches("req_[0-9a-f]{32}"));
         assertThat(answered.headers().firstValue("x-upstream-request-id")).hasValueSatisfying(id -> assertThat(id).startsWith("req_sim_"));
 
+        HttpResponse<String> streamed = sluice.post("/v1/chat/completions",
+                "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}");
+        assertThat(streamed.body()).endsWith("data: [DONE]\n\n");
+        assertThat(streamed.headers().firstValue("x-upstream-request-id")).as("on a stream").hasValueSatisfying(id -> assertThat(id).startsWith("req_sim_"));
+
         HttpResponse<String> refused = sluice.post("/v1/chat/completions", TestGateway.chat("bad " + Fault.BAD_REQUEST.directive()));
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.headers().firstValue("x-upstream-request-id")).as("on an upstream's error too")
