@@ -221,6 +221,21 @@ public final class RedisBudgetStore implements BudgetStore {
                 Long.toString(asOf.toEpochMilli()), Long.toString(ttlSeconds(check.period())))).thenApply(r -> null);
     }
 
+    /** Deletes the counters named {@code prefix…} (with their late-bill sets), a SCAN page at a time. */
+    @Override
+    public CompletionStage<Void> forget(String prefix) {
+        String pattern = key(prefix).replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
+        return forget(pattern, io.lettuce.core.ScanCursor.INITIAL);
+    }
+
+    private CompletionStage<Void> forget(String pattern, io.lettuce.core.ScanCursor cursor) {
+        return redis.call(c -> c.scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(500))).thenCompose(page -> {
+            CompletionStage<Long> deleted = page.getKeys().isEmpty() ? CompletableFuture.completedFuture(0L)
+                    : redis.call(c -> c.del(page.getKeys().toArray(String[]::new)));
+            return deleted.thenCompose(n -> page.isFinished() ? CompletableFuture.completedFuture(null) : forget(pattern, page));
+        });
+    }
+
     @Override
     public CompletionStage<BigDecimal> spent(String counter) {
         return field(counter, "s");

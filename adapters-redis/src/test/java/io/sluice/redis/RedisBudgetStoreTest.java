@@ -79,4 +79,24 @@ class RedisBudgetStoreTest extends BudgetStoreContract {
         assertThat(spent(cap)).as("the ledger's sum, and the bill it could not see").isEqualByComparingTo("0.20");
         assertThat(reserved(cap)).isEqualByComparingTo("0");
     }
+
+    @Test
+    void forgettingAnErasedUsersCountersDropsTheirsAndNoOneElses() {
+        String owner = "o-" + UUID.randomUUID();
+        String alice = "user:" + owner + "/alice:";
+        for (String counter : new String[] {alice + "day:2026-11-23", alice + "total", "user:" + owner + "/alice2:total",
+                "user:" + owner + "/a*ice:total"}) {
+            store.rebuild(new BudgetCheck(counter, Budget.Period.TOTAL, BigDecimal.TEN), BigDecimal.ONE, Instant.now()).toCompletableFuture().join();
+        }
+
+        store.forget(alice).toCompletableFuture().join();
+
+        assertThat(TestRedis.commands().exists("sluice:budget:" + alice + "day:2026-11-23", "sluice:budget:" + alice + "total")
+                .toCompletableFuture().join()).isZero();
+        assertThat(TestRedis.commands().exists("sluice:budget:user:" + owner + "/alice2:total", "sluice:budget:user:" + owner + "/a*ice:total")
+                .toCompletableFuture().join()).as("another user, and a name with a glob character").isEqualTo(2);
+        store.forget("user:" + owner + "/a*ice:").toCompletableFuture().join();
+        assertThat(TestRedis.commands().exists("sluice:budget:user:" + owner + "/alice2:total").toCompletableFuture().join())
+                .as("a glob character in a name matches only itself").isEqualTo(1);
+    }
 }

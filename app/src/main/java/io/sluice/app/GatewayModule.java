@@ -243,8 +243,7 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
                             Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
-                            PrometheusMeterRegistry meters, Resources resources, Optional<RedisLink> redis) {
-        BudgetStore budgetStore = settings.limits().budgetsInRedis() ? new RedisBudgetStore(redis(redis)) : storage.budgets();
+                            PrometheusMeterRegistry meters, Resources resources, BudgetStore budgetStore) {
         UpstreamEvents events = (model, endpoint, reason) -> io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries")
                 .description("Upstream attempts that failed and were retried")
                 .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
@@ -284,6 +283,13 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     Resources resources() {
         return new Resources();
+    }
+
+    /** Budget counters: in the database with the ledger, or in Redis. */
+    @Provides
+    @Singleton
+    BudgetStore budgetStore(JdbcStorage storage, Optional<RedisLink> redis) {
+        return settings.limits().budgetsInRedis() ? new RedisBudgetStore(redis(redis)) : storage.budgets();
     }
 
     /** Rate-limit counters: in this process, or in Redis when replicas must share them. */
@@ -355,8 +361,8 @@ public final class GatewayModule extends AbstractModule {
     /** Erasure on request, and the retention sweep when a retention is set (stopped with the gateway). */
     @Provides
     @Singleton
-    Erasure erasure(JdbcStorage storage, ContextCache cache, Clock clock, Resources resources) {
-        ErasureService erasure = new ErasureService(storage.erasure(), cache);
+    Erasure erasure(JdbcStorage storage, ContextCache cache, Clock clock, Resources resources, BudgetStore budgets) {
+        ErasureService erasure = new ErasureService(storage.erasure(), cache, settings.limits().budgetsInRedis() ? budgets : null);
         RetentionSettings r = settings.retention();
         Retention retention = new Retention(erasure, r.days(), r.perOwner(), clock);
         if (retention.active()) resources.add(retention.sweepEvery(r.sweepInterval()), Runnable::run);

@@ -4,6 +4,7 @@ import io.sluice.domain.ConversationId;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.in.Erasure;
+import io.sluice.ports.out.BudgetStore;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ErasureStore;
 import java.util.List;
@@ -21,24 +22,32 @@ public final class ErasureService implements Erasure {
 
     private final ErasureStore store;
     private final ContextCache cache;
+    private final BudgetStore budgets;
 
-    public ErasureService(ErasureStore store, ContextCache cache) {
+    /** @param budgets the budget counters, when they live apart from the database (Redis): erased counters go there too */
+    public ErasureService(ErasureStore store, ContextCache cache, BudgetStore budgets) {
         this.store = store;
         this.cache = cache;
+        this.budgets = budgets;
+    }
+
+    public ErasureService(ErasureStore store, ContextCache cache) {
+        this(store, cache, null);
     }
 
     @Override
     public CompletionStage<Void> purgeConversation(Caller caller, ConversationId id) {
         return store.purgeConversation(id, caller.owner()).thenCompose(found -> {
             if (!found) throw new ConversationNotFoundException(id.value());
-            return cache.invalidate(id);
+            return forget(List.of(id));
         });
     }
 
     @Override
     public CompletionStage<UserErased> eraseUser(String owner, String user) {
         return purgeAll(owner, user, 0).thenCompose(conversations -> store.forgetUser(owner, user)
-                .thenApply(ledger -> new UserErased(owner, user, conversations, ledger)));
+                .thenCompose(ledger -> forgetCounters("user:" + owner + "/" + user + ":")
+                        .thenApply(v -> new UserErased(owner, user, conversations, ledger))));
     }
 
     private CompletionStage<Long> purgeAll(String owner, String user, long sofar) {
@@ -47,9 +56,14 @@ public final class ErasureService implements Erasure {
                 : purgeAll(owner, user, sofar + ids.size())));
     }
 
-    /** Drops purged conversations from the context cache. */
+    /** Drops purged conversations from the context cache, and their budget counters from a store apart from the database. */
     CompletionStage<Void> forget(List<ConversationId> ids) {
-        return CompletableFuture.allOf(ids.stream().map(id -> cache.invalidate(id).toCompletableFuture()).toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(ids.stream().map(id -> cache.invalidate(id).toCompletableFuture()
+                .thenCompose(v -> forgetCounters("conversation:" + id.value() + ":"))).toArray(CompletableFuture[]::new));
+    }
+
+    private CompletionStage<Void> forgetCounters(String prefix) {
+        return budgets == null ? CompletableFuture.completedFuture(null) : budgets.forget(prefix);
     }
 
     ErasureStore store() {

@@ -73,4 +73,12 @@ public interface BudgetStore {
 
     /** What a counter holds reserved for calls in flight. */
     CompletionStage<BigDecimal> reserved(String counter);
+
+    /**
+     * Drops every counter whose name starts with {@code prefix} (an erased end user's or conversation's). A store whose
+     * counters live in the database erases them with the rest ({@link ErasureStore}): nothing to do here.
+     */
+    default CompletionStage<Void> forget(String prefix) {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
 }
