@@ -85,6 +85,40 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void connectionTimeoutsHaveDefaultsAndTheIdleOneMustOutlastEveryProvidersSilence() throws IOException {
+        GatewaySettings defaults = load("sluice: {}\n", Map.of());
+        assertThat(defaults.server().idleTimeout()).hasMinutes(2);
+        assertThat(defaults.server().requestReadTimeout()).hasSeconds(30);
+        assertThat(load("sluice: {server: {idle-timeout: 10m, request-read-timeout: 5s}}\n", Map.of()).server().requestReadTimeout()).hasSeconds(5);
+        assertThatThrownBy(() -> load("sluice: {providers: {slow: {type: openai, base-url: \"http://127.0.0.1:1/v1\", api-key: k, timeout: 3m}}}\n",
+                Map.of())).isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.server.idle-timeout").hasMessageContaining("slow");
+    }
+
+    @Test
+    void redisOutageRetentionAndTheirBadValues() throws IOException {
+        GatewaySettings defaults = load("sluice: {}\n", Map.of());
+        assertThat(defaults.redis()).isEqualTo(RedisSettings.DEFAULTS);
+        assertThat(defaults.retention().days()).isZero();
+        GatewaySettings set = load("""
+                sluice:
+                  redis: {command-timeout: 200ms}
+                  limits: {replicas: 3}
+                  budgets: {on-redis-outage: fail-open}
+                  retention: {days: 30, owners: {bank: 365, demo: 1}, sweep-interval: 10m}
+                """, Map.of());
+        assertThat(set.redis()).isEqualTo(new RedisSettings(java.time.Duration.ofMillis(200), 3, true));
+        assertThat(set.retention().days()).isEqualTo(30);
+        assertThat(set.retention().perOwner()).containsEntry("bank", 365).containsEntry("demo", 1);
+        assertThat(set.retention().sweepInterval()).hasMinutes(10);
+        assertThatThrownBy(() -> load("sluice: {budgets: {on-redis-outage: maybe}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.budgets.on-redis-outage");
+        assertThatThrownBy(() -> load("sluice: {limits: {replicas: 0}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.limits.replicas");
+        assertThatThrownBy(() -> load("sluice: {retention: {days: -1}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.retention");
+    }
+
+    @Test
     void billsAreCommittedBeforeTheAnswerUnlessConfiguredOtherwise() throws IOException {
         assertThat(load("sluice: {}\n", Map.of()).commitBillBeforeAnswer()).isTrue();
         assertThat(load("sluice: {storage: {commit-bill-before-answer: false}}\n", Map.of()).commitBillBeforeAnswer()).isFalse();
