@@ -41,7 +41,10 @@ class PostgresOutageTest {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
 
             postgres.start();
+            long restarted = System.nanoTime();
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(sluice.get("/health/ready").statusCode()).isEqualTo(200));
+            System.out.println("postgres outage: ready again " + Duration.ofNanos(System.nanoTime() - restarted).toMillis()
+                    + " ms after the server took connections");
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("back again")).statusCode()).isEqualTo(200);
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("and stored"), "X-Conversation-Id", "new").statusCode()).isEqualTo(200);
         }

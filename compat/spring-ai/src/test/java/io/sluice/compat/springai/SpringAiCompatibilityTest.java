@@ -92,7 +92,8 @@ class SpringAiCompatibilityTest {
                     return Flux.empty();
                 }).blockLast(Duration.ofSeconds(10));
 
-        assertThat(String.join("", parts)).as("the part that was delivered").isNotBlank();
+        // what was delivered before the cut may or may not reach the Flux (the JDK client can drop what it had
+        // buffered when the connection goes): what matters is that it ends as an error
         assertThat(error.get()).as("the Flux ends with an error").isNotNull();
         assertThat(completed).as("never a clean completion").isFalse();
     }
