@@ -71,7 +71,7 @@ final class KeysCommand {
             return k.id() + "  owner=" + k.owner() + (k.name() == null ? "" : "  name=" + k.name())
                     + p.route().map(r -> "  route=" + r).orElse("") + p.strategy().map(c -> "  context-strategy=" + c).orElse("")
                     + p.tier().map(t -> "  tier=" + t).orElse("") + (p.rpm() > 0 ? "  rpm=" + p.rpm() : "")
-                    + (p.tpm() > 0 ? "  tpm=" + p.tpm() : "")
+                    + (p.tpm() > 0 ? "  tpm=" + p.tpm() : "") + (p.maxPromptTokens() > 0 ? "  max-prompt-tokens=" + p.maxPromptTokens() : "")
                     + p.budgets().entrySet().stream().map(b -> "  budget-" + b.getKey().name().toLowerCase(Locale.ROOT) + "=$"
                             + b.getValue().toPlainString()).collect(Collectors.joining())
                     + (k.active() ? "" : "  revoked=" + k.revokedAt().orElseThrow());
@@ -101,6 +101,9 @@ final class KeysCommand {
         @Option(names = "--tpm", defaultValue = "0", description = "Tokens per minute for this key (0: no limit of its own).")
         long tpm;
 
+        @Option(names = "--max-prompt-tokens", defaultValue = "0", description = "The largest prompt one call may send, in tokens (0: no cap).")
+        long maxPromptTokens;
+
         @Option(names = "--budget", description = "A hard cap for this key, PERIOD=USD with PERIOD day, month or total; repeatable.")
         Map<String, BigDecimal> budgets = new LinkedHashMap<>();
 
@@ -124,7 +127,7 @@ final class KeysCommand {
             Map<Budget.Period, BigDecimal> caps = new EnumMap<>(Budget.Period.class);
             budgets.forEach((period, usd) -> caps.put(period(period), usd));
             return new KeyPolicy(Optional.ofNullable(route), Optional.ofNullable(strategy).map(ContextStrategy::parse),
-                    Optional.ofNullable(tier), rpm, tpm, caps);
+                    Optional.ofNullable(tier), rpm, tpm, caps, maxPromptTokens);
         }
 
         private static Budget.Period period(String name) {

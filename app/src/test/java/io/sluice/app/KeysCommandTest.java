@@ -57,13 +57,15 @@ class KeysCommandTest {
         Path config = dir.resolve("sluice.yaml");
         Files.writeString(config, "sluice:\n  storage:\n    embedded:\n      path: " + dir.resolve("data") + "\n");
         String created = run("keys", "create", "--owner", "acme", "--tier", "fast", "--context-strategy", "sliding_window(4)",
-                "--rpm", "60", "--tpm", "90000", "--budget", "day=5.50", "--budget", "total=100", "--config", config.toString());
-        assertThat(created).startsWith("0\n").contains("tier=fast", "context-strategy=sliding_window(4)", "rpm=60", "tpm=90000",
+                "--rpm", "60", "--tpm", "90000", "--max-prompt-tokens", "8000", "--budget", "day=5.50", "--budget", "total=100",
+                "--config", config.toString());
+        assertThat(created).startsWith("0\n").contains("tier=fast", "context-strategy=sliding_window(4)", "rpm=60", "tpm=90000", "max-prompt-tokens=8000",
                 "budget-day=$5.50", "budget-total=$100");
         String secret = created.lines().filter(l -> l.startsWith(KeySecrets.PREFIX)).findFirst().orElseThrow();
         try (JdbcStorage storage = JdbcStorage.open(StorageSettings.embedded(dir.resolve("data").toString()))) {
             var key = new ApiKeyService(storage.apiKeys(), Clock.systemUTC()).authenticate(secret).toCompletableFuture().join().orElseThrow();
             assertThat(key.policy().rpm()).isEqualTo(60);
+            assertThat(key.policy().maxPromptTokens()).isEqualTo(8000);
             assertThat(key.policy().budgets().get(io.sluice.domain.budget.Budget.Period.DAY)).isEqualByComparingTo("5.50");
         }
         assertThat(run("keys", "create", "--owner", "acme", "--budget", "week=5", "--config", config.toString()))
