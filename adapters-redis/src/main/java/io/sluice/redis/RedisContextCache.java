@@ -76,8 +76,12 @@ public final class RedisContextCache implements ContextCache {
         return redis.call(c -> c.hget(key(id), "data")).handle((data, error) -> {
             if (error == null) return data == null ? Optional.<CachedConversation>empty() : Optional.of(codec.read(data));
             if (unreachable(error)) return Optional.empty();
-            throw error instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(error);
+            throw rethrown(error);
         });
+    }
+
+    private static java.util.concurrent.CompletionException rethrown(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(error);
     }
 
     /** Deletes the entries whose writes were dropped while Redis was unreachable; one drain at a time. */
@@ -97,7 +101,7 @@ public final class RedisContextCache implements ContextCache {
     private CompletionStage<Void> dropped(CompletionStage<?> write, ConversationId id) {
         return write.handle((done, error) -> {
             if (error == null) return null;
-            if (!unreachable(error)) throw error instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(error);
+            if (!unreachable(error)) throw rethrown(error);
             if (stale.size() < MAX_STALE) stale.add(key(id));
             return null;
         });
@@ -112,9 +116,7 @@ public final class RedisContextCache implements ContextCache {
         // a fill that Redis did not take leaves nothing stale: it would only have added what the store holds
         return redis.call(c -> c.<Long>eval(FILL, ScriptOutputType.INTEGER, new String[]{key(entry.conversation().id())},
                 Long.toString(entry.lastSeq()), codec.write(entry), ttlMillis)).handle((done, error) -> {
-                    if (error != null && !unreachable(error)) {
-                        throw error instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(error);
-                    }
+                    if (error != null && !unreachable(error)) throw rethrown(error);
                     return null;
                 });
     }

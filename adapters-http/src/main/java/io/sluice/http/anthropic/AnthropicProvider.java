@@ -32,7 +32,7 @@ final class AnthropicProvider extends HttpProvider {
 
     @Override
     public CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
-        return http.post(messagesUrl, headers, () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
+        return http.postChat(messagesUrl, headers, () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
     }
 
     @Override

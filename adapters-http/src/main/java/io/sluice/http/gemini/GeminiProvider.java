@@ -33,7 +33,7 @@ final class GeminiProvider extends HttpProvider {
 
     @Override
     public CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
-        return http.post(url(request.model(), "generateContent"), headers, () -> json.writeRequest(request), connectTimeout, json::readResponse);
+        return http.postChat(url(request.model(), "generateContent"), headers, () -> json.writeRequest(request), connectTimeout, json::readResponse);
     }
 
     @Override

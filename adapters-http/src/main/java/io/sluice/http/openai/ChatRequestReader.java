@@ -105,7 +105,7 @@ public final class ChatRequestReader {
         if (!node.isObject()) throw wrongType(path, "an object");
         String roleName = requiredString(node, "role", path + ".role");
         Role role = Role.fromWire(roleName).orElseThrow(() -> invalid("Invalid value for '" + path + ".role': '"
-                + clip(roleName) + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", path + ".role"));
+                + JsonBodies.clip(roleName) + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", path + ".role"));
         String content = content(node.get("content"), path + ".content");
         String name = optionalString(node, "name", path + ".name");
         StoredText.requireName(name, path + ".name");
@@ -133,7 +133,7 @@ public final class ChatRequestReader {
             if (!part.isObject()) throw wrongType(partPath, "an object");
             String type = requiredString(part, "type", partPath + ".type");
             if (!"text".equals(type)) {
-                throw new InvalidRequestException("Content parts of type '" + clip(type) + "' are not supported; only 'text' is",
+                throw new InvalidRequestException("Content parts of type '" + JsonBodies.clip(type) + "' are not supported; only 'text' is",
                         partPath + ".type", "unsupported_content");
             }
             text.append(requiredString(part, "text", partPath + ".text"));
@@ -284,7 +284,4 @@ public final class ChatRequestReader {
         return new InvalidRequestException(message, param);
     }
 
-    private static String clip(String s) {
-        return JsonBodies.clip(s);
-    }
 }

@@ -31,7 +31,7 @@ final class OpenAiProvider extends HttpProvider {
 
     @Override
     public CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
-        return http.post(completionsUrl, headers, () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
+        return http.postChat(completionsUrl, headers, () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
     }
 
     @Override

@@ -70,6 +70,20 @@ final class TransportErrors {
     /** A description of what is wrong with a raw path, or null when nothing is. */
     static String pathProblem(String rawPath) {
         if (rawPath == null) return "The request has no path.";
+        if (isPlain(rawPath)) return null; // every path a client of ours sends: nothing to decode, nothing allocated
+        return decodedProblem(rawPath);
+    }
+
+    /** No %-escape, only printable ASCII. */
+    private static boolean isPlain(String rawPath) {
+        for (int i = 0; i < rawPath.length(); i++) {
+            char c = rawPath.charAt(i);
+            if (c == '%' || c < 0x21 || c > 0x7e) return false;
+        }
+        return true;
+    }
+
+    private static String decodedProblem(String rawPath) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(rawPath.length());
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);

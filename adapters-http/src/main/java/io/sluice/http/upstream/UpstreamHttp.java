@@ -94,6 +94,21 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public <T> CompletionStage<T> post(String url, Map<String, String> headers, Body body, Duration connectTimeout,
                                        Function<JsonNode, T> read) {
+        return exchange(url, headers, body, connectTimeout, (answer, responseHeaders) -> read.apply(answer));
+    }
+
+    /** {@link #post} for a chat answer, which carries the upstream's own id of the request when it sent one. */
+    public CompletionStage<io.sluice.domain.ChatResponse> postChat(String url, Map<String, String> headers, Body body, Duration connectTimeout,
+                                                                  Function<JsonNode, io.sluice.domain.ChatResponse> read) {
+        return exchange(url, headers, body, connectTimeout, (answer, responseHeaders) -> {
+            io.sluice.domain.ChatResponse response = read.apply(answer);
+            String upstreamId = UpstreamErrors.requestId(responseHeaders);
+            return upstreamId == null ? response : response.withUpstreamRequestId(upstreamId);
+        });
+    }
+
+    private <T> CompletionStage<T> exchange(String url, Map<String, String> headers, Body body, Duration connectTimeout,
+                                            java.util.function.BiFunction<JsonNode, io.vertx.core.MultiMap, T> read) {
         byte[] bytes;
         try {
             bytes = written(body);
@@ -110,18 +125,10 @@ public final class UpstreamHttp implements AutoCloseable {
         return result.toCompletionStage();
     }
 
-    private <T> T answer(HttpResponse<Buffer> response, byte[] body, Function<JsonNode, T> read) {
+    private <T> T answer(HttpResponse<Buffer> response, byte[] body, java.util.function.BiFunction<JsonNode, io.vertx.core.MultiMap, T> read) {
         if (response.statusCode() != 200) throw UpstreamErrors.fromStatus(response.statusCode(), response.headers(), body, json);
         try {
-            T answer = read.apply(json.readTree(body));
-            String upstreamId = UpstreamErrors.requestId(response.headers());
-            // the upstream's request id travels with its answer: its support asks for it
-            if (upstreamId != null && answer instanceof io.sluice.domain.ChatResponse r) {
-                @SuppressWarnings("unchecked")
-                T withId = (T) r.withUpstreamRequestId(upstreamId);
-                return withId;
-            }
-            return answer;
+            return read.apply(json.readTree(body), response.headers());
         } catch (java.io.IOException | RuntimeException e) {
             if (e instanceof io.sluice.domain.error.SluiceException s) throw s;
             throw new UpstreamUnavailableException(200, "The upstream provider sent a malformed response", null, e);

@@ -45,23 +45,29 @@ public final class JtokkitTokenCounter implements TokenCounter {
         com.knuddels.jtokkit.api.Encoding bpe = encodings.get(encoding);
         if (text.length() <= MAX_RUN) return bpe.countTokensOrdinary(text);
         int tokens = 0;
-        int counted = 0; // text before this is counted
+        int counted = 0; // the text before this index is counted
         int runStart = 0;
         for (int i = 0; i <= text.length(); i++) {
             if (i < text.length() && !Character.isWhitespace(text.charAt(i))) continue;
-            if (i - runStart > MAX_RUN) {
-                if (runStart > counted) tokens += bpe.countTokensOrdinary(text.substring(counted, runStart));
-                for (int piece = runStart; piece < i; piece += MAX_RUN) {
-                    int end = Math.min(i, piece + MAX_RUN);
-                    if (end < i && Character.isHighSurrogate(text.charAt(end - 1))) end++; // never split a character
-                    tokens += bpe.countTokensOrdinary(text.substring(piece, end));
-                    piece = end - MAX_RUN;
-                }
+            if (i - runStart > MAX_RUN) { // a long run ends at i: what came before it in one piece, the run in pieces
+                tokens += bpe.countTokensOrdinary(text.substring(counted, runStart)) + countInPieces(bpe, text, runStart, i);
                 counted = i;
             }
             runStart = i + 1;
         }
-        return counted == 0 ? bpe.countTokensOrdinary(text) : tokens + (counted < text.length() ? bpe.countTokensOrdinary(text.substring(counted)) : 0);
+        return tokens + bpe.countTokensOrdinary(text.substring(counted));
+    }
+
+    /** The run {@code text[from, to)} counted {@value #MAX_RUN} characters at a time, never splitting a surrogate pair. */
+    private static int countInPieces(com.knuddels.jtokkit.api.Encoding bpe, String text, int from, int to) {
+        int tokens = 0;
+        while (from < to) {
+            int end = Math.min(to, from + MAX_RUN);
+            if (end < to && Character.isHighSurrogate(text.charAt(end - 1))) end++;
+            tokens += bpe.countTokensOrdinary(text.substring(from, end));
+            from = end;
+        }
+        return tokens;
     }
 
     @Override

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 /** Counters a store does not know yet are built before they admit a call; a new conversation's without a ledger read. */
 class BudgetGuardTest {
     /** A store that knows no counter until it is built, as Redis after a flush or at a new period. */
-    private static final class ForgetfulStore implements BudgetStore {
+    private static class ForgetfulStore implements BudgetStore {
         final Map<String, BigDecimal> built = new ConcurrentHashMap<>();
 
         public CompletionStage<Reservation> reserve(Hold hold) {
@@ -108,5 +108,39 @@ class BudgetGuardTest {
         reserve("conv_old", false);
         assertThat(store.built.get("conversation:conv_old:total")).isEqualByComparingTo("0.25");
         assertThat(ledger.reads).hasValue(2);
+    }
+
+    /** A store that cannot be reached, as Redis while it is down. */
+    private static final class UnreachableStore extends ForgetfulStore {
+        @Override
+        public CompletionStage<Reservation> reserve(Hold hold) {
+            return CompletableFuture.failedFuture(new io.sluice.domain.error.SharedStoreUnavailableException("Redis is unreachable", null));
+        }
+    }
+
+    private static CompletableFuture<BudgetGuard.Hold> reserveOn(BudgetGuard guard) {
+        return guard.reserve(new Caller("acme", null), "conv_x", false, new BigDecimal("0.01"), System.nanoTime() + Duration.ofSeconds(5).toNanos(),
+                "req_x").toCompletableFuture();
+    }
+
+    @Test
+    void whileTheCountersCannotBeReachedACallIsRefusedAsUnavailableByDefault() {
+        BudgetGuard closed = new BudgetGuard(List.of(new Budget(Budget.Scope.GLOBAL, Budget.Period.DAY, BigDecimal.TEN)), new UnreachableStore(),
+                ledger, Clock.systemUTC(), Duration.ofMinutes(1));
+
+        assertThat(reserveOn(closed)).failsWithin(Duration.ofSeconds(1)).withThrowableThat()
+                .havingRootCause().isInstanceOf(io.sluice.domain.error.SharedStoreUnavailableException.class);
+        assertThat(reserveOn(closed).handle((ok, e) -> io.sluice.domain.error.Failures.cause(e)).join())
+                .isInstanceOf(io.sluice.domain.budget.BudgetsUnavailableException.class);
+    }
+
+    @Test
+    void failingOpenACallIsLetThroughUncheckedWhileTheCountersCannotBeReached() {
+        BudgetGuard open = new BudgetGuard(List.of(new Budget(Budget.Scope.GLOBAL, Budget.Period.DAY, BigDecimal.TEN)), new UnreachableStore(),
+                ledger, Clock.systemUTC(), Duration.ofMinutes(1), true);
+
+        BudgetGuard.Hold hold = reserveOn(open).join();
+
+        assertThat(hold.settle(BigDecimal.ONE, Instant.now())).as("nothing held, nothing to settle").succeedsWithin(Duration.ofSeconds(1));
     }
 }

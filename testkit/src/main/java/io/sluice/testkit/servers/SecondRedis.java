@@ -34,15 +34,8 @@ public final class SecondRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not run redis-server: install Debian's redis-server package", e);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket probe = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                sleep();
-            }
-        }
-        throw new IllegalStateException("redis-server did not start on port " + port + " (see " + log + ")");
+        org.awaitility.Awaitility.await("redis-server on port " + port + " (see " + log + ")").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).until(this::takesConnections);
     }
 
     /** Stops the server as a crash would, dropping every key and connection. */
@@ -66,11 +59,11 @@ public final class SecondRedis implements AutoCloseable {
         stop();
     }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private boolean takesConnections() {
+        try (Socket probe = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
     }
 }
