@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -28,7 +27,7 @@ final class JdbcErasureStore implements ErasureStore {
 
     @Override
     public CompletionStage<Boolean> purgeConversation(ConversationId id, String owner) {
-        return async(() -> jdbi.inTransaction(h -> {
+        return executor.run(() -> jdbi.inTransaction(h -> {
             boolean owned = h.createQuery("SELECT COUNT(*) FROM conversations WHERE id = :id AND owner = :owner")
                     .bind("id", id.value()).bind("owner", owner).mapTo(Long.class).one() > 0;
             if (owned) purge(h, List.of(id.value()));
@@ -38,14 +37,14 @@ final class JdbcErasureStore implements ErasureStore {
 
     @Override
     public CompletionStage<List<ConversationId>> purgeUserConversations(String owner, String user, int limit) {
-        return async(() -> jdbi.inTransaction(h -> purge(h, h.createQuery("""
+        return executor.run(() -> jdbi.inTransaction(h -> purge(h, h.createQuery("""
                         SELECT id FROM conversations WHERE owner = :owner AND end_user = :user ORDER BY id FETCH FIRST :limit ROWS ONLY""")
                 .bind("owner", owner).bind("user", user).bind("limit", limit).mapTo(String.class).list())));
     }
 
     @Override
     public CompletionStage<Long> forgetUser(String owner, String user) {
-        return async(() -> jdbi.inTransaction(h -> {
+        return executor.run(() -> jdbi.inTransaction(h -> {
             long changed = h.createUpdate("UPDATE usage_ledger SET end_user = NULL WHERE owner = :owner AND end_user = :user")
                     .bind("owner", owner).bind("user", user).execute();
             h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'")
@@ -56,7 +55,7 @@ final class JdbcErasureStore implements ErasureStore {
 
     @Override
     public CompletionStage<List<ConversationId>> purgeIdleSince(Instant cutoff, Optional<String> owner, Set<String> excludedOwners, int limit) {
-        return async(() -> jdbi.inTransaction(h -> {
+        return executor.run(() -> jdbi.inTransaction(h -> {
             StringBuilder sql = new StringBuilder("SELECT id FROM conversations WHERE updated_at < :cutoff");
             if (owner.isPresent()) sql.append(" AND owner = :owner");
             if (owner.isEmpty() && !excludedOwners.isEmpty()) sql.append(" AND owner NOT IN (<excluded>)");
@@ -84,9 +83,5 @@ final class JdbcErasureStore implements ErasureStore {
     /** {@code prefix}, its LIKE wildcards escaped, then {@code %}. */
     private static String likePrefix(String prefix) {
         return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-    }
-
-    private <T> CompletionStage<T> async(Supplier<T> work) {
-        return executor.run(work);
     }
 }
