@@ -9,13 +9,19 @@ import java.util.Map;
  * Values that are JSON structures the gateway does not interpret ({@code tool_choice}, {@code response_format},
  * fields it does not know) are carried as raw JSON text so that they reach the upstream unchanged.
  * Ranges are checked here, so every inbound adapter rejects the same inputs with the same messages.
+ * {@code n}: how many choices to generate (OpenAI's name; null means one). {@code legacyMaxTokens}: the client named
+ * the reply cap {@code max_tokens}, not {@code max_completion_tokens}; an OpenAI-compatible upstream gets the name the
+ * client used, since some relays know only the older one.
  */
 public record ChatOptions(Double temperature, Double topP, Integer maxTokens, List<String> stop,
                           List<ToolDefinition> tools, String toolChoiceJson, String user, String responseFormatJson,
-                          Long seed, Double presencePenalty, Double frequencyPenalty, Map<String, String> extraJson) {
+                          Long seed, Double presencePenalty, Double frequencyPenalty, Map<String, String> extraJson,
+                          Integer n, boolean legacyMaxTokens) {
     public static final ChatOptions NONE = new ChatOptions(null, null, null, List.of(), List.of(), null, null, null,
-            null, null, null, Map.of());
+            null, null, null, Map.of(), null, false);
     public static final int MAX_STOP_SEQUENCES = 4;
+    /** OpenAI's limit on {@code n}. */
+    public static final int MAX_CHOICES = 128;
 
     public ChatOptions {
         checkRange(temperature, 0, 2, "temperature");
@@ -33,6 +39,14 @@ public record ChatOptions(Double temperature, Double topP, Integer maxTokens, Li
         StoredText.requireName(user, "user");
         StoredText.requireStorable(user, "user");
         extraJson = extraJson == null ? Map.of() : Map.copyOf(extraJson);
+        if (n != null && (n < 1 || n > MAX_CHOICES)) {
+            throw new InvalidRequestException("'n' must be between 1 and " + MAX_CHOICES + ", was " + n, "n");
+        }
+    }
+
+    /** How many choices the reply holds: each may be as long as {@code max_tokens}, and all are billed. */
+    public int choices() {
+        return n == null ? 1 : n;
     }
 
     private static void checkRange(Double value, double min, double max, String param) {
@@ -54,7 +68,7 @@ public record ChatOptions(Double temperature, Double topP, Integer maxTokens, Li
     public Builder toBuilder() {
         return new Builder().temperature(temperature).topP(topP).maxTokens(maxTokens).stop(stop).tools(tools).toolChoiceJson(toolChoiceJson)
                 .user(user).responseFormatJson(responseFormatJson).seed(seed).presencePenalty(presencePenalty).frequencyPenalty(frequencyPenalty)
-                .extraJson(extraJson);
+                .extraJson(extraJson).n(n).legacyMaxTokens(legacyMaxTokens);
     }
 
     /** Builds {@link ChatOptions}, checking the ranges on {@link #build()}. Not thread-safe. */
@@ -71,8 +85,21 @@ public record ChatOptions(Double temperature, Double topP, Integer maxTokens, Li
         private Double presencePenalty;
         private Double frequencyPenalty;
         private Map<String, String> extraJson = Map.of();
+        private Integer n;
+        private boolean legacyMaxTokens;
 
         private Builder() {}
+
+        public Builder n(Integer value) {
+            n = value;
+            return this;
+        }
+
+        /** The client named the reply cap {@code max_tokens}. */
+        public Builder legacyMaxTokens(boolean value) {
+            legacyMaxTokens = value;
+            return this;
+        }
 
         public Builder temperature(Double value) {
             temperature = value;
@@ -139,7 +166,7 @@ public record ChatOptions(Double temperature, Double topP, Integer maxTokens, Li
 
         public ChatOptions build() {
             return new ChatOptions(temperature, topP, maxTokens, stop, tools, toolChoiceJson, user, responseFormatJson, seed, presencePenalty,
-                    frequencyPenalty, extraJson);
+                    frequencyPenalty, extraJson, n, legacyMaxTokens);
         }
     }
 }

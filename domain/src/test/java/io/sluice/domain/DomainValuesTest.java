@@ -86,10 +86,10 @@ class DomainValuesTest {
 
     @Test
     void optionsCheckRangesAndNameTheParameter() {
-        assertThatThrownBy(() -> new ChatOptions(2.5, null, null, null, null, null, null, null, null, null, null, Map.of()))
+        assertThatThrownBy(() -> new ChatOptions(2.5, null, null, null, null, null, null, null, null, null, null, Map.of(), null, false))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'temperature'")
                 .extracting(e -> ((InvalidRequestException) e).param()).isEqualTo("temperature");
-        assertThatThrownBy(() -> new ChatOptions(null, null, null, List.of("a", "b", "c", "d", "e"), null, null, null, null, null, null, null, Map.of()))
+        assertThatThrownBy(() -> new ChatOptions(null, null, null, List.of("a", "b", "c", "d", "e"), null, null, null, null, null, null, null, Map.of(), null, false))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'stop'");
     }
 

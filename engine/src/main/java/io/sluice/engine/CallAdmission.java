@@ -70,7 +70,8 @@ final class CallAdmission {
 
     /**
      * Reserves the call's worst case on its budgets: its prompt at the dearest input price of the models that may
-     * serve it, and its reply at the dearest output price; a call without max_tokens is given the reply it reserved.
+     * serve it, and its reply at the dearest output price, once per choice asked for ({@code n}); a call without
+     * max_tokens is given the reply it reserved.
      */
     private CompletionStage<Admitted> reserve(Call call, CallPlan plan, FlowControl.Admission limits) {
         if (!budgets.activeFor(call.request.caller())) return CompletableFuture.completedFuture(new Admitted(plan, limits, budgets.noHold()));
@@ -82,7 +83,8 @@ final class CallAdmission {
             input = input.max(t.spec().prices().inputPerMillion());
             output = output.max(t.spec().prices().outputPerMillion());
         }
-        BigDecimal worstCase = new Prices(input, output, input).cost(new Usage(plan.promptTokens(), reply, 0));
+        int replies = (int) Math.min(Integer.MAX_VALUE, (long) reply * call.request.request().options().choices());
+        BigDecimal worstCase = new Prices(input, output, input).cost(new Usage(plan.promptTokens(), replies, 0));
         String conversation = plan.turn().conversationId().map(id -> id.value()).orElse(null);
         boolean newConversation = call.request.conversation() instanceof ConversationRef.New;
         return budgets.reserve(call.request.caller(), conversation, newConversation, worstCase, call.deadlineNanos, call.requestId)

@@ -63,9 +63,9 @@ final class CallPlan {
         return promptTokens;
     }
 
-    /** What the call may take from a token budget: its prompt, and its reply at most. */
+    /** What the call may take from a token budget: its prompt, and its replies (one per choice) at most. */
     long estimatedTokens() {
         Integer maxTokens = turn.request().options().maxTokens();
-        return promptTokens() + (maxTokens == null ? 0 : maxTokens);
+        return promptTokens() + (maxTokens == null ? 0 : (long) maxTokens * turn.request().options().choices());
     }
 }

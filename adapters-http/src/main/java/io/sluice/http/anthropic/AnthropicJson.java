@@ -12,6 +12,7 @@ import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.ToolDefinition;
 import io.sluice.domain.Usage;
+import io.sluice.http.upstream.Translation;
 import io.sluice.http.upstream.Turns;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,6 +44,9 @@ final class AnthropicJson {
     byte[] writeRequest(ChatRequest request, boolean stream) throws IOException {
         ObjectNode root = json.createObjectNode();
         ChatOptions o = request.options();
+        Translation.requireTranslatable("anthropic", o, true);
+        JsonNode choice = o.toolChoiceJson() == null ? null : json.readTree(o.toolChoiceJson());
+        if (choice != null) Translation.requireFunctionChoice("anthropic", choice);
         root.put("model", request.model());
         root.put("max_tokens", o.maxTokens() != null ? o.maxTokens() : defaultMaxTokens);
         Turns turns = Turns.of(request.messages());
@@ -62,16 +66,37 @@ final class AnthropicJson {
         if (!o.stop().isEmpty()) o.stop().forEach(root.putArray("stop_sequences")::add);
         if (!o.tools().isEmpty()) {
             ArrayNode tools = root.putArray("tools");
-            for (ToolDefinition t : o.tools()) {
+            for (ToolDefinition t : Translation.allowed(o.tools(), choice)) {
                 ObjectNode tool = tools.addObject().put("name", t.name());
                 if (t.description() != null) tool.put("description", t.description());
                 tool.set("input_schema", t.parametersJson() != null ? json.readTree(t.parametersJson())
                         : json.createObjectNode().put("type", "object"));
+                if (t.strict() != null) tool.put("strict", t.strict()); // structured outputs: Anthropic's name is OpenAI's
             }
         }
-        if (o.toolChoiceJson() != null) root.set("tool_choice", toolChoice(json.readTree(o.toolChoiceJson())));
+        if (choice != null) root.set("tool_choice", toolChoice(choice));
         if (o.user() != null) root.putObject("metadata").put("user_id", o.user());
+        if (o.responseFormatJson() != null) outputFormat(json.readTree(o.responseFormatJson()), root);
         return json.writeValueAsBytes(root);
+    }
+
+    /** The beta that gives Anthropic's API structured outputs ({@code output_format}, and {@code strict} tools). */
+    static final String STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13";
+
+    /** Whether a request needs {@link #STRUCTURED_OUTPUTS_BETA}. */
+    static boolean needsStructuredOutputs(ChatOptions o) {
+        return o.responseFormatJson() != null && o.responseFormatJson().contains("\"json_schema\"")
+                || o.tools().stream().anyMatch(t -> Boolean.TRUE.equals(t.strict()));
+    }
+
+    /** OpenAI's response_format as Anthropic's structured output; it has no mode for "any JSON". */
+    private static void outputFormat(JsonNode format, ObjectNode root) {
+        switch (format.path("type").asText()) {
+            case "json_schema" -> root.putObject("output_format").put("type", "json_schema").set("schema", format.path("json_schema").path("schema"));
+            case "json_object" -> throw io.sluice.domain.error.UnsupportedFeatureException.of("anthropic", "response_format.type",
+                    "JSON mode without a schema ('json_object')");
+            default -> { } // text
+        }
     }
 
     private void writeBlocks(ArrayNode content, ChatMessage m) throws IOException {
@@ -86,11 +111,12 @@ final class AnthropicJson {
         }
     }
 
-    /** OpenAI's tool_choice ("auto", "none", "required" or a named function) in Anthropic's shape. */
+    /** OpenAI's tool_choice ("auto", "none", "required", a named function, or the allowed tools) in Anthropic's shape. */
     private ObjectNode toolChoice(JsonNode choice) {
         ObjectNode node = json.createObjectNode();
-        if (choice.isTextual()) {
-            return node.put("type", switch (choice.textValue()) {
+        String mode = choice.isTextual() ? choice.textValue() : Translation.allowedMode(choice);
+        if (mode != null) {
+            return node.put("type", switch (mode) {
                 case "required" -> "any";
                 case "none" -> "none";
                 default -> "auto";

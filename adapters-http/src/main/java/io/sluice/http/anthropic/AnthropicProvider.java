@@ -18,6 +18,7 @@ final class AnthropicProvider extends HttpProvider {
 
     private final AnthropicJson json;
     private final Map<String, String> headers;
+    private final Map<String, String> structuredHeaders;
     private final String messagesUrl;
 
     AnthropicProvider(ProviderSettings settings, UpstreamHttp http, int defaultMaxTokens) {
@@ -27,16 +28,23 @@ final class AnthropicProvider extends HttpProvider {
         h.put("anthropic-version", settings.options().getOrDefault("anthropic-version", API_VERSION));
         if (settings.apiKey() != null) h.put("x-api-key", settings.apiKey());
         this.headers = Map.copyOf(h);
+        h.merge("anthropic-beta", AnthropicJson.STRUCTURED_OUTPUTS_BETA, (configured, beta) -> configured + "," + beta);
+        this.structuredHeaders = Map.copyOf(h);
         this.messagesUrl = UpstreamHttp.join(settings.baseUrl(), "/messages");
     }
 
     @Override
     public CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
-        return http.postChat(messagesUrl, headers, () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
+        return http.postChat(messagesUrl, headersFor(request), () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
     }
 
     @Override
     public Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout) {
-        return http.stream(messagesUrl, headers, () -> json.writeRequest(request, true), connectTimeout, new AnthropicStreamEvents(json.mapper()));
+        return http.stream(messagesUrl, headersFor(request), () -> json.writeRequest(request, true), connectTimeout,
+                new AnthropicStreamEvents(json.mapper()));
+    }
+
+    private Map<String, String> headersFor(ChatRequest request) {
+        return AnthropicJson.needsStructuredOutputs(request.options()) ? structuredHeaders : headers;
     }
 }

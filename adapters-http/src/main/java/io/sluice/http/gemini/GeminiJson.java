@@ -12,6 +12,7 @@ import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.ToolDefinition;
 import io.sluice.domain.Usage;
+import io.sluice.http.upstream.Translation;
 import io.sluice.http.upstream.Turns;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,6 +39,9 @@ final class GeminiJson {
     byte[] writeRequest(ChatRequest request) throws IOException {
         ObjectNode root = json.createObjectNode();
         ChatOptions o = request.options();
+        Translation.requireTranslatable("gemini", o, false);
+        JsonNode choice = o.toolChoiceJson() == null ? null : json.readTree(o.toolChoiceJson());
+        if (choice != null) Translation.requireFunctionChoice("gemini", choice);
         Turns turns = Turns.of(request.messages());
         Map<String, String> toolNames = new HashMap<>();
         ArrayNode contents = root.putArray("contents");
@@ -48,13 +52,13 @@ final class GeminiJson {
         if (!turns.system().isEmpty()) root.putObject("systemInstruction").putArray("parts").addObject().put("text", turns.system());
         if (!o.tools().isEmpty()) {
             ArrayNode declarations = root.putArray("tools").addObject().putArray("functionDeclarations");
-            for (ToolDefinition t : o.tools()) {
+            for (ToolDefinition t : Translation.allowed(o.tools(), choice)) {
                 ObjectNode fn = declarations.addObject().put("name", t.name());
                 if (t.description() != null) fn.put("description", t.description());
                 if (t.parametersJson() != null) fn.set("parameters", json.readTree(t.parametersJson()));
             }
         }
-        if (o.toolChoiceJson() != null) root.putObject("toolConfig").set("functionCallingConfig", toolChoice(json.readTree(o.toolChoiceJson())));
+        if (choice != null) root.putObject("toolConfig").set("functionCallingConfig", toolChoice(choice));
         ObjectNode generation = json.createObjectNode();
         if (o.temperature() != null) generation.put("temperature", o.temperature());
         if (o.topP() != null) generation.put("topP", o.topP());
@@ -63,6 +67,7 @@ final class GeminiJson {
         if (o.seed() != null) generation.put("seed", o.seed());
         if (o.presencePenalty() != null) generation.put("presencePenalty", o.presencePenalty());
         if (o.frequencyPenalty() != null) generation.put("frequencyPenalty", o.frequencyPenalty());
+        if (o.responseFormatJson() != null) responseFormat(json.readTree(o.responseFormatJson()), generation);
         if (!generation.isEmpty()) root.set("generationConfig", generation);
         return json.writeValueAsBytes(root);
     }
@@ -93,10 +98,21 @@ final class GeminiJson {
         return json.createObjectNode().put("content", content);
     }
 
+    /** OpenAI's response_format as Gemini's JSON mode: a JSON Schema ({@code responseJsonSchema}), or any JSON. */
+    private static void responseFormat(JsonNode format, ObjectNode generation) {
+        switch (format.path("type").asText()) {
+            case "json_schema" -> generation.put("responseMimeType", "application/json")
+                    .set("responseJsonSchema", format.path("json_schema").path("schema"));
+            case "json_object" -> generation.put("responseMimeType", "application/json");
+            default -> { } // text
+        }
+    }
+
     private ObjectNode toolChoice(JsonNode choice) {
         ObjectNode config = json.createObjectNode();
-        if (choice.isTextual()) {
-            return config.put("mode", switch (choice.textValue()) {
+        String mode = choice.isTextual() ? choice.textValue() : Translation.allowedMode(choice);
+        if (mode != null) {
+            return config.put("mode", switch (mode) {
                 case "required" -> "ANY";
                 case "none" -> "NONE";
                 default -> "AUTO";

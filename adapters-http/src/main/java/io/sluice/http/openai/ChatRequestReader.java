@@ -71,17 +71,14 @@ public final class ChatRequestReader {
             if (!stream) throw invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options");
             includeUsage = optionalBoolean(streamOptions, "include_usage", false, "stream_options.include_usage");
         }
-        JsonNode n = root.get("n");
-        if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.canConvertToInt() && n.asInt() == 1)) {
-            throw new InvalidRequestException("Only 'n' = 1 is supported", "n", "unsupported_parameter");
-        }
         Integer maxTokens = optionalInt(root, "max_completion_tokens");
+        boolean legacyMaxTokens = maxTokens == null && root.hasNonNull("max_tokens");
         if (maxTokens == null) maxTokens = optionalInt(root, "max_tokens");
         ChatOptions options = ChatOptions.builder().temperature(optionalNumber(root, "temperature")).topP(optionalNumber(root, "top_p"))
                 .maxTokens(maxTokens).stop(stop(root.get("stop"))).tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(root.get("tool_choice")))
                 .user(optionalString(root, "user")).responseFormatJson(rawObject(root, "response_format")).seed(optionalLong(root, "seed"))
                 .presencePenalty(optionalNumber(root, "presence_penalty")).frequencyPenalty(optionalNumber(root, "frequency_penalty"))
-                .extraJson(extras(root)).build();
+                .extraJson(extras(root)).n(optionalInt(root, "n")).legacyMaxTokens(legacyMaxTokens).build();
         return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, includeUsage);
     }
 
@@ -166,33 +163,47 @@ public final class ChatRequestReader {
             JsonNode tool = node.get(i);
             String path = "tools[" + i + "]";
             if (!tool.isObject()) throw wrongType(path, "an object");
-            if (!"function".equals(tool.path("type").asText())) throw invalid("'" + path + ".type' must be 'function'", path + ".type");
-            JsonNode function = tool.get("function");
-            if (function == null || !function.isObject()) throw wrongType(path + ".function", "an object");
-            String name = requiredString(function, "name", path + ".function.name");
-            if (!FUNCTION_NAME.matcher(name).matches()) {
-                throw invalid("'" + path + ".function.name' must be 1 to 64 letters, digits, '_' or '-'", path + ".function.name");
+            String type = tool.path("type").asText();
+            if (!type.equals(ToolDefinition.FUNCTION) && !type.equals(ToolDefinition.CUSTOM)) {
+                throw invalid("'" + path + ".type' must be 'function' or 'custom'", path + ".type");
             }
-            JsonNode parameters = function.get("parameters");
+            JsonNode definition = tool.get(type);
+            if (definition == null || !definition.isObject()) throw wrongType(path + "." + type, "an object");
+            String name = requiredString(definition, "name", path + "." + type + ".name");
+            if (!FUNCTION_NAME.matcher(name).matches()) {
+                throw invalid("'" + path + "." + type + ".name' must be 1 to 64 letters, digits, '_' or '-'", path + "." + type + ".name");
+            }
+            String description = optionalString(definition, "description", path + "." + type + ".description");
+            if (type.equals(ToolDefinition.CUSTOM)) {
+                tools.add(new ToolDefinition(type, name, description, null, null, tool.toString()));
+                continue;
+            }
+            JsonNode parameters = definition.get("parameters");
             if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
                 throw wrongType(path + ".function.parameters", "an object");
             }
-            tools.add(new ToolDefinition(name, optionalString(function, "description", path + ".function.description"),
-                    parameters == null || parameters.isNull() ? null : parameters.toString()));
+            JsonNode strict = definition.get("strict");
+            if (strict != null && !strict.isNull() && !strict.isBoolean()) throw wrongType(path + ".function.strict", "a boolean");
+            tools.add(new ToolDefinition(type, name, description, parameters == null || parameters.isNull() ? null : parameters.toString(),
+                    strict == null || strict.isNull() ? null : strict.booleanValue(), tool.toString()));
         }
         return tools;
     }
 
+    /** {@code none}, {@code auto}, {@code required}, or an object naming a function or custom tool, or the allowed tools. */
     private static String toolChoice(JsonNode node) {
         if (node == null || node.isNull()) return null;
-        if (node.isTextual()) {
-            if (!Set.of("none", "auto", "required").contains(node.textValue())) {
-                throw invalid("'tool_choice' must be 'none', 'auto', 'required' or an object naming a function", "tool_choice");
-            }
-            return node.toString();
-        }
-        if (!node.isObject() || !node.path("function").path("name").isTextual()) {
-            throw invalid("'tool_choice' must be 'none', 'auto', 'required' or an object naming a function", "tool_choice");
+        boolean valid = node.isTextual() ? Set.of("none", "auto", "required").contains(node.textValue())
+                : node.isObject() && switch (node.has("type") ? node.path("type").asText() : "function") {
+                    case "function" -> node.path("function").path("name").isTextual();
+                    case "custom" -> node.path("custom").path("name").isTextual();
+                    case "allowed_tools" -> Set.of("auto", "required").contains(node.path("allowed_tools").path("mode").asText())
+                            && node.path("allowed_tools").path("tools").isArray();
+                    default -> false;
+                };
+        if (!valid) {
+            throw invalid("'tool_choice' must be 'none', 'auto', 'required', or an object naming a function, a custom tool or the allowed tools",
+                    "tool_choice");
         }
         return node.toString();
     }

@@ -67,7 +67,7 @@ public final class JsonBodies {
         }
     }
 
-    static String clip(String s) {
+    public static String clip(String s) {
         if (s == null) return "";
         return s.length() <= 120 ? s : s.substring(0, 120) + "...";
     }

@@ -50,7 +50,8 @@ public final class OpenAiJson {
         }
         if (o.temperature() != null) root.put("temperature", o.temperature());
         if (o.topP() != null) root.put("top_p", o.topP());
-        if (o.maxTokens() != null) root.put("max_completion_tokens", o.maxTokens());
+        if (o.maxTokens() != null) root.put(o.legacyMaxTokens() ? "max_tokens" : "max_completion_tokens", o.maxTokens());
+        if (o.n() != null) root.put("n", o.n());
         if (!o.stop().isEmpty()) {
             ArrayNode stop = root.putArray("stop");
             o.stop().forEach(stop::add);
@@ -58,10 +59,15 @@ public final class OpenAiJson {
         if (!o.tools().isEmpty()) {
             ArrayNode tools = root.putArray("tools");
             for (ToolDefinition t : o.tools()) {
-                ObjectNode fn = tools.addObject().put("type", "function").putObject("function");
+                if (t.wireJson() != null) {
+                    tools.addRawValue(new RawValue(t.wireJson())); // as the client sent it: strict, and what comes after
+                    continue;
+                }
+                ObjectNode fn = tools.addObject().put("type", t.type()).putObject(t.type());
                 fn.put("name", t.name());
                 if (t.description() != null) fn.put("description", t.description());
                 if (t.parametersJson() != null) fn.putRawValue("parameters", new RawValue(t.parametersJson()));
+                if (t.strict() != null) fn.put("strict", t.strict());
             }
         }
         if (o.toolChoiceJson() != null) root.putRawValue("tool_choice", new RawValue(o.toolChoiceJson()));
@@ -91,7 +97,7 @@ public final class OpenAiJson {
     // ---- responses and chunks (from an upstream)
 
     public ChatResponse readResponse(JsonNode root) {
-        JsonNode choice = root.path("choices").path(0);
+        JsonNode choice = firstChoice(root);
         JsonNode message = choice.path("message");
         List<ToolCall> calls = new ArrayList<>();
         for (JsonNode c : message.path("tool_calls")) {
@@ -101,11 +107,11 @@ public final class OpenAiJson {
         String content = message.path("content").isTextual() ? message.path("content").textValue() : null;
         return new ChatResponse(root.path("id").asText("chatcmpl-unknown"), root.path("model").asText("unknown"),
                 root.path("created").asLong(0), ChatMessage.assistant(content, calls), text(choice.path("finish_reason")),
-                usage(root.path("usage")));
+                usage(root.path("usage")), null, wire(root));
     }
 
     public ChatChunk readChunk(JsonNode root) {
-        JsonNode choice = root.path("choices").path(0);
+        JsonNode choice = firstChoice(root);
         JsonNode delta = choice.path("delta");
         List<ToolCallDelta> calls = new ArrayList<>();
         for (JsonNode c : delta.path("tool_calls")) {
@@ -115,7 +121,22 @@ public final class OpenAiJson {
         Role role = Role.fromWire(text(delta.path("role"))).orElse(null);
         Usage usage = root.path("usage").isObject() ? usage(root.path("usage")) : null;
         return new ChatChunk(root.path("id").asText(""), root.path("model").asText(""), root.path("created").asLong(0), role,
-                text(delta.path("content")), calls, text(choice.path("finish_reason")), usage);
+                text(delta.path("content")), calls, text(choice.path("finish_reason")), usage, null, wire(root));
+    }
+
+    /**
+     * The choice the gateway reads, stores and bills as the answer: index 0. With {@code n} > 1 a stream chunk may
+     * carry only other choices; then there is none (a missing node), and the chunk reaches the client by its wire.
+     */
+    private static JsonNode firstChoice(JsonNode root) {
+        for (JsonNode choice : root.path("choices")) {
+            if (choice.path("index").asInt(0) == 0) return choice;
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    private static OpenAiChatWire wire(JsonNode root) {
+        return root instanceof ObjectNode node ? new OpenAiChatWire(node) : null;
     }
 
     private static Usage usage(JsonNode node) {
@@ -131,6 +152,7 @@ public final class OpenAiJson {
     // ---- responses and chunks (to our clients)
 
     public byte[] writeResponse(ChatResponse r) {
+        if (r.wire() instanceof OpenAiChatWire wire) return bytes(asSent(wire, r.model(), r.usage()));
         ObjectNode root = json.createObjectNode();
         root.put("id", r.id()).put("object", "chat.completion").put("created", r.createdEpochSeconds()).put("model", r.model());
         ObjectNode choice = root.putArray("choices").addObject();
@@ -146,6 +168,11 @@ public final class OpenAiJson {
 
     /** One SSE data payload. With {@code includeUsage}, content chunks carry {@code "usage": null}, as OpenAI's do. */
     public String writeChunk(ChatChunk c, boolean includeUsage) {
+        if (c.wire() instanceof OpenAiChatWire wire) {
+            ObjectNode root = asSent(wire, c.model(), includeUsage ? c.usage() : null);
+            if (!includeUsage) root.remove("usage");
+            return root.toString();
+        }
         ObjectNode root = json.createObjectNode();
         root.put("id", c.id()).put("object", "chat.completion.chunk").put("created", c.createdEpochSeconds()).put("model", c.model());
         ArrayNode choices = root.putArray("choices");
@@ -173,6 +200,19 @@ public final class OpenAiJson {
             else root.putNull("usage");
         }
         return root.toString();
+    }
+
+    /**
+     * What the upstream sent, with the gateway's name for the model that served it. A copy of the top level only: the
+     * wire may be written again (to another client, or after a retry of the write) and is never changed.
+     * {@code usage} fills in what an upstream left out (some relays send no usage); its own usage is never replaced.
+     */
+    private ObjectNode asSent(OpenAiChatWire wire, String model, Usage usage) {
+        ObjectNode root = json.createObjectNode();
+        root.setAll(wire.node());
+        root.put("model", model);
+        if (usage != null && !root.path("usage").isObject()) writeUsage(root.putObject("usage"), usage);
+        return root;
     }
 
     private static void writeUsage(ObjectNode node, Usage u) {

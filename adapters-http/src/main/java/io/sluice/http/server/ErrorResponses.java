@@ -70,21 +70,22 @@ final class ErrorResponses {
     private static ApiError apiError(Throwable t) {
         return switch (t) {
             case InvalidRequestException e -> new ApiError(400, "invalid_request_error", e.code(), e.param(), e.getMessage(), null);
-            case UnsupportedFeatureException e -> new ApiError(400, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case UnsupportedFeatureException e -> new ApiError(400, "invalid_request_error", e.code(), e.param(), e.getMessage(), null);
             case ContextLengthExceededException e -> new ApiError(400, "invalid_request_error", e.code(), "messages", e.getMessage(), null);
             case ModelNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), "model", e.getMessage(), null);
             case ConversationNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case RouteNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case io.sluice.domain.error.KeyNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
-            case UpstreamRejectedException e -> new ApiError(e.status(), "invalid_request_error", e.code(), null, e.getMessage(), null);
-            case UpstreamAuthenticationException e -> new ApiError(502, "upstream_error", e.code(), null, e.getMessage(), null);
+            case UpstreamRejectedException e -> new ApiError(e.status(), "invalid_request_error", e.code(), e.param(), e.getMessage(), null);
+            // OpenAI's types only: its SDKs and frameworks sort errors by status and type, and know no others
+            case UpstreamAuthenticationException e -> new ApiError(502, "server_error", e.code(), null, e.getMessage(), null);
             case io.sluice.domain.budget.BudgetExceededException e -> new ApiError(402, "budget_exceeded", e.code(), null, e.getMessage(), null);
             case RateLimitExceededException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
                     rateLimitHeaders(e.decision()));
             case UpstreamRateLimitedException e -> new ApiError(429, "rate_limit_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
                     NO_CLIENT_RETRY);
-            case UpstreamTimeoutException e -> new ApiError(504, "timeout_error", e.code(), null, e.getMessage(), null, NO_CLIENT_RETRY);
-            case UpstreamUnavailableException e -> new ApiError(e.status() == 503 ? 503 : 502, "upstream_error", e.code(), null,
+            case UpstreamTimeoutException e -> new ApiError(504, "server_error", e.code(), null, e.getMessage(), null, NO_CLIENT_RETRY);
+            case UpstreamUnavailableException e -> new ApiError(e.status() == 503 ? 503 : 502, "server_error", e.code(), null,
                     e.getMessage(), e.retryAfter().orElse(null), NO_CLIENT_RETRY);
             case io.sluice.domain.error.StorageUnavailableException e -> new ApiError(503, "server_error", e.code(), null, e.getMessage(),
                     e.retryAfter().orElse(null));
@@ -92,7 +93,7 @@ final class ErrorResponses {
                     e.retryAfter().orElse(null));
             case io.sluice.domain.budget.BudgetsUnavailableException e -> new ApiError(503, "server_error", e.code(), null, e.getMessage(),
                     e.retryAfter().orElse(null));
-            case RetriableException e -> new ApiError(503, "upstream_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
+            case RetriableException e -> new ApiError(503, "server_error", e.code(), null, e.getMessage(), e.retryAfter().orElse(null),
                     NO_CLIENT_RETRY);
             case SluiceException e -> new ApiError(400, "invalid_request_error", e.code(), null, e.getMessage(), null);
             default -> new ApiError(500, "server_error", "internal_error", null, "The gateway had an internal error.", null, Map.of(), t);

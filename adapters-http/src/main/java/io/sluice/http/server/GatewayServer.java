@@ -1,7 +1,6 @@
 package io.sluice.http.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.domain.ModelSpec;
@@ -89,7 +88,9 @@ public final class GatewayServer implements AutoCloseable {
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, servable(), json, metrics));
-        router.get("/v1/models").handler(this::listModels);
+        ModelsHandler modelsApi = new ModelsHandler(models, this::routeNames, json);
+        router.get("/v1/models").handler(modelsApi::list);
+        router.getWithRegex("/v1/models/(.+)").handler(modelsApi::retrieve);
         ConversationsHandler conversationsApi = new ConversationsHandler(conversations, services.erasure(), new ConversationJson(json.mapper()), json);
         router.post("/v1/conversations").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(conversationsApi::create);
@@ -177,16 +178,6 @@ public final class GatewayServer implements AutoCloseable {
     /** What a call's {@code model} may name: a model, or a route. */
     private Set<String> servable() {
         return Stream.concat(models.models().stream().map(ModelSpec::name), routeNames().stream()).collect(Collectors.toUnmodifiableSet());
-    }
-
-    private void listModels(RoutingContext ctx) {
-        ObjectNode root = json.mapper().createObjectNode().put("object", "list");
-        ArrayNode data = root.putArray("data");
-        for (ModelSpec m : models.models()) {
-            data.addObject().put("id", m.name()).put("object", "model").put("created", 0).put("owned_by", m.provider());
-        }
-        for (String route : routeNames()) data.addObject().put("id", route).put("object", "model").put("created", 0).put("owned_by", "sluice-route");
-        ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }
 
     private void failure(RoutingContext ctx) {

@@ -117,8 +117,7 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
             response.putHeader(ChatHandler.UPSTREAM_REQUEST_ID_HEADER, upstreamChunk.upstreamRequestId());
         }
         start();
-        ChatChunk chunk = servedModel == null ? upstreamChunk : new ChatChunk(upstreamChunk.id(), servedModel, upstreamChunk.createdEpochSeconds(),
-                upstreamChunk.role(), upstreamChunk.contentDelta(), upstreamChunk.toolCallDeltas(), upstreamChunk.finishReason(), upstreamChunk.usage());
+        ChatChunk chunk = servedModel == null ? upstreamChunk : upstreamChunk.withModel(servedModel);
         if (chunk.usage() != null || last == null || !chunk.isUsageOnly()) last = merge(chunk);
         if (!chunk.isUsageOnly() || includeUsage) {
             String frame = "data: " + json.writeChunk(chunk, includeUsage) + "\n\n";
@@ -161,8 +160,7 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     /** Keeps the newest chunk, but never forgets a usage seen earlier. */
     private ChatChunk merge(ChatChunk chunk) {
         if (chunk.usage() != null || last == null || last.usage() == null) return chunk;
-        return new ChatChunk(chunk.id(), chunk.model(), chunk.createdEpochSeconds(), chunk.role(), chunk.contentDelta(),
-                chunk.toolCallDeltas(), chunk.finishReason(), last.usage());
+        return chunk.withUsage(last.usage());
     }
 
     private void start() {

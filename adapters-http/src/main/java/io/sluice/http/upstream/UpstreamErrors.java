@@ -47,10 +47,11 @@ public final class UpstreamErrors {
     private static SluiceException fromStatusOnly(int status, MultiMap headers, byte[] body, ObjectMapper json) {
         Duration retryAfter = retryAfter(headers);
         return switch (status) {
-            case 400, 404, 409, 413, 422 -> new UpstreamRejectedException(status, upstreamMessage(body, json));
+            case 400, 409, 413, 422 -> rejected(status, body, json, null);
+            // a 404 is a model the upstream does not have, or a wrong base URL: only the first is the client's model_not_found
+            case 404 -> rejected(status, body, json, namesModel(body, json) ? "model_not_found" : null);
             // "Project ... does not have access to model ...": the key is fine, this model is not for it
-            case 403 -> namesModel(body, json) ? new UpstreamRejectedException(403, upstreamMessage(body, json))
-                    : new UpstreamAuthenticationException(status);
+            case 403 -> namesModel(body, json) ? rejected(403, body, json, "model_not_allowed") : new UpstreamAuthenticationException(status);
             case 401 -> new UpstreamAuthenticationException(status);
             case 408 -> new UpstreamTimeoutException("The upstream provider timed out (HTTP 408)", null);
             case 429 -> new UpstreamRateLimitedException("The upstream provider is rate limiting requests"
@@ -126,6 +127,24 @@ public final class UpstreamErrors {
         } catch (IOException | RuntimeException unreadable) {
             return false;
         }
+    }
+
+    /** What the upstream's error names as its code and param, if they look like identifiers; never its text otherwise. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9_.\\[\\]-]{1,128}");
+
+    private static UpstreamRejectedException rejected(int status, byte[] body, ObjectMapper json, String fallbackCode) {
+        JsonNode error;
+        try {
+            error = json.readTree(body).path("error");
+        } catch (IOException | RuntimeException unreadable) {
+            error = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        }
+        String code = identifier(error.path("code"));
+        return new UpstreamRejectedException(status, upstreamMessage(body, json), code != null ? code : fallbackCode, identifier(error.path("param")));
+    }
+
+    private static String identifier(JsonNode node) {
+        return node.isTextual() && IDENTIFIER.matcher(node.textValue()).matches() ? node.textValue() : null;
     }
 
     private static String upstreamMessage(byte[] body, ObjectMapper json) {

@@ -95,4 +95,47 @@ class AnthropicProviderTest extends LlmProviderContract {
             throw new IllegalStateException(e);
         }
     }
+
+    private static final String ORDER_SCHEMA = "{\"type\":\"object\",\"properties\":{\"order_id\":{\"type\":\"string\"},"
+            + "\"quantity\":{\"type\":\"integer\",\"minimum\":1}},\"required\":[\"order_id\",\"quantity\"],\"additionalProperties\":false}";
+
+    private ChatRequest ask(io.sluice.domain.ChatOptions options) {
+        return new ChatRequest(model(), List.of(ChatMessage.user("Order 42, two of them")), options);
+    }
+
+    @Test
+    void whatTheMessagesApiCannotDoIsRefusedNamingTheParameterAndTheProviderBeforeAnythingIsSent() {
+        var custom = new io.sluice.domain.ToolDefinition("custom", "sql", null, null, null, null);
+        assertThat(failure(ask(io.sluice.domain.ChatOptions.builder().n(2).build())))
+                .isInstanceOfSatisfying(io.sluice.domain.error.UnsupportedFeatureException.class, e -> assertThat(e.param()).isEqualTo("n"))
+                .hasMessageContaining("'anthropic'");
+        assertThat(failure(ask(io.sluice.domain.ChatOptions.builder().tools(List.of(custom)).build())))
+                .isInstanceOfSatisfying(io.sluice.domain.error.UnsupportedFeatureException.class, e -> assertThat(e.param()).isEqualTo("tools[0].type"));
+        assertThat(failure(ask(io.sluice.domain.ChatOptions.builder().responseFormatJson("{\"type\":\"json_object\"}").build())))
+                .isInstanceOfSatisfying(io.sluice.domain.error.UnsupportedFeatureException.class, e -> assertThat(e.param()).isEqualTo("response_format.type"));
+        assertThat(simulator.stats().requests()).isZero();
+    }
+
+    @Test
+    void allowedToolsStrictSchemasAndStructuredOutputAreTranslated() throws Exception {
+        var lookup = new io.sluice.domain.ToolDefinition("function", "lookup_order", null, ORDER_SCHEMA, true, null);
+        var refund = new io.sluice.domain.ToolDefinition("refund", null, "{\"type\":\"object\"}");
+        String allowed = "{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"required\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup_order\"}}]}}";
+        var call = provider.complete(ask(io.sluice.domain.ChatOptions.builder().tools(List.of(lookup, refund)).toolChoiceJson(allowed).build()))
+                .toCompletableFuture().join();
+
+        JsonNode sent = simulator.recentRequests().getLast();
+        assertThat(sent.path("tools")).as("only the allowed tool").hasSize(1);
+        assertThat(sent.path("tools").get(0).path("strict").asBoolean()).isTrue();
+        assertThat(sent.path("tool_choice").path("type").asText()).isEqualTo("any");
+        JsonNode arguments = new com.fasterxml.jackson.databind.ObjectMapper().readTree(call.message().toolCalls().getFirst().argumentsJson());
+        assertThat(arguments.path("quantity").asInt()).as("arguments built from the tool's schema").isGreaterThanOrEqualTo(1);
+        assertThat(arguments.path("order_id").isTextual()).isTrue();
+
+        String format = "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"order\",\"strict\":true,\"schema\":" + ORDER_SCHEMA + "}}";
+        var answer = provider.complete(ask(io.sluice.domain.ChatOptions.builder().responseFormatJson(format).build())).toCompletableFuture().join();
+        assertThat(simulator.recentRequests().getLast().path("output_format").path("schema").path("required")).hasSize(2);
+        JsonNode structured = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.message().content());
+        assertThat(structured.path("quantity").asInt()).isGreaterThanOrEqualTo(1);
+    }
 }

@@ -33,7 +33,7 @@ class GeminiProviderTest extends LlmProviderContract {
     @Test
     void sendsTheSystemInstructionModelRoleFunctionPartsAndGenerationConfig() {
         ToolCall call = new ToolCall("call_1", "lookup_order", "{\"id\":42}");
-        ChatOptions options = new ChatOptions(0.2, null, 300, List.of("END"), List.of(), "\"required\"", null, null, null, null, null, Map.of());
+        ChatOptions options = new ChatOptions(0.2, null, 300, List.of("END"), List.of(), "\"required\"", null, null, null, null, null, Map.of(), null, false);
         provider.complete(new ChatRequest(model(), List.of(ChatMessage.system("Be brief."), ChatMessage.user("Order 42?"),
                 ChatMessage.assistant(null, List.of(call)), ChatMessage.toolResult("call_1", "shipped")), options)).toCompletableFuture().join();
 
@@ -48,5 +48,26 @@ class GeminiProviderTest extends LlmProviderContract {
         assertThat(sent.path("generationConfig").path("maxOutputTokens").asInt()).isEqualTo(300);
         assertThat(sent.path("generationConfig").path("stopSequences").get(0).asText()).isEqualTo("END");
         assertThat(sent.path("toolConfig").path("functionCallingConfig").path("mode").asText()).isEqualTo("ANY");
+    }
+
+    @Test
+    void severalChoicesAndStrictSchemasAreRefusedNamingTheProviderAndAJsonSchemaBecomesJsonMode() throws Exception {
+        ChatRequest twoChoices = new ChatRequest(model(), List.of(ChatMessage.user("Hi")), ChatOptions.builder().n(2).build());
+        assertThat(failure(twoChoices)).isInstanceOfSatisfying(io.sluice.domain.error.UnsupportedFeatureException.class,
+                e -> assertThat(e.param()).isEqualTo("n")).hasMessageContaining("'gemini'");
+        var strict = new io.sluice.domain.ToolDefinition("function", "lookup_order", null, "{\"type\":\"object\"}", true, null);
+        ChatRequest strictTool = new ChatRequest(model(), List.of(ChatMessage.user("Hi")), ChatOptions.builder().tools(List.of(strict)).build());
+        assertThat(failure(strictTool)).isInstanceOfSatisfying(io.sluice.domain.error.UnsupportedFeatureException.class,
+                e -> assertThat(e.param()).isEqualTo("tools[0].function.strict"));
+        assertThat(simulator.stats().requests()).isZero();
+
+        String format = "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"reply\",\"schema\":{\"type\":\"object\","
+                + "\"properties\":{\"mood\":{\"type\":\"string\",\"enum\":[\"calm\",\"angry\"]}},\"required\":[\"mood\"]}}}";
+        var answer = provider.complete(new ChatRequest(model(), List.of(ChatMessage.user("Hi")), ChatOptions.builder().responseFormatJson(format).build()))
+                .toCompletableFuture().join();
+        JsonNode generation = simulator.recentRequests().getLast().path("generationConfig");
+        assertThat(generation.path("responseMimeType").asText()).isEqualTo("application/json");
+        assertThat(generation.path("responseJsonSchema").path("required").get(0).asText()).isEqualTo("mood");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.message().content()).path("mood").asText()).isEqualTo("calm");
     }
 }

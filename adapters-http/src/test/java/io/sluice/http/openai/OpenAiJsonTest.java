@@ -36,7 +36,8 @@ class OpenAiJsonTest {
         JsonNode upstream = mapper.readTree(json.writeRequest(parsed.request(), true));
 
         assertThat(upstream.path("model").asText()).isEqualTo("gpt-4o");
-        assertThat(upstream.path("max_completion_tokens").asInt()).isEqualTo(50);
+        assertThat(upstream.path("max_tokens").asInt()).as("the name the client used: some relays know no other").isEqualTo(50);
+        assertThat(upstream.has("max_completion_tokens")).isFalse();
         assertThat(upstream.path("stream_options").path("include_usage").asBoolean()).isTrue();
         assertThat(upstream.path("stop").get(0).asText()).isEqualTo("END");
         assertThat(upstream.path("logprobs").asBoolean()).isTrue();
@@ -86,5 +87,70 @@ class OpenAiJsonTest {
         assertThat(usageNode.path("choices")).isEmpty();
         assertThat(json.readChunk(usageNode).usage()).isEqualTo(new Usage(3, 4, 0));
         assertThat(json.readChunk(usageNode).isUsageOnly()).isTrue();
+    }
+
+    @Test
+    void strictCustomToolsTheAllowedToolsAndSeveralChoicesReachTheUpstreamAsSent() throws Exception {
+        String function = "{\"type\":\"function\",\"function\":{\"name\":\"lookup\",\"strict\":true,\"parameters\":{\"type\":\"object\","
+                + "\"properties\":{\"id\":{\"type\":\"string\"}},\"required\":[\"id\"],\"additionalProperties\":false}}}";
+        String custom = "{\"type\":\"custom\",\"custom\":{\"name\":\"sql\",\"format\":{\"type\":\"grammar\",\"grammar\":{\"syntax\":\"lark\",\"definition\":\"start: /.+/\"}}}}";
+        String choice = "{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"required\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"lookup\"}}]}}";
+        String body = "{\"model\":\"gpt-4o\",\"n\":3,\"max_completion_tokens\":20,\"tools\":[" + function + "," + custom + "],\"tool_choice\":" + choice
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        ParsedChatRequest parsed = reader.read(body.getBytes(StandardCharsets.UTF_8));
+        JsonNode upstream = mapper.readTree(json.writeRequest(parsed.request(), false));
+
+        assertThat(upstream.path("tools").get(0)).isEqualTo(mapper.readTree(function));
+        assertThat(upstream.path("tools").get(1)).isEqualTo(mapper.readTree(custom));
+        assertThat(upstream.path("tool_choice")).isEqualTo(mapper.readTree(choice));
+        assertThat(upstream.path("n").asInt()).isEqualTo(3);
+        assertThat(upstream.path("max_completion_tokens").asInt()).isEqualTo(20);
+        assertThat(parsed.request().options().choices()).isEqualTo(3);
+        assertThat(parsed.request().options().tools().get(0).strict()).isTrue();
+        assertThat(parsed.request().options().tools().get(1).isFunction()).isFalse();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "\"n\":0                                                   | n",
+            "\"n\":129                                                 | n",
+            "\"n\":1.5                                                 | n",
+            "\"tools\":[{\"type\":\"retrieval\"}]                        | tools[0].type",
+            "\"tools\":[{\"type\":\"custom\",\"custom\":{}}]             | tools[0].custom.name",
+            "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"strict\":\"yes\"}}] | tools[0].function.strict",
+            "\"tool_choice\":{\"type\":\"allowed_tools\",\"allowed_tools\":{\"mode\":\"sometimes\",\"tools\":[]}} | tool_choice"})
+    void aBadChoiceCountOrToolIsRefusedNamingTheField(String field, String param) {
+        String body = "{\"model\":\"gpt-4o\"," + field + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> reader.read(body.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(io.sluice.domain.error.InvalidRequestException.class, e -> assertThat(e.param()).isEqualTo(param));
+    }
+
+    @Test
+    void anOpenAiAnswerReachesTheClientWithEveryFieldItHad() throws Exception {
+        JsonNode upstream = mapper.readTree(io.sluice.testkit.fixtures.OpenAiAnswers.RICH_COMPLETION);
+        ChatResponse response = json.readResponse(upstream);
+
+        assertThat(response.message().content()).as("the first choice is the answer stored and billed").startsWith("See ");
+        assertThat(mapper.readTree(json.writeResponse(response))).isEqualTo(upstream);
+        JsonNode renamed = mapper.readTree(json.writeResponse(response.withModel("support-route")));
+        assertThat(renamed.path("model").asText()).isEqualTo("support-route");
+        assertThat(((com.fasterxml.jackson.databind.node.ObjectNode) renamed).put("model", "gpt-4o-2024-08-06")).isEqualTo(upstream);
+        assertThat(upstream.path("model").asText()).as("the upstream's answer is never changed").isEqualTo("gpt-4o-2024-08-06");
+    }
+
+    @Test
+    void aChunkOfAnotherChoiceIsPassedOnButNotReadAsTheAnswer() throws Exception {
+        String refusal = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o\",\"system_fingerprint\":\"fp_1\","
+                + "\"choices\":[{\"index\":1,\"delta\":{\"refusal\":\"I can't\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null}";
+        JsonNode node = mapper.readTree(refusal);
+        ChatChunk chunk = json.readChunk(node);
+
+        assertThat(chunk.contentDelta()).isNull();
+        assertThat(chunk.role()).isNull();
+        assertThat(chunk.isUsageOnly()).isFalse();
+        assertThat(mapper.readTree(json.writeChunk(chunk, true))).isEqualTo(node);
+        JsonNode withoutUsage = mapper.readTree(json.writeChunk(chunk, false));
+        assertThat(withoutUsage.has("usage")).as("the client did not ask for usage").isFalse();
+        assertThat(withoutUsage.path("choices").get(0).path("delta").path("refusal").asText()).isEqualTo("I can't");
     }
 }

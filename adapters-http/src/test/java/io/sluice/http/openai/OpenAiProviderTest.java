@@ -41,7 +41,7 @@ class OpenAiProviderTest extends LlmProviderContract {
     @Test
     void sendsToolParametersAsJson() {
         ChatOptions tools = new ChatOptions(null, null, null, null, List.of(new ToolDefinition("lookup_order", "Find an order", "{\"type\":\"object\"}")),
-                "\"auto\"", null, null, null, null, null, Map.of());
+                "\"auto\"", null, null, null, null, null, Map.of(), null, false);
         provider.complete(new ChatRequest("gpt-4o-mini", List.of(ChatMessage.user("order 42?")), tools)).toCompletableFuture().join();
 
         assertThat(simulator.recentRequests().getLast().path("tools").get(0).path("function").path("parameters").path("type").asText())

@@ -37,7 +37,7 @@ class UpstreamFailuresTest {
             "UNAVAILABLE,  503, upstream_error,             false",
             "HANG,         504, upstream_timeout,           false",
             "RESET,        502, upstream_connection_failed, false",
-            "BAD_REQUEST,  400, upstream_rejected,"})
+            "BAD_REQUEST,  400, invalid_value,"})
     void faultsBecomeOpenAiShapedErrors(Fault fault, int status, String code, String shouldRetry) {
         // the fast tier: a retried fault gives up within 1 s instead of the default tier's 8 s
         HttpResponse<String> response = sluice.post("/v1/chat/completions", TestGateway.chat("help " + fault.directive()), "X-SLA-Tier", "fast");

@@ -7,20 +7,38 @@ package io.sluice.domain.error;
  */
 public class UpstreamRejectedException extends NonRetriableException {
     private final int status;
+    private final String upstreamCode;
+    private final String param;
 
     public UpstreamRejectedException(int status, String message) {
+        this(status, message, null, null);
+    }
+
+    /**
+     * @param upstreamCode the upstream's own {@code error.code} (e.g. {@code invalid_value}), passed to the client; may be null
+     * @param param the upstream's {@code error.param}, the field it refused; may be null
+     */
+    public UpstreamRejectedException(int status, String message, String upstreamCode, String param) {
         super(message, null);
         this.status = status;
+        this.upstreamCode = upstreamCode;
+        this.param = param;
     }
 
     public int status() {
         return status;
     }
 
+    /** The request field the upstream refused, as it named it; null when it named none. */
+    public String param() {
+        return param;
+    }
+
     @Override
     public String code() {
+        if (upstreamCode != null) return upstreamCode;
         return switch (status) {
-            case 404 -> "model_not_found";
+            case 404 -> "not_found";
             case 403 -> "model_not_allowed";
             default -> "upstream_rejected";
         };

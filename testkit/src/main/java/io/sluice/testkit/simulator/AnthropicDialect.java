@@ -43,10 +43,16 @@ final class AnthropicDialect implements Dialect {
         JsonNode tools = body.path("tools");
         if (tools.isArray() && !tools.isEmpty()) {
             ArrayNode openAiTools = openAi.putArray("tools");
-            for (JsonNode t : tools) openAiTools.addObject().put("type", "function").putObject("function").put("name", t.path("name").asText());
+            for (JsonNode t : tools) {
+                openAiTools.addObject().put("type", "function").putObject("function").put("name", t.path("name").asText())
+                        .set("parameters", t.get("input_schema"));
+            }
             String choice = body.path("tool_choice").path("type").asText("auto");
             if (choice.equals("none")) openAi.put("tool_choice", "none");
             if (choice.equals("tool")) openAi.putObject("tool_choice").putObject("function").put("name", body.path("tool_choice").path("name").asText());
+        }
+        if ("json_schema".equals(body.path("output_format").path("type").asText())) {
+            openAi.putObject("response_format").put("type", "json_schema").putObject("json_schema").set("schema", body.path("output_format").get("schema"));
         }
         return openAi;
     }

@@ -65,7 +65,9 @@ final class GeminiDialect implements Dialect {
         if (out.isEmpty() || out.size() == 1 && !system.isEmpty()) throw new IllegalArgumentException("contents.parts must not be empty");
         ArrayNode tools = JSON.createArrayNode();
         for (JsonNode tool : body.path("tools")) {
-            for (JsonNode fn : tool.path("functionDeclarations")) tools.addObject().put("type", "function").putObject("function").put("name", fn.path("name").asText());
+            for (JsonNode fn : tool.path("functionDeclarations")) {
+                tools.addObject().put("type", "function").putObject("function").put("name", fn.path("name").asText()).set("parameters", fn.get("parameters"));
+            }
         }
         if (!tools.isEmpty()) {
             openAi.set("tools", tools);
@@ -74,6 +76,12 @@ final class GeminiDialect implements Dialect {
             if (config.path("allowedFunctionNames").size() == 1) {
                 openAi.putObject("tool_choice").putObject("function").put("name", config.path("allowedFunctionNames").get(0).asText());
             }
+        }
+        JsonNode generation = body.path("generationConfig");
+        if (generation.has("responseJsonSchema")) {
+            openAi.putObject("response_format").put("type", "json_schema").putObject("json_schema").set("schema", generation.get("responseJsonSchema"));
+        } else if ("application/json".equals(generation.path("responseMimeType").asText())) {
+            openAi.putObject("response_format").put("type", "json_object");
         }
         return openAi;
     }

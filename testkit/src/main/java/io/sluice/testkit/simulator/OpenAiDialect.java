@@ -49,6 +49,9 @@ final class OpenAiDialect implements Dialect {
         }
         for (String piece : answer.pieces()) frames.add(frame(answer, d -> d.put("content", piece), null, piece));
         frames.add(frame(answer, d -> { }, answer.finishReason(), null));
+        for (int i = 1; i < answer.choices(); i++) { // the other choices, each in one chunk, after the first
+            frames.add(frame(answer, i, d -> d.put("role", "assistant").put("content", answer.text()), answer.finishReason(), null));
+        }
         if (request.path("stream_options").path("include_usage").asBoolean(false)) {
             ObjectNode usage = answer.header("chat.completion.chunk");
             usage.putArray("choices");
@@ -59,9 +62,13 @@ final class OpenAiDialect implements Dialect {
     }
 
     private static Frame frame(SimulatedAnswer answer, java.util.function.Consumer<ObjectNode> fill, String finishReason, String piece) {
+        return frame(answer, 0, fill, finishReason, piece);
+    }
+
+    private static Frame frame(SimulatedAnswer answer, int index, java.util.function.Consumer<ObjectNode> fill, String finishReason, String piece) {
         ObjectNode chunk = answer.header("chat.completion.chunk");
         ObjectNode choice = chunk.putArray("choices").addObject();
-        choice.put("index", 0);
+        choice.put("index", index);
         fill.accept(choice.putObject("delta"));
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);
@@ -83,7 +90,11 @@ final class OpenAiDialect implements Dialect {
             default -> "server_error";
         });
         inner.put("param", param);
-        inner.put("code", status == 429 ? "rate_limit_exceeded" : null);
+        inner.put("code", switch (status) {
+            case 429 -> "rate_limit_exceeded";
+            case 400 -> "invalid_value"; // OpenAI's code for a field it refuses
+            default -> null;
+        });
         return root;
     }
 }

@@ -9,16 +9,23 @@ import java.util.List;
 
 /**
  * The simulator's deterministic answer to one chat request: a reply ({@link Replies}) or a tool call, its usage as
- * OpenAI would count it, and the pieces a stream sends. Immutable.
+ * OpenAI would count it, and the pieces a stream sends. With {@code n} > 1 every choice is the same answer, and
+ * {@code completionTokens} counts them all. Immutable.
  */
 record SimulatedAnswer(String id, String model, long created, String text, ObjectNode toolCall, int promptTokens,
-                  int completionTokens, List<String> pieces) {
+                  int completionTokens, List<String> pieces, int choices) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
         ObjectNode completion() {
             ObjectNode root = header("chat.completion");
-            ObjectNode choice = root.putArray("choices").addObject();
-            choice.put("index", 0);
+            com.fasterxml.jackson.databind.node.ArrayNode all = root.putArray("choices");
+            for (int i = 0; i < choices; i++) choice(all.addObject(), i);
+            root.set("usage", usage(completionTokens));
+            return root;
+        }
+
+        private void choice(ObjectNode choice, int index) {
+            choice.put("index", index);
             ObjectNode message = choice.putObject("message");
             message.put("role", "assistant");
             if (toolCall != null) {
@@ -30,8 +37,6 @@ record SimulatedAnswer(String id, String model, long created, String text, Objec
             message.putNull("refusal");
             choice.putNull("logprobs");
             choice.put("finish_reason", finishReason());
-            root.set("usage", usage(completionTokens));
-            return root;
         }
 
         String finishReason() {
@@ -74,14 +79,16 @@ record SimulatedAnswer(String id, String model, long created, String text, Objec
                 : body.hasNonNull("max_tokens") ? Integer.valueOf(body.path("max_tokens").asInt()) : null;
         String id = "chatcmpl-sim" + Integer.toHexString(String.join("|", contents).hashCode()) + Long.toHexString(requestNumber);
         long created = System.currentTimeMillis() / 1000;
+        int choices = Math.max(1, body.path("n").asInt(1));
         ObjectNode toolCall = toolCall(body, contents);
         if (toolCall != null) {
             JsonNode fn = toolCall.path("function");
             int completion = Replies.count(fn.path("name").asText(), encoding) + Replies.count(fn.path("arguments").asText(), encoding);
-            return new SimulatedAnswer(id, model, created, null, toolCall, prompt, completion, List.of());
+            return new SimulatedAnswer(id, model, created, null, toolCall, prompt, completion * choices, List.of(), choices);
         }
-        String text = Replies.text(contents, maxTokens, encoding);
-        return new SimulatedAnswer(id, model, created, text, null, prompt, Replies.count(text, encoding), Replies.pieces(text));
+        String text = structured(body.path("response_format"), contents.getLast());
+        if (text == null) text = Replies.text(contents, maxTokens, encoding);
+        return new SimulatedAnswer(id, model, created, text, null, prompt, Replies.count(text, encoding) * choices, Replies.pieces(text), choices);
     }
 
     /** Calls a tool when tools are offered, the choice allows it, and the last message is the user's. */
@@ -92,12 +99,23 @@ record SimulatedAnswer(String id, String model, long created, String text, Objec
         boolean userSpokeLast = "user".equals(messages.get(messages.size() - 1).path("role").asText());
         if (!tools.isArray() || tools.isEmpty() || "none".equals(choice.asText()) || !userSpokeLast) return null;
         String name = choice.path("function").path("name").asText(tools.get(0).path("function").path("name").asText());
+        JsonNode schema = null;
+        for (JsonNode tool : tools) if (tool.path("function").path("name").asText().equals(name)) schema = tool.path("function").get("parameters");
         ObjectNode call = JSON.createObjectNode();
         call.put("id", "call_" + Integer.toHexString(contents.getLast().hashCode() & 0x7fffffff));
         call.put("type", "function");
-        ObjectNode args = JSON.createObjectNode().put("query", contents.getLast());
+        JsonNode args = schema == null || schema.isNull() ? JSON.createObjectNode().put("query", contents.getLast()) : SchemaExample.of(schema, contents.getLast());
         call.putObject("function").put("name", name).put("arguments", args.toString());
         return call;
+    }
+
+    /** JSON for a {@code response_format} that asks for it: one that validates against the schema given; else null. */
+    private static String structured(JsonNode format, String lastContent) {
+        return switch (format.path("type").asText("")) {
+            case "json_schema" -> SchemaExample.of(format.path("json_schema").path("schema"), lastContent).toString();
+            case "json_object" -> JSON.createObjectNode().put("answer", lastContent).toString();
+            default -> null;
+        };
     }
 
     /** The text of a message's content: a string, or the text parts of an array of parts. */

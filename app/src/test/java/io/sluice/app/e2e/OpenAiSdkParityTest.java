@@ -1,0 +1,116 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.NotFoundException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.StructuredChatCompletion;
+import io.sluice.domain.Encoding;
+import io.sluice.domain.ModelSpec;
+import io.sluice.domain.Prices;
+import io.sluice.testkit.simulator.Fault;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The official OpenAI Java SDK's typed features against Sluice on its built-in simulator, as `./sluice serve` runs out
+ * of the box: structured output and typed tools parse into classes on every provider, several choices come back, a
+ * model is retrieved by id, and an upstream's refusal keeps its code and param.
+ */
+class OpenAiSdkParityTest {
+    private static TestGateway sluice;
+    private static OpenAIClient client;
+
+    @BeforeAll
+    static void start() {
+        sluice = TestGateway.on("h2", List.of(
+                new ModelSpec("claude-sonnet-4.5", TestGateway.ANTHROPIC, "claude-sonnet-4-5", 200_000, Encoding.O200K_BASE, Prices.FREE),
+                new ModelSpec("gemini-2.5-flash", TestGateway.GEMINI, "gemini-2.5-flash", 1_000_000, Encoding.O200K_BASE, Prices.FREE)));
+        client = OpenAIOkHttpClient.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any").maxRetries(0).build();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        sluice.close();
+    }
+
+    /** Public fields: the SDK derives a strict JSON Schema from them. */
+    @JsonClassDescription("The status of a customer's order")
+    public static class OrderStatus {
+        public String orderId;
+        public int itemsShipped;
+        public boolean delayed;
+    }
+
+    @JsonClassDescription("Find a customer's order by its id")
+    public static class LookupOrder {
+        public String orderId;
+        public int quantity;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt-4o-mini", "claude-sonnet-4.5", "gemini-2.5-flash"})
+    void structuredOutputParsesIntoTheClassOnEveryProvider(String model) {
+        StructuredChatCompletion<OrderStatus> completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model(model).addUserMessage("Where is order 42?").responseFormat(OrderStatus.class).build());
+
+        OrderStatus status = completion.choices().getFirst().message().content().orElseThrow();
+        assertThat(status.orderId).isNotBlank();
+        assertThat(status.itemsShipped).isNotNegative();
+    }
+
+    @Test
+    void aTypedToolsArgumentsParseIntoItsClass() {
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("gpt-4o-mini").addUserMessage("Look up order 42").addTool(LookupOrder.class).build());
+
+        ChatCompletionMessageToolCall call = completion.choices().getFirst().message().toolCalls().orElseThrow().getFirst();
+        LookupOrder arguments = call.asFunction().function().arguments(LookupOrder.class);
+        assertThat(arguments.orderId).isNotBlank();
+        var sent = sluice.simulator.recentRequests().getLast().path("tools").get(0).path("function");
+        assertThat(sent.path("strict").asBoolean()).as("strict reaches the upstream").isTrue();
+    }
+
+    @Test
+    void severalChoicesComeBackAndAreBilledTogether() {
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("gpt-4o-mini").addUserMessage("Give me a greeting").n(3).build());
+
+        assertThat(completion.choices()).hasSize(3);
+        assertThat(completion.choices()).extracting(c -> c.index()).containsExactly(0L, 1L, 2L);
+        long oneReply = io.sluice.testkit.simulator.Replies.count(completion.choices().getFirst().message().content().orElseThrow(),
+                io.sluice.testkit.simulator.Replies.encodingFor("gpt-4o-mini"));
+        assertThat(completion.usage().orElseThrow().completionTokens()).isEqualTo(3 * oneReply);
+        assertThat(completion.systemFingerprint()).as("the upstream's fingerprint passes").hasValue("fp_sluice_sim");
+    }
+
+    @Test
+    void aModelIsRetrievedByIdAndAnUnknownOneIsNotFound() {
+        assertThat(client.models().retrieve("claude-sonnet-4.5").ownedBy()).isEqualTo(TestGateway.ANTHROPIC);
+        assertThatThrownBy(() -> client.models().retrieve("no-such-model"))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).hasValue("model_not_found"));
+    }
+
+    @Test
+    void anUpstreamRefusalKeepsItsCodeAndParam() {
+        assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("gpt-4o-mini").addUserMessage("hi " + Fault.BAD_REQUEST.directive()).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.code()).hasValue("invalid_value");
+                    assertThat(e.param()).hasValue("messages");
+                    assertThat(e.type()).hasValue("invalid_request_error");
+                });
+    }
+}
