@@ -340,9 +340,10 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness, Erasure erasure,
                          PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints,
-                         ModelRegistry registryOfModels, Router router, UsageLedger ledger, ApiKeys keys) {
+                         ModelRegistry registryOfModels, Router router, UsageLedger ledger, ApiKeys keys, ChatService engine) {
         GatewayServices services = new GatewayServices(chat, models, conversations,
-                new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), router, ledger::totals, keys, readiness, erasure);
+                new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), router, ledger::totals, keys, readiness, erasure,
+                engine.embeddings());
         return new GatewayServer(vertx, settings.server(), services, registry, json);
     }
 

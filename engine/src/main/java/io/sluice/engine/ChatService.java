@@ -57,6 +57,7 @@ public final class ChatService implements ChatCompletions {
     private final java.util.concurrent.Executor promptWorkers;
     private final Settlement settlement;
     private final CallEvents events;
+    private final EmbeddingService embeddings;
 
     private ChatService(Builder b) {
         this.registry = b.registry;
@@ -69,6 +70,12 @@ public final class ChatService implements ChatCompletions {
         this.admission = new CallAdmission(b.flow, b.budgets, b.storage);
         this.promptWorkers = b.promptWorkers != null ? b.promptWorkers : PromptWorkers.shared();
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
+        this.embeddings = new EmbeddingService(b.registry, b.tokens, b.sla, caller, b.flow, b.budgets, b.storage, settlement, b.clock);
+    }
+
+    /** Embeddings calls on this service's models, keys, circuits, limits, budgets and ledger. */
+    public io.sluice.ports.in.Embeddings embeddings() {
+        return embeddings;
     }
 
     /** A chat service over the models of {@code registry}, storing conversations in {@code store}; the rest has defaults. */

@@ -85,7 +85,13 @@ final class Settlement {
         return memory.record(plan.turn(), registry.resolve(delivered.by().model()), delivered.reply(), metadata, bill);
     }
 
-    private CompletionStage<?> billAlone(UsageEntry bill) {
+    /** Reports how a call ended, for the calls that end without a {@link Call} (embeddings). */
+    void ended(String outcome) {
+        events.ended(outcome);
+    }
+
+    /** Writes a bill that belongs to no stored turn; one that cannot be written is logged and counted, never failed. */
+    CompletionStage<?> billAlone(UsageEntry bill) {
         CompletionStage<Void> written;
         try {
             written = ledger.record(List.of(bill));

@@ -56,12 +56,7 @@ public final class ChatRequestReader {
         JsonNode root = parse(body);
         if (!root.isObject()) throw invalid("The request body must be a JSON object", null);
         JsonBodies.requireStorable(root, "");
-        boolean named = root.hasNonNull("model");
-        String model = !named && defaultModel.isPresent() ? defaultModel.get() : requiredString(root, "model");
-        if (model.isBlank() || model.length() > MAX_MODEL_NAME_LENGTH) {
-            throw invalid("'model' must be a non-empty string of at most " + MAX_MODEL_NAME_LENGTH + " characters", "model");
-        }
-        StoredText.requireNoControlCharacters(model, "model"); // it is echoed in a response header, which cannot carry them
+        String model = JsonFields.model(root, defaultModel);
         List<ChatMessage> messages = messages(root.get("messages"));
         boolean stream = optionalBoolean(root, "stream", false);
         boolean includeUsage = false;

@@ -14,6 +14,22 @@ public final class JsonFields {
         return value.textValue();
     }
 
+    /**
+     * The request's {@code model}, or {@code defaultModel} (an API key's route) when it names none: a non-empty string of
+     * at most {@link io.sluice.domain.StoredText#MAX_NAME_LENGTH} characters without control characters (it is echoed in
+     * a response header).
+     */
+    public static String model(JsonNode root, java.util.Optional<String> defaultModel) {
+        String model = !root.hasNonNull("model") && defaultModel.isPresent() ? defaultModel.get() : optionalString(root, "model", "model");
+        if (model == null) throw new InvalidRequestException("Missing required parameter: 'model'.", "model");
+        int max = io.sluice.domain.StoredText.MAX_NAME_LENGTH;
+        if (model.isBlank() || model.length() > max) {
+            throw new InvalidRequestException("'model' must be a non-empty string of at most " + max + " characters", "model");
+        }
+        io.sluice.domain.StoredText.requireNoControlCharacters(model, "model");
+        return model;
+    }
+
     public static InvalidRequestException wrongType(String path, String expected) {
         return new InvalidRequestException("Invalid type for '" + path + "': expected " + expected + ".", path, "invalid_type");
     }

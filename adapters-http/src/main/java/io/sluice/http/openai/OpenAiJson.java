@@ -135,8 +135,8 @@ public final class OpenAiJson {
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
-    private static OpenAiChatWire wire(JsonNode root) {
-        return root instanceof ObjectNode node ? new OpenAiChatWire(node) : null;
+    private static OpenAiWire wire(JsonNode root) {
+        return root instanceof ObjectNode node ? new OpenAiWire(node, OpenAiWire.CHAT) : null;
     }
 
     private static Usage usage(JsonNode node) {
@@ -152,7 +152,7 @@ public final class OpenAiJson {
     // ---- responses and chunks (to our clients)
 
     public byte[] writeResponse(ChatResponse r) {
-        if (r.wire() instanceof OpenAiChatWire wire) return bytes(asSent(wire, r.model(), r.usage()));
+        if (r.wire() instanceof OpenAiWire wire) return bytes(asSent(wire, r.model(), r.usage()));
         ObjectNode root = json.createObjectNode();
         root.put("id", r.id()).put("object", "chat.completion").put("created", r.createdEpochSeconds()).put("model", r.model());
         ObjectNode choice = root.putArray("choices").addObject();
@@ -168,7 +168,7 @@ public final class OpenAiJson {
 
     /** One SSE data payload. With {@code includeUsage}, content chunks carry {@code "usage": null}, as OpenAI's do. */
     public String writeChunk(ChatChunk c, boolean includeUsage) {
-        if (c.wire() instanceof OpenAiChatWire wire) {
+        if (c.wire() instanceof OpenAiWire wire) {
             ObjectNode root = asSent(wire, c.model(), includeUsage ? c.usage() : null);
             if (!includeUsage) root.remove("usage");
             return root.toString();
@@ -207,7 +207,7 @@ public final class OpenAiJson {
      * wire may be written again (to another client, or after a retry of the write) and is never changed.
      * {@code usage} fills in what an upstream left out (some relays send no usage); its own usage is never replaced.
      */
-    private ObjectNode asSent(OpenAiChatWire wire, String model, Usage usage) {
+    private ObjectNode asSent(OpenAiWire wire, String model, Usage usage) {
         ObjectNode root = json.createObjectNode();
         root.setAll(wire.node());
         root.put("model", model);

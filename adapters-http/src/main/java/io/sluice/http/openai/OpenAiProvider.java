@@ -1,9 +1,10 @@
 package io.sluice.http.openai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
+import io.sluice.domain.EmbeddingRequest;
+import io.sluice.domain.EmbeddingResponse;
 import io.sluice.http.openai.OpenAiJson;
 import io.sluice.http.upstream.HttpProvider;
 import io.sluice.http.upstream.UpstreamHttp;
@@ -17,6 +18,7 @@ import java.util.concurrent.Flow;
 /** An OpenAI-compatible upstream (OpenAI, DeepSeek, vLLM, Ollama, any relay). Thread-safe. */
 final class OpenAiProvider extends HttpProvider {
     private final OpenAiJson json;
+    private final OpenAiEmbeddingsJson embeddingsJson;
     private final Map<String, String> headers;
     private final String completionsUrl;
     private final String embeddingsUrl;
@@ -24,6 +26,7 @@ final class OpenAiProvider extends HttpProvider {
     OpenAiProvider(ProviderSettings settings, UpstreamHttp http) {
         super(settings, http);
         this.json = new OpenAiJson(http.json());
+        this.embeddingsJson = new OpenAiEmbeddingsJson(http.json());
         this.headers = settings.apiKey() == null ? Map.of() : Map.of("authorization", "Bearer " + settings.apiKey());
         this.completionsUrl = UpstreamHttp.join(settings.baseUrl(), "/chat/completions");
         this.embeddingsUrl = UpstreamHttp.join(settings.baseUrl(), "/embeddings");
@@ -40,22 +43,13 @@ final class OpenAiProvider extends HttpProvider {
     }
 
     @Override
-    public CompletionStage<List<float[]>> embed(String model, List<String> texts) {
-        var body = json.mapper().createObjectNode().put("model", model);
-        texts.forEach(body.putArray("input")::add);
-        return http.post(embeddingsUrl, headers, () -> body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), null,
-                root -> vectors(root, texts.size()));
+    public CompletionStage<EmbeddingResponse> embeddings(EmbeddingRequest request, Duration connectTimeout) {
+        return http.post(embeddingsUrl, headers, () -> embeddingsJson.writeRequest(request), connectTimeout,
+                root -> embeddingsJson.readResponse(root, request.inputCount()));
     }
 
-    private static List<float[]> vectors(JsonNode root, int expected) {
-        float[][] vectors = new float[expected][];
-        for (JsonNode item : root.path("data")) {
-            JsonNode embedding = item.path("embedding");
-            float[] v = new float[embedding.size()];
-            for (int i = 0; i < v.length; i++) v[i] = (float) embedding.get(i).asDouble();
-            vectors[item.path("index").asInt()] = v;
-        }
-        for (float[] v : vectors) if (v == null) throw new IllegalStateException("an embedding is missing");
-        return List.of(vectors);
+    @Override
+    public CompletionStage<List<float[]>> embed(String model, List<String> texts) {
+        return embeddings(new EmbeddingRequest(model, texts, null, null, null, null, null), null).thenApply(EmbeddingResponse::vectors);
     }
 }

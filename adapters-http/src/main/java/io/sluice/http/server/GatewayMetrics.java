@@ -38,9 +38,12 @@ final class GatewayMetrics {
     private final Map<Tokens, DistributionSummary> tokens = new ConcurrentHashMap<>();
     private final Map<HttpRequest, Timer> httpRequests = new ConcurrentHashMap<>();
 
-    private record Operation(String requestModel, String responseModel, String errorType) {}
+    private record Operation(String name, String requestModel, String responseModel, String errorType) {}
 
-    private record Tokens(String type, String requestModel, String responseModel) {}
+    private record Tokens(String operation, String type, String requestModel, String responseModel) {}
+    /** OpenTelemetry's {@code gen_ai.operation.name} values. */
+    static final String CHAT = "chat";
+    static final String EMBEDDINGS = "embeddings";
 
     private record HttpRequest(String method, String route, int status) {}
 
@@ -77,10 +80,15 @@ final class GatewayMetrics {
 
     /** One chat operation. {@code errorType} is null on success. */
     void operation(String requestModel, String responseModel, String errorType, long nanos) {
-        Operation key = new Operation(requestModel, orEmpty(responseModels.of(responseModel)), orEmpty(errorTypes.of(errorType)));
+        operation(CHAT, requestModel, responseModel, errorType, nanos);
+    }
+
+    /** One operation named as OpenTelemetry names it ({@link #CHAT}, {@link #EMBEDDINGS}). {@code errorType} is null on success. */
+    void operation(String name, String requestModel, String responseModel, String errorType, long nanos) {
+        Operation key = new Operation(name, requestModel, orEmpty(responseModels.of(responseModel)), orEmpty(errorTypes.of(errorType)));
         operations.computeIfAbsent(key, k -> Timer.builder(OPERATION_DURATION)
-                .description("Duration of chat operations through the gateway")
-                .tag("gen_ai.operation.name", "chat")
+                .description("Duration of GenAI operations through the gateway")
+                .tag("gen_ai.operation.name", k.name())
                 .tag("gen_ai.request.model", k.requestModel())
                 .tag("gen_ai.response.model", k.responseModel())
                 .tag("error.type", k.errorType())
@@ -89,9 +97,13 @@ final class GatewayMetrics {
     }
 
     void tokens(String requestModel, String responseModel, Usage usage) {
+        tokens(CHAT, requestModel, responseModel, usage);
+    }
+
+    void tokens(String operation, String requestModel, String responseModel, Usage usage) {
         responseModel = responseModels.of(responseModel);
-        summary("input", requestModel, responseModel).record(usage.promptTokens());
-        summary("output", requestModel, responseModel).record(usage.completionTokens());
+        summary(operation, "input", requestModel, responseModel).record(usage.promptTokens());
+        if (!operation.equals(EMBEDDINGS)) summary(operation, "output", requestModel, responseModel).record(usage.completionTokens());
     }
 
     void httpRequest(String method, String route, int status, long nanos) {
@@ -117,12 +129,12 @@ final class GatewayMetrics {
         }
     }
 
-    private DistributionSummary summary(String type, String requestModel, String responseModel) {
-        return tokens.computeIfAbsent(new Tokens(type, requestModel, orEmpty(responseModel)),
+    private DistributionSummary summary(String operation, String type, String requestModel, String responseModel) {
+        return tokens.computeIfAbsent(new Tokens(operation, type, requestModel, orEmpty(responseModel)),
                 k -> DistributionSummary.builder(TOKEN_USAGE)
-                        .description("Tokens used by chat operations")
+                        .description("Tokens used by GenAI operations")
                         .baseUnit("tokens")
-                        .tag("gen_ai.operation.name", "chat")
+                        .tag("gen_ai.operation.name", k.operation())
                         .tag("gen_ai.token.type", k.type())
                         .tag("gen_ai.request.model", k.requestModel())
                         .tag("gen_ai.response.model", k.responseModel())

@@ -88,6 +88,9 @@ public final class GatewayServer implements AutoCloseable {
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, servable(), json, metrics));
+        router.post("/v1/embeddings")
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(new EmbeddingsHandler(services.embeddings(), servable(), json, metrics)::handle);
         ModelsHandler modelsApi = new ModelsHandler(models, this::routeNames, json);
         router.get("/v1/models").handler(modelsApi::list);
         router.getWithRegex("/v1/models/(.+)").handler(modelsApi::retrieve);

@@ -41,6 +41,35 @@ class LangChain4jCompatibilityTest {
     }
 
     @Test
+    void embeddingsForRetrievalOverHelpArticles() {
+        var model = dev.langchain4j.model.openai.OpenAiEmbeddingModel.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any")
+                .modelName("text-embedding-3-small").dimensions(16).timeout(Duration.ofSeconds(10)).build();
+        var embeddings = model.embedAll(java.util.List.of(dev.langchain4j.data.segment.TextSegment.from("How do refunds work?"),
+                dev.langchain4j.data.segment.TextSegment.from("Where is my parcel?"))).content();
+
+        assertThat(embeddings).hasSize(2);
+        assertThat(embeddings.getFirst().dimension()).isEqualTo(16);
+        assertThat(embeddings.get(0).vector()).isNotEqualTo(embeddings.get(1).vector());
+    }
+
+    /** A typed structured answer, parsed by LangChain4j's AI service from a JSON-schema response format. */
+    interface OrderDesk {
+        OrderStatus status(String question);
+    }
+
+    record OrderStatus(String orderId, int itemsShipped, boolean delayed) {}
+
+    @Test
+    void aStructuredAnswerParsesIntoARecord() {
+        OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any").modelName("gpt-4o-mini")
+                .supportedCapabilities(dev.langchain4j.model.chat.Capability.RESPONSE_FORMAT_JSON_SCHEMA).strictJsonSchema(true)
+                .timeout(Duration.ofSeconds(10)).build();
+        OrderStatus status = dev.langchain4j.service.AiServices.create(OrderDesk.class, model).status("Where is order 42?");
+
+        assertThat(status.orderId()).isNotBlank();
+    }
+
+    @Test
     void aStreamedAnswerCompletes() throws Exception {
         Outcome outcome = stream("Where is my parcel?");
 

@@ -52,7 +52,10 @@ public final class ResilientCaller {
         this.events = events;
     }
 
-    /** One model a call may be served by: its endpoints, and the request as that model's upstream knows it. */
+    /**
+     * One model a call may be served by: its endpoints, and the request as that model's upstream knows it (null for a
+     * call that is not a chat, see {@link #call}).
+     */
     public record Candidate(String model, List<Endpoint> endpoints, ChatRequest request) {
         public Candidate {
             endpoints = List.copyOf(endpoints);
@@ -84,6 +87,25 @@ public final class ResilientCaller {
                             settle(choice, response.usage());
                             return new Served<>(response, call.servedBy(choice));
                         }));
+        return result;
+    }
+
+    /**
+     * A call that is not a chat (embeddings) to one model's endpoints, under the same policy as a chat: the keys' budgets
+     * and cooldowns, the circuits, the retry table and failover across endpoints, within the tier's deadline.
+     *
+     * @param send the attempt on the chosen endpoint's provider, with the tier's connect timeout
+     * @param usedTokens the tokens an answer consumed, for the key's token budget
+     */
+    public <T> CompletionStage<Served<T>> call(String model, List<Endpoint> endpoints, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry,
+                                               java.util.function.BiFunction<io.sluice.ports.out.LlmProvider, Duration, CompletionStage<T>> send,
+                                               Function<T, Usage> usedTokens) {
+        CallAttempts call = new CallAttempts(circuits, List.of(new Candidate(model, endpoints, null)), tier, tokenEstimate, clientRetry);
+        CompletableFuture<Served<T>> result = new CompletableFuture<>();
+        attempt(call, result, choice -> send.apply(choice.key().provider(), tier.connectTimeout()).thenApply(value -> {
+            settle(choice, usedTokens.apply(value));
+            return new Served<>(value, call.servedBy(choice));
+        }));
         return result;
     }
 

@@ -43,6 +43,14 @@ public interface LlmProvider extends AutoCloseable {
         throw new UnsupportedFeatureException("Provider '" + name() + "' does not support embeddings");
     }
 
+    /**
+     * An embeddings call as OpenAI's API makes it, with its usage; the request's model is the upstream's name for it.
+     * Providers without embeddings throw {@link UnsupportedFeatureException} naming themselves and {@code model}.
+     */
+    default CompletionStage<io.sluice.domain.EmbeddingResponse> embeddings(io.sluice.domain.EmbeddingRequest request, Duration connectTimeout) {
+        throw new UnsupportedFeatureException("Embeddings are not supported by provider '" + name() + "'", "model");
+    }
+
     @Override
     default void close() {}
 }

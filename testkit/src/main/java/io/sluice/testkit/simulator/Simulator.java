@@ -18,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -282,30 +283,59 @@ public final class Simulator implements AutoCloseable {
         ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }
 
-    /** Deterministic lexical vectors ({@link LexicalVectors}), so equal texts embed equally. */
+    /**
+     * Deterministic lexical vectors ({@link LexicalVectors}), so equal texts embed equally; token arrays embed as their
+     * ids' text. {@code encoding_format: base64} is OpenAI's (float32, little-endian). A fault directive in any input
+     * is injected as in a chat call, and the per-key faults apply.
+     */
     private void embeddings(RoutingContext ctx) {
         requests.incrementAndGet();
         JsonNode body = parse(ctx, OpenAiDialect.INSTANCE);
         if (body == null) return;
+        remember(body);
         JsonNode input = body.path("input");
         List<String> texts = new ArrayList<>();
+        List<Integer> tokenCounts = new ArrayList<>();
         if (input.isTextual()) texts.add(input.asText());
-        else input.forEach(n -> texts.add(n.asText()));
+        else input.forEach(n -> {
+            texts.add(n.isArray() ? n.toString() : n.asText());
+            tokenCounts.add(n.isArray() ? n.size() : -1);
+        });
         if (texts.isEmpty()) {
             FaultResponses.error(ctx.response(), 400, "'input' must not be empty", "input", OpenAiDialect.INSTANCE);
             return;
         }
+        SimulatorConfig cfg = config;
+        String key = OpenAiDialect.INSTANCE.keyOf(ctx);
+        Fault fault = cfg.keyFaults().containsKey(key) ? cfg.keyFaults().get(key)
+                : texts.stream().map(Fault::requestedIn).flatMap(Optional::stream).findFirst().orElse(null);
+        if (fault != null && fault != Fault.STREAM_CUT) {
+            faults.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
+            FaultResponses.inject(ctx, fault, cfg, OpenAiDialect.INSTANCE);
+            return;
+        }
         int dims = body.path("dimensions").asInt(64);
+        boolean base64 = "base64".equals(body.path("encoding_format").asText());
         String model = body.path("model").asText("text-embedding-3-small");
         Encoding encoding = Replies.encodingFor(model);
-        ObjectNode root = JSON.createObjectNode().put("object", "list").put("model", model);
+        ObjectNode root = JSON.createObjectNode().put("object", "list");
         ArrayNode data = root.putArray("data");
         int tokens = 0;
         for (int i = 0; i < texts.size(); i++) {
-            tokens += Replies.count(texts.get(i), encoding);
-            ArrayNode vector = data.addObject().put("object", "embedding").put("index", i).putArray("embedding");
-            for (float v : LexicalVectors.embed(texts.get(i), dims)) vector.add(v);
+            int arrayTokens = i < tokenCounts.size() ? tokenCounts.get(i) : -1;
+            tokens += arrayTokens >= 0 ? arrayTokens : Replies.count(texts.get(i), encoding);
+            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
+            float[] vector = LexicalVectors.embed(texts.get(i), dims);
+            if (base64) {
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(vector.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (float v : vector) bytes.putFloat(v);
+                item.put("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
+            } else {
+                ArrayNode values = item.putArray("embedding");
+                for (float v : vector) values.add(v);
+            }
         }
+        root.put("model", model);
         root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
         bill(tokens, 0);
         served.incrementAndGet();
