@@ -79,14 +79,15 @@ final class JdbcConversationStore implements ConversationStore {
             Instant now = Instant.now();
             var batch = h.prepareBatch("""
                     INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count,
-                                          tokens_before, model, created_at, metadata)
+                                          tokens_before, model, created_at, metadata, content_parts)
                     VALUES (:conversation, :seq, :role, :content, :name, :toolCalls, :toolCallId, :tokens, :tokensBefore,
-                            :model, :created, :metadata)""");
+                            :model, :created, :metadata, :parts)""");
             for (Turn.Row r : turn.rows()) {
                 batch.bind("conversation", conversation.id().value()).bind("seq", totals.lastSeq() + r.n()).bind("role", r.role())
                         .bind("content", r.content()).bind("name", r.name()).bind("toolCalls", r.toolCalls())
                         .bind("toolCallId", r.toolCallId()).bind("tokens", r.tokens()).bind("tokensBefore", totals.totalTokens() + r.tokensBeforeInTurn())
-                        .bind("model", r.model()).bind("created", Timestamp.from(now)).bind("metadata", r.metadata()).add();
+                        .bind("model", r.model()).bind("created", Timestamp.from(now)).bind("metadata", r.metadata())
+                        .bind("parts", r.contentParts()).add();
             }
             if (!turn.rows().isEmpty()) batch.execute();
             h.createUpdate("""
@@ -134,7 +135,7 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     private static final String SELECT_MESSAGES = """
-            SELECT seq, role, content, name, tool_calls, tool_call_id, token_count, model, created_at, metadata
+            SELECT seq, role, content, name, tool_calls, tool_call_id, token_count, model, created_at, metadata, content_parts
             FROM messages WHERE conversation_id = :id""";
 
     /** A conversation's counters (and summary), read under a row lock during appends. */
@@ -174,7 +175,8 @@ final class JdbcConversationStore implements ConversationStore {
     @Override
     public CompletionStage<List<StoredMessage>> unembedded(ConversationId id, String embedder, long beforeSeq, int limit) {
         return async(() -> jdbi.withHandle(h -> h.createQuery("""
-                        SELECT m.seq, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count, m.model, m.created_at, m.metadata
+                        SELECT m.seq, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count, m.model, m.created_at, m.metadata,
+                               m.content_parts
                         FROM messages m LEFT JOIN message_vectors v
                           ON v.conversation_id = m.conversation_id AND v.embedder = :embedder AND v.seq = m.seq
                         WHERE m.conversation_id = :id AND m.seq < :before AND m.role IN ('user', 'assistant')
@@ -310,7 +312,9 @@ final class JdbcConversationStore implements ConversationStore {
         if (callsJson != null) {
             for (Map<String, String> c : read(callsJson, CALL_LIST)) calls.add(new ToolCall(c.get("id"), c.get("name"), c.get("arguments")));
         }
-        ChatMessage message = new ChatMessage(role, rs.getString("content"), rs.getString("name"), calls, rs.getString("tool_call_id"));
+        String partsJson = rs.getString("content_parts");
+        ChatMessage message = new ChatMessage(role, rs.getString("content"), rs.getString("name"), calls, rs.getString("tool_call_id"),
+                partsJson == null ? List.of() : ContentPartsColumn.parts(read(partsJson, CALL_LIST)));
         return new StoredMessage(id, rs.getLong("seq"), message, rs.getInt("token_count"), rs.getString("model"),
                 rs.getTimestamp("created_at").toInstant(), metadata(rs.getString("metadata")));
     }

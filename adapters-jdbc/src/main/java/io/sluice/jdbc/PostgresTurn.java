@@ -33,7 +33,8 @@ final class PostgresTurn {
             String i = Integer.toString(r.n());
             statement.bind("role" + i, r.role()).bind("content" + i, r.content()).bind("name" + i, r.name())
                     .bind("toolCalls" + i, r.toolCalls()).bind("toolCallId" + i, r.toolCallId()).bind("tokens" + i, r.tokens())
-                    .bind("running" + i, r.tokensBeforeInTurn()).bind("model" + i, r.model()).bind("metadata" + i, r.metadata());
+                    .bind("running" + i, r.tokensBeforeInTurn()).bind("model" + i, r.model()).bind("metadata" + i, r.metadata())
+                    .bind("parts" + i, r.contentParts());
         }
         LedgerRows.bind(statement, usage);
         long seqBefore = statement.mapTo(Long.class).one();
@@ -55,16 +56,16 @@ final class PostgresTurn {
                     RETURNING c.last_seq - :count AS seq_before, c.total_tokens - :tokens AS tokens_before
                 ), added AS (
                     INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count, tokens_before,
-                                          model, created_at, metadata)
+                                          model, created_at, metadata, content_parts)
                     SELECT :id, t.seq_before + m.n, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count,
-                           t.tokens_before + m.running, m.model, CAST(:now AS TIMESTAMP WITH TIME ZONE), m.metadata
+                           t.tokens_before + m.running, m.model, CAST(:now AS TIMESTAMP WITH TIME ZONE), m.metadata, m.content_parts
                     FROM conversation t, (VALUES\s""");
         for (int n = 1; n <= messages; n++) {
             if (n > 1) sql.append(", ");
-            sql.append("(#, :role#, :content#, :name#, :toolCalls#, :toolCallId#, :tokens#, :running#, :model#, :metadata#)"
+            sql.append("(#, :role#, :content#, :name#, :toolCalls#, :toolCallId#, :tokens#, :running#, :model#, :metadata#, :parts#)"
                     .replace("#", Integer.toString(n)));
         }
-        sql.append(") AS m (n, role, content, name, tool_calls, tool_call_id, token_count, running, model, metadata)\n)");
+        sql.append(") AS m (n, role, content, name, tool_calls, tool_call_id, token_count, running, model, metadata, content_parts)\n)");
         if (entries > 0) sql.append(", billed AS (\n").append(LedgerRows.statement(entries)).append("\n)");
         return sql.append("\nSELECT seq_before FROM conversation").toString();
     }

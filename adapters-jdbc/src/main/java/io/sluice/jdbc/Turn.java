@@ -25,7 +25,7 @@ record Turn(List<NewMessage> messages, List<Row> rows, long tokens, int leadingS
      * total plus {@code tokensBeforeInTurn}.
      */
     record Row(int n, String role, String content, String name, String toolCalls, String toolCallId, int tokens,
-               long tokensBeforeInTurn, String model, String metadata) {}
+               long tokensBeforeInTurn, String model, String metadata, String contentParts) {}
 
     /** {@code json} writes tool calls and metadata as the JSON text the columns hold. */
     static Turn of(List<NewMessage> messages, Function<Object, String> json) {
@@ -38,7 +38,8 @@ record Turn(List<NewMessage> messages, List<Row> rows, long tokens, int leadingS
             List<Map<String, String>> calls = msg.toolCalls().stream()
                     .map(c -> Map.of("id", c.id(), "name", c.name(), "arguments", c.argumentsJson())).toList();
             rows.add(new Row(rows.size() + 1, msg.role().wireName(), msg.content(), msg.name(), calls.isEmpty() ? null : json.apply(calls),
-                    msg.toolCallId(), m.tokenCount(), tokens, m.model(), json.apply(m.metadata())));
+                    msg.toolCallId(), m.tokenCount(), tokens, m.model(), json.apply(m.metadata()),
+                    msg.hasMedia() ? json.apply(ContentPartsColumn.rows(msg.parts())) : null));
             tokens += m.tokenCount();
         }
         return new Turn(List.copyOf(messages), List.copyOf(rows), tokens, leadingSystem);

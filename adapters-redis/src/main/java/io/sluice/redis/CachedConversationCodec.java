@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.ChatMessage;
+import io.sluice.domain.ContentPart;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.Role;
@@ -77,7 +78,31 @@ final class CachedConversationCodec {
             node.withArray("calls").addObject().put("id", call.id()).put("name", call.name()).put("args", call.argumentsJson());
         }
         node.set("meta", map(m.metadata()));
+        for (ContentPart part : msg.parts()) parts(node.withArray("parts").addObject(), part);
         return node;
+    }
+
+    /** A content part as a flat object by kind, the text columns of the JDBC store's rows. */
+    private static void parts(ObjectNode node, ContentPart part) {
+        switch (part) {
+            case ContentPart.Text t -> node.put("kind", "text").put("text", t.text());
+            case ContentPart.Image i -> node.put("kind", "image").put("url", i.url()).put("detail", i.detail());
+            case ContentPart.Audio a -> node.put("kind", "audio").put("data", a.data()).put("format", a.format());
+            case ContentPart.File f -> node.put("kind", "file").put("file_id", f.fileId()).put("file_data", f.fileData()).put("filename", f.filename());
+        }
+    }
+
+    private static List<ContentPart> parts(JsonNode array) {
+        List<ContentPart> parts = new ArrayList<>();
+        for (JsonNode p : array) {
+            parts.add(switch (p.path("kind").asText()) {
+                case "text" -> new ContentPart.Text(p.path("text").asText());
+                case "image" -> new ContentPart.Image(p.path("url").asText(), text(p.path("detail")));
+                case "audio" -> new ContentPart.Audio(p.path("data").asText(), p.path("format").asText());
+                default -> new ContentPart.File(text(p.path("file_id")), text(p.path("file_data")), text(p.path("filename")));
+            });
+        }
+        return parts;
     }
 
     private static List<StoredMessage> messages(ConversationId id, JsonNode array) {
@@ -86,7 +111,8 @@ final class CachedConversationCodec {
             List<ToolCall> calls = new ArrayList<>();
             for (JsonNode call : n.path("calls")) calls.add(new ToolCall(call.path("id").asText(), call.path("name").asText(), call.path("args").asText()));
             Role role = Role.fromWire(n.path("role").asText()).orElseThrow();
-            ChatMessage message = new ChatMessage(role, text(n.path("content")), text(n.path("name")), calls, text(n.path("toolCallId")));
+            ChatMessage message = new ChatMessage(role, text(n.path("content")), text(n.path("name")), calls, text(n.path("toolCallId")),
+                    parts(n.path("parts")));
             messages.add(new StoredMessage(id, n.path("seq").asLong(), message, n.path("tokens").asInt(), text(n.path("model")),
                     Instant.parse(n.path("created").asText()), map(n.path("meta"))));
         }

@@ -4,10 +4,21 @@ import java.util.List;
 
 /**
  * One message of a chat: a system prompt, a user turn, an assistant reply (text and/or tool calls) or a tool result.
- * Immutable. {@code content} may be null or empty only for an assistant message; {@code name} and
- * {@code toolCallId} may be null.
+ * Immutable. {@code content} is the message's text; it may be null or empty only for an assistant message, or for a
+ * message whose {@code parts} say something else (an image); {@code name} and {@code toolCallId} may be null.
+ * {@code parts}: the content in order when it holds more than text (images, audio, files), its text parts joined being
+ * {@code content}; empty for a message of text alone.
  */
-public record ChatMessage(Role role, String content, String name, List<ToolCall> toolCalls, String toolCallId) {
+public record ChatMessage(Role role, String content, String name, List<ToolCall> toolCalls, String toolCallId, List<ContentPart> parts) {
+    public ChatMessage(Role role, String content, String name, List<ToolCall> toolCalls, String toolCallId) {
+        this(role, content, name, toolCalls, toolCallId, List.of());
+    }
+
+    /** Whether the content holds more than text. */
+    public boolean hasMedia() {
+        return !parts.isEmpty();
+    }
+
     public ChatMessage {
         Require.nonNull(role, "role");
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
@@ -16,8 +27,9 @@ public record ChatMessage(Role role, String content, String name, List<ToolCall>
         }
         if (role == Role.TOOL) Require.nonBlank(toolCallId, "tool_call_id");
         else if (toolCallId != null) throw new IllegalArgumentException("'tool_call_id' is only allowed on tool messages");
+        parts = parts == null ? List.of() : List.copyOf(parts);
         // An assistant may answer with tool calls only, or (rarely) with nothing at all; everyone else must say something.
-        if (role != Role.ASSISTANT && (content == null || content.isEmpty())) {
+        if (role != Role.ASSISTANT && (content == null || content.isEmpty()) && parts.isEmpty()) {
             throw new IllegalArgumentException("'content' must not be empty for a " + role.wireName() + " message");
         }
     }

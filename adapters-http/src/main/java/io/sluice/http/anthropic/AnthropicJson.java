@@ -8,6 +8,8 @@ import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatOptions;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
+import io.sluice.domain.ContentPart;
+import io.sluice.domain.error.UnsupportedFeatureException;
 import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.ToolDefinition;
@@ -93,7 +95,7 @@ final class AnthropicJson {
     private static void outputFormat(JsonNode format, ObjectNode root) {
         switch (format.path("type").asText()) {
             case "json_schema" -> root.putObject("output_format").put("type", "json_schema").set("schema", format.path("json_schema").path("schema"));
-            case "json_object" -> throw io.sluice.domain.error.UnsupportedFeatureException.of("anthropic", "response_format.type",
+            case "json_object" -> throw UnsupportedFeatureException.of("anthropic", "response_format.type",
                     "JSON mode without a schema ('json_object')");
             default -> { } // text
         }
@@ -104,10 +106,36 @@ final class AnthropicJson {
             content.addObject().put("type", "tool_result").put("tool_use_id", m.toolCallId()).put("content", m.content());
             return;
         }
-        if (m.content() != null && !m.content().isEmpty()) content.addObject().put("type", "text").put("text", m.content());
+        if (m.hasMedia()) {
+            for (ContentPart part : m.parts()) writePart(content, part);
+        } else if (m.content() != null && !m.content().isEmpty()) {
+            content.addObject().put("type", "text").put("text", m.content());
+        }
         for (ToolCall call : m.toolCalls()) {
             JsonNode input = call.argumentsJson().isBlank() ? json.createObjectNode() : json.readTree(call.argumentsJson());
             content.addObject().put("type", "tool_use").put("id", call.id()).put("name", call.name()).set("input", input);
+        }
+    }
+
+    /** An OpenAI content part as Anthropic's block: images by link or base64, PDFs as documents; no audio, no uploaded files. */
+    private static void writePart(ArrayNode content, ContentPart part) {
+        switch (part) {
+            case ContentPart.Text t -> {
+                if (!t.text().isEmpty()) content.addObject().put("type", "text").put("text", t.text());
+            }
+            case ContentPart.Image i -> {
+                ObjectNode source = content.addObject().put("type", "image").putObject("source");
+                if (i.isInline()) source.put("type", "base64").put("media_type", ContentPart.mediaType(i.url())).put("data", ContentPart.base64Data(i.url()));
+                else source.put("type", "url").put("url", i.url());
+            }
+            case ContentPart.Audio a -> throw UnsupportedFeatureException.of("anthropic", "messages", "Audio input ('input_audio')");
+            case ContentPart.File f -> {
+                if (f.fileData() == null || !"application/pdf".equals(ContentPart.mediaType(f.fileData())) || ContentPart.base64Data(f.fileData()) == null) {
+                    throw UnsupportedFeatureException.of("anthropic", "messages", "A file other than a base64 PDF");
+                }
+                content.addObject().put("type", "document").putObject("source").put("type", "base64").put("media_type", "application/pdf")
+                        .put("data", ContentPart.base64Data(f.fileData()));
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatOptions;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
+import io.sluice.domain.ContentPart;
+import io.sluice.domain.error.UnsupportedFeatureException;
 import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.ToolDefinition;
@@ -79,12 +81,48 @@ final class GeminiJson {
             response.set("response", objectOf(m.content()));
             return;
         }
-        if (m.content() != null && !m.content().isEmpty()) parts.addObject().put("text", m.content());
+        if (m.hasMedia()) {
+            for (ContentPart part : m.parts()) writePart(parts, part);
+        } else if (m.content() != null && !m.content().isEmpty()) {
+            parts.addObject().put("text", m.content());
+        }
         for (ToolCall call : m.toolCalls()) {
             toolNames.put(call.id(), call.name());
             ObjectNode fn = parts.addObject().putObject("functionCall").put("name", call.name());
             fn.set("args", call.argumentsJson().isBlank() ? json.createObjectNode() : json.readTree(call.argumentsJson()));
         }
+    }
+
+    /** An OpenAI content part as Gemini's: inline data (images, audio, files) or a file by its URI; no uploaded OpenAI files. */
+    private static void writePart(ArrayNode parts, ContentPart part) {
+        switch (part) {
+            case ContentPart.Text t -> {
+                if (!t.text().isEmpty()) parts.addObject().put("text", t.text());
+            }
+            case ContentPart.Image i -> {
+                if (i.isInline()) inline(parts, ContentPart.mediaType(i.url()), ContentPart.base64Data(i.url()));
+                else parts.addObject().putObject("fileData").put("mimeType", imageType(i.url())).put("fileUri", i.url());
+            }
+            case ContentPart.Audio a -> inline(parts, "audio/" + a.format(), a.data());
+            case ContentPart.File f -> {
+                String data = ContentPart.base64Data(f.fileData());
+                if (data == null) throw UnsupportedFeatureException.of("gemini", "messages", "A file by 'file_id'");
+                inline(parts, ContentPart.mediaType(f.fileData()), data);
+            }
+        }
+    }
+
+    private static void inline(ArrayNode parts, String mimeType, String data) {
+        parts.addObject().putObject("inlineData").put("mimeType", mimeType).put("data", data);
+    }
+
+    /** The media type a linked image's name says, for Gemini, which asks for one. */
+    private static String imageType(String url) {
+        String path = url.toLowerCase(java.util.Locale.ROOT).replaceAll("[?#].*$", "");
+        if (path.endsWith(".png")) return "image/png";
+        if (path.endsWith(".webp")) return "image/webp";
+        if (path.endsWith(".gif")) return "image/gif";
+        return "image/jpeg";
     }
 
     /** A tool result as the object Gemini wants: the result itself when it is a JSON object, else wrapped. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.ChatOptions;
 import io.sluice.domain.ChatRequest;
+import io.sluice.domain.ContentPart;
 import io.sluice.domain.StoredText;
 import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
@@ -98,38 +99,43 @@ public final class ChatRequestReader {
         String roleName = requiredString(node, "role", path + ".role");
         Role role = Role.fromWire(roleName).orElseThrow(() -> invalid("Invalid value for '" + path + ".role': '"
                 + JsonBodies.clip(roleName) + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.", path + ".role"));
-        String content = content(node.get("content"), path + ".content");
+        List<ContentPart> parts = new ArrayList<>();
+        String content = content(node.get("content"), path + ".content", parts);
+        if (!parts.isEmpty() && role != Role.USER && role != Role.SYSTEM) {
+            throw new InvalidRequestException("Images, audio and files are only allowed in user and system messages", path + ".content",
+                    "unsupported_content");
+        }
         String name = optionalString(node, "name", path + ".name");
         StoredText.requireName(name, path + ".name");
         List<ToolCall> toolCalls = role == Role.ASSISTANT ? toolCalls(node.get("tool_calls"), path + ".tool_calls") : List.of();
         String toolCallId = role == Role.TOOL ? requiredString(node, "tool_call_id", path + ".tool_call_id") : null;
         StoredText.requireName(toolCallId, path + ".tool_call_id");
-        if (role != Role.ASSISTANT && (content == null || content.isEmpty())) {
+        if (role != Role.ASSISTANT && (content == null || content.isEmpty()) && parts.isEmpty()) {
             throw invalid("'" + path + ".content' must not be empty for a " + roleName + " message", path + ".content");
         }
         if (role == Role.ASSISTANT && (content == null || content.isEmpty()) && toolCalls.isEmpty()) {
             throw invalid("'" + path + ".content' must not be empty unless 'tool_calls' is given", path + ".content");
         }
-        return new ChatMessage(role, content, name, toolCalls, toolCallId);
+        return new ChatMessage(role, content, name, toolCalls, toolCallId, parts);
     }
 
-    /** A string, or an array of text parts joined; other part types are not supported yet. */
-    private static String content(JsonNode node, String path) {
+    /**
+     * A string, or an array of content parts: their text joined is the message's text; when any part is not text (an
+     * image, audio, a file), every part is kept in {@code parts}, in order.
+     */
+    private static String content(JsonNode node, String path, List<ContentPart> parts) {
         if (node == null || node.isNull()) return null;
         if (node.isTextual()) return node.textValue();
         if (!node.isArray()) throw wrongType(path, "a string or an array of content parts");
         StringBuilder text = new StringBuilder();
+        boolean media = false;
         for (int i = 0; i < node.size(); i++) {
-            JsonNode part = node.get(i);
-            String partPath = path + "[" + i + "]";
-            if (!part.isObject()) throw wrongType(partPath, "an object");
-            String type = requiredString(part, "type", partPath + ".type");
-            if (!"text".equals(type)) {
-                throw new InvalidRequestException("Content parts of type '" + JsonBodies.clip(type) + "' are not supported; only 'text' is",
-                        partPath + ".type", "unsupported_content");
-            }
-            text.append(requiredString(part, "text", partPath + ".text"));
+            ContentPart part = ContentParts.read(node.get(i), path + "[" + i + "]");
+            if (part instanceof ContentPart.Text t) text.append(t.text());
+            else media = true;
+            parts.add(part);
         }
+        if (!media) parts.clear();
         return text.toString();
     }
 

@@ -81,7 +81,8 @@ public final class OpenAiJson {
 
     private static void writeMessage(ObjectNode node, ChatMessage m) {
         node.put("role", m.role().wireName());
-        if (m.content() == null) node.putNull("content");
+        if (m.hasMedia()) ContentParts.write(node.putArray("content"), m.parts());
+        else if (m.content() == null) node.putNull("content");
         else node.put("content", m.content());
         if (m.name() != null) node.put("name", m.name());
         if (!m.toolCalls().isEmpty()) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.ChatMessage;
+import io.sluice.domain.ContentPart;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationStats;
 import io.sluice.domain.Role;
@@ -110,7 +111,9 @@ public final class ConversationJson {
         ObjectNode node = json.createObjectNode();
         node.put("type", "message").put("id", itemId(m.seq())).put("status", "completed").put("role", msg.role().wireName());
         ArrayNode content = node.putArray("content");
-        if (msg.content() != null) {
+        if (msg.hasMedia()) {
+            for (ContentPart part : msg.parts()) inputPart(content.addObject(), part);
+        } else if (msg.content() != null) {
             content.addObject().put("type", msg.role() == Role.ASSISTANT ? "output_text" : "input_text").put("text", msg.content());
         }
         if (!msg.toolCalls().isEmpty()) {
@@ -125,6 +128,16 @@ public final class ConversationJson {
         ObjectNode metadata = node.putObject("metadata");
         m.metadata().forEach(metadata::put);
         return node;
+    }
+
+    /** A content part as the Conversations API's item content names it ({@code input_text}, {@code input_image}, ...). */
+    private static void inputPart(ObjectNode node, ContentPart part) {
+        switch (part) {
+            case ContentPart.Text t -> node.put("type", "input_text").put("text", t.text());
+            case ContentPart.Image i -> node.put("type", "input_image").put("image_url", i.url()).put("detail", i.detail() == null ? "auto" : i.detail());
+            case ContentPart.Audio a -> node.put("type", "input_audio").putObject("input_audio").put("data", a.data()).put("format", a.format());
+            case ContentPart.File f -> node.put("type", "input_file").put("file_id", f.fileId()).put("file_data", f.fileData()).put("filename", f.filename());
+        }
     }
 
     private <T> String list(Page<T> page, Function<T, ObjectNode> write, Function<T, String> id) {

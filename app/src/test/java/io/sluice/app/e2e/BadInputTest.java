@@ -57,11 +57,17 @@ class BadInputTest {
             "NUL in user               | {\"model\":\"m\",\"user\":\"a\\u0000b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_value | user",
             "user over 256             | {\"model\":\"m\",\"user\":\"uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_value | user",
             "name over 256             | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"name\":\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\",\"content\":\"hi\"}]} | invalid_value | messages[0].name",
+            "image on ftp              | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"ftp://x/a.png\"}}]}]} | invalid_image_url | messages[0].content[0].image_url.url",
+            "image detail ultra        | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/a.png\",\"detail\":\"ultra\"}}]}]} | invalid_request | messages[0].content[0].image_url.detail",
+            "audio as ogg              | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"AA==\",\"format\":\"ogg\"}}]}]} | invalid_request | messages[0].content[0].input_audio.format",
+            "file with neither         | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"file\":{}}]}]} | invalid_request | messages[0].content[0].file",
+            "image from the assistant  | {\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://x/a.png\"}}]}]} | unsupported_content | messages[0].content",
+            "video part                | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"video\"}]}]} | unsupported_content | messages[0].content[0].type",
             "n above 128               | {\"model\":\"m\",\"n\":129,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_request | n",
             "tool without call id      | {\"model\":\"m\",\"messages\":[{\"role\":\"tool\",\"content\":\"42\"}]} | invalid_request | messages[0].tool_call_id",
             "tool call with empty id   | {\"model\":\"m\",\"messages\":[{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}]} | invalid_request |",
             "bad tool name             | {\"model\":\"m\",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"no spaces\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | invalid_request | tools[0].function.name",
-            "image content part        | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]} | unsupported_content | messages[0].content[0].type"})
+            "image url not a url       | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]} | invalid_image_url | messages[0].content[0].image_url.url"})
     void isRejectedWith400(String name, String body, String code, String param) throws Exception {
         HttpResponse<String> response = sluice.post("/v1/chat/completions", body);
 

@@ -22,7 +22,8 @@ import java.util.Map;
  * megabytes) is counted {@value #MAX_RUN} characters at a time: BPE merges within one pre-token cost time quadratic
  * in its length (four 3.9 MB one-word prompts took 4.7 s of CPU each), and pieces cost linear time. Pieces cannot
  * merge across their cuts, so such a run counts a few tokens more than the upstream will bill: an estimate on the
- * safe side for fitting a window or reserving a budget. Every other text is counted exactly. Thread-safe.
+ * safe side for fitting a window or reserving a budget. Every other text is counted exactly. Images, audio and files
+ * are estimated ({@link MediaTokens}). Thread-safe.
  */
 public final class JtokkitTokenCounter implements TokenCounter {
     public static final int TOKENS_PER_MESSAGE = 3;
@@ -74,6 +75,7 @@ public final class JtokkitTokenCounter implements TokenCounter {
     public int countMessage(ChatMessage message, Encoding encoding) {
         int tokens = TOKENS_PER_MESSAGE + countText(message.role().wireName(), encoding) + countText(message.content(), encoding);
         if (message.name() != null) tokens += TOKENS_PER_NAME + countText(message.name(), encoding);
+        for (io.sluice.domain.ContentPart part : message.parts()) tokens += MediaTokens.of(part); // its text is in content
         for (ToolCall call : message.toolCalls()) {
             tokens += countText(call.name(), encoding) + countText(call.argumentsJson(), encoding);
         }

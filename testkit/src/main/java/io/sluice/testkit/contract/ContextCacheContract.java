@@ -34,7 +34,8 @@ public abstract class ContextCacheContract {
     public static CachedConversation entry(ConversationId id, long lastSeq) {
         Instant now = Instant.parse("2026-11-23T10:15:30.123456789Z");
         Conversation c = new Conversation(id, "owner-a", "alice", now, now, Map.of("channel", "web"), true, new ContextStrategy.SlidingWindow(5));
-        StoredMessage system = new StoredMessage(id, 1, ChatMessage.system("Xin chào — be kind 🚚"), 9, null, now, Map.of());
+        StoredMessage system = new StoredMessage(id, 1, new ChatMessage(io.sluice.domain.Role.SYSTEM, "hi", null, List.of(), null,
+                ConversationStoreContract.MEDIA), 9, null, now, Map.of());
         StoredMessage call = new StoredMessage(id, lastSeq - 1, ChatMessage.assistant(null, List.of(new ToolCall("c1", "track", "{\"id\":7}"))),
                 12, "gpt-4o", now, Map.of());
         StoredMessage result = new StoredMessage(id, lastSeq, ChatMessage.toolResult("c1", "shipped"), 6, "gpt-4o", now, Map.of("truncated", "true"));

@@ -78,17 +78,26 @@ public abstract class ConversationStoreContract {
         assertThat(join(store().find(ConversationId.random(), "owner-a"))).isEmpty();
     }
 
+    /** Every kind of content part, with and without its optional fields. */
+    public static final List<io.sluice.domain.ContentPart> MEDIA = List.of(new io.sluice.domain.ContentPart.Text("hi"),
+            new io.sluice.domain.ContentPart.Image("data:image/png;base64,iVBORw0KGgo=", "low"),
+            new io.sluice.domain.ContentPart.Image("https://example.com/parcel.jpg", null),
+            new io.sluice.domain.ContentPart.Audio("UklGRg==", "wav"),
+            new io.sluice.domain.ContentPart.File(null, "data:application/pdf;base64,JVBERi0=", "invoice.pdf"),
+            new io.sluice.domain.ContentPart.File("file-abc", null, null));
+
     @Test
     void toolCallsToolResultsNamesAndMetadataRoundTrip() {
         Conversation c = newConversation("owner-a");
         ChatMessage call = ChatMessage.assistant(null, List.of(new ToolCall("call_1", "lookup_order", "{\"id\":42}")));
         ChatMessage result = ChatMessage.toolResult("call_1", "{\"status\":\"shipped\"}");
-        ChatMessage named = new ChatMessage(Role.USER, "hi", "alice", List.of(), null);
+        ChatMessage named = new ChatMessage(Role.USER, "hi", "alice", List.of(), null, MEDIA);
         join(store().append(c, List.of(msg(named, 7), msg(call, 12), msg(result, 10),
                 new NewMessage(ChatMessage.assistant("It shipped."), 6, "gpt-4o", Map.of("truncated", "true")))));
 
         List<StoredMessage> read = join(store().messages(c.id()));
-        assertThat(read.get(0).message()).isEqualTo(named);
+        assertThat(read.get(0).message()).as("with its image, audio and files").isEqualTo(named);
+        assertThat(join(store().window(c.id(), 10, 1_000)).recent().getFirst().message()).isEqualTo(named);
         assertThat(read.get(1).message()).isEqualTo(call);
         assertThat(read.get(2).message()).isEqualTo(result);
         assertThat(read.get(3).metadata()).containsEntry("truncated", "true");

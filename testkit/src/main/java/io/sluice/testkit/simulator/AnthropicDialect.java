@@ -65,6 +65,7 @@ final class AnthropicDialect implements Dialect {
         }
         StringBuilder text = new StringBuilder();
         ArrayNode calls = JSON.createArrayNode();
+        boolean media = false;
         for (JsonNode block : content) {
             switch (block.path("type").asText()) {
                 case "text" -> text.append(block.path("text").asText());
@@ -74,10 +75,11 @@ final class AnthropicDialect implements Dialect {
                 }
                 case "tool_result" -> out.addObject().put("role", "tool").put("tool_call_id", block.path("tool_use_id").asText())
                         .put("content", block.path("content").isTextual() ? block.path("content").asText() : block.path("content").toString());
+                case "image", "document" -> media = true; // seen (recentRequests), answered from the text
                 default -> throw new IllegalArgumentException("messages: unsupported content block type " + block.path("type"));
             }
         }
-        if (!text.isEmpty() || !calls.isEmpty()) {
+        if (!text.isEmpty() || !calls.isEmpty() || media) {
             ObjectNode m = out.addObject().put("role", role).put("content", text.toString());
             if (!calls.isEmpty()) m.set("tool_calls", calls);
         }

@@ -44,8 +44,10 @@ final class GeminiDialect implements Dialect {
             if (!role.equals("user") && !role.equals("model")) throw new IllegalArgumentException("Please use a valid role: user, model.");
             StringBuilder text = new StringBuilder();
             ArrayNode calls = JSON.createArrayNode();
+            boolean media = false;
             for (JsonNode part : content.path("parts")) {
                 if (part.has("text")) text.append(part.path("text").asText());
+                if (part.has("inlineData") || part.has("fileData")) media = true; // seen (recentRequests), answered from the text
                 if (part.has("functionCall")) {
                     JsonNode call = part.path("functionCall");
                     calls.addObject().put("id", call.path("id").asText("call_" + calls.size())).put("type", "function").putObject("function")
@@ -57,7 +59,7 @@ final class GeminiDialect implements Dialect {
                             .put("content", response.path("response").toString());
                 }
             }
-            if (!text.isEmpty() || !calls.isEmpty()) {
+            if (!text.isEmpty() || !calls.isEmpty() || media) {
                 ObjectNode m = out.addObject().put("role", role.equals("model") ? "assistant" : "user").put("content", text.toString());
                 if (!calls.isEmpty()) m.set("tool_calls", calls);
             }
