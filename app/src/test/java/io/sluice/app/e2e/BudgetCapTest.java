@@ -80,7 +80,7 @@ class BudgetCapTest {
                   storage:
                     type: postgres
                     postgres: {url: "%s", user: "%s", password: "%s", pool-size: 8}
-                  redis: {uri: "%s"}
+                  redis: {uri: "%s", command-timeout: 3s}
                   providers:
                     sim: {type: openai, base-url: "%s", api-key: sk-sim-secret}
                   models:

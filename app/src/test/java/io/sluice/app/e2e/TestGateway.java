@@ -62,11 +62,17 @@ final class TestGateway implements AutoCloseable {
                 .providers(List.of(new ProviderSettings(PROVIDER, "openai", simulator.baseUrl(), "sk-sim-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
                         new ProviderSettings(ANTHROPIC, "anthropic", simulator.baseUrl(), "sk-ant-secret", UPSTREAM_TIMEOUT, 50, Map.of()),
                         new ProviderSettings(GEMINI, "gemini", simulator.geminiBaseUrl(), "g-secret", UPSTREAM_TIMEOUT, 50, Map.of())))
-                .models(models).passthroughProvider(Optional.of(PROVIDER)).context(context).cache(cache).summary(summary).limits(limits).build();
+                .models(models).passthroughProvider(Optional.of(PROVIDER)).context(context).cache(cache).summary(summary).limits(limits)
+                .redis(limits == io.sluice.app.config.LimitSettings.NONE ? io.sluice.app.config.RedisSettings.DEFAULTS : UNDER_LOAD).build();
         gateway = Gateway.start(settings);
     }
 
     static final String PROVIDER = "sim";
+    /**
+     * Redis for the tests that load shared counters with hundreds of calls at once: on two cores shared with the test's
+     * clients, a command can wait past the production timeout of 500 ms, which would count Redis as down for a second.
+     */
+    static final io.sluice.app.config.RedisSettings UNDER_LOAD = new io.sluice.app.config.RedisSettings(Duration.ofSeconds(3), 1, false);
     /** The test Redis, shared by replicas for the context cache (and the rate-limit counters when limits are shared). */
     static final CacheSettings REDIS_CACHE = new CacheSettings(CacheSettings.Type.REDIS, Duration.ofMinutes(5), 1000,
             System.getenv().getOrDefault("SLUICE_TEST_REDIS_URI", "redis://127.0.0.1:6379"));
