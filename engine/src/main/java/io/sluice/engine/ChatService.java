@@ -119,6 +119,21 @@ public final class ChatService implements ChatCompletions {
         }));
     }
 
+    @Override
+    public CompletionStage<Integer> countPromptTokens(ChatCall request) {
+        try {
+            io.sluice.domain.Encoding encoding = select(request).planning().spec().encoding();
+            int count = io.sluice.domain.context.ContextBuilder.REPLY_PRIMING_TOKENS;
+            for (var m : request.request().messages()) count += tokens.countMessage(m, encoding);
+            for (var t : request.request().options().tools()) {
+                count += tokens.countText(t.name(), encoding) + tokens.countText(t.description(), encoding) + tokens.countText(t.parametersJson(), encoding);
+            }
+            return CompletableFuture.completedFuture(count);
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
     /** Who serves a stream, or null when it failed before its first chunk (nothing was served, nothing consumed). */
     private static ServedBy servedOrNull(ResilientCaller.ServedStream served) {
         CompletableFuture<ServedBy> by = served.servedBy().toCompletableFuture();

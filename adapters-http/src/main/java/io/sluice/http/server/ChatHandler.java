@@ -2,8 +2,6 @@ package io.sluice.http.server;
 
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.error.InvalidRequestException;
-import io.sluice.http.openai.ChatRequestReader;
-import io.sluice.http.openai.OpenAiJson;
 import io.sluice.http.openai.ParsedChatRequest;
 import io.sluice.domain.keys.ApiKey;
 import io.sluice.ports.in.Caller;
@@ -24,7 +22,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** {@code POST /v1/chat/completions}: validate, hand the call to the engine, answer in JSON or SSE. */
+/**
+ * A chat call in one inbound API ({@link ChatApi}: {@code POST /v1/chat/completions}, {@code POST /v1/messages}):
+ * validate, hand the call to the engine, answer in JSON or SSE.
+ */
 final class ChatHandler implements Handler<RoutingContext> {
     static final String CONVERSATION_HEADER = "X-Conversation-Id";
     static final String STRATEGY_HEADER = "X-Context-Strategy";
@@ -43,16 +44,14 @@ final class ChatHandler implements Handler<RoutingContext> {
     private final BoundedLabel passthroughModels = new BoundedLabel(GatewayMetrics.MAX_LABEL_VALUES);
 
     private final ChatCompletions chat;
-    private final ChatRequestReader reader;
-    private final OpenAiJson json;
+    private final ChatApi api;
     private final GatewayMetrics metrics;
     private final Set<String> knownModels;
 
     /** @param knownModels what a call's {@code model} may name: the models, and the routes */
-    ChatHandler(ChatCompletions chat, Set<String> knownModels, OpenAiJson json, GatewayMetrics metrics) {
+    ChatHandler(ChatCompletions chat, ChatApi api, Set<String> knownModels, GatewayMetrics metrics) {
         this.chat = chat;
-        this.reader = new ChatRequestReader(json.mapper());
-        this.json = json;
+        this.api = api;
         this.metrics = metrics;
         this.knownModels = knownModels;
     }
@@ -66,7 +65,7 @@ final class ChatHandler implements Handler<RoutingContext> {
         try {
             Buffer body = ctx.body().buffer();
             Optional<ApiKey> key = Authenticator.key(ctx);
-            parsed = reader.read(body == null ? null : body.getBytes(), key.flatMap(k -> k.policy().route()));
+            parsed = api.read(body == null ? null : body.getBytes(), key.flatMap(k -> k.policy().route()));
             String strategy = ctx.request().getHeader(STRATEGY_HEADER);
             call = new ChatCall(new Caller(Authenticator.owner(ctx), parsed.request().options().user(), key),
                     conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request(),
@@ -87,7 +86,7 @@ final class ChatHandler implements Handler<RoutingContext> {
                         return;
                     }
                     ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(start, stream.servedBy(), metrics);
-                    stream.chunks().subscribe(new SseWriter(ctx.response(), context, json, parsed.includeUsage(),
+                    stream.chunks().subscribe(new SseWriter(ctx.response(), context, api, api.streamFormat(parsed),
                             stream.conversationId(), model, stream.servedBy(), timing, (last, failure) -> streamEnded(model, last, failure, start)));
                 }));
             } else {
@@ -107,7 +106,7 @@ final class ChatHandler implements Handler<RoutingContext> {
         ChatResponse response = result.response();
         if (!result.servedBy().model().equals(model)) response = response.withModel(result.servedBy().model()); // a route or a fallback answered
         if (response.upstreamRequestId() != null) ctx.response().putHeader(UPSTREAM_REQUEST_ID_HEADER, response.upstreamRequestId());
-        Buffer body = Buffer.buffer(json.writeResponse(response));
+        Buffer body = Buffer.buffer(api.response(response));
         ctx.response().putHeader(ServerTiming.HEADER, ServerTiming.answered(start, result.timings(), metrics))
                 .putHeader("content-type", "application/json").end(body);
         String tag = modelTag(model, true);
@@ -124,7 +123,7 @@ final class ChatHandler implements Handler<RoutingContext> {
 
     private void fail(RoutingContext ctx, Throwable error, String modelTag, long start) {
         ErrorResponses.ApiError apiError = ErrorResponses.toApiError(error);
-        ErrorResponses.send(ctx.response(), json, apiError);
+        api.sendError(ctx.response(), apiError);
         metrics.operation(modelTag, null, apiError.code() == null ? apiError.type() : apiError.code(), System.nanoTime() - start);
     }
 

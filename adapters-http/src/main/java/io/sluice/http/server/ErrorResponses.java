@@ -101,6 +101,16 @@ final class ErrorResponses {
     }
 
     static void send(HttpServerResponse response, OpenAiJson json, ApiError error) {
+        send(response, error, () -> json.writeError(error.message(), error.type(), error.param(), error.code()));
+    }
+
+    /** Answers {@code error} in the shape of the API the request came in on ({@link ChatApi#of}), OpenAI's by default. */
+    static void send(io.vertx.ext.web.RoutingContext ctx, OpenAiJson json, ApiError error) {
+        ChatApi.of(ctx).ifPresentOrElse(api -> api.sendError(ctx.response(), error), () -> send(ctx.response(), json, error));
+    }
+
+    /** Answers {@code error} with {@code body}, its status, Retry-After and headers; a 500's cause is logged, never sent. */
+    static void send(HttpServerResponse response, ApiError error, java.util.function.Supplier<byte[]> body) {
         if (error.internal() != null) {
             LOG.log(System.Logger.Level.ERROR, "internal error in request " + response.headers().get(RequestIds.HEADER) + ": "
                     + Failures.describe(error.internal()));
@@ -116,7 +126,7 @@ final class ErrorResponses {
         error.headers().forEach(response::putHeader);
         response.setStatusCode(error.status())
                 .putHeader("content-type", "application/json")
-                .end(io.vertx.core.buffer.Buffer.buffer(json.writeError(error.message(), error.type(), error.param(), error.code())));
+                .end(io.vertx.core.buffer.Buffer.buffer(body.get()));
     }
 
     /** OpenAI's x-ratelimit-* headers for the limit a call did not fit: its size, what is left, when it resets. */

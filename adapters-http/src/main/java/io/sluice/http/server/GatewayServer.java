@@ -82,12 +82,28 @@ public final class GatewayServer implements AutoCloseable {
         router.route().handler(transport::checkPath);
         Authenticator auth = new Authenticator(services.keys(), settings.adminKeyHash(), json);
         boolean shedding = !settings.maxEventLoopLag().isZero();
-        if (shedding) router.post("/v1/chat/completions").handler(new LoadShedder(settings.maxEventLoopLag(), json, metrics));
+        MessagesChatApi messagesApi = new MessagesChatApi(json.mapper());
+        // every answer on the Messages API, errors before the handler included, is in Anthropic's shape
+        router.route("/v1/messages*").handler(ctx -> {
+            ctx.put(ChatApi.CONTEXT_KEY, messagesApi);
+            ctx.next();
+        });
+        if (shedding) {
+            LoadShedder shedder = new LoadShedder(settings.maxEventLoopLag(), json, metrics);
+            router.post("/v1/chat/completions").handler(shedder);
+            router.post("/v1/messages").handler(shedder);
+        }
         router.route("/v1/*").handler(auth::client);
         router.route("/admin/*").handler(auth::admin);
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
-                .handler(new ChatHandler(chat, servable(), json, metrics));
+                .handler(new ChatHandler(chat, new OpenAiChatApi(json), servable(), metrics));
+        router.post("/v1/messages")
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(new ChatHandler(chat, messagesApi, servable(), metrics));
+        router.post("/v1/messages/count_tokens")
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(new CountTokensHandler(chat, messagesApi)::handle);
         router.post("/v1/embeddings")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new EmbeddingsHandler(services.embeddings(), servable(), json, metrics)::handle);
@@ -187,7 +203,7 @@ public final class GatewayServer implements AutoCloseable {
         if (ctx.statusCode() == 413) {
             error(ctx, 413, "The request body is larger than the limit of " + settings.maxBodyBytes() + " bytes.", "request_too_large");
         } else if (ctx.failure() != null) {
-            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(ctx.failure()));
+            ErrorResponses.send(ctx, json, ErrorResponses.toApiError(ctx.failure()));
         } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             error(ctx, ctx.statusCode(), "The request could not be processed.", "invalid_request");
         } else {
@@ -196,7 +212,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private void error(RoutingContext ctx, int status, String message, String code) {
-        ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(status, "invalid_request_error", code, null, message, null));
+        ErrorResponses.send(ctx, json, new ErrorResponses.ApiError(status, "invalid_request_error", code, null, message, null));
     }
 
     private static void status(RoutingContext ctx, int code, String status) {

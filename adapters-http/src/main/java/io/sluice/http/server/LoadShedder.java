@@ -44,7 +44,7 @@ final class LoadShedder implements Handler<RoutingContext> {
                     + maxLag.toMillis() + " ms): refusing new chat calls with 503 until it catches up");
         }
         metrics.shed();
-        ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(503, "server_error", "gateway_overloaded", null,
+        ErrorResponses.send(ctx, json, new ErrorResponses.ApiError(503, "server_error", "gateway_overloaded", null,
                 "The gateway is overloaded (" + behind.toMillis() + " ms behind); retry shortly.", RETRY_AFTER));
     }
 }

@@ -2,7 +2,6 @@ package io.sluice.http.server;
 
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ConversationId;
-import io.sluice.http.openai.OpenAiJson;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,10 +12,10 @@ import java.util.concurrent.Flow;
 import java.util.function.BiConsumer;
 
 /**
- * Writes a chat stream to a client as OpenAI frames it: {@code data: <chunk>} events, the usage chunk only when the
- * client asked for it, then {@code data: [DONE]}. Nothing is sent before the first chunk, so a failure before it
- * still gets a proper HTTP error status; a failure after it ends the stream with an error event and no
- * {@code [DONE]}. Asks for at most {@value #AHEAD} chunks ahead of the socket, and none while the socket's write queue
+ * Writes a chat stream to a client in its API's framing ({@link StreamFormat}: OpenAI's {@code data:} chunks and
+ * {@code [DONE]}, or Anthropic's events). Nothing is sent before the first chunk, so a failure before it still gets a
+ * proper HTTP error status; a failure after it ends the stream with an error event and an aborted body, never a clean
+ * end. Asks for at most {@value #AHEAD} chunks ahead of the socket, and none while the socket's write queue
  * is full: a slow client slows the upstream read, it does not fill memory. The first chunk is written at once; the
  * chunks after it that arrive together (one upstream read often holds several) go out in one write, not a socket
  * write each. Signals may come from any thread; all writing happens on the request's context.
@@ -26,8 +25,8 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     private static final int AHEAD = 16;
     private final HttpServerResponse response;
     private final Context context;
-    private final OpenAiJson json;
-    private final boolean includeUsage;
+    private final ChatApi api;
+    private final StreamFormat format;
     private final Optional<ConversationId> conversationId;
     private final String requestedModel;
     private final CompletionStage<ServedBy> servedBy;
@@ -46,7 +45,7 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
     private Buffer pending;
 
     /** {@code onEnd} receives the last chunk seen (may be null) and the failure, or null when the stream completed. */
-    SseWriter(HttpServerResponse response, Context context, OpenAiJson json, boolean includeUsage,
+    SseWriter(HttpServerResponse response, Context context, ChatApi api, StreamFormat format,
               Optional<ConversationId> conversationId, String requestedModel, CompletionStage<ServedBy> servedBy,
               ServerTiming.FirstChunk timing, BiConsumer<ChatChunk, Throwable> onEnd) {
         this.timing = timing;
@@ -54,8 +53,8 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
         this.servedBy = servedBy;
         this.response = response;
         this.context = context;
-        this.json = json;
-        this.includeUsage = includeUsage;
+        this.api = api;
+        this.format = format;
         this.conversationId = conversationId;
         this.onEnd = onEnd;
     }
@@ -89,12 +88,12 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
             if (closed) return;
             ErrorResponses.ApiError apiError = ErrorResponses.toApiError(error);
             if (!started) {
-                ErrorResponses.send(response, json, apiError);
+                api.sendError(response, apiError);
                 return;
             }
             // an error event, then an aborted body: a chunked body ended cleanly reads as a complete answer to clients
             // that ignore the error event (LangChain4j, Spring AI), which would take half an answer for all of it
-            String event = "event: error\ndata: " + json.errorNode(apiError.message(), apiError.type(), apiError.param(), apiError.code()) + "\n\n";
+            String event = format.error(apiError);
             response.write(withPending(event)).onComplete(written -> response.reset(INTERNAL_ERROR));
         });
     }
@@ -105,7 +104,7 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
             onEnd.accept(last, null);
             if (closed) return;
             start();
-            response.end(withPending("data: [DONE]\n\n"));
+            response.end(withPending(format.end()));
         });
     }
 
@@ -119,8 +118,8 @@ final class SseWriter implements Flow.Subscriber<ChatChunk> {
         start();
         ChatChunk chunk = servedModel == null ? upstreamChunk : upstreamChunk.withModel(servedModel);
         if (chunk.usage() != null || last == null || !chunk.isUsageOnly()) last = merge(chunk);
-        if (!chunk.isUsageOnly() || includeUsage) {
-            String frame = "data: " + json.writeChunk(chunk, includeUsage) + "\n\n";
+        String frame = format.chunk(chunk);
+        if (!frame.isEmpty()) {
             if (first) {
                 response.write(frame); // the time to the first chunk is what a waiting client feels: it is never held
             } else if (pending == null) {
