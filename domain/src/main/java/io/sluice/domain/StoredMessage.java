@@ -9,6 +9,9 @@ import java.util.Map;
  */
 public record StoredMessage(ConversationId conversationId, long seq, ChatMessage message, int tokenCount,
                             String model, Instant created, Map<String, String> metadata) {
+    /** The metadata key of a stored answer that names the request ({@code x-request-id}) that produced it. */
+    public static final String REQUEST_ID = "request_id";
+
     public StoredMessage {
         Require.nonNull(conversationId, "conversationId");
         if (seq < 1) throw new IllegalArgumentException("'seq' must be at least 1, was " + seq);

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Settlement {
     private static final System.Logger LOG = System.getLogger(Settlement.class.getName());
+    /** The metadata key of a stored answer that holds the request id of the call that produced it. */
+    static final String REQUEST_ID = io.sluice.domain.StoredMessage.REQUEST_ID;
 
     private final ModelRegistry registry;
     private final TurnMemory memory;
@@ -77,10 +79,11 @@ final class Settlement {
      */
     private CompletionStage<?> store(CallPlan plan, Call.Outcome outcome, Delivery delivered, UsageEntry bill) {
         if (!plan.turn().isStored() || !delivered.hasReply()) return billAlone(bill);
+        // the request id names the turn's answer: the Responses API's ids are made of it and the conversation's
         Map<String, String> metadata = switch (outcome) {
-            case COMPLETED -> Map.of();
-            case CANCELLED -> Map.of("truncated", "true", "ended", "cancelled");
-            default -> Map.of("truncated", "true");
+            case COMPLETED -> Map.of(REQUEST_ID, bill.requestId());
+            case CANCELLED -> Map.of("truncated", "true", "ended", "cancelled", REQUEST_ID, bill.requestId());
+            default -> Map.of("truncated", "true", REQUEST_ID, bill.requestId());
         };
         return memory.record(plan.turn(), registry.resolve(delivered.by().model()), delivered.reply(), metadata, bill);
     }

@@ -17,10 +17,13 @@ interface ChatApi {
     /** The request, checked; every refusal names the offending field. */
     ParsedChatRequest read(byte[] body, Optional<String> defaultModel);
 
-    byte[] response(ChatResponse response);
+    /** The call as the gateway answered it: its request id, and the conversation it was stored in. */
+    record Answered(String requestId, Optional<io.sluice.domain.ConversationId> conversationId) {}
+
+    byte[] response(ParsedChatRequest request, ChatResponse response, Answered answered);
 
     /** A fresh format for one stream of {@code request}. */
-    StreamFormat streamFormat(ParsedChatRequest request);
+    StreamFormat streamFormat(ParsedChatRequest request, Answered answered);
 
     /** Answers {@code error} in this API's error shape. */
     void sendError(HttpServerResponse response, ErrorResponses.ApiError error);

@@ -68,7 +68,7 @@ final class ChatHandler implements Handler<RoutingContext> {
             parsed = api.read(body == null ? null : body.getBytes(), key.flatMap(k -> k.policy().route()));
             String strategy = ctx.request().getHeader(STRATEGY_HEADER);
             call = new ChatCall(new Caller(Authenticator.owner(ctx), parsed.request().options().user(), key),
-                    conversationRef(ctx.request().getHeader(CONVERSATION_HEADER)), parsed.request(),
+                    parsed.conversation().orElseGet(() -> conversationRef(ctx.request().getHeader(CONVERSATION_HEADER))), parsed.request(),
                     strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)),
                     Optional.ofNullable(ctx.request().getHeader(TIER_HEADER)).filter(t -> !t.isBlank()),
                     clientRetries(ctx.request().getHeader(RETRY_COUNT_HEADER)), RequestIds.of(ctx),
@@ -86,13 +86,14 @@ final class ChatHandler implements Handler<RoutingContext> {
                         return;
                     }
                     ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(start, stream.servedBy(), metrics);
-                    stream.chunks().subscribe(new SseWriter(ctx.response(), context, api, api.streamFormat(parsed),
+                    StreamFormat format = api.streamFormat(parsed, new ChatApi.Answered(call.requestId(), stream.conversationId()));
+                    stream.chunks().subscribe(new SseWriter(ctx.response(), context, api, format,
                             stream.conversationId(), model, stream.servedBy(), timing, (last, failure) -> streamEnded(model, last, failure, start)));
                 }));
             } else {
                 chat.complete(call).whenComplete((result, error) -> context.runOnContext(v -> {
                     if (error != null) fail(ctx, error, modelTag(model, false), start);
-                    else respond(ctx, model, result, start);
+                    else respond(ctx, parsed, call.requestId(), result, start);
                 }));
             }
         } catch (RuntimeException e) {
@@ -100,13 +101,14 @@ final class ChatHandler implements Handler<RoutingContext> {
         }
     }
 
-    private void respond(RoutingContext ctx, String model, ChatResult result, long start) {
+    private void respond(RoutingContext ctx, ParsedChatRequest parsed, String requestId, ChatResult result, long start) {
+        String model = parsed.request().model();
         result.conversationId().ifPresent(id -> ctx.response().putHeader(CONVERSATION_HEADER, id.value()));
         putServedBy(ctx.response(), result.servedBy());
         ChatResponse response = result.response();
         if (!result.servedBy().model().equals(model)) response = response.withModel(result.servedBy().model()); // a route or a fallback answered
         if (response.upstreamRequestId() != null) ctx.response().putHeader(UPSTREAM_REQUEST_ID_HEADER, response.upstreamRequestId());
-        Buffer body = Buffer.buffer(api.response(response));
+        Buffer body = Buffer.buffer(api.response(parsed, response, new ChatApi.Answered(requestId, result.conversationId())));
         ctx.response().putHeader(ServerTiming.HEADER, ServerTiming.answered(start, result.timings(), metrics))
                 .putHeader("content-type", "application/json").end(body);
         String tag = modelTag(model, true);

@@ -92,12 +92,19 @@ public final class GatewayServer implements AutoCloseable {
             LoadShedder shedder = new LoadShedder(settings.maxEventLoopLag(), json, metrics);
             router.post("/v1/chat/completions").handler(shedder);
             router.post("/v1/messages").handler(shedder);
+            router.post("/v1/responses").handler(shedder);
         }
         router.route("/v1/*").handler(auth::client);
         router.route("/admin/*").handler(auth::admin);
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, new OpenAiChatApi(json), servable(), metrics));
+        router.post("/v1/responses")
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(new ChatHandler(chat, new ResponsesChatApi(json), servable(), metrics));
+        ResponsesHandler responsesApi = new ResponsesHandler(conversations, json);
+        router.get("/v1/responses/:id").handler(responsesApi::retrieve);
+        router.get("/v1/responses/:id/input_items").handler(responsesApi::inputItems);
         router.post("/v1/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, messagesApi, servable(), metrics));

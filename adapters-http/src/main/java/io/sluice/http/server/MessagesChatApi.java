@@ -36,12 +36,12 @@ final class MessagesChatApi implements ChatApi {
     }
 
     @Override
-    public byte[] response(ChatResponse response) {
+    public byte[] response(ParsedChatRequest request, ChatResponse response, Answered answered) {
         return json.writeResponse(response);
     }
 
     @Override
-    public StreamFormat streamFormat(ParsedChatRequest request) {
+    public StreamFormat streamFormat(ParsedChatRequest request, Answered answered) {
         return new Events();
     }
 

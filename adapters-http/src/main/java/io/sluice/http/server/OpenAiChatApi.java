@@ -24,12 +24,12 @@ final class OpenAiChatApi implements ChatApi {
     }
 
     @Override
-    public byte[] response(ChatResponse response) {
+    public byte[] response(ParsedChatRequest request, ChatResponse response, Answered answered) {
         return json.writeResponse(response);
     }
 
     @Override
-    public StreamFormat streamFormat(ParsedChatRequest request) {
+    public StreamFormat streamFormat(ParsedChatRequest request, Answered answered) {
         boolean includeUsage = request.includeUsage();
         return new StreamFormat() {
             @Override
