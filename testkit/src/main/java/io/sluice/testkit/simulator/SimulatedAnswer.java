@@ -41,7 +41,8 @@ record SimulatedAnswer(String id, String model, long created, String text, Objec
 
         String finishReason() {
             if (toolCall != null) return "tool_calls";
-            return Replies.isTruncated(text) ? "length" : "stop";
+            // a structured answer (JSON, which replies of words never start with) is always whole
+            return !text.startsWith("{") && Replies.isTruncated(text) ? "length" : "stop";
         }
 
         ObjectNode header(String object) {
