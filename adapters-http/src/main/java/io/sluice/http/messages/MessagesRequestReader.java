@@ -55,7 +55,7 @@ public final class MessagesRequestReader {
             if (!FIELDS.contains(field)) throw new InvalidRequestException(JsonBodies.clip(field) + ": Extra inputs are not permitted", field);
         });
         String model = JsonFields.model(root, defaultModel);
-        Integer maxTokens = integer(root, "max_tokens");
+        Integer maxTokens = JsonFields.optionalInt(root, "max_tokens");
         if (maxTokens == null && !countOnly) throw new InvalidRequestException("max_tokens: Field required", "max_tokens");
         if (root.hasNonNull("top_k")) throw unsupported("top_k", "'top_k'");
         if (root.hasNonNull("thinking") && !"disabled".equals(root.path("thinking").path("type").asText())) {
@@ -76,7 +76,7 @@ public final class MessagesRequestReader {
                 throw new InvalidRequestException("stop_sequences: at most " + ChatOptions.MAX_STOP_SEQUENCES + " are supported", "stop_sequences");
             }
         }
-        Double temperature = number(root, "temperature");
+        Double temperature = JsonFields.optionalNumber(root, "temperature");
         if (temperature != null && (temperature < 0 || temperature > 1)) {
             throw new InvalidRequestException("temperature: must be between 0 and 1", "temperature");
         }
@@ -86,7 +86,7 @@ public final class MessagesRequestReader {
         Map<String, String> extras = Map.of();
         JsonNode choice = root.get("tool_choice");
         if (choice != null && choice.path("disable_parallel_tool_use").asBoolean(false)) extras = Map.of("parallel_tool_calls", "false");
-        ChatOptions options = ChatOptions.builder().maxTokens(maxTokens).temperature(temperature).topP(number(root, "top_p")).stop(stop)
+        ChatOptions options = ChatOptions.builder().maxTokens(maxTokens).temperature(temperature).topP(JsonFields.optionalNumber(root, "top_p")).stop(stop)
                 .tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(choice)).user(user).extraJson(extras).build();
         boolean stream = root.path("stream").asBoolean(false);
         if (root.has("stream") && !root.path("stream").isBoolean() && !root.path("stream").isNull()) throw JsonFields.wrongType("stream", "a boolean");
@@ -261,20 +261,6 @@ public final class MessagesRequestReader {
         String value = JsonFields.optionalString(node, field, at + "." + field);
         if (value == null) throw new InvalidRequestException(at + "." + field + ": Field required", at + "." + field);
         return value;
-    }
-
-    private static Integer integer(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return null;
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) throw JsonFields.wrongType(field, "an integer");
-        return value.intValue();
-    }
-
-    private static Double number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return null;
-        if (!value.isNumber()) throw JsonFields.wrongType(field, "a number");
-        return value.doubleValue();
     }
 
     private static InvalidRequestException unsupported(String param, String what) {

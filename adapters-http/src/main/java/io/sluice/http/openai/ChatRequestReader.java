@@ -67,14 +67,14 @@ public final class ChatRequestReader {
             if (!stream) throw invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options");
             includeUsage = optionalBoolean(streamOptions, "include_usage", false, "stream_options.include_usage");
         }
-        Integer maxTokens = optionalInt(root, "max_completion_tokens");
+        Integer maxTokens = JsonFields.optionalInt(root, "max_completion_tokens");
         boolean legacyMaxTokens = maxTokens == null && root.hasNonNull("max_tokens");
-        if (maxTokens == null) maxTokens = optionalInt(root, "max_tokens");
-        ChatOptions options = ChatOptions.builder().temperature(optionalNumber(root, "temperature")).topP(optionalNumber(root, "top_p"))
+        if (maxTokens == null) maxTokens = JsonFields.optionalInt(root, "max_tokens");
+        ChatOptions options = ChatOptions.builder().temperature(JsonFields.optionalNumber(root, "temperature")).topP(JsonFields.optionalNumber(root, "top_p"))
                 .maxTokens(maxTokens).stop(stop(root.get("stop"))).tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(root.get("tool_choice")))
                 .user(optionalString(root, "user")).responseFormatJson(rawObject(root, "response_format")).seed(optionalLong(root, "seed"))
-                .presencePenalty(optionalNumber(root, "presence_penalty")).frequencyPenalty(optionalNumber(root, "frequency_penalty"))
-                .extraJson(extras(root)).n(optionalInt(root, "n")).legacyMaxTokens(legacyMaxTokens).build();
+                .presencePenalty(JsonFields.optionalNumber(root, "presence_penalty")).frequencyPenalty(JsonFields.optionalNumber(root, "frequency_penalty"))
+                .extraJson(extras(root)).n(JsonFields.optionalInt(root, "n")).legacyMaxTokens(legacyMaxTokens).build();
         return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, includeUsage);
     }
 
@@ -265,20 +265,6 @@ public final class ChatRequestReader {
         if (value == null || value.isNull()) return fallback;
         if (!value.isBoolean()) throw wrongType(path, "a boolean");
         return value.booleanValue();
-    }
-
-    private static Double optionalNumber(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return null;
-        if (!value.isNumber()) throw wrongType(field, "a number");
-        return value.doubleValue();
-    }
-
-    private static Integer optionalInt(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return null;
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) throw wrongType(field, "an integer");
-        return value.intValue();
     }
 
     private static Long optionalLong(JsonNode node, String field) {

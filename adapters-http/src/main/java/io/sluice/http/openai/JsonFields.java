@@ -30,6 +30,27 @@ public final class JsonFields {
         return model;
     }
 
+    /** A string the request must have, at {@code path} (OpenAI's wording when it is missing). */
+    public static String requiredString(JsonNode node, String field, String path) {
+        String value = optionalString(node, field, path);
+        if (value == null) throw new InvalidRequestException("Missing required parameter: '" + path + "'.", path);
+        return value;
+    }
+
+    public static Integer optionalInt(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) throw wrongType(field, "an integer");
+        return value.intValue();
+    }
+
+    public static Double optionalNumber(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) return null;
+        if (!value.isNumber()) throw wrongType(field, "a number");
+        return value.doubleValue();
+    }
+
     public static InvalidRequestException wrongType(String path, String expected) {
         return new InvalidRequestException("Invalid type for '" + path + "': expected " + expected + ".", path, "invalid_type");
     }

@@ -75,8 +75,8 @@ public final class ResponsesRequestReader {
         if (effort != null) extras.put("reasoning_effort", json.getNodeFactory().textNode(effort).toString());
         String user = JsonFields.optionalString(root, "user", "user");
         StoredText.requireName(user, "user");
-        ChatOptions options = ChatOptions.builder().maxTokens(integer(root, "max_output_tokens")).temperature(number(root, "temperature"))
-                .topP(number(root, "top_p")).tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(root.get("tool_choice")))
+        ChatOptions options = ChatOptions.builder().maxTokens(JsonFields.optionalInt(root, "max_output_tokens")).temperature(JsonFields.optionalNumber(root, "temperature"))
+                .topP(JsonFields.optionalNumber(root, "top_p")).tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(root.get("tool_choice")))
                 .responseFormatJson(format(root.path("text").get("format"))).user(user).extraJson(extras).build();
         boolean stream = root.path("stream").asBoolean(false);
         return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, true, Optional.of(conversation(root)), root);
@@ -126,11 +126,12 @@ public final class ResponsesRequestReader {
             }
             switch (type) {
                 case "message" -> out.add(message(item, at));
-                case "function_call" -> calls.add(new ToolCall(required(item, "call_id", at), required(item, "name", at), required(item, "arguments", at)));
+                case "function_call" -> calls.add(new ToolCall(JsonFields.requiredString(item, "call_id", at + ".call_id"),
+                        JsonFields.requiredString(item, "name", at + ".name"), JsonFields.requiredString(item, "arguments", at + ".arguments")));
                 case "function_call_output" -> {
                     JsonNode output = item.get("output");
                     String text = output != null && output.isTextual() ? output.textValue() : output == null ? "" : output.toString();
-                    out.add(ChatMessage.toolResult(required(item, "call_id", at), text.isEmpty() ? " " : text));
+                    out.add(ChatMessage.toolResult(JsonFields.requiredString(item, "call_id", at + ".call_id"), text.isEmpty() ? " " : text));
                 }
                 case "reasoning" -> { } // a model's reasoning is not carried to another turn
                 default -> throw new InvalidRequestException("Input items of type '" + JsonBodies.clip(type) + "' are not supported", at + ".type",
@@ -141,7 +142,7 @@ public final class ResponsesRequestReader {
     }
 
     private static ChatMessage message(JsonNode item, String at) {
-        String roleName = required(item, "role", at);
+        String roleName = JsonFields.requiredString(item, "role", at + ".role");
         Role role = switch (roleName) {
             case "user" -> Role.USER;
             case "assistant" -> Role.ASSISTANT;
@@ -157,13 +158,13 @@ public final class ResponsesRequestReader {
         for (int i = 0; i < content.size(); i++) {
             JsonNode part = content.get(i);
             String p = at + ".content[" + i + "]";
-            switch (required(part, "type", p)) {
+            switch (JsonFields.requiredString(part, "type", p + ".type")) {
                 case "input_text", "output_text" -> {
-                    String t = required(part, "text", p);
+                    String t = JsonFields.requiredString(part, "text", p + ".text");
                     text.append(t);
                     parts.add(new ContentPart.Text(t));
                 }
-                case "refusal" -> text.append(required(part, "refusal", p));
+                case "refusal" -> text.append(JsonFields.requiredString(part, "refusal", p + ".refusal"));
                 case "input_image" -> {
                     String url = JsonFields.optionalString(part, "image_url", p + ".image_url");
                     if (url == null) throw new InvalidRequestException("'" + p + "' needs an 'image_url': images by 'file_id' are not supported", p + ".image_url");
@@ -203,7 +204,8 @@ public final class ResponsesRequestReader {
             JsonNode parameters = tool.get("parameters");
             if (parameters != null && !parameters.isNull() && !parameters.isObject()) throw JsonFields.wrongType(at + ".parameters", "an object");
             JsonNode strict = tool.get("strict");
-            out.add(new ToolDefinition(ToolDefinition.FUNCTION, required(tool, "name", at), JsonFields.optionalString(tool, "description", at + ".description"),
+            out.add(new ToolDefinition(ToolDefinition.FUNCTION, JsonFields.requiredString(tool, "name", at + ".name"),
+                    JsonFields.optionalString(tool, "description", at + ".description"),
                     parameters == null || parameters.isNull() ? null : parameters.toString(), strict != null && strict.isBoolean() ? strict.booleanValue() : null,
                     null));
         }
@@ -221,7 +223,7 @@ public final class ResponsesRequestReader {
         }
         ObjectNode chat = json.createObjectNode();
         switch (choice.path("type").asText()) {
-            case "function" -> chat.put("type", "function").putObject("function").put("name", required(choice, "name", "tool_choice"));
+            case "function" -> chat.put("type", "function").putObject("function").put("name", JsonFields.requiredString(choice, "name", "tool_choice.name"));
             case "allowed_tools" -> {
                 ObjectNode allowed = chat.put("type", "allowed_tools").putObject("allowed_tools").put("mode", choice.path("mode").asText("auto"));
                 var list = allowed.putArray("tools");
@@ -247,26 +249,6 @@ public final class ResponsesRequestReader {
             }
             default -> throw new InvalidRequestException("'text.format.type' must be 'text', 'json_object' or 'json_schema'", "text.format.type");
         };
-    }
-
-    private static String required(JsonNode node, String field, String at) {
-        String value = JsonFields.optionalString(node, field, at + "." + field);
-        if (value == null) throw new InvalidRequestException("Missing required parameter: '" + at + "." + field + "'.", at + "." + field);
-        return value;
-    }
-
-    private static Integer integer(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return null;
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) throw JsonFields.wrongType(field, "an integer");
-        return value.intValue();
-    }
-
-    private static Double number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) return null;
-        if (!value.isNumber()) throw JsonFields.wrongType(field, "a number");
-        return value.doubleValue();
     }
 
     private static InvalidRequestException unsupported(String param, String what) {

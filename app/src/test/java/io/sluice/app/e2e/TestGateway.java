@@ -80,6 +80,11 @@ final class TestGateway implements AutoCloseable {
     static final String ANTHROPIC = "sim-anthropic";
     static final String GEMINI = "sim-gemini";
 
+    /** A Claude and a Gemini model besides the passthrough OpenAI ones, each on the simulator in its own API. */
+    static final List<ModelSpec> EVERY_PROVIDER = List.of(
+            new ModelSpec("claude-sonnet-4.5", ANTHROPIC, "claude-sonnet-4-5", 200_000, io.sluice.domain.Encoding.O200K_BASE, io.sluice.domain.Prices.FREE),
+            new ModelSpec("gemini-2.5-flash", GEMINI, "gemini-2.5-flash", 1_000_000, io.sluice.domain.Encoding.O200K_BASE, io.sluice.domain.Prices.FREE));
+
     /** On a fresh schema of the test PostgreSQL, dropped on close. */
     static TestGateway onPostgres() {
         return on("postgres", List.of());
