@@ -298,6 +298,14 @@ final class JdbcConversationStore implements ConversationStore {
         return async(() -> jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one())).thenApply(one -> null);
     }
 
+    @Override
+    public CompletionStage<Boolean> updateMetadata(ConversationId id, String owner, Map<String, String> metadata) {
+        return async(() -> jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE conversations SET metadata = :metadata, updated_at = :now WHERE id = :id AND owner = :owner AND active""")
+                .bind("metadata", write(metadata)).bind("now", Timestamp.from(Instant.now())).bind("id", id.value()).bind("owner", owner)
+                .execute() == 1));
+    }
+
     private Conversation conversation(ResultSet rs) throws SQLException {
         return new Conversation(new ConversationId(rs.getString("id")), rs.getString("owner"), rs.getString("end_user"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),

@@ -81,6 +81,38 @@ public final class ConversationService implements Conversations {
         });
     }
 
+    @Override
+    public CompletionStage<ConversationView> update(Caller caller, ConversationId id, Map<String, String> metadata) {
+        Map<String, String> checked;
+        try {
+            checked = new Conversation(id, caller.owner(), null, clock.instant(), clock.instant(), metadata, true, null).metadata();
+        } catch (IllegalArgumentException e) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new InvalidRequestException(e.getMessage(), "metadata"));
+        }
+        return store.updateMetadata(id, caller.owner(), checked).thenCompose(updated -> {
+            if (!updated) throw new ConversationNotFoundException(id.value());
+            return cache.invalidate(id); // a cached window holds the conversation, metadata included
+        }).thenCompose(done -> get(caller, id));
+    }
+
+    @Override
+    public CompletionStage<List<StoredMessage>> addItems(Caller caller, ConversationId id, List<ChatMessage> items) {
+        return owned(caller, id).thenCompose(conversation -> {
+            List<NewMessage> added = items.stream().map(m -> new NewMessage(m, tokens.countMessage(m, encoding), null, Map.of())).toList();
+            // the cached window would miss them: it is dropped before they are written, and again after, for a racing fill
+            return cache.invalidate(id).thenCompose(done -> store.append(conversation, added))
+                    .thenCompose(stored -> cache.invalidate(id).thenApply(done -> stored));
+        });
+    }
+
+    @Override
+    public CompletionStage<StoredMessage> item(Caller caller, ConversationId id, long seq) {
+        return owned(caller, id).thenCompose(c -> store.messagesAt(id, List.of(seq))).thenApply(found -> {
+            if (found.isEmpty()) throw new io.sluice.domain.error.ItemNotFoundException("msg_" + seq);
+            return found.getFirst();
+        });
+    }
+
     private CompletionStage<Conversation> owned(Caller caller, ConversationId id) {
         return store.find(id, caller.owner()).thenApply(found -> found.orElseThrow(() -> new ConversationNotFoundException(id.value())));
     }

@@ -128,4 +128,12 @@ final class CountingStore implements ConversationStore {
     public CompletionStage<Void> ping() {
         return CompletableFuture.completedFuture(null);
     }
+
+    @Override
+    public CompletionStage<Boolean> updateMetadata(ConversationId id, String owner, java.util.Map<String, String> metadata) {
+        Conversation c = conversations.get(id);
+        if (c == null || !c.owner().equals(owner)) return CompletableFuture.completedFuture(false);
+        conversations.put(id, new Conversation(id, owner, c.user(), c.created(), c.updated(), metadata, c.active(), c.defaultStrategy().orElse(null)));
+        return CompletableFuture.completedFuture(true);
+    }
 }

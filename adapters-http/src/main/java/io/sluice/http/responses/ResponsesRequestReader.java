@@ -66,7 +66,7 @@ public final class ResponsesRequestReader {
         List<ChatMessage> messages = new ArrayList<>();
         String instructions = JsonFields.optionalString(root, "instructions", "instructions");
         if (instructions != null && !instructions.isEmpty()) messages.add(ChatMessage.system(instructions));
-        input(root.get("input"), messages);
+        input(root.get("input"), messages, "input");
         Map<String, String> extras = new HashMap<>();
         CHAT_NAMES.forEach((field, chat) -> {
             if (root.hasNonNull(field)) extras.put(chat, root.get(field).toString());
@@ -106,18 +106,42 @@ public final class ResponsesRequestReader {
         return id.map(ConversationRef::existing).orElse(store ? ConversationRef.NEW : ConversationRef.NONE);
     }
 
-    private void input(JsonNode input, List<ChatMessage> out) {
-        if (input == null || input.isNull()) throw new InvalidRequestException("Missing required parameter: 'input'.", "input");
+    /**
+     * A Conversations API {@code items.create} body's {@code items}: input items as {@code input} holds them, at most
+     * {@value #MAX_ITEMS} at once.
+     */
+    public List<ChatMessage> readItems(byte[] body) {
+        JsonNode root = JsonBodies.read(json, body);
+        if (root == null || !root.isObject()) throw new InvalidRequestException("The request body must be a JSON object", null);
+        JsonBodies.requireStorable(root, "");
+        JsonNode items = root.get("items");
+        if (items == null || !items.isArray() || items.isEmpty() || items.size() > MAX_ITEMS) {
+            throw new InvalidRequestException("'items' must be an array of 1 to " + MAX_ITEMS + " items", "items");
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        try {
+            input(items, messages, "items");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), "items");
+        }
+        return messages;
+    }
+
+    /** The Conversations API's limit on the items added at once. */
+    public static final int MAX_ITEMS = 20;
+
+    private void input(JsonNode input, List<ChatMessage> out, String name) {
+        if (input == null || input.isNull()) throw new InvalidRequestException("Missing required parameter: '" + name + "'.", name);
         if (input.isTextual()) {
-            if (input.textValue().isEmpty()) throw new InvalidRequestException("'input' must not be empty", "input");
+            if (input.textValue().isEmpty()) throw new InvalidRequestException("'" + name + "' must not be empty", name);
             out.add(ChatMessage.user(input.textValue()));
             return;
         }
-        if (!input.isArray() || input.isEmpty()) throw new InvalidRequestException("'input' must be a non-empty string or array", "input");
+        if (!input.isArray() || input.isEmpty()) throw new InvalidRequestException("'" + name + "' must be a non-empty string or array", name);
         List<ToolCall> calls = new ArrayList<>();
         for (int i = 0; i < input.size(); i++) {
             JsonNode item = input.get(i);
-            String at = "input[" + i + "]";
+            String at = name + "[" + i + "]";
             if (!item.isObject()) throw JsonFields.wrongType(at, "an object");
             String type = item.path("type").asText("message");
             if (!type.equals("function_call") && !calls.isEmpty()) {

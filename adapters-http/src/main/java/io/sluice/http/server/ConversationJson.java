@@ -41,15 +41,7 @@ public final class ConversationJson {
     public Conversations.NewConversation readCreate(byte[] body) {
         JsonNode root = JsonBodies.readObject(json.reader(), body);
         JsonBodies.requireStorable(root, "");
-        Map<String, String> metadata = new HashMap<>();
-        JsonNode meta = root.get("metadata");
-        if (meta != null && !meta.isNull()) {
-            if (!meta.isObject()) throw JsonFields.wrongType("metadata", "an object of strings");
-            meta.fields().forEachRemaining(e -> {
-                if (!e.getValue().isTextual()) throw JsonFields.wrongType("metadata." + e.getKey(), "a string");
-                metadata.put(e.getKey(), e.getValue().textValue());
-            });
-        }
+        Map<String, String> metadata = metadata(root.get("metadata"));
         String user = JsonFields.optionalString(root, "user", "user");
         if (user != null && user.length() > MAX_USER_LENGTH) {
             throw new InvalidRequestException("'user' is at most " + MAX_USER_LENGTH + " characters", "user");
@@ -66,6 +58,36 @@ public final class ConversationJson {
         return new Conversations.NewConversation(user, metadata, JsonFields.optionalString(root, "system_prompt", "system_prompt"), parsed);
     }
 
+    /** An update's body: {@code {"metadata": {...}}}, which replaces the conversation's. */
+    public Map<String, String> readMetadata(byte[] body) {
+        JsonNode root = JsonBodies.readObject(json.reader(), body);
+        JsonBodies.requireStorable(root, "");
+        if (!root.has("metadata")) throw new InvalidRequestException("Missing required parameter: 'metadata'.", "metadata");
+        return metadata(root.get("metadata"));
+    }
+
+    private static Map<String, String> metadata(JsonNode meta) {
+        Map<String, String> metadata = new HashMap<>();
+        if (meta != null && !meta.isNull()) {
+            if (!meta.isObject()) throw JsonFields.wrongType("metadata", "an object of strings");
+            meta.fields().forEachRemaining(e -> {
+                if (!e.getValue().isTextual()) throw JsonFields.wrongType("metadata." + e.getKey(), "a string");
+                metadata.put(e.getKey(), e.getValue().textValue());
+            });
+        }
+        return metadata;
+    }
+
+    /** The items an {@code items.create} added, as a list. */
+    public String addedItems(List<StoredMessage> added) {
+        return list(new Page<>(added, false), this::itemNode, m -> itemId(m.seq()));
+    }
+
+    /** One item. */
+    public String item(StoredMessage m) {
+        return itemNode(m).toString();
+    }
+
     public String conversation(Conversation c, ConversationStats stats) {
         ObjectNode node = conversationNode(c);
         ObjectNode s = node.putObject("stats");
@@ -79,7 +101,7 @@ public final class ConversationJson {
     }
 
     public String items(Page<StoredMessage> page) {
-        return list(page, this::item, m -> itemId(m.seq()));
+        return list(page, this::itemNode, m -> itemId(m.seq()));
     }
 
     public String deleted(String id, boolean purged) {
@@ -106,7 +128,7 @@ public final class ConversationJson {
         return node;
     }
 
-    private ObjectNode item(StoredMessage m) {
+    private ObjectNode itemNode(StoredMessage m) {
         ChatMessage msg = m.message();
         ObjectNode node = json.createObjectNode();
         node.put("type", "message").put("id", itemId(m.seq())).put("status", "completed").put("role", msg.role().wireName());

@@ -21,12 +21,14 @@ final class ConversationsHandler {
     private final io.sluice.ports.in.Erasure erasure;
     private final ConversationJson json;
     private final OpenAiJson errors;
+    private final io.sluice.http.responses.ResponsesRequestReader items;
 
     ConversationsHandler(Conversations conversations, io.sluice.ports.in.Erasure erasure, ConversationJson json, OpenAiJson errors) {
         this.erasure = erasure;
         this.conversations = conversations;
         this.json = json;
         this.errors = errors;
+        this.items = new io.sluice.http.responses.ResponsesRequestReader(errors.mapper());
     }
 
     void create(RoutingContext ctx) {
@@ -56,6 +58,27 @@ final class ConversationsHandler {
             long afterSeq = after == null ? 0 : ConversationJson.seqOf(after, "after");
             return conversations.messages(caller(ctx), id(ctx), afterSeq, limit(ctx), order.equals("asc"));
         }, json::items);
+    }
+
+    /** {@code POST /v1/conversations/{id}}: replaces the metadata. */
+    void update(RoutingContext ctx) {
+        respond(ctx, 200, () -> {
+            Buffer body = ctx.body().buffer();
+            return conversations.update(caller(ctx), id(ctx), json.readMetadata(body == null ? null : body.getBytes()));
+        }, view -> json.conversation(view.conversation(), view.stats()));
+    }
+
+    /** {@code POST /v1/conversations/{id}/items}: appends messages, which later turns send as history. */
+    void addItems(RoutingContext ctx) {
+        respond(ctx, 200, () -> {
+            Buffer body = ctx.body().buffer();
+            return conversations.addItems(caller(ctx), id(ctx), items.readItems(body == null ? null : body.getBytes()));
+        }, json::addedItems);
+    }
+
+    /** {@code GET /v1/conversations/{id}/items/{item_id}}. */
+    void item(RoutingContext ctx) {
+        respond(ctx, 200, () -> conversations.item(caller(ctx), id(ctx), ConversationJson.seqOf(ctx.pathParam("item"), "item_id")), json::item);
     }
 
     /** A soft delete, or with {@code ?purge=true} an erasure: every message, summary, vector and cache entry goes. */

@@ -124,6 +124,10 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/v1/conversations/:id").handler(conversationsApi::get);
         router.delete("/v1/conversations/:id").handler(conversationsApi::delete);
         router.get("/v1/conversations/:id/items").handler(conversationsApi::items);
+        router.post("/v1/conversations/:id").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(conversationsApi::update);
+        router.post("/v1/conversations/:id/items").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(conversationsApi::addItems);
+        router.get("/v1/conversations/:id/items/:item").handler(conversationsApi::item);
         router.get("/health/live").handler(ctx -> status(ctx, 200, "UP"));
         router.get("/health/ready").handler(ctx -> {
             io.vertx.core.Context context = ctx.vertx().getOrCreateContext();

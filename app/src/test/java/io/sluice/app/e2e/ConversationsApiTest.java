@@ -143,4 +143,42 @@ class ConversationsApiTest {
             assertThat(json(response).path("error").path("param").asText()).isEqualTo("metadata");
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"h2", "postgres"})
+    void metadataIsUpdatedAndItemsAreAddedAndReadOneByOne(String storage) throws Exception {
+        try (TestGateway sluice = TestGateway.on(storage)) {
+            String id = json(sluice.post("/v1/conversations", "{\"metadata\":{\"channel\":\"web\"}}")).path("id").asText();
+            assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("Where is my parcel?"), "X-Conversation-Id", id).statusCode())
+                    .as("a turn first, so that the window is cached").isEqualTo(200);
+
+            JsonNode updated = json(sluice.post("/v1/conversations/" + id, "{\"metadata\":{\"channel\":\"email\",\"ticket\":\"T-9\"}}"));
+            assertThat(updated.path("metadata").path("channel").asText()).isEqualTo("email");
+            assertThat(json(sluice.get("/v1/conversations/" + id)).path("metadata").path("ticket").asText()).isEqualTo("T-9");
+            StringBuilder tooMany = new StringBuilder("{\"metadata\":{");
+            for (int k = 0; k < 17; k++) tooMany.append(k == 0 ? "" : ",").append("\"k").append(k).append("\":\"v\"");
+            HttpResponse<String> refused = sluice.post("/v1/conversations/" + id, tooMany + "}}");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(json(refused).path("error").path("param").asText()).isEqualTo("metadata");
+
+            HttpResponse<String> added = sluice.post("/v1/conversations/" + id + "/items", "{\"items\":[{\"type\":\"message\",\"role\":\"user\","
+                    + "\"content\":[{\"type\":\"input_text\",\"text\":\"My order number is 4711.\"}]},{\"role\":\"assistant\",\"content\":\"Noted.\"}]}");
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(200);
+            JsonNode data = json(added).path("data");
+            assertThat(data).hasSize(2);
+            String itemId = data.get(0).path("id").asText();
+
+            assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("What was my order number?"), "X-Conversation-Id", id).statusCode()).isEqualTo(200);
+            String history = sluice.simulator.recentRequests().getLast().path("messages").toString();
+            assertThat(history).as("the added items are history, the cached window notwithstanding").contains("My order number is 4711.").contains("Noted.");
+
+            JsonNode item = json(sluice.get("/v1/conversations/" + id + "/items/" + itemId));
+            assertThat(item.path("content").get(0).path("text").asText()).isEqualTo("My order number is 4711.");
+            HttpResponse<String> missing = sluice.get("/v1/conversations/" + id + "/items/msg_999");
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(json(missing).path("error").path("code").asText()).isEqualTo("item_not_found");
+            assertThat(sluice.post("/v1/conversations/conv_" + "0".repeat(32), "{\"metadata\":{}}").statusCode()).isEqualTo(404);
+            assertThat(sluice.post("/v1/conversations/" + id + "/items", "{\"items\":[]}").statusCode()).isEqualTo(400);
+        }
+    }
 }

@@ -33,6 +33,15 @@ public interface Conversations {
     /** Messages in seq order ({@code ascending}) or newest first; {@code afterSeq} is the last seq of the previous page, or 0. */
     CompletionStage<Page<StoredMessage>> messages(Caller caller, ConversationId id, long afterSeq, int limit, boolean ascending);
 
+    /** Replaces the conversation's metadata. */
+    CompletionStage<ConversationView> update(Caller caller, ConversationId id, Map<String, String> metadata);
+
+    /** Appends items (messages) to the conversation, counted in its default encoding; the next turn sends them as history. */
+    CompletionStage<java.util.List<StoredMessage>> addItems(Caller caller, ConversationId id, java.util.List<io.sluice.domain.ChatMessage> items);
+
+    /** One item (message) by its seq; an {@link io.sluice.domain.error.ItemNotFoundException} when there is none. */
+    CompletionStage<StoredMessage> item(Caller caller, ConversationId id, long seq);
+
     /** Soft delete: the conversation becomes inactive and disappears from every read; its rows stay for audit. */
     CompletionStage<Void> delete(Caller caller, ConversationId id);
 }

@@ -80,4 +80,7 @@ public interface ConversationStore {
 
     /** Completes normally when the store answers a trivial query. */
     CompletionStage<Void> ping();
+
+    /** Replaces an active conversation's metadata; false when the owner has no such active conversation. */
+    CompletionStage<Boolean> updateMetadata(ConversationId id, String owner, Map<String, String> metadata);
 }
