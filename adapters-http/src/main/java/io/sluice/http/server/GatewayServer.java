@@ -93,12 +93,16 @@ public final class GatewayServer implements AutoCloseable {
             router.post("/v1/chat/completions").handler(shedder);
             router.post("/v1/messages").handler(shedder);
             router.post("/v1/responses").handler(shedder);
+            router.post("/v1/completions").handler(shedder);
         }
         router.route("/v1/*").handler(auth::client);
         router.route("/admin/*").handler(auth::admin);
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, new OpenAiChatApi(json), servable(), metrics));
+        router.post("/v1/completions")
+                .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
+                .handler(new ChatHandler(chat, new CompletionsChatApi(json), servable(), metrics));
         router.post("/v1/responses")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, new ResponsesChatApi(json), servable(), metrics));

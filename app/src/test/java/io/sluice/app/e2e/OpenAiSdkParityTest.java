@@ -108,4 +108,22 @@ class OpenAiSdkParityTest {
                     assertThat(e.type()).hasValue("invalid_request_error");
                 });
     }
+
+    @Test
+    void theLegacyCompletionsApiIsServedByAChatModel() {
+        var completion = client.completions().create(com.openai.models.completions.CompletionCreateParams.builder().model("claude-sonnet-4.5")
+                .prompt("Say hello to the customer").maxTokens(50).build());
+        assertThat(completion.choices().getFirst().text()).isNotBlank();
+        assertThat(completion.usage().orElseThrow().completionTokens()).isPositive();
+        assertThat(sluice.simulator.recentRequests().getLast().path("max_tokens").asInt()).isEqualTo(50);
+
+        StringBuilder text = new StringBuilder();
+        try (var stream = client.completions().createStreaming(com.openai.models.completions.CompletionCreateParams.builder().model("gpt-4o-mini")
+                .prompt("Say hello to the customer").maxTokens(50).build())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> text.append(c.text())));
+        }
+        assertThat(text.toString()).isNotBlank();
+        assertThatThrownBy(() -> client.completions().create(com.openai.models.completions.CompletionCreateParams.builder().model("gpt-4o-mini")
+                .prompt("hi").echo(true).build())).isInstanceOfSatisfying(BadRequestException.class, e -> assertThat(e.param()).hasValue("echo"));
+    }
 }
