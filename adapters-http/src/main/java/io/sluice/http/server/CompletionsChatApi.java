@@ -84,7 +84,7 @@ final class CompletionsChatApi implements ChatApi {
 
     @Override
     public StreamFormat streamFormat(ParsedChatRequest request, Answered answered) {
-        return new StreamFormat() {
+        return new OpenAiChatApi.Framing(errors) {
             @Override
             public String chunk(ChatChunk chunk) {
                 ObjectNode root = header(chunk.id(), chunk.model(), chunk.createdEpochSeconds());
@@ -98,16 +98,6 @@ final class CompletionsChatApi implements ChatApi {
                     return ""; // the role chunk has no text
                 }
                 return "data: " + root + "\n\n";
-            }
-
-            @Override
-            public String end() {
-                return "data: [DONE]\n\n";
-            }
-
-            @Override
-            public String error(ErrorResponses.ApiError error) {
-                return "event: error\ndata: " + errors.errorNode(error.message(), error.type(), error.param(), error.code()) + "\n\n";
             }
         };
     }

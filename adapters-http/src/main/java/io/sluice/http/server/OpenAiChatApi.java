@@ -31,22 +31,31 @@ final class OpenAiChatApi implements ChatApi {
     @Override
     public StreamFormat streamFormat(ParsedChatRequest request, Answered answered) {
         boolean includeUsage = request.includeUsage();
-        return new StreamFormat() {
+        return new Framing(json) {
             @Override
             public String chunk(ChatChunk chunk) {
                 return chunk.isUsageOnly() && !includeUsage ? "" : "data: " + json.writeChunk(chunk, includeUsage) + "\n\n";
             }
-
-            @Override
-            public String end() {
-                return "data: [DONE]\n\n";
-            }
-
-            @Override
-            public String error(ErrorResponses.ApiError error) {
-                return "event: error\ndata: " + json.errorNode(error.message(), error.type(), error.param(), error.code()) + "\n\n";
-            }
         };
+    }
+
+    /** OpenAI's stream framing around the chunks: {@code data: [DONE]} at the end, an {@code error} event on failure. */
+    abstract static class Framing implements StreamFormat {
+        private final OpenAiJson json;
+
+        Framing(OpenAiJson json) {
+            this.json = json;
+        }
+
+        @Override
+        public String end() {
+            return "data: [DONE]\n\n";
+        }
+
+        @Override
+        public String error(ErrorResponses.ApiError error) {
+            return "event: error\ndata: " + json.errorNode(error.message(), error.type(), error.param(), error.code()) + "\n\n";
+        }
     }
 
     @Override

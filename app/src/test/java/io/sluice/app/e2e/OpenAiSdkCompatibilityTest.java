@@ -2,8 +2,6 @@ package io.sluice.app.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -11,29 +9,12 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.sluice.testkit.simulator.Replies;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The official OpenAI Java SDK, pointed at Sluice by base URL only. */
-class OpenAiSdkCompatibilityTest {
-    private static TestGateway sluice;
-    private static OpenAIClient client;
-
-    @BeforeAll
-    static void start() {
-        sluice = TestGateway.on("h2", TestGateway.EVERY_PROVIDER);
-        client = OpenAIOkHttpClient.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any").maxRetries(0).build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        sluice.close();
-    }
-
+class OpenAiSdkCompatibilityTest extends OpenAiSdkGateway {
     private static ChatCompletionCreateParams params(String text) {
         return params("gpt-4o-mini", text);
     }

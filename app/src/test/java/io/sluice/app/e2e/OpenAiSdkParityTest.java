@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -14,8 +12,6 @@ import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.StructuredChatCompletion;
 import io.sluice.testkit.simulator.Fault;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,22 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of the box: structured output and typed tools parse into classes on every provider, several choices come back, a
  * model is retrieved by id, and an upstream's refusal keeps its code and param.
  */
-class OpenAiSdkParityTest {
-    private static TestGateway sluice;
-    private static OpenAIClient client;
-
-    @BeforeAll
-    static void start() {
-        sluice = TestGateway.on("h2", TestGateway.EVERY_PROVIDER);
-        client = OpenAIOkHttpClient.builder().baseUrl(sluice.baseUrl()).apiKey("sk-any").maxRetries(0).build();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        sluice.close();
-    }
-
+class OpenAiSdkParityTest extends OpenAiSdkGateway {
     /** Public fields: the SDK derives a strict JSON Schema from them. */
     @JsonClassDescription("The status of a customer's order")
     public static class OrderStatus {
