@@ -34,6 +34,12 @@ describe('Anthropic TypeScript SDK', () => {
     assert.equal(second.content[0].type, 'text');
   });
 
+  test('structured output', async () => {
+    const m = await client.messages.create({ model: MODEL, max_tokens: 200, messages: [{ role: 'user', content: 'Status of order 42?' }],
+      output_format: { type: 'json_schema', schema: ORDER_SCHEMA } });
+    assert.equal(typeof JSON.parse(m.content[0].text).order_id, 'string');
+  });
+
   test('images', async () => {
     const m = await client.messages.create({ model: MODEL, max_tokens: 100, messages: [{ role: 'user', content: [
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } }, { type: 'text', text: 'What is this?' }] }] });

@@ -26,11 +26,12 @@ import java.util.Set;
  * the system prompt, alternating turns of text, images, PDFs, tool uses and tool results, tools and the tool choice,
  * sampling and {@code metadata.user_id}. As Anthropic's own API does, it refuses fields it does not know
  * ("Extra inputs are not permitted"), and what the gateway cannot carry ({@code top_k}, extended {@code thinking},
- * server tools) gets a 400 naming it, never a silent drop. Thread-safe.
+ * server tools) gets a 400 naming it, never a silent drop. Structured output ({@code output_format}) becomes chat's
+ * strict JSON schema, which every provider adapter translates back. Thread-safe.
  */
 public final class MessagesRequestReader {
     private static final Set<String> FIELDS = Set.of("model", "messages", "system", "max_tokens", "metadata", "stop_sequences", "stream",
-            "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier");
+            "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier", "output_format");
     private final ObjectMapper json;
 
     public MessagesRequestReader(ObjectMapper json) {
@@ -87,7 +88,8 @@ public final class MessagesRequestReader {
         JsonNode choice = root.get("tool_choice");
         if (choice != null && choice.path("disable_parallel_tool_use").asBoolean(false)) extras = Map.of("parallel_tool_calls", "false");
         ChatOptions options = ChatOptions.builder().maxTokens(maxTokens).temperature(temperature).topP(JsonFields.optionalNumber(root, "top_p")).stop(stop)
-                .tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(choice)).user(user).extraJson(extras).build();
+                .tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(choice)).user(user).extraJson(extras)
+                .responseFormatJson(outputFormat(root.get("output_format"))).build();
         boolean stream = root.path("stream").asBoolean(false);
         if (root.has("stream") && !root.path("stream").isBoolean() && !root.path("stream").isNull()) throw JsonFields.wrongType("stream", "a boolean");
         return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, true);
@@ -234,6 +236,17 @@ public final class MessagesRequestReader {
                     schema.toString(), strict != null && strict.isBoolean() ? strict.booleanValue() : null, null));
         }
         return out;
+    }
+
+    /** Anthropic's structured output ({@code output_format: {type: json_schema, schema}}) as chat's strict {@code response_format}. */
+    private String outputFormat(JsonNode format) {
+        if (format == null || format.isNull()) return null;
+        if (!"json_schema".equals(format.path("type").asText()) || !format.path("schema").isObject()) {
+            throw new InvalidRequestException("output_format: must be {\"type\": \"json_schema\", \"schema\": {...}}", "output_format");
+        }
+        ObjectNode chat = json.createObjectNode().put("type", "json_schema");
+        chat.putObject("json_schema").put("name", "output").put("strict", true).set("schema", format.get("schema"));
+        return chat.toString();
     }
 
     /** Anthropic's tool_choice as OpenAI's. */

@@ -158,6 +158,23 @@ class MessagesApiTest {
     }
 
     @Test
+    void structuredOutputFillsTheSchemaWhicheverModelAnswers() throws Exception {
+        String schema = "{\"type\":\"object\",\"properties\":{\"order_id\":{\"type\":\"string\"},\"items_shipped\":{\"type\":\"integer\"}},"
+                + "\"required\":[\"order_id\",\"items_shipped\"],\"additionalProperties\":false}";
+        for (String model : List.of("gpt-4o-mini", "claude-sonnet-4.5")) {
+            JsonNode answer = JSON.readTree(post("/v1/messages", "{\"model\":\"" + model + "\",\"max_tokens\":100,\"output_format\":{\"type\":\"json_schema\","
+                    + "\"schema\":" + schema + "},\"messages\":[{\"role\":\"user\",\"content\":\"Status of order 42?\"}]}").body());
+            JsonNode order = JSON.readTree(answer.path("content").get(0).path("text").asText());
+            assertThat(order.path("order_id").isTextual()).as("%s: %s", model, answer).isTrue();
+            assertThat(order.path("items_shipped").isInt()).isTrue();
+        }
+        HttpResponse<String> bad = post("/v1/messages", "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"output_format\":{\"type\":\"xml\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).path("error").path("message").asText()).startsWith("output_format");
+    }
+
+    @Test
     void tokensAreCountedWithoutACall() {
         long before = sluice.simulator.stats().requests();
         long tokens = client.messages().countTokens(MessageCountTokensParams.builder().model("claude-sonnet-4.5")
