@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  * passed to the upstream as they came. Thread-safe.
  */
 public final class ChatRequestReader {
-    public static final int MAX_MODEL_NAME_LENGTH = StoredText.MAX_NAME_LENGTH;
     private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     private static final Set<String> READ_FIELDS = Set.of("model", "messages", "stream", "stream_options", "temperature",
             "top_p", "max_tokens", "max_completion_tokens", "n", "stop", "tools", "tool_choice", "user",

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 public final class ResponseIds {
     private static final Pattern STORED = Pattern.compile("resp_([0-9a-f]{32})([0-9a-f]{32})");
     private static final Pattern STATELESS = Pattern.compile("resp_([0-9a-f]{32})");
+    private static final Pattern REQUEST_ID = Pattern.compile("req_[0-9a-f]{32}");
 
     private ResponseIds() {}
 
@@ -38,9 +39,9 @@ public final class ResponseIds {
         return "req_" + m.group(2);
     }
 
+    /** The gateway's request ids are {@code req_} and 32 hex digits ({@code ChatCall.newRequestId}, {@code RequestIds}). */
     private static String hex(String requestId) {
-        String hex = requestId.startsWith("req_") ? requestId.substring(4) : requestId;
-        return hex.matches("[0-9a-f]{32}") ? hex : String.format("%032x", new java.math.BigInteger(1, hex.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                .substring(0, 32);
+        if (!REQUEST_ID.matcher(requestId).matches()) throw new IllegalArgumentException("not a gateway request id");
+        return requestId.substring("req_".length());
     }
 }

@@ -85,8 +85,13 @@ public final class ResponsesJson {
         return part;
     }
 
+    /** A function call item's id, derived from its call id so that it is the same in every event and when read back. */
+    public static String functionCallId(String callId) {
+        return "fc_" + callId.replaceAll("[^A-Za-z0-9]", "");
+    }
+
     public ObjectNode functionCall(String callId, String name, String arguments, String status) {
-        return json.createObjectNode().put("type", "function_call").put("id", "fc_" + callId.replaceAll("[^A-Za-z0-9]", "")).put("call_id", callId)
+        return json.createObjectNode().put("type", "function_call").put("id", functionCallId(callId)).put("call_id", callId)
                 .put("name", name).put("arguments", arguments).put("status", status);
     }
 

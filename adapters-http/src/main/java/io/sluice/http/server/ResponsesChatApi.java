@@ -91,12 +91,14 @@ final class ResponsesChatApi implements ChatApi {
         private static final class Call {
             final int outputIndex;
             final String callId;
+            final String itemId;
             final String name;
             final StringBuilder arguments = new StringBuilder();
 
             Call(int outputIndex, String callId, String name) {
                 this.outputIndex = outputIndex;
                 this.callId = callId;
+                this.itemId = ResponsesJson.functionCallId(callId);
                 this.name = name;
             }
         }
@@ -152,17 +154,13 @@ final class ResponsesChatApi implements ChatApi {
                 Call call = calls.getOrDefault(d.index(), openCall);
                 if (call != null && d.argumentsDelta() != null && !d.argumentsDelta().isEmpty()) {
                     call.arguments.append(d.argumentsDelta());
-                    events.append(event("response.function_call_arguments.delta", json.object().put("item_id", itemIdOf(call))
+                    events.append(event("response.function_call_arguments.delta", json.object().put("item_id", call.itemId)
                             .put("output_index", call.outputIndex).put("delta", d.argumentsDelta())));
                 }
             }
             if (chunk.finishReason() != null) finishReason = chunk.finishReason();
             if (chunk.usage() != null) usage = chunk.usage();
             return events.toString();
-        }
-
-        private String itemIdOf(Call call) {
-            return json.functionCall(call.callId, call.name, "", "completed").path("id").asText();
         }
 
         private void closeMessage(StringBuilder events) {
@@ -182,7 +180,7 @@ final class ResponsesChatApi implements ChatApi {
             if (openCall == null) return;
             Call call = openCall;
             openCall = null;
-            events.append(event("response.function_call_arguments.done", json.object().put("item_id", itemIdOf(call))
+            events.append(event("response.function_call_arguments.done", json.object().put("item_id", call.itemId)
                     .put("output_index", call.outputIndex).put("arguments", call.arguments.toString())));
             ObjectNode item = json.functionCall(call.callId, call.name, call.arguments.toString(), "completed");
             output.add(item);

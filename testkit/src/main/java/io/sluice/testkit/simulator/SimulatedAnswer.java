@@ -13,7 +13,7 @@ import java.util.List;
  * {@code completionTokens} counts them all. Immutable.
  */
 record SimulatedAnswer(String id, String model, long created, String text, ObjectNode toolCall, int promptTokens,
-                  int completionTokens, List<String> pieces, int choices) {
+                  int completionTokens, List<String> pieces, int choices, boolean structured) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
         ObjectNode completion() {
@@ -41,8 +41,7 @@ record SimulatedAnswer(String id, String model, long created, String text, Objec
 
         String finishReason() {
             if (toolCall != null) return "tool_calls";
-            // a structured answer (JSON, which replies of words never start with) is always whole
-            return !text.startsWith("{") && Replies.isTruncated(text) ? "length" : "stop";
+            return !structured && Replies.isTruncated(text) ? "length" : "stop"; // a structured answer is always whole
         }
 
         ObjectNode header(String object) {
@@ -85,11 +84,11 @@ record SimulatedAnswer(String id, String model, long created, String text, Objec
         if (toolCall != null) {
             JsonNode fn = toolCall.path("function");
             int completion = Replies.count(fn.path("name").asText(), encoding) + Replies.count(fn.path("arguments").asText(), encoding);
-            return new SimulatedAnswer(id, model, created, null, toolCall, prompt, completion * choices, List.of(), choices);
+            return new SimulatedAnswer(id, model, created, null, toolCall, prompt, completion * choices, List.of(), choices, false);
         }
-        String text = structured(body.path("response_format"), contents.getLast());
-        if (text == null) text = Replies.text(contents, maxTokens, encoding);
-        return new SimulatedAnswer(id, model, created, text, null, prompt, Replies.count(text, encoding) * choices, Replies.pieces(text), choices);
+        String structured = structured(body.path("response_format"), contents.getLast());
+        String text = structured != null ? structured : Replies.text(contents, maxTokens, encoding);
+        return new SimulatedAnswer(id, model, created, text, null, prompt, Replies.count(text, encoding) * choices, Replies.pieces(text), choices, structured != null);
     }
 
     /** Calls a tool when tools are offered, the choice allows it, and the last message is the user's. */
