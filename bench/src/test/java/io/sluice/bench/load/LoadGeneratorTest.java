@@ -66,7 +66,11 @@ class LoadGeneratorTest {
     void aClosedLoopKeepsItsCallsInFlightAndStreamsReportTheirFirstChunk() throws Exception {
         JsonNode r = run("--max", "4", "--seconds", "2", "--warmup", "1", "--stream", "--max-tokens", "10");
         assertThat(r.path("mode").asText()).isEqualTo("max");
-        assertThat(r.path("throughput").asDouble()).as("4 in flight, each a short stream").isGreaterThan(40);
+        assertThat(r.path("in_flight").asInt()).isEqualTo(4);
+        // Behaviour, not speed (a throughput figure flakes on a shared 2-core machine): every slot finished calls, all of them whole.
+        assertThat(r.path("sent").asLong()).as("each of the 4 slots sent a call after the warm-up").isGreaterThanOrEqualTo(4);
+        assertThat(r.path("ok").asLong()).isEqualTo(r.path("sent").asLong());
+        assertThat(r.path("errors").asLong()).isZero();
         assertThat(r.path("ttfc_us").path("p50").asLong()).isPositive().isLessThanOrEqualTo(r.path("latency_us").path("p50").asLong());
     }
 }
