@@ -236,9 +236,10 @@ final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public CompletionStage<ConversationStats> stats(ConversationId id) {
-        // seqs are consecutive from 1, so the last seq is the message count
+        // seqs are never reused, but deleted items leave gaps, so the messages are counted (on the primary key's index)
         return async(() -> jdbi.withHandle(h -> selectTotals(h, id, false)
-                .map(t -> new ConversationStats(t.lastSeq(), t.totalTokens(), t.summary() == null ? 0 : t.summary().throughSeq()))
+                .map(t -> new ConversationStats(h.createQuery("SELECT COUNT(*) FROM messages WHERE conversation_id = :id")
+                        .bind("id", id.value()).mapTo(Long.class).one(), t.totalTokens(), t.summary() == null ? 0 : t.summary().throughSeq()))
                 .orElse(new ConversationStats(0, 0, 0))));
     }
 
@@ -275,6 +276,41 @@ final class JdbcConversationStore implements ConversationStore {
         return async(() -> jdbi.withHandle(h -> h.createUpdate(
                         "UPDATE conversations SET active = FALSE, updated_at = :now WHERE id = :id AND owner = :owner AND active")
                 .bind("now", Timestamp.from(Instant.now())).bind("id", id.value()).bind("owner", owner).execute() == 1));
+    }
+
+    @Override
+    public CompletionStage<List<Long>> deleteMessages(ConversationId id, java.util.Collection<Long> seqs) {
+        if (seqs.isEmpty()) return CompletableFuture.completedFuture(List.of());
+        return async(() -> jdbi.inTransaction(h -> {
+            if (selectTotals(h, id, true).isEmpty()) return List.<Long>of();
+            Map<Long, Integer> tokens = new java.util.TreeMap<>();
+            h.createQuery("SELECT seq, token_count FROM messages WHERE conversation_id = :id AND seq IN (<seqs>)")
+                    .bind("id", id.value()).bindList("seqs", new ArrayList<>(seqs))
+                    .map((rs, ctx) -> tokens.put(rs.getLong(1), rs.getInt(2))).list();
+            if (tokens.isEmpty()) return List.<Long>of();
+            // message_vectors rows go by their foreign key's ON DELETE CASCADE
+            h.createUpdate("DELETE FROM messages WHERE conversation_id = :id AND seq IN (<seqs>)")
+                    .bind("id", id.value()).bindList("seqs", new ArrayList<>(tokens.keySet())).execute();
+            long removed = 0;
+            for (Map.Entry<Long, Integer> gone : tokens.entrySet()) {
+                removed += gone.getValue();
+                h.createUpdate("UPDATE messages SET tokens_before = tokens_before - :tokens WHERE conversation_id = :id AND seq > :seq")
+                        .bind("tokens", gone.getValue()).bind("id", id.value()).bind("seq", gone.getKey()).execute();
+            }
+            // the window reads the leading system messages as the prompt, and calls itself complete when its first
+            // message follows them: both need the prompt to end right before the first message that remains
+            h.createUpdate("""
+                            UPDATE conversations SET total_tokens = total_tokens - :removed, updated_at = :now,
+                                   system_seq_end = COALESCE((SELECT MIN(m.seq) - 1 FROM messages m
+                                                              WHERE m.conversation_id = :id AND m.role <> 'system'), last_seq),
+                                   summary = CASE WHEN summary_through_seq >= :first THEN NULL ELSE summary END,
+                                   summary_tokens = CASE WHEN summary_through_seq >= :first THEN 0 ELSE summary_tokens END,
+                                   summary_through_seq = CASE WHEN summary_through_seq >= :first THEN 0 ELSE summary_through_seq END
+                            WHERE id = :id""")
+                    .bind("removed", removed).bind("now", Timestamp.from(Instant.now())).bind("first", tokens.keySet().iterator().next())
+                    .bind("id", id.value()).execute();
+            return List.copyOf(tokens.keySet());
+        }));
     }
 
     /** Pages are read one row long: the extra row only says whether there is more. */

@@ -31,6 +31,7 @@ public final class ConversationService implements Conversations {
     private final TokenCounter tokens;
     private final Clock clock;
     private final Encoding encoding;
+    private final ToolPairs toolPairs;
 
     public ConversationService(ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock, Encoding encoding) {
         this.store = store;
@@ -38,6 +39,7 @@ public final class ConversationService implements Conversations {
         this.tokens = tokens;
         this.clock = clock;
         this.encoding = encoding;
+        this.toolPairs = new ToolPairs(store);
     }
 
     @Override
@@ -111,6 +113,16 @@ public final class ConversationService implements Conversations {
             if (found.isEmpty()) throw new io.sluice.domain.error.ItemNotFoundException("msg_" + seq);
             return found.getFirst();
         });
+    }
+
+    @Override
+    public CompletionStage<List<Long>> deleteItems(Caller caller, ConversationId id, java.util.Collection<Long> seqs) {
+        return owned(caller, id).thenCompose(c -> store.messagesAt(id, seqs)).thenCompose(found -> {
+            if (found.isEmpty()) throw new io.sluice.domain.error.ItemNotFoundException("msg_" + seqs.iterator().next());
+            return toolPairs.closure(id, found);
+        }).thenCompose(all -> // dropped before, and again after, for a window cached by a racing turn in between
+                cache.invalidate(id).thenCompose(done -> store.deleteMessages(id, all))
+                        .thenCompose(deleted -> cache.invalidate(id).thenApply(done -> deleted)));
     }
 
     private CompletionStage<Conversation> owned(Caller caller, ConversationId id) {

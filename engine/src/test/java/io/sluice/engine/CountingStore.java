@@ -136,4 +136,9 @@ final class CountingStore implements ConversationStore {
         conversations.put(id, new Conversation(id, owner, c.user(), c.created(), c.updated(), metadata, c.active(), c.defaultStrategy().orElse(null)));
         return CompletableFuture.completedFuture(true);
     }
+
+    @Override
+    public CompletionStage<List<Long>> deleteMessages(ConversationId id, java.util.Collection<Long> seqs) {
+        throw new UnsupportedOperationException();
+    }
 }

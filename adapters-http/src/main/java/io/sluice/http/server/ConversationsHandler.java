@@ -13,7 +13,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * {@code /v1/conversations}: create, list, get (with stats), delete, and page through a conversation's items.
+ * {@code /v1/conversations}: create, list, get (with stats), update, delete, and a conversation's items: page, add,
+ * retrieve and delete.
  * Every route is scoped to the caller's owner.
  */
 final class ConversationsHandler {
@@ -79,6 +80,18 @@ final class ConversationsHandler {
     /** {@code GET /v1/conversations/{id}/items/{item_id}}. */
     void item(RoutingContext ctx) {
         respond(ctx, 200, () -> conversations.item(caller(ctx), id(ctx), ConversationJson.seqOf(ctx.pathParam("item"), "item_id")), json::item);
+    }
+
+    /**
+     * {@code DELETE /v1/conversations/{id}/items/{item_id}}: the item leaves the conversation for good (with the other
+     * side of its tool calls, see {@link Conversations#deleteItems}); answers the conversation, as OpenAI does.
+     */
+    void deleteItem(RoutingContext ctx) {
+        respond(ctx, 200, () -> {
+            ConversationId id = id(ctx);
+            long seq = ConversationJson.seqOf(ctx.pathParam("item"), "item_id");
+            return conversations.deleteItems(caller(ctx), id, java.util.List.of(seq)).thenCompose(deleted -> conversations.get(caller(ctx), id));
+        }, view -> json.conversation(view.conversation(), view.stats()));
     }
 
     /** A soft delete, or with {@code ?purge=true} an erasure: every message, summary, vector and cache entry goes. */

@@ -109,6 +109,7 @@ public final class GatewayServer implements AutoCloseable {
         ResponsesHandler responsesApi = new ResponsesHandler(conversations, json);
         router.get("/v1/responses/:id").handler(responsesApi::retrieve);
         router.get("/v1/responses/:id/input_items").handler(responsesApi::inputItems);
+        router.delete("/v1/responses/:id").handler(responsesApi::delete);
         router.post("/v1/messages")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(new ChatHandler(chat, messagesApi, servable(), metrics));
@@ -132,6 +133,7 @@ public final class GatewayServer implements AutoCloseable {
         router.post("/v1/conversations/:id/items").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(conversationsApi::addItems);
         router.get("/v1/conversations/:id/items/:item").handler(conversationsApi::item);
+        router.delete("/v1/conversations/:id/items/:item").handler(conversationsApi::deleteItem);
         router.get("/health/live").handler(ctx -> status(ctx, 200, "UP"));
         router.get("/health/ready").handler(ctx -> {
             io.vertx.core.Context context = ctx.vertx().getOrCreateContext();

@@ -19,9 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code GET /v1/responses/{id}} and {@code GET /v1/responses/{id}/input_items}: a stored response read back from the
- * conversation it is a turn of (the answer stored with its request id, and the messages of its turn before it). A
- * response read back has no usage (the ledger keeps it, by request id) and echoes no request settings.
+ * {@code GET /v1/responses/{id}}, {@code GET /v1/responses/{id}/input_items} and {@code DELETE /v1/responses/{id}}: a
+ * stored response read back from (or deleted from) the conversation it is a turn of: the answer stored with its request
+ * id, and the messages of its turn before it. A response read back has no usage (the ledger keeps it, by request id)
+ * and echoes no request settings.
  */
 final class ResponsesHandler {
     /** How many messages are read per page while looking for a response's turn. */
@@ -56,6 +57,17 @@ final class ResponsesHandler {
             root.put("last_id", data.isEmpty() ? null : data.get(data.size() - 1).path("id").asText());
             return root.put("has_more", false).toString();
         });
+    }
+
+    /**
+     * {@code DELETE /v1/responses/{id}}: the response's turn (its input items and its answer) leaves the conversation
+     * for good, with the results of the answer's tool calls; the turns around it stay.
+     */
+    void delete(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        Replies.json(ctx, errors, 200, () -> turn(ctx, id).thenCompose(turn -> conversations.deleteItems(new Caller(Authenticator.owner(ctx), null),
+                turn.getLast().conversationId(), turn.stream().map(StoredMessage::seq).toList())),
+                deleted -> json.object().put("id", id).put("object", "response").put("deleted", true).toString());
     }
 
     /** The response's turn: the messages after the previous stored answer, up to and with its own answer. */

@@ -181,4 +181,47 @@ class ConversationsApiTest {
             assertThat(sluice.post("/v1/conversations/" + id + "/items", "{\"items\":[]}").statusCode()).isEqualTo(400);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgres"})
+    void anItemIsDeletedForGoodAndAToolCallLeavesWithItsResult(String storage) throws Exception {
+        try (TestGateway sluice = TestGateway.on(storage)) {
+            String id = json(sluice.post("/v1/conversations", "{\"system_prompt\":\"You are Acme's agent.\"}")).path("id").asText();
+            assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("Where is my parcel?"), "X-Conversation-Id", id).statusCode())
+                    .as("a turn first, so that the window is cached").isEqualTo(200);
+            JsonNode added = json(sluice.post("/v1/conversations/" + id + "/items", """
+                    {"items":[{"role":"user","content":"My card number is 4111 1111 1111 1111."},
+                              {"role":"user","content":"Track parcel 7."},
+                              {"type":"function_call","call_id":"call_7","name":"track","arguments":"{\\"parcel\\":7}"},
+                              {"type":"function_call_output","call_id":"call_7","output":"status: DEPARTED_HUB"},
+                              {"role":"assistant","content":"It shipped yesterday."}]}""")).path("data");
+            assertThat(added).hasSize(5);
+            String secret = added.get(0).path("id").asText();
+            String call = added.get(2).path("id").asText();
+            long before = json(sluice.get("/v1/conversations/" + id)).path("stats").path("total_tokens").asLong();
+
+            HttpResponse<String> deleted = sluice.delete("/v1/conversations/" + id + "/items/" + secret);
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+            assertThat(json(deleted).path("object").asText()).as("the conversation, as OpenAI answers").isEqualTo("conversation");
+            assertThat(json(deleted).path("stats").path("message_count").asLong()).isEqualTo(7);
+            assertThat(json(deleted).path("stats").path("total_tokens").asLong()).isLessThan(before);
+            assertThat(sluice.get("/v1/conversations/" + id + "/items/" + secret).statusCode()).isEqualTo(404);
+            HttpResponse<String> twice = sluice.delete("/v1/conversations/" + id + "/items/" + secret);
+            assertThat(twice.statusCode()).as("the retry that comes twice").isEqualTo(404);
+            assertThat(json(twice).path("error").path("code").asText()).isEqualTo("item_not_found");
+
+            assertThat(sluice.delete("/v1/conversations/" + id + "/items/" + call).statusCode()).isEqualTo(200);
+            JsonNode items = json(sluice.get("/v1/conversations/" + id + "/items?limit=100")).path("data");
+            assertThat(items.toString()).as("the call's result went with it").doesNotContain("call_7").doesNotContain("DEPARTED_HUB")
+                    .contains("Track parcel 7.").contains("It shipped yesterday.");
+
+            assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("Anything else?"), "X-Conversation-Id", id).statusCode()).isEqualTo(200);
+            String history = sluice.simulator.recentRequests().getLast().path("messages").toString();
+            assertThat(history).as("gone from the context too, the cached window notwithstanding").doesNotContain("4111").doesNotContain("call_7")
+                    .contains("Track parcel 7.");
+
+            assertThat(sluice.delete("/v1/conversations/" + id + "/items/nope").statusCode()).isEqualTo(400);
+            assertThat(sluice.delete("/v1/conversations/conv_" + "0".repeat(32) + "/items/msg_1").statusCode()).isEqualTo(404);
+        }
+    }
 }

@@ -127,6 +127,35 @@ class ResponsesApiTest {
         assertThat(sent.get(1).path("tool_calls").get(0).path("id").asText()).isEqualTo(call.callId());
         assertThat(sent.get(2).path("role").asText()).isEqualTo("tool");
         assertThat(sent.get(2).path("content").asText()).isEqualTo("shipped yesterday");
+
+        client.responses().delete(called.id());
+        String items = sluice.get("/v1/conversations/" + called.conversation().orElseThrow().id() + "/items").body();
+        assertThat(items).as("the call's output, sent by the next turn, went with the call").doesNotContain(call.callId())
+                .doesNotContain("shipped yesterday").doesNotContain("Where is order 42?");
+    }
+
+    @Test
+    void aDeletedResponseLeavesItsConversationAndTheTurnsAroundItStay() throws Exception {
+        Response first = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").input("My name is Ada.").build());
+        Response second = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").previousResponseId(first.id())
+                .input("My card number is 4111 1111 1111 1111.").build());
+        Response third = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").previousResponseId(second.id())
+                .input("Where is my parcel?").build());
+
+        HttpResponse<String> deleted = sluice.delete("/v1/responses/" + second.id());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        assertThat(JSON.readTree(deleted.body()).path("deleted").asBoolean()).isTrue();
+        assertThat(JSON.readTree(deleted.body()).path("object").asText()).isEqualTo("response");
+        assertThatThrownBy(() -> client.responses().retrieve(second.id())).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() -> client.responses().delete(second.id())).as("the retry that comes twice").isInstanceOf(NotFoundException.class);
+        assertThat(text(client.responses().retrieve(first.id()))).isEqualTo(text(first));
+        assertThat(text(client.responses().retrieve(third.id()))).isEqualTo(text(third));
+
+        client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").previousResponseId(third.id()).input("Thanks.").build());
+        String history = sluice.simulator.recentRequests().getLast().path("messages").toString();
+        assertThat(history).contains("My name is Ada.").contains("Where is my parcel?").doesNotContain("4111");
+        assertThat(sluice.delete("/v1/responses/chatcmpl-1").statusCode()).isEqualTo(404);
+        assertThat(sluice.delete("/v1/responses/resp_" + "0".repeat(32)).statusCode()).as("a response that was never stored").isEqualTo(404);
     }
 
     @Test

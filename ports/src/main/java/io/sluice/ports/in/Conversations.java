@@ -42,6 +42,13 @@ public interface Conversations {
     /** One item (message) by its seq; an {@link io.sluice.domain.error.ItemNotFoundException} when there is none. */
     CompletionStage<StoredMessage> item(Caller caller, ConversationId id, long seq);
 
+    /**
+     * Deletes items (messages) by seq, and with each the other side of its tool calls (an assistant's call and the
+     * results that answer it leave together, or the history would be refused upstream). Returns every seq deleted; an
+     * {@link io.sluice.domain.error.ItemNotFoundException} when none of {@code seqs} is there.
+     */
+    CompletionStage<java.util.List<Long>> deleteItems(Caller caller, ConversationId id, java.util.Collection<Long> seqs);
+
     /** Soft delete: the conversation becomes inactive and disappears from every read; its rows stay for audit. */
     CompletionStage<Void> delete(Caller caller, ConversationId id);
 }

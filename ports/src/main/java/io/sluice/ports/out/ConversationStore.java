@@ -83,4 +83,11 @@ public interface ConversationStore {
 
     /** Replaces an active conversation's metadata; false when the owner has no such active conversation. */
     CompletionStage<Boolean> updateMetadata(ConversationId id, String owner, Map<String, String> metadata);
+
+    /**
+     * Deletes messages by seq in one transaction, under the conversation's lock so that no append interleaves: the
+     * running token totals of later messages shrink by theirs, a summary that covered one is dropped (it is rebuilt
+     * from what remains), their vectors go with them, and seqs are never handed out again. Returns the seqs deleted.
+     */
+    CompletionStage<List<Long>> deleteMessages(ConversationId id, Collection<Long> seqs);
 }

@@ -327,6 +327,66 @@ public abstract class ConversationStoreContract {
     }
 
     @Test
+    void deletedMessagesLeaveTheWindowTheTotalsAndTheCountAndTheirSeqsAreNotReused() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 7), msg(ChatMessage.user("u1"), 10), msg(ChatMessage.assistant("a1"), 20))));
+        join(store().append(c, List.of(msg(ChatMessage.user("u2"), 30), msg(ChatMessage.assistant("a2"), 40))));
+
+        assertThat(join(store().deleteMessages(c.id(), List.of(3L, 99L)))).containsExactly(3L);
+        assertThat(join(store().stats(c.id()))).isEqualTo(new ConversationStats(4, 87, 0));
+        // the running totals shrank with it: a budget of exactly what remains holds it all, one token less does not
+        ConversationWindow exact = join(store().window(c.id(), 100, 80));
+        assertThat(exact.recent()).extracting(m -> m.message().content()).containsExactly("u1", "u2", "a2");
+        assertThat(exact.complete()).isTrue();
+        assertThat(join(store().window(c.id(), 100, 79)).recent()).extracting(m -> m.message().content()).containsExactly("u2", "a2");
+
+        assertThat(join(store().append(c, List.of(msg(ChatMessage.user("u3"), 5))))).extracting(StoredMessage::seq).containsExactly(6L);
+        assertThat(join(store().page(c.id(), 0, 10, true)).items()).extracting(StoredMessage::seq).containsExactly(1L, 2L, 4L, 5L, 6L);
+        assertThat(join(store().deleteMessages(c.id(), List.of(3L)))).as("already gone").isEmpty();
+        assertThat(join(store().deleteMessages(ConversationId.random(), List.of(1L)))).isEmpty();
+    }
+
+    @Test
+    void deletingTheFirstMessagesAfterThePromptKeepsTheWindowComplete() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 7), msg(ChatMessage.user("u1"), 10), msg(ChatMessage.assistant("a1"), 20),
+                msg(ChatMessage.user("u2"), 30))));
+
+        join(store().deleteMessages(c.id(), List.of(2L, 3L)));
+        ConversationWindow window = join(store().window(c.id(), 100, 1_000));
+        assertThat(window.systemPrompt()).extracting(m -> m.message().content()).containsExactly("Be kind.");
+        assertThat(window.recent()).extracting(m -> m.message().content()).containsExactly("u2");
+        assertThat(window.complete()).isTrue();
+
+        join(store().deleteMessages(c.id(), List.of(4L)));
+        ConversationWindow onlyPrompt = join(store().window(c.id(), 100, 1_000));
+        assertThat(onlyPrompt.recent()).isEmpty();
+        assertThat(onlyPrompt.complete()).isTrue();
+        // with only the prompt left, a system message appended next joins the prompt, as in a new conversation
+        join(store().append(c, List.of(msg(ChatMessage.system("Be brief."), 5), msg(ChatMessage.user("u3"), 5))));
+        assertThat(join(store().window(c.id(), 100, 1_000)).systemPrompt()).extracting(m -> m.message().content()).containsExactly("Be kind.", "Be brief.");
+    }
+
+    @Test
+    void deletingASummarizedMessageDropsTheSummaryAndItsVectorsGoWithIt() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("u1"), 5), msg(ChatMessage.assistant("a1"), 5), msg(ChatMessage.user("u2"), 5),
+                msg(ChatMessage.assistant("a2"), 5), msg(ChatMessage.user("u3"), 5))));
+        join(store().saveSummary(c.id(), new Summary("u1 asked, a1 answered", 2, 6)));
+        join(store().saveVectors(c.id(), "lex", Map.of(1L, new float[] {1f}, 4L, new float[] {2f})));
+
+        join(store().deleteMessages(c.id(), List.of(4L)));
+        assertThat(join(store().window(c.id(), 10, 1_000)).summary()).as("it never covered a2").isNotNull();
+        assertThat(join(store().vectors(c.id(), "lex", 100))).containsOnlyKeys(1L);
+
+        join(store().deleteMessages(c.id(), List.of(1L)));
+        assertThat(join(store().window(c.id(), 10, 1_000)).summary()).as("it retold u1").isNull();
+        assertThat(join(store().stats(c.id())).summarizedThroughSeq()).isZero();
+        assertThat(join(store().saveSummary(c.id(), new Summary("a1 answered", 2, 4)))).as("rebuilt from what remains").isTrue();
+        assertThat(join(store().vectors(c.id(), "lex", 100))).isEmpty();
+    }
+
+    @Test
     void answersPing() {
         assertThat(store().ping().toCompletableFuture().join()).isNull();
     }
