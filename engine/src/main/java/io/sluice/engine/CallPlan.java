@@ -57,7 +57,7 @@ final class CallPlan {
     synchronized int promptTokens() {
         if (promptTokens == Turn.UNCOUNTED) {
             int count = ContextBuilder.REPLY_PRIMING_TOKENS;
-            for (ChatMessage m : turn.context()) count += tokens.countMessage(m, selection.planning().spec().encoding());
+            for (ChatMessage m : turn.context()) count += tokens.countMessage(m, selection.planning().spec().encoding(), selection.planning().provider().mediaRule());
             promptTokens = count;
         }
         return promptTokens;

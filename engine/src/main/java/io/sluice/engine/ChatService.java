@@ -122,9 +122,10 @@ public final class ChatService implements ChatCompletions {
     @Override
     public CompletionStage<Integer> countPromptTokens(ChatCall request) {
         try {
-            io.sluice.domain.Encoding encoding = select(request).planning().spec().encoding();
+            var planning = select(request).planning();
+            io.sluice.domain.Encoding encoding = planning.spec().encoding();
             int count = io.sluice.domain.context.ContextBuilder.REPLY_PRIMING_TOKENS;
-            for (var m : request.request().messages()) count += tokens.countMessage(m, encoding);
+            for (var m : request.request().messages()) count += tokens.countMessage(m, encoding, planning.provider().mediaRule());
             for (var t : request.request().options().tools()) {
                 count += tokens.countText(t.name(), encoding) + tokens.countText(t.description(), encoding) + tokens.countText(t.parametersJson(), encoding);
             }

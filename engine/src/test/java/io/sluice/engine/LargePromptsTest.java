@@ -47,11 +47,11 @@ class LargePromptsTest {
         }
 
         @Override
-        public int countMessage(ChatMessage message, Encoding encoding) {
+        public int countMessage(ChatMessage message, Encoding encoding, io.sluice.domain.MediaRule media) {
             if (message.content() != null && message.content().length() >= ChatService.LARGE_PROMPT_CHARS) {
                 countedOn.add(Thread.currentThread().getName());
             }
-            return exact.countMessage(message, encoding);
+            return exact.countMessage(message, encoding, media);
         }
     };
 

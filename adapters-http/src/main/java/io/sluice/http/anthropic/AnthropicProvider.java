@@ -47,4 +47,9 @@ final class AnthropicProvider extends HttpProvider {
     private Map<String, String> headersFor(ChatRequest request) {
         return AnthropicJson.needsStructuredOutputs(request.options()) ? structuredHeaders : headers;
     }
+
+    @Override
+    public io.sluice.domain.MediaRule mediaRule() {
+        return io.sluice.domain.MediaRule.ANTHROPIC_PIXELS;
+    }
 }

@@ -41,4 +41,9 @@ final class GeminiProvider extends HttpProvider {
         return http.stream(url(request.model(), "streamGenerateContent") + "?alt=sse", headers, () -> json.writeRequest(request), connectTimeout,
                 new GeminiStreamEvents(json.mapper()));
     }
+
+    @Override
+    public io.sluice.domain.MediaRule mediaRule() {
+        return io.sluice.domain.MediaRule.GEMINI_TILES;
+    }
 }

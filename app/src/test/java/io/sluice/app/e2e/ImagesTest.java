@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A customer's screenshot: an image in a user message reaches an OpenAI model as sent, a Claude model as an image
  * block and a Gemini model as inline data; a stored conversation keeps it and sends it again on the next turn, from
- * the database and from the context cache alike; what a provider cannot take is refused naming it.
+ * the database and from the context cache alike; it is counted by the rule of the provider it goes to; what a provider
+ * cannot take is refused naming it.
  */
 class ImagesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,6 +83,23 @@ class ImagesTest {
                 assertThat(inline.path("data").asText()).isEqualTo(PNG);
             }
         }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"gpt-4o-mini, 1105", "claude-sonnet-4.5, 1600", "gemini-2.5-flash, 4644"})
+    void anImageIsCountedByTheRuleOfTheProviderItGoesTo(String model, int imageTokens) throws Exception {
+        String text = "{\"type\":\"text\",\"text\":\"What is wrong with this order?\"}";
+        String image = "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"" + PNG + "\"}}";
+        int withImage = inputTokens(model, text + "," + image);
+        int without = inputTokens(model, text);
+        assertThat(withImage - without).as("2048 x 4096 by %s's rule", model).isEqualTo(imageTokens);
+    }
+
+    private static int inputTokens(String model, String content) throws Exception {
+        HttpResponse<String> counted = sluice.post("/v1/messages/count_tokens", "{\"model\":\"" + model
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":[" + content + "]}]}");
+        assertThat(counted.statusCode()).as(counted.body()).isEqualTo(200);
+        return JSON.readTree(counted.body()).path("input_tokens").asInt();
     }
 
     @Test

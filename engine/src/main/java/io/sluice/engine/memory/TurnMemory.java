@@ -198,7 +198,7 @@ public final class TurnMemory {
 
     private List<CountedMessage> count(List<ChatMessage> messages, Planning route) {
         List<CountedMessage> counted = new ArrayList<>(messages.size());
-        for (ChatMessage m : messages) counted.add(new CountedMessage(m, tokens.countMessage(m, route.spec().encoding())));
+        for (ChatMessage m : messages) counted.add(new CountedMessage(m, tokens.countMessage(m, route.spec().encoding(), route.target().provider().mediaRule())));
         return counted;
     }
 
@@ -207,7 +207,7 @@ public final class TurnMemory {
         String model = route.spec().name();
         List<NewMessage> messages = new ArrayList<>(turn.fresh().size() + 1);
         for (CountedMessage m : turn.fresh()) messages.add(new NewMessage(m.message(), m.tokens(), model, Map.of()));
-        messages.add(new NewMessage(reply, tokens.countMessage(reply, route.spec().encoding()), model, replyMetadata));
+        messages.add(new NewMessage(reply, tokens.countMessage(reply, route.spec().encoding(), route.provider().mediaRule()), model, replyMetadata));
         return store.append(turn.conversation(), messages, List.of(entry)).thenCompose(stored -> advanceCache(turn.snapshot(), stored)
                 .thenApply(advanced -> {
                     if (turn.strategy() instanceof ContextStrategy.RollingSummary) {

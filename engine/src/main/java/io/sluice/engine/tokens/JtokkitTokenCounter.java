@@ -72,10 +72,10 @@ public final class JtokkitTokenCounter implements TokenCounter {
     }
 
     @Override
-    public int countMessage(ChatMessage message, Encoding encoding) {
+    public int countMessage(ChatMessage message, Encoding encoding, io.sluice.domain.MediaRule media) {
         int tokens = TOKENS_PER_MESSAGE + countText(message.role().wireName(), encoding) + countText(message.content(), encoding);
         if (message.name() != null) tokens += TOKENS_PER_NAME + countText(message.name(), encoding);
-        for (io.sluice.domain.ContentPart part : message.parts()) tokens += MediaTokens.of(part); // its text is in content
+        for (io.sluice.domain.ContentPart part : message.parts()) tokens += MediaTokens.of(part, media); // its text is in content
         for (ToolCall call : message.toolCalls()) {
             tokens += countText(call.name(), encoding) + countText(call.argumentsJson(), encoding);
         }

@@ -1,20 +1,37 @@
 package io.sluice.engine.tokens;
 
 import io.sluice.domain.ContentPart;
+import io.sluice.domain.MediaRule;
 import java.util.Base64;
 
 /**
  * The tokens an image, audio clip or file in a prompt will cost, estimated before it is sent: what a context window
- * must hold and a budget reserve. The upstream's own count is what is billed. Images follow OpenAI's published rule
- * (a {@code low} detail image is {@value #BASE} tokens; otherwise the image is scaled to fit 2048 x 2048, then its
- * short side to 768, and each 512-pixel tile costs {@value #PER_TILE} more); the size is read from an inline image's
- * header (PNG, GIF, JPEG), and a linked image, whose size is unknown here, is taken as 1024 x 1024. Audio and files
- * have no published rule: a token per {@value #AUDIO_BYTES_PER_TOKEN} bytes of audio and per {@value #FILE_BYTES_PER_TOKEN}
- * bytes of file, both on the generous side. Thread-safe.
+ * must hold and a budget reserve. The upstream's own count is what is billed. Images follow the published rule of the
+ * provider they go to ({@link MediaRule}):
+ * <ul>
+ *   <li>OpenAI: a {@code low} detail image is {@value #BASE} tokens; otherwise the image is scaled to fit 2048 x 2048,
+ *       then its short side to 768, and each 512-pixel tile costs {@value #PER_TILE} more.</li>
+ *   <li>Anthropic: width x height / {@value #ANTHROPIC_PIXELS_PER_TOKEN} after scaling to a long edge of at most
+ *       {@value #ANTHROPIC_LONG_EDGE} pixels, at most {@value #ANTHROPIC_MAX} tokens (larger images are scaled down
+ *       to that).</li>
+ *   <li>Gemini: {@value #GEMINI_PER_TILE} tokens when both sides are at most {@value #GEMINI_SMALL} pixels, else
+ *       {@value #GEMINI_PER_TILE} per {@value #GEMINI_TILE}-pixel tile.</li>
+ * </ul>
+ * The size is read from an inline image's header (PNG, GIF, JPEG); a linked image, whose size is unknown here, is
+ * taken as 1024 x 1024. Audio and files have no published rule: a token per {@value #AUDIO_BYTES_PER_TOKEN} bytes of
+ * audio and per {@value #FILE_BYTES_PER_TOKEN} bytes of file, both on the generous side. Thread-safe.
  */
 final class MediaTokens {
     static final int BASE = 85;
     static final int PER_TILE = 170;
+    static final int ANTHROPIC_PIXELS_PER_TOKEN = 750;
+    static final int ANTHROPIC_LONG_EDGE = 1568;
+    static final int ANTHROPIC_MAX = 1600;
+    static final int GEMINI_PER_TILE = 258;
+    static final int GEMINI_SMALL = 384;
+    static final int GEMINI_TILE = 768;
+    /** The size taken for an image whose size is unknown here: a link. */
+    private static final int UNKNOWN_SIDE = 1024;
     static final int AUDIO_BYTES_PER_TOKEN = 1000;
     static final int FILE_BYTES_PER_TOKEN = 100;
     /** Enough of an image's start to hold its size: a JPEG's frame header may follow its metadata. */
@@ -22,19 +39,40 @@ final class MediaTokens {
 
     private MediaTokens() {}
 
-    static int of(ContentPart part) {
+    static int of(ContentPart part, MediaRule rule) {
         return switch (part) {
             case ContentPart.Text t -> 0;
-            case ContentPart.Image i -> image(i);
+            case ContentPart.Image i -> image(i, rule);
             case ContentPart.Audio a -> decodedBytes(a.data()) / AUDIO_BYTES_PER_TOKEN + 1;
             case ContentPart.File f -> f.fileData() == null ? 0 : decodedBytes(ContentPart.base64Data(f.fileData())) / FILE_BYTES_PER_TOKEN + 1;
         };
     }
 
-    private static int image(ContentPart.Image image) {
-        if ("low".equals(image.detail())) return BASE;
+    private static int image(ContentPart.Image image, MediaRule rule) {
+        if (rule == MediaRule.OPENAI_TILES && "low".equals(image.detail())) return BASE;
         int[] size = image.isInline() ? size(ContentPart.base64Data(image.url())) : null;
-        return tiles(size == null ? 1024 : size[0], size == null ? 1024 : size[1]);
+        int width = size == null ? UNKNOWN_SIDE : size[0];
+        int height = size == null ? UNKNOWN_SIDE : size[1];
+        return switch (rule) {
+            case OPENAI_TILES -> tiles(width, height);
+            case ANTHROPIC_PIXELS -> anthropic(width, height);
+            case GEMINI_TILES -> gemini(width, height);
+        };
+    }
+
+    static int anthropic(double width, double height) {
+        if (width <= 0 || height <= 0) return 1;
+        double fit = Math.min(1, ANTHROPIC_LONG_EDGE / Math.max(width, height));
+        return (int) Math.min(ANTHROPIC_MAX, Math.ceil(width * fit * height * fit / ANTHROPIC_PIXELS_PER_TOKEN));
+    }
+
+    static int gemini(int width, int height) {
+        if (width <= GEMINI_SMALL && height <= GEMINI_SMALL) return GEMINI_PER_TILE;
+        return GEMINI_PER_TILE * ceilDiv(width, GEMINI_TILE) * ceilDiv(height, GEMINI_TILE);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return Math.max(1, (a + b - 1) / b);
     }
 
     static int tiles(double width, double height) {

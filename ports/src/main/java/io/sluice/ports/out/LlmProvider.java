@@ -19,6 +19,11 @@ public interface LlmProvider extends AutoCloseable {
 
     CompletionStage<ChatResponse> complete(ChatRequest request);
 
+    /** How this upstream counts an image in a prompt; OpenAI's rule unless the provider says otherwise. */
+    default io.sluice.domain.MediaRule mediaRule() {
+        return io.sluice.domain.MediaRule.OPENAI_TILES;
+    }
+
     /**
      * As {@link #complete(ChatRequest)}, giving up when no connection to the upstream is had within
      * {@code connectTimeout} (the call's SLA tier sets it). Providers that pool connections should override this.
