@@ -1,25 +1,15 @@
-// A node:test reporter that writes the client matrix as a Markdown table: one column per client (a describe block),
-// one row per capability (a test in it), each cell passed or failed, as the run found it.
+// A node:test reporter that records the client matrix: one line per test, `client TAB capability TAB passes|fails`,
+// the client being its describe block and the capability the test in it. compat/matrix writes the table from these
+// lines and the Java clients' (target/client-matrix/ of each Maven module).
 export default async function* matrix(source) {
-  const clients = [];
-  const results = new Map(); // capability -> Map(client -> mark)
   let pending = [];
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
-    const mark = event.type === 'test:pass' ? 'passes' : '**fails**';
-    if (event.data.nesting === 1) pending.push([event.data.name, mark]);
+    const outcome = event.type === 'test:pass' ? 'passes' : 'fails';
+    if (event.data.nesting === 1) pending.push([event.data.name, outcome]);
     else if (event.data.nesting === 0) {
-      const client = event.data.name;
-      if (!clients.includes(client)) clients.push(client);
-      for (const [capability, m] of pending) {
-        if (!results.has(capability)) results.set(capability, new Map());
-        results.get(capability).set(client, m);
-      }
+      for (const [capability, o] of pending) yield `${event.data.name}\t${capability}\t${o}\n`;
       pending = [];
     }
-  }
-  yield `| | ${clients.join(' | ')} |\n|---|${clients.map(() => '---').join('|')}|\n`;
-  for (const [capability, byClient] of results) {
-    yield `| ${capability} | ${clients.map((c) => byClient.get(c) ?? 'n/a').join(' | ')} |\n`;
   }
 }

@@ -82,7 +82,10 @@ final class AnthropicJson {
         return json.writeValueAsBytes(root);
     }
 
-    /** The beta that gives Anthropic's API structured outputs ({@code output_format}, and {@code strict} tools). */
+    /**
+     * The beta that gave Anthropic's API structured outputs ({@code strict} tools, and {@code output_format} before
+     * {@code output_config.format}); still sent with them, for API versions and relays that need it.
+     */
     static final String STRUCTURED_OUTPUTS_BETA = "structured-outputs-2025-11-13";
 
     /** Whether a request needs {@link #STRUCTURED_OUTPUTS_BETA}. */
@@ -91,10 +94,11 @@ final class AnthropicJson {
                 || o.tools().stream().anyMatch(t -> Boolean.TRUE.equals(t.strict()));
     }
 
-    /** OpenAI's response_format as Anthropic's structured output; it has no mode for "any JSON". */
+    /** OpenAI's response_format as Anthropic's structured output ({@code output_config.format}); it has no mode for "any JSON". */
     private static void outputFormat(JsonNode format, ObjectNode root) {
         switch (format.path("type").asText()) {
-            case "json_schema" -> root.putObject("output_format").put("type", "json_schema").set("schema", format.path("json_schema").path("schema"));
+            case "json_schema" -> root.putObject("output_config").putObject("format").put("type", "json_schema")
+                    .set("schema", format.path("json_schema").path("schema"));
             case "json_object" -> throw UnsupportedFeatureException.of("anthropic", "response_format.type",
                     "JSON mode without a schema ('json_object')");
             default -> { } // text

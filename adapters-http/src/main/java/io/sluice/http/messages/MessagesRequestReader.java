@@ -26,12 +26,12 @@ import java.util.Set;
  * the system prompt, alternating turns of text, images, PDFs, tool uses and tool results, tools and the tool choice,
  * sampling and {@code metadata.user_id}. As Anthropic's own API does, it refuses fields it does not know
  * ("Extra inputs are not permitted"), and what the gateway cannot carry ({@code top_k}, extended {@code thinking},
- * server tools) gets a 400 naming it, never a silent drop. Structured output ({@code output_format}) becomes chat's
+ * server tools) gets a 400 naming it, never a silent drop. Structured output ({@code output_config.format}) becomes chat's
  * strict JSON schema, which every provider adapter translates back. Thread-safe.
  */
 public final class MessagesRequestReader {
     private static final Set<String> FIELDS = Set.of("model", "messages", "system", "max_tokens", "metadata", "stop_sequences", "stream",
-            "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier", "output_format");
+            "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking", "service_tier", "output_format", "output_config");
     private final ObjectMapper json;
 
     public MessagesRequestReader(ObjectMapper json) {
@@ -89,7 +89,7 @@ public final class MessagesRequestReader {
         if (choice != null && choice.path("disable_parallel_tool_use").asBoolean(false)) extras = Map.of("parallel_tool_calls", "false");
         ChatOptions options = ChatOptions.builder().maxTokens(maxTokens).temperature(temperature).topP(JsonFields.optionalNumber(root, "top_p")).stop(stop)
                 .tools(tools(root.get("tools"))).toolChoiceJson(toolChoice(choice)).user(user).extraJson(extras)
-                .responseFormatJson(outputFormat(root.get("output_format"))).build();
+                .responseFormatJson(structuredOutput(root)).build();
         boolean stream = root.path("stream").asBoolean(false);
         if (root.has("stream") && !root.path("stream").isBoolean() && !root.path("stream").isNull()) throw JsonFields.wrongType("stream", "a boolean");
         return new ParsedChatRequest(new ChatRequest(model, messages, options), stream, true);
@@ -238,11 +238,30 @@ public final class MessagesRequestReader {
         return out;
     }
 
-    /** Anthropic's structured output ({@code output_format: {type: json_schema, schema}}) as chat's strict {@code response_format}. */
-    private String outputFormat(JsonNode format) {
+    /**
+     * Anthropic's structured output as chat's strict {@code response_format}: {@code output_config.format} since it became
+     * generally available, {@code output_format} in its beta; {@code {type: json_schema, schema}} in both.
+     */
+    private String structuredOutput(JsonNode root) {
+        JsonNode config = root.get("output_config");
+        if (config == null || config.isNull()) return outputFormat(root.get("output_format"), "output_format");
+        if (!config.isObject()) throw JsonFields.wrongType("output_config", "an object");
+        config.fieldNames().forEachRemaining(field -> {
+            if (field.equals("effort")) throw unsupported("output_config.effort", "'output_config.effort'");
+            if (!field.equals("format")) {
+                throw new InvalidRequestException("output_config." + JsonBodies.clip(field) + ": Extra inputs are not permitted", "output_config." + field);
+            }
+        });
+        if (root.hasNonNull("output_format") && config.hasNonNull("format")) {
+            throw new InvalidRequestException("output_format and output_config.format cannot both be given", "output_format");
+        }
+        return outputFormat(config.get("format"), "output_config.format");
+    }
+
+    private String outputFormat(JsonNode format, String param) {
         if (format == null || format.isNull()) return null;
         if (!"json_schema".equals(format.path("type").asText()) || !format.path("schema").isObject()) {
-            throw new InvalidRequestException("output_format: must be {\"type\": \"json_schema\", \"schema\": {...}}", "output_format");
+            throw new InvalidRequestException(param + ": must be {\"type\": \"json_schema\", \"schema\": {...}}", param);
         }
         ObjectNode chat = json.createObjectNode().put("type", "json_schema");
         chat.putObject("json_schema").put("name", "output").put("strict", true).set("schema", format.get("schema"));

@@ -134,7 +134,7 @@ class AnthropicProviderTest extends LlmProviderContract {
 
         String format = "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"order\",\"strict\":true,\"schema\":" + ORDER_SCHEMA + "}}";
         var answer = provider.complete(ask(io.sluice.domain.ChatOptions.builder().responseFormatJson(format).build())).toCompletableFuture().join();
-        assertThat(simulator.recentRequests().getLast().path("output_format").path("schema").path("required")).hasSize(2);
+        assertThat(simulator.recentRequests().getLast().path("output_config").path("format").path("schema").path("required")).hasSize(2);
         JsonNode structured = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.message().content());
         assertThat(structured.path("quantity").asInt()).isGreaterThanOrEqualTo(1);
     }

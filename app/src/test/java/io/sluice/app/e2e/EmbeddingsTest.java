@@ -11,6 +11,7 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
+import io.sluice.testkit.matrix.MatrixCell;
 import io.sluice.testkit.simulator.Fault;
 import io.sluice.testkit.simulator.Replies;
 import java.math.BigDecimal;
@@ -62,6 +63,7 @@ class EmbeddingsTest {
     }
 
     @Test
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "embeddings")
     void theSdkEmbedsAndTheCallIsBilledAndReported() throws Exception {
         List<String> texts = List.of("Where is my order?", "How do I get a refund?");
         CreateEmbeddingResponse response = client.embeddings().create(EmbeddingCreateParams.builder().model(MODEL)

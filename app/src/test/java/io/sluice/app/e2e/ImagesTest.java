@@ -13,6 +13,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
+import io.sluice.testkit.matrix.MatrixCell;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +59,7 @@ class ImagesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"gpt-4o-mini", "claude-sonnet-4.5", "gemini-2.5-flash"})
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "images")
     void theSdksImageReachesEveryProviderInItsOwnTerms(String model) {
         var completion = client.chat().completions().create(ChatCompletionCreateParams.builder().model(model)
                 .addUserMessageOfArrayOfContentParts(List.of(

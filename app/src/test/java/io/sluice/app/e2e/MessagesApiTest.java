@@ -10,16 +10,26 @@ import com.anthropic.errors.UnauthorizedException;
 import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.RateLimitException;
 import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.core.JsonValue;
+import com.anthropic.models.messages.Base64ImageSource;
+import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.StructuredMessage;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolChoiceAny;
+import com.anthropic.models.messages.ToolChoiceAuto;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
+import io.sluice.testkit.matrix.MatrixCell;
 import io.sluice.testkit.simulator.Fault;
 import io.sluice.testkit.simulator.Replies;
 import java.net.http.HttpResponse;
@@ -37,6 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * are counted, stored conversations keep every turn, and every error is Anthropic's shape.
  */
 class MessagesApiTest {
+    private static final String ANTHROPIC_JAVA = "Anthropic Java SDK";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN = "admin-key-for-messages-tests-3";
     private static TestGateway sluice;
@@ -79,6 +90,7 @@ class MessagesApiTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"gpt-4o-mini", "claude-sonnet-4.5"})
+    @MatrixCell(client = ANTHROPIC_JAVA, capability = "chat")
     void anyModelAnswersTheSdkPlain(String model) {
         Message message = client.messages().create(MessageCreateParams.builder().model(model).maxTokens(300)
                 .addUserMessage("My parcel is late, can you check it?").build());
@@ -91,6 +103,7 @@ class MessagesApiTest {
     }
 
     @Test
+    @MatrixCell(client = ANTHROPIC_JAVA, capability = "stream with usage")
     void theSdkStreamsAGptModelsAnswerAndTheConversationKeepsEveryTurn() throws Exception {
         String conversation = JSON.readTree(post("/v1/conversations", "{}").body()).path("id").asText();
         for (String text : List.of("Please explain the refund policy step by step", "And for damaged parcels?")) {
@@ -175,6 +188,7 @@ class MessagesApiTest {
     }
 
     @Test
+    @MatrixCell(client = ANTHROPIC_JAVA, capability = "count tokens")
     void tokensAreCountedWithoutACall() {
         long before = sluice.simulator.stats().requests();
         long tokens = client.messages().countTokens(MessageCountTokensParams.builder().model("claude-sonnet-4.5")
@@ -186,6 +200,7 @@ class MessagesApiTest {
     }
 
     @Test
+    @MatrixCell(client = ANTHROPIC_JAVA, capability = "errors by class")
     void errorsAreAnthropicsShapeAndTheSdksClasses() throws Exception {
         AnthropicClient stranger = AnthropicOkHttpClient.builder().baseUrl(root()).apiKey("sk-sluice-wrong").maxRetries(0).build();
         assertThatThrownBy(() -> stranger.messages().create(MessageCreateParams.builder().model("gpt-4o-mini").maxTokens(10).addUserMessage("hi").build()))
@@ -214,5 +229,82 @@ class MessagesApiTest {
                 + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"a long story please " + Fault.STREAM_CUT.directive() + "\"}]}",
                 "x-api-key", key), java.time.Duration.ofSeconds(20));
         assertThat(cut).contains("event: message_start").contains("event: error").contains("\"type\":\"error\"").doesNotContain("message_stop");
+    }
+
+    private static final Tool LOOKUP = Tool.builder().name("lookup_order").description("Find an order").inputSchema(Tool.InputSchema.builder()
+            .properties(Tool.InputSchema.Properties.builder().putAdditionalProperty("order_id", JsonValue.from(java.util.Map.of("type", "string"))).build())
+            .required(List.of("order_id")).build()).build();
+
+    @Test
+    @MatrixCell(client = ANTHROPIC_JAVA, capability = "tools round trip")
+    void theSdksToolUseRoundTrips() {
+        MessageCreateParams asked = MessageCreateParams.builder().model("gpt-4o-mini").maxTokens(200).addUserMessage("Where is order 42?")
+                .addTool(LOOKUP).toolChoice(ToolChoiceAny.builder().build()).build();
+        Message first = client.messages().create(asked);
+        assertThat(first.stopReason()).contains(StopReason.TOOL_USE);
+        ToolUseBlock use = first.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();
+
+        Message second = client.messages().create(asked.toBuilder().toolChoice(ToolChoiceAuto.builder().build()).addMessage(first.toParam())
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder().toolUseId(use.id())
+                        .content("shipped yesterday").build()))).build());
+        assertThat(second.content().getFirst().text()).hasValueSatisfying(t -> assertThat(t.text()).isNotBlank());
+        assertThat(sluice.simulator.recentRequests().getLast().path("messages").get(2).path("tool_call_id").asText()).isEqualTo(use.id());
+    }
+
+    /** Public fields: the SDK derives the JSON schema it sends as output_config.format from them. */
+    public static class OrderStatus {
+        public String orderId;
+        public int itemsShipped;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gpt-4o-mini", "claude-sonnet-4.5"})
+    @MatrixCell(client = ANTHROPIC_JAVA, capability = "structured output")
+    void theSdksStructuredOutputParsesIntoAClass(String model) {
+        StructuredMessage<OrderStatus> message = client.messages().create(MessageCreateParams.builder().model(model).maxTokens(200)
+                .addUserMessage("Status of order 42?").outputConfig(OrderStatus.class).build());
+        OrderStatus status = message.content().getFirst().text().orElseThrow().text();
+        assertThat(status.orderId).isNotBlank();
+        if (model.startsWith("claude")) {
+            assertThat(sluice.simulator.recentRequests().getLast().path("output_config").path("format").path("type").asText()).isEqualTo("json_schema");
+        }
+    }
+
+    @Test
+    @MatrixCell(client = ANTHROPIC_JAVA, capability = "images")
+    void theSdksImageReachesTheModel() {
+        String png = "iVBORw0KGgoAAAANSUhEUgAACAAAABAACAIAAABp9JbO";
+        Message message = client.messages().create(MessageCreateParams.builder().model("gpt-4o-mini").maxTokens(100)
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofImage(Base64ImageSource.builder().data(png)
+                        .mediaType(Base64ImageSource.MediaType.IMAGE_PNG).build()), ContentBlockParam.ofText("What is wrong with this order?"))).build());
+        assertThat(message.content().getFirst().text()).isPresent();
+        JsonNode sent = sluice.simulator.recentRequests().getLast().path("messages").get(0).path("content").get(0);
+        assertThat(sent.path("image_url").path("url").asText()).isEqualTo("data:image/png;base64," + png);
+    }
+
+    @Test
+    @MatrixCell(client = ANTHROPIC_JAVA, capability = "cut stream raises an error")
+    void aCutStreamRaisesAnErrorInTheSdk() {
+        assertThatThrownBy(() -> {
+            try (StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(MessageCreateParams.builder().model("gpt-4o-mini")
+                    .maxTokens(300).addUserMessage("a long story please " + Fault.STREAM_CUT.directive()).build())) {
+                stream.stream().forEach(event -> { });
+            }
+        }).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void outputConfigIsCheckedByName() throws Exception {
+        HttpResponse<String> effort = post("/v1/messages", "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"output_config\":{\"effort\":\"high\"},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(effort.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(effort.body()).path("error").path("message").asText()).contains("output_config.effort");
+        HttpResponse<String> unknown = post("/v1/messages", "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"output_config\":{\"colour\":1},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(JSON.readTree(unknown.body()).path("error").path("message").asText()).isEqualTo("output_config.colour: Extra inputs are not permitted");
+        HttpResponse<String> both = post("/v1/messages", "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"output_format\":{\"type\":\"json_schema\","
+                + "\"schema\":{\"type\":\"object\"}},\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":{\"type\":\"object\"}}},"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertThat(both.statusCode()).isEqualTo(400);
     }
 }

@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.StructuredChatCompletion;
+import io.sluice.testkit.matrix.MatrixCell;
 import io.sluice.testkit.simulator.Fault;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ class OpenAiSdkParityTest extends OpenAiSdkGateway {
 
     @ParameterizedTest
     @ValueSource(strings = {"gpt-4o-mini", "claude-sonnet-4.5", "gemini-2.5-flash"})
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "structured output")
     void structuredOutputParsesIntoTheClassOnEveryProvider(String model) {
         StructuredChatCompletion<OrderStatus> completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model(model).addUserMessage("Where is order 42?").responseFormat(OrderStatus.class).build());
@@ -73,6 +75,7 @@ class OpenAiSdkParityTest extends OpenAiSdkGateway {
     }
 
     @Test
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "errors by class")
     void aModelIsRetrievedByIdAndAnUnknownOneIsNotFound() {
         assertThat(client.models().retrieve("claude-sonnet-4.5").ownedBy()).isEqualTo(TestGateway.ANTHROPIC);
         assertThatThrownBy(() -> client.models().retrieve("no-such-model"))
@@ -80,6 +83,7 @@ class OpenAiSdkParityTest extends OpenAiSdkGateway {
     }
 
     @Test
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "errors by class")
     void anUpstreamRefusalKeepsItsCodeAndParam() {
         assertThatThrownBy(() -> client.chat().completions().create(ChatCompletionCreateParams.builder()
                 .model("gpt-4o-mini").addUserMessage("hi " + Fault.BAD_REQUEST.directive()).build()))

@@ -17,6 +17,7 @@ import com.openai.models.responses.ResponseStreamEvent;
 import io.sluice.domain.Encoding;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
+import io.sluice.testkit.matrix.MatrixCell;
 import io.sluice.testkit.simulator.Replies;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -56,6 +57,7 @@ class ResponsesApiTest {
     }
 
     @Test
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "Responses API")
     void previousResponseIdContinuesAClaudeConversationAndItKeepsEveryTurn() throws Exception {
         Response first = client.responses().create(ResponseCreateParams.builder().model("claude-sonnet-4.5")
                 .instructions("You are a support agent.").input("My parcel is late, can you check it?").build());
@@ -85,6 +87,7 @@ class ResponsesApiTest {
     }
 
     @Test
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "Responses API")
     void aStreamCarriesTheSdksEventsAndEndsCompleted() {
         StringBuilder text = new StringBuilder();
         Response[] completed = {null};
@@ -113,6 +116,7 @@ class ResponsesApiTest {
     }
 
     @Test
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "Responses API")
     void aFunctionCallRoundTripsOnTheStoredConversation() throws Exception {
         Response called = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").input("Where is order 42?")
                 .addTool(LookupOrder.class).build());
@@ -135,6 +139,7 @@ class ResponsesApiTest {
     }
 
     @Test
+    @MatrixCell(client = OpenAiSdkCompatibilityTest.OPENAI_JAVA, capability = "Responses API")
     void aDeletedResponseLeavesItsConversationAndTheTurnsAroundItStay() throws Exception {
         Response first = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").input("My name is Ada.").build());
         Response second = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").previousResponseId(first.id())

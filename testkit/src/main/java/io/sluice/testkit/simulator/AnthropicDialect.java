@@ -51,8 +51,10 @@ final class AnthropicDialect implements Dialect {
             if (choice.equals("none")) openAi.put("tool_choice", "none");
             if (choice.equals("tool")) openAi.putObject("tool_choice").putObject("function").put("name", body.path("tool_choice").path("name").asText());
         }
-        if ("json_schema".equals(body.path("output_format").path("type").asText())) {
-            openAi.putObject("response_format").put("type", "json_schema").putObject("json_schema").set("schema", body.path("output_format").get("schema"));
+        // structured outputs: output_config.format since they became generally available, output_format in their beta
+        JsonNode format = body.path("output_config").has("format") ? body.path("output_config").path("format") : body.path("output_format");
+        if ("json_schema".equals(format.path("type").asText())) {
+            openAi.putObject("response_format").put("type", "json_schema").putObject("json_schema").set("schema", format.get("schema"));
         }
         return openAi;
     }
