@@ -18,6 +18,11 @@ public record EmbeddingResponse(String model, List<float[]> vectors, Usage usage
         return new EmbeddingResponse(servedModel, vectors, usage, wire, upstreamRequestId);
     }
 
+    /** The same answer with the usage it was billed for: the gateway's own count when the upstream reported none. */
+    public EmbeddingResponse withUsage(Usage billed) {
+        return new EmbeddingResponse(model, vectors, billed, wire, upstreamRequestId);
+    }
+
     public EmbeddingResponse withUpstreamRequestId(String value) {
         return new EmbeddingResponse(model, vectors, usage, wire, value);
     }

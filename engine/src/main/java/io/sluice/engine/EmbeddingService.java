@@ -83,7 +83,7 @@ final class EmbeddingService implements Embeddings {
                                 hold.settle(bill == null ? BigDecimal.ZERO : bill.cost(), clock.instant());
                                 settlement.ended(error == null ? "completed" : "failed");
                                 if (error != null) throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
-                                return new EmbeddingResult(served.value().withModel(target.spec().name()), served.by());
+                                return new EmbeddingResult(served.value().withModel(target.spec().name()).withUsage(bill.usage()), served.by());
                             });
                         }).thenCompose(java.util.function.Function.identity())));
     }

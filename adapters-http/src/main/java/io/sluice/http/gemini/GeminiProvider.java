@@ -3,27 +3,32 @@ package io.sluice.http.gemini;
 import io.sluice.domain.ChatChunk;
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
+import io.sluice.domain.EmbeddingRequest;
+import io.sluice.domain.EmbeddingResponse;
 import io.sluice.http.upstream.HttpProvider;
 import io.sluice.http.upstream.UpstreamHttp;
 import io.sluice.ports.out.ProviderSettings;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * Gemini's {@code models/{model}:generateContent} and {@code :streamGenerateContent?alt=sse} behind the
- * OpenAI-shaped port. Thread-safe.
+ * Gemini's {@code models/{model}:generateContent}, {@code :streamGenerateContent?alt=sse} and
+ * {@code :batchEmbedContents} behind the OpenAI-shaped port. Thread-safe.
  */
 final class GeminiProvider extends HttpProvider {
     private final GeminiJson json;
+    private final GeminiEmbeddingsJson embeddingsJson;
     private final Map<String, String> headers;
 
     GeminiProvider(ProviderSettings settings, UpstreamHttp http) {
         super(settings, http);
         this.json = new GeminiJson(http.json());
+        this.embeddingsJson = new GeminiEmbeddingsJson(http.json());
         this.headers = settings.apiKey() == null ? Map.of() : Map.of("x-goog-api-key", settings.apiKey());
     }
 
@@ -40,6 +45,18 @@ final class GeminiProvider extends HttpProvider {
     public Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout) {
         return http.stream(url(request.model(), "streamGenerateContent") + "?alt=sse", headers, () -> json.writeRequest(request), connectTimeout,
                 new GeminiStreamEvents(json.mapper()));
+    }
+
+    /** {@code models/{model}:batchEmbedContents}: one request per text, in one call. */
+    @Override
+    public CompletionStage<EmbeddingResponse> embeddings(EmbeddingRequest request, Duration connectTimeout) {
+        return http.post(url(request.model(), "batchEmbedContents"), headers, () -> embeddingsJson.writeRequest(request), connectTimeout,
+                root -> embeddingsJson.readResponse(root, request));
+    }
+
+    @Override
+    public CompletionStage<List<float[]>> embed(String model, List<String> texts) {
+        return embeddings(new EmbeddingRequest(model, texts, null, null, null, null, null), null).thenApply(EmbeddingResponse::vectors);
     }
 
     @Override

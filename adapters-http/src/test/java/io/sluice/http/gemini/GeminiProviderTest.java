@@ -30,6 +30,32 @@ class GeminiProviderTest extends LlmProviderContract {
         return "gemini-2.5-flash";
     }
 
+    @Override
+    protected boolean supportsEmbeddings() {
+        return true;
+    }
+
+    @Test
+    void embeddingsAreOneBatchEmbedContentsCallAndWhatGeminiCannotTakeIsRefusedBeforeItIsSent() {
+        var answer = provider.embeddings(new io.sluice.domain.EmbeddingRequest("gemini-embedding-001", List.of("refunds", "parcels"), null, 8, null, null,
+                null), Duration.ofSeconds(5)).toCompletableFuture().join();
+        assertThat(answer.vectors()).hasSize(2).allSatisfy(v -> assertThat(v).hasSize(8));
+        assertThat(answer.usage().promptTokens()).as("Gemini reports none").isZero();
+        JsonNode sent = simulator.recentRequests().getLast();
+        assertThat(sent.path("requests").get(1).path("content").path("parts").get(0).path("text").asText()).isEqualTo("parcels");
+
+        long before = simulator.stats().requests();
+        var tokens = new io.sluice.domain.EmbeddingRequest("gemini-embedding-001", null, List.of(List.of(1, 2)), null, null, null, null);
+        assertThat(provider.embeddings(tokens, Duration.ofSeconds(5)).toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+                .withThrowableThat().havingRootCause().isInstanceOfSatisfying(io.sluice.domain.error.UnsupportedFeatureException.class,
+                        e -> assertThat(e.param()).isEqualTo("input"));
+        var extra = new io.sluice.domain.EmbeddingRequest("gemini-embedding-001", List.of("a"), null, null, null, null, Map.of("planet", "1"));
+        assertThat(provider.embeddings(extra, Duration.ofSeconds(5)).toCompletableFuture()).failsWithin(Duration.ofSeconds(5))
+                .withThrowableThat().havingRootCause().isInstanceOfSatisfying(io.sluice.domain.error.UnsupportedFeatureException.class,
+                        e -> assertThat(e.param()).isEqualTo("planet"));
+        assertThat(simulator.stats().requests()).as("nothing sent").isEqualTo(before);
+    }
+
     @Test
     void sendsTheSystemInstructionModelRoleFunctionPartsAndGenerationConfig() {
         ToolCall call = new ToolCall("call_1", "lookup_order", "{\"id\":42}");

@@ -41,7 +41,9 @@ class EmbeddingsTest {
         sluice = TestGateway.onPostgresWithKeys(ADMIN, List.of(
                 new ModelSpec(MODEL, TestGateway.PROVIDER, MODEL, 8_192, Encoding.CL100K_BASE,
                         new Prices(new BigDecimal("0.02"), BigDecimal.ZERO, BigDecimal.ZERO)),
-                new ModelSpec("claude-haiku", TestGateway.ANTHROPIC, "claude-haiku-4-5", 200_000, Encoding.O200K_BASE, Prices.FREE)));
+                new ModelSpec("claude-haiku", TestGateway.ANTHROPIC, "claude-haiku-4-5", 200_000, Encoding.O200K_BASE, Prices.FREE),
+                new ModelSpec("gemini-embedding", TestGateway.GEMINI, "gemini-embedding-001", 2_048, Encoding.O200K_BASE,
+                        new Prices(new BigDecimal("0.15"), BigDecimal.ZERO, BigDecimal.ZERO))));
         key = createKey("");
         client = OpenAIOkHttpClient.builder().baseUrl(sluice.baseUrl()).apiKey(key).maxRetries(0).build();
     }
@@ -82,6 +84,28 @@ class EmbeddingsTest {
         assertThat(billed).isPositive();
         assertThat(new BigDecimal(row.path("cost_usd").asText()))
                 .isEqualByComparingTo(BigDecimal.valueOf(billed * 2).divide(BigDecimal.valueOf(100_000_000)));
+    }
+
+    @Test
+    void aGeminiModelEmbedsThroughBatchEmbedContentsAndIsBilledByTheGatewaysCount() throws Exception {
+        CreateEmbeddingResponse response = client.embeddings().create(EmbeddingCreateParams.builder().model("gemini-embedding")
+                .inputOfArrayOfStrings(List.of("Where is my order?", "How do I get a refund?")).dimensions(16).build());
+
+        assertThat(response.data()).hasSize(2);
+        assertThat(response.data().getFirst().embedding()).hasSize(16);
+        assertThat(response.data().get(0).embedding()).isNotEqualTo(response.data().get(1).embedding());
+        assertThat(response.usage().promptTokens()).as("Gemini reports no usage: the gateway's own count").isPositive();
+        JsonNode sent = sluice.simulator.recentRequests().getLast();
+        assertThat(sent.path("requests")).hasSize(2);
+        assertThat(sent.path("requests").get(0).path("model").asText()).isEqualTo("models/gemini-embedding-001");
+        assertThat(sent.path("requests").get(0).path("outputDimensionality").asInt()).isEqualTo(16);
+
+        JsonNode base64 = JSON.readTree(embed(key, "{\"model\":\"gemini-embedding\",\"input\":\"refunds\",\"encoding_format\":\"base64\"}").body());
+        assertThat(base64.path("data").get(0).path("embedding").isTextual()).as("encoded by the gateway").isTrue();
+        HttpResponse<String> tokens = embed(key, "{\"model\":\"gemini-embedding\",\"input\":[[1,2,3]]}");
+        assertThat(tokens.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(tokens.body()).path("error").path("param").asText()).isEqualTo("input");
+        assertThat(JSON.readTree(tokens.body()).path("error").path("message").asText()).contains("gemini");
     }
 
     @Test

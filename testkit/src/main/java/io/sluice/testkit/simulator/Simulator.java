@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An upstream for tests and benchmarks that speaks OpenAI ({@code POST /v1/chat/completions}, plain and SSE, with
  * usage and tool calls; {@code GET /v1/models}; {@code POST /v1/embeddings}), Anthropic ({@code POST /v1/messages})
- * and Gemini ({@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent}), each in its own
- * shapes ({@link Dialect}). Answers are deterministic
+ * and Gemini ({@code POST /v1beta/models/{model}:generateContent}, {@code :streamGenerateContent} and
+ * {@code :batchEmbedContents}), each in its own shapes ({@link Dialect}). Answers are deterministic
  * ({@link Replies}); latency and faults follow its {@link SimulatorConfig}, and a request can ask for a fault with
  * a {@code [sim:...]} directive in its last message ({@link Fault}). It counts what it served
  * ({@link #stats()}) and keeps the last {@value #RECENT_REQUESTS} request bodies ({@link #recentRequests()}).
@@ -94,6 +94,7 @@ public final class Simulator implements AutoCloseable {
         router.postWithRegex("/v1beta/models/[^/:]+:(generateContent|streamGenerateContent)").handler(ctx -> chat(ctx, GeminiDialect.INSTANCE));
         router.get("/v1/models").handler(this::models);
         router.post("/v1/embeddings").handler(this::embeddings);
+        router.postWithRegex("/v1beta/models/[^/:]+:batchEmbedContents").handler(this::geminiEmbeddings);
         // HTTP/2 in clear text (prior knowledge or upgrade) too, at most 100 streams a connection as the server's default
         server = join(vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet()).requestHandler(router).listen(port, host));
         return server.actualPort();
@@ -305,15 +306,7 @@ public final class Simulator implements AutoCloseable {
             FaultResponses.error(ctx.response(), 400, "'input' must not be empty", "input", OpenAiDialect.INSTANCE);
             return;
         }
-        SimulatorConfig cfg = config;
-        String key = OpenAiDialect.INSTANCE.keyOf(ctx);
-        Fault fault = cfg.keyFaults().containsKey(key) ? cfg.keyFaults().get(key)
-                : texts.stream().map(Fault::requestedIn).flatMap(Optional::stream).findFirst().orElse(null);
-        if (fault != null && fault != Fault.STREAM_CUT) {
-            faults.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
-            FaultResponses.inject(ctx, fault, cfg, OpenAiDialect.INSTANCE);
-            return;
-        }
+        if (injectedFault(ctx, texts, OpenAiDialect.INSTANCE)) return;
         int dims = body.path("dimensions").asInt(64);
         boolean base64 = "base64".equals(body.path("encoding_format").asText());
         String model = body.path("model").asText("text-embedding-3-small");
@@ -337,6 +330,51 @@ public final class Simulator implements AutoCloseable {
         }
         root.put("model", model);
         root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
+        bill(tokens, 0);
+        served.incrementAndGet();
+        ctx.response().putHeader("content-type", "application/json").end(root.toString());
+    }
+
+    /** A fault asked for by the key or by a directive in any input, injected as in a chat call; whether one was. */
+    private boolean injectedFault(RoutingContext ctx, List<String> texts, Dialect dialect) {
+        SimulatorConfig cfg = config;
+        String key = dialect.keyOf(ctx);
+        Fault fault = cfg.keyFaults().containsKey(key) ? cfg.keyFaults().get(key)
+                : texts.stream().map(Fault::requestedIn).flatMap(Optional::stream).findFirst().orElse(null);
+        if (fault == null || fault == Fault.STREAM_CUT) return false;
+        faults.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
+        FaultResponses.inject(ctx, fault, cfg, dialect);
+        return true;
+    }
+
+    /**
+     * Gemini's {@code batchEmbedContents}: the same lexical vectors, {@code outputDimensionality} as the size, and, as
+     * Gemini's own answer, no usage.
+     */
+    private void geminiEmbeddings(RoutingContext ctx) {
+        requests.incrementAndGet();
+        JsonNode body = parse(ctx, GeminiDialect.INSTANCE);
+        if (body == null) return;
+        remember(body);
+        List<String> texts = new ArrayList<>();
+        body.path("requests").forEach(r -> {
+            StringBuilder text = new StringBuilder();
+            r.path("content").path("parts").forEach(part -> text.append(part.path("text").asText()));
+            texts.add(text.toString());
+        });
+        if (texts.isEmpty()) {
+            FaultResponses.error(ctx.response(), 400, "'requests' must not be empty", "requests", GeminiDialect.INSTANCE);
+            return;
+        }
+        if (injectedFault(ctx, texts, GeminiDialect.INSTANCE)) return;
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode embeddings = root.putArray("embeddings");
+        int tokens = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            tokens += Replies.count(texts.get(i), Replies.encodingFor("gpt-4o"));
+            ArrayNode values = embeddings.addObject().putArray("values");
+            for (float v : LexicalVectors.embed(texts.get(i), body.path("requests").get(i).path("outputDimensionality").asInt(64))) values.add(v);
+        }
         bill(tokens, 0);
         served.incrementAndGet();
         ctx.response().putHeader("content-type", "application/json").end(root.toString());
