@@ -11,6 +11,21 @@ public record StoredMessage(ConversationId conversationId, long seq, ChatMessage
                             String model, Instant created, Map<String, String> metadata) {
     /** The metadata key of a stored answer that names the request ({@code x-request-id}) that produced it. */
     public static final String REQUEST_ID = "request_id";
+    /** The metadata keys of a stored answer that hold its call's billed input and output tokens. */
+    public static final String INPUT_TOKENS = "input_tokens";
+    public static final String OUTPUT_TOKENS = "output_tokens";
+
+    /** The billed usage stored with an answer, if it was stored with one. */
+    public java.util.Optional<Usage> usage() {
+        String input = metadata.get(INPUT_TOKENS);
+        String output = metadata.get(OUTPUT_TOKENS);
+        if (input == null || output == null) return java.util.Optional.empty();
+        try {
+            return java.util.Optional.of(new Usage(Integer.parseInt(input), Integer.parseInt(output), 0));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty(); // metadata a client added, not a bill
+        }
+    }
 
     public StoredMessage {
         Require.nonNull(conversationId, "conversationId");

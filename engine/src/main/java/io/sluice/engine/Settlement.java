@@ -80,11 +80,12 @@ final class Settlement {
     private CompletionStage<?> store(CallPlan plan, Call.Outcome outcome, Delivery delivered, UsageEntry bill) {
         if (!plan.turn().isStored() || !delivered.hasReply()) return billAlone(bill);
         // the request id names the turn's answer: the Responses API's ids are made of it and the conversation's
-        Map<String, String> metadata = switch (outcome) {
-            case COMPLETED -> Map.of(REQUEST_ID, bill.requestId());
-            case CANCELLED -> Map.of("truncated", "true", "ended", "cancelled", REQUEST_ID, bill.requestId());
-            default -> Map.of("truncated", "true", REQUEST_ID, bill.requestId());
-        };
+        // and its usage, so that the answer read back later (a stored response) says what it took
+        Map<String, String> metadata = new java.util.HashMap<>(Map.of(REQUEST_ID, bill.requestId(),
+                io.sluice.domain.StoredMessage.INPUT_TOKENS, Integer.toString(bill.usage().promptTokens()),
+                io.sluice.domain.StoredMessage.OUTPUT_TOKENS, Integer.toString(bill.usage().completionTokens())));
+        if (outcome != Call.Outcome.COMPLETED) metadata.put("truncated", "true");
+        if (outcome == Call.Outcome.CANCELLED) metadata.put("ended", "cancelled");
         return memory.record(plan.turn(), registry.resolve(delivered.by().model()), delivered.reply(), metadata, bill);
     }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * {@code GET /v1/responses/{id}}, {@code GET /v1/responses/{id}/input_items} and {@code DELETE /v1/responses/{id}}: a
  * stored response read back from (or deleted from) the conversation it is a turn of: the answer stored with its request
- * id, and the messages of its turn before it. A response read back has no usage (the ledger keeps it, by request id)
- * and echoes no request settings.
+ * id, and the messages of its turn before it. A response read back has the usage billed for it (stored with the
+ * answer) and echoes no request settings.
  */
 final class ResponsesHandler {
     /** How many messages are read per page while looking for a response's turn. */
@@ -43,7 +43,8 @@ final class ResponsesHandler {
             StoredMessage answer = turn.getLast();
             String status = "true".equals(answer.metadata().get("truncated")) ? "incomplete" : "completed";
             return json.response(id, answer.model() == null ? "unknown" : answer.model(), answer.created().getEpochSecond(), status,
-                    json.output(answer.message(), ResponsesChatApi.itemId(id), "completed"), null, null, answer.conversationId().value()).toString();
+                    json.output(answer.message(), ResponsesChatApi.itemId(id), "completed"), answer.usage().orElse(null), null,
+                    answer.conversationId().value()).toString();
         });
     }
 

@@ -81,6 +81,9 @@ class ResponsesApiTest {
 
         Response readBack = client.responses().retrieve(second.id());
         assertThat(text(readBack)).isEqualTo(text(second));
+        assertThat(readBack.usage().orElseThrow().inputTokens()).as("the usage billed, stored with the answer")
+                .isEqualTo(second.usage().orElseThrow().inputTokens());
+        assertThat(readBack.usage().orElseThrow().outputTokens()).isEqualTo(second.usage().orElseThrow().outputTokens());
         var inputs = client.responses().inputItems().list(second.id()).data();
         assertThat(inputs).hasSize(1);
         assertThat(inputs.getFirst().asResponseInputMessageItem().content().getFirst().asInputText().text()).isEqualTo("When will it arrive?");
