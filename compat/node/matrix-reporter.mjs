@@ -5,7 +5,8 @@ export default async function* matrix(source) {
   let pending = [];
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
-    const outcome = event.type === 'test:pass' ? 'passes' : 'fails';
+    // a skipped test has not passed
+    const outcome = event.type === 'test:pass' && !event.data.skip && !event.data.todo ? 'passes' : 'fails';
     if (event.data.nesting === 1) pending.push([event.data.name, outcome]);
     else if (event.data.nesting === 0) {
       for (const [capability, o] of pending) yield `${event.data.name}\t${capability}\t${o}\n`;

@@ -109,12 +109,15 @@ final class JdbcConversationStore implements ConversationStore {
             Totals t = found.get();
             List<StoredMessage> system = h.createQuery(SELECT_MESSAGES + " AND seq <= :systemEnd ORDER BY seq")
                     .bind("id", id.value()).bind("systemEnd", t.systemSeqEnd()).map((rs, ctx) -> message(id, rs)).list();
-            long firstSeq = Math.max(t.systemSeqEnd(), t.lastSeq() - Math.max(0, maxMessages)) + 1;
             List<StoredMessage> recent;
-            if (firstSeq > t.systemSeqEnd() + 1) {
-                // bounded by count: one primary-key range of at most maxMessages rows, then trimmed to the token budget
-                recent = withinTokens(h.createQuery(SELECT_MESSAGES + " AND seq >= :firstSeq ORDER BY seq")
-                        .bind("id", id.value()).bind("firstSeq", firstSeq).map((rs, ctx) -> message(id, rs)).list(), maxTokens);
+            if (maxMessages < t.lastSeq() - t.systemSeqEnd()) {
+                // bounded by count: the newest maxMessages rows on the primary key (deleted items leave gaps in the
+                // seqs, so not a seq range), then trimmed to the token budget
+                List<StoredMessage> newest = new ArrayList<>(h.createQuery(SELECT_MESSAGES + " AND seq > :systemEnd ORDER BY seq DESC LIMIT :n")
+                        .bind("id", id.value()).bind("systemEnd", t.systemSeqEnd()).bind("n", Math.max(0, maxMessages))
+                        .map((rs, ctx) -> message(id, rs)).list());
+                java.util.Collections.reverse(newest);
+                recent = withinTokens(newest, maxTokens);
             } else {
                 // bounded by tokens: one range of the running-total index
                 recent = h.createQuery(SELECT_MESSAGES + " AND seq > :systemEnd AND tokens_before >= :minBefore ORDER BY seq")
@@ -164,12 +167,19 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     @Override
-    public CompletionStage<Boolean> saveSummary(ConversationId id, Summary summary) {
-        return async(() -> jdbi.withHandle(h -> h.createUpdate("""
-                        UPDATE conversations SET summary = :text, summary_through_seq = :through, summary_tokens = :tokens
-                        WHERE id = :id AND summary_through_seq < :through""")
-                .bind("text", summary.text()).bind("through", summary.throughSeq()).bind("tokens", summary.tokens())
-                .bind("id", id.value()).execute() == 1));
+    public CompletionStage<Boolean> saveSummary(ConversationId id, Summary previous, Summary next, long afterSeq, int folded) {
+        // under the conversation's lock, so that a delete either came before (and its absence is counted) or waits
+        return async(() -> jdbi.inTransaction(h -> {
+            Optional<Totals> locked = selectTotals(h, id, true);
+            if (locked.isEmpty() || !java.util.Objects.equals(locked.get().summary(), previous)) return false;
+            if (previous != null && previous.throughSeq() >= next.throughSeq()) return false;
+            long present = h.createQuery("SELECT COUNT(*) FROM messages WHERE conversation_id = :id AND seq > :after AND seq <= :through")
+                    .bind("id", id.value()).bind("after", afterSeq).bind("through", next.throughSeq()).mapTo(Long.class).one();
+            if (present != folded) return false;
+            return h.createUpdate("UPDATE conversations SET summary = :text, summary_through_seq = :through, summary_tokens = :tokens WHERE id = :id")
+                    .bind("text", next.text()).bind("through", next.throughSeq()).bind("tokens", next.tokens()).bind("id", id.value())
+                    .execute() == 1;
+        }));
     }
 
     @Override
@@ -190,14 +200,19 @@ final class JdbcConversationStore implements ConversationStore {
     public CompletionStage<Void> saveVectors(ConversationId id, String embedder, Map<Long, float[]> vectors) {
         return async(() -> jdbi.inTransaction(h -> {
             if (vectors.isEmpty()) return null;
+            // under the conversation's lock, for the messages still there: a message deleted meanwhile gets no vector
+            if (selectTotals(h, id, true).isEmpty()) return null;
+            List<Long> seqs = new ArrayList<>(new java.util.TreeSet<>(vectors.keySet()));
+            var present = new java.util.HashSet<>(h.createQuery("SELECT seq FROM messages WHERE conversation_id = :id AND seq IN (<seqs>)")
+                    .bind("id", id.value()).bindList("seqs", seqs).mapTo(Long.class).list());
             // only the seqs being saved: a concurrent recall may have stored some of them already
             var existing = new java.util.HashSet<>(h.createQuery(
                             "SELECT seq FROM message_vectors WHERE conversation_id = :id AND embedder = :e AND seq IN (<seqs>)")
-                    .bind("id", id.value()).bind("e", embedder).bindList("seqs", new ArrayList<>(vectors.keySet())).mapTo(Long.class).list());
+                    .bind("id", id.value()).bind("e", embedder).bindList("seqs", seqs).mapTo(Long.class).list());
             var batch = h.prepareBatch("INSERT INTO message_vectors (conversation_id, embedder, seq, vector) VALUES (:id, :e, :seq, :v)");
             boolean any = false;
-            for (Map.Entry<Long, float[]> v : vectors.entrySet()) {
-                if (existing.contains(v.getKey())) continue;
+            for (Map.Entry<Long, float[]> v : new java.util.TreeMap<>(vectors).entrySet()) {
+                if (existing.contains(v.getKey()) || !present.contains(v.getKey())) continue;
                 batch.bind("id", id.value()).bind("e", embedder).bind("seq", v.getKey()).bind("v", VectorCodec.encode(v.getValue())).add();
                 any = true;
             }
@@ -279,15 +294,17 @@ final class JdbcConversationStore implements ConversationStore {
     }
 
     @Override
-    public CompletionStage<List<Long>> deleteMessages(ConversationId id, java.util.Collection<Long> seqs) {
-        if (seqs.isEmpty()) return CompletableFuture.completedFuture(List.of());
+    public CompletionStage<Deletion> deleteMessages(ConversationId id, java.util.Collection<Long> seqs) {
+        if (seqs.isEmpty()) return CompletableFuture.completedFuture(new Deletion(List.of(), 0));
         return async(() -> jdbi.inTransaction(h -> {
-            if (selectTotals(h, id, true).isEmpty()) return List.<Long>of();
+            Optional<Totals> locked = selectTotals(h, id, true);
+            if (locked.isEmpty()) return new Deletion(List.of(), 0);
+            Totals before = locked.get();
             Map<Long, Integer> tokens = new java.util.TreeMap<>();
             h.createQuery("SELECT seq, token_count FROM messages WHERE conversation_id = :id AND seq IN (<seqs>)")
                     .bind("id", id.value()).bindList("seqs", new ArrayList<>(seqs))
                     .map((rs, ctx) -> tokens.put(rs.getLong(1), rs.getInt(2))).list();
-            if (tokens.isEmpty()) return List.<Long>of();
+            if (tokens.isEmpty()) return new Deletion(List.of(), before.lastSeq());
             // message_vectors rows go by their foreign key's ON DELETE CASCADE
             h.createUpdate("DELETE FROM messages WHERE conversation_id = :id AND seq IN (<seqs>)")
                     .bind("id", id.value()).bindList("seqs", new ArrayList<>(tokens.keySet())).execute();
@@ -297,19 +314,29 @@ final class JdbcConversationStore implements ConversationStore {
                 h.createUpdate("UPDATE messages SET tokens_before = tokens_before - :tokens WHERE conversation_id = :id AND seq > :seq")
                         .bind("tokens", gone.getValue()).bind("id", id.value()).bind("seq", gone.getKey()).execute();
             }
+            long firstHistory = tokens.keySet().stream().filter(seq -> seq > before.systemSeqEnd()).findFirst().orElse(Long.MAX_VALUE);
             // the window reads the leading system messages as the prompt, and calls itself complete when its first
-            // message follows them: both need the prompt to end right before the first message that remains
+            // message follows them: both need the prompt to end right before the first message that remains. The last
+            // seq moves on, so that a window read or cached before this delete is older than any written after it.
             h.createUpdate("""
-                            UPDATE conversations SET total_tokens = total_tokens - :removed, updated_at = :now,
+                            UPDATE conversations SET total_tokens = total_tokens - :removed, updated_at = :now, last_seq = last_seq + 1,
                                    system_seq_end = COALESCE((SELECT MIN(m.seq) - 1 FROM messages m
-                                                              WHERE m.conversation_id = :id AND m.role <> 'system'), last_seq),
-                                   summary = CASE WHEN summary_through_seq >= :first THEN NULL ELSE summary END,
-                                   summary_tokens = CASE WHEN summary_through_seq >= :first THEN 0 ELSE summary_tokens END,
-                                   summary_through_seq = CASE WHEN summary_through_seq >= :first THEN 0 ELSE summary_through_seq END
+                                                              WHERE m.conversation_id = :id AND m.role <> 'system'), last_seq + 1)
                             WHERE id = :id""")
-                    .bind("removed", removed).bind("now", Timestamp.from(Instant.now())).bind("first", tokens.keySet().iterator().next())
-                    .bind("id", id.value()).execute();
-            return List.copyOf(tokens.keySet());
+                    .bind("removed", removed).bind("now", Timestamp.from(Instant.now())).bind("id", id.value()).execute();
+            if (before.summary() != null) {
+                // a summary that retold a deleted message goes (it is rebuilt from what remains); one that did not
+                // stays, and covers the deleted messages right after it, so the history after it still starts where it ends
+                boolean retold = firstHistory <= before.summary().throughSeq();
+                h.createUpdate(retold
+                                ? "UPDATE conversations SET summary = NULL, summary_tokens = 0, summary_through_seq = 0 WHERE id = :id"
+                                : """
+                                  UPDATE conversations SET summary_through_seq = COALESCE((SELECT MIN(m.seq) - 1 FROM messages m
+                                         WHERE m.conversation_id = :id AND m.seq > :through), last_seq)
+                                  WHERE id = :id""")
+                        .bind("id", id.value()).bind("through", before.summary().throughSeq()).execute();
+            }
+            return new Deletion(List.copyOf(tokens.keySet()), before.lastSeq() + 1);
         }));
     }
 

@@ -117,12 +117,13 @@ public final class ConversationService implements Conversations {
 
     @Override
     public CompletionStage<List<Long>> deleteItems(Caller caller, ConversationId id, java.util.Collection<Long> seqs) {
-        return owned(caller, id).thenCompose(c -> store.messagesAt(id, seqs)).thenCompose(found -> {
+        return owned(caller, id).thenCompose(conversation -> store.messagesAt(id, seqs).thenCompose(found -> {
             if (found.isEmpty()) throw new io.sluice.domain.error.ItemNotFoundException("msg_" + seqs.iterator().next());
             return toolPairs.closure(id, found);
-        }).thenCompose(all -> // dropped before, and again after, for a window cached by a racing turn in between
-                cache.invalidate(id).thenCompose(done -> store.deleteMessages(id, all))
-                        .thenCompose(deleted -> cache.invalidate(id).thenApply(done -> deleted)));
+        }).thenCompose(all -> cache.invalidate(id).thenCompose(done -> store.deleteMessages(id, all)))
+                // the delete moved the last seq on: a marker there keeps out a window a racing turn read before it
+                .thenCompose(deletion -> cache.advance(-1, new io.sluice.ports.out.CachedConversation(conversation, List.of(), List.of(), false,
+                        deletion.lastSeq(), null, 0)).thenApply(done -> deletion.seqs())));
     }
 
     private CompletionStage<Conversation> owned(Caller caller, ConversationId id) {

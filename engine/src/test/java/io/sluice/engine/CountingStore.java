@@ -28,9 +28,11 @@ final class CountingStore implements ConversationStore {
     final Map<ConversationId, Summary> summary = new ConcurrentHashMap<>();
 
     @Override
-    public synchronized CompletionStage<Boolean> saveSummary(ConversationId id, Summary s) {
+    public synchronized CompletionStage<Boolean> saveSummary(ConversationId id, Summary previous, Summary s, long afterSeq, int folded) {
         Summary current = summary.get(id);
-        if (current != null && current.throughSeq() >= s.throughSeq()) return CompletableFuture.completedFuture(false);
+        if (!java.util.Objects.equals(current, previous) || current != null && current.throughSeq() >= s.throughSeq()) {
+            return CompletableFuture.completedFuture(false);
+        }
         summary.put(id, s);
         return CompletableFuture.completedFuture(true);
     }
@@ -138,7 +140,7 @@ final class CountingStore implements ConversationStore {
     }
 
     @Override
-    public CompletionStage<List<Long>> deleteMessages(ConversationId id, java.util.Collection<Long> seqs) {
+    public CompletionStage<Deletion> deleteMessages(ConversationId id, java.util.Collection<Long> seqs) {
         throw new UnsupportedOperationException();
     }
 }

@@ -15,23 +15,46 @@ import java.util.List;
 
 /**
  * OpenAI's embeddings call as Gemini's {@code batchEmbedContents} and back: each text one request,
- * {@code dimensions} as {@code outputDimensionality}. Gemini takes text only, so token arrays and fields of OpenAI's
- * API it has no counterpart for are refused naming them. Its answer has no usage; the gateway then bills its own count
- * of the input. Thread-safe.
+ * {@code dimensions} as {@code outputDimensionality}, {@value #MAX_BATCH} texts a call. Gemini takes text only, so
+ * token arrays and fields of OpenAI's API it has no counterpart for are refused naming them; {@code user} (OpenAI's
+ * end-user id for abuse monitoring) is not sent. Its answer has no usage; the gateway then bills its own count of the
+ * input. Thread-safe.
  */
 final class GeminiEmbeddingsJson {
+    /** The most requests {@code batchEmbedContents} takes in one call. */
+    static final int MAX_BATCH = 100;
     private final ObjectMapper json;
 
     GeminiEmbeddingsJson(ObjectMapper json) {
         this.json = json;
     }
 
-    byte[] writeRequest(EmbeddingRequest request) {
+    /** The request in calls Gemini takes, checked first: what Gemini has no counterpart for is refused before anything is sent. */
+    List<EmbeddingRequest> batches(EmbeddingRequest request) {
         if (!request.tokenArrays().isEmpty()) throw UnsupportedFeatureException.of("gemini", "input", "Token arrays as input");
         if (!request.extraJson().isEmpty()) {
             String field = request.extraJson().keySet().iterator().next();
             throw UnsupportedFeatureException.of("gemini", field, "'" + field + "'");
         }
+        List<EmbeddingRequest> batches = new ArrayList<>();
+        List<String> texts = request.texts();
+        for (int from = 0; from < texts.size(); from += MAX_BATCH) {
+            batches.add(new EmbeddingRequest(request.model(), texts.subList(from, Math.min(texts.size(), from + MAX_BATCH)), null,
+                    request.dimensions(), request.encodingFormat(), request.user(), request.extraJson()));
+        }
+        return batches;
+    }
+
+    /** Two answers of consecutive batches as one. */
+    static EmbeddingResponse join(EmbeddingResponse first, EmbeddingResponse next) {
+        List<float[]> vectors = new ArrayList<>(first.vectors());
+        vectors.addAll(next.vectors());
+        Usage a = first.usage();
+        Usage b = next.usage();
+        return new EmbeddingResponse(first.model(), vectors, new Usage(a.promptTokens() + b.promptTokens(), 0, 0), null, null);
+    }
+
+    byte[] writeRequest(EmbeddingRequest request) {
         ObjectNode root = json.createObjectNode();
         ArrayNode requests = root.putArray("requests");
         for (String text : request.texts()) {
@@ -59,6 +82,6 @@ final class GeminiEmbeddingsJson {
             vectors.add(vector);
         }
         int prompt = root.path("usageMetadata").path("promptTokenCount").asInt(0);
-        return new EmbeddingResponse(request.model(), vectors, new Usage(prompt, 0, prompt), null, null);
+        return new EmbeddingResponse(request.model(), vectors, new Usage(prompt, 0, 0), null, null);
     }
 }

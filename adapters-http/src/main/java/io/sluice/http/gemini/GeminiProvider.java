@@ -47,11 +47,25 @@ final class GeminiProvider extends HttpProvider {
                 new GeminiStreamEvents(json.mapper()));
     }
 
-    /** {@code models/{model}:batchEmbedContents}: one request per text, in one call. */
+    /**
+     * {@code models/{model}:batchEmbedContents}: one request per text, {@value GeminiEmbeddingsJson#MAX_BATCH} texts a
+     * call (Gemini refuses more), the calls one after another and their vectors joined in input order.
+     */
     @Override
     public CompletionStage<EmbeddingResponse> embeddings(EmbeddingRequest request, Duration connectTimeout) {
-        return http.post(url(request.model(), "batchEmbedContents"), headers, () -> embeddingsJson.writeRequest(request), connectTimeout,
-                root -> embeddingsJson.readResponse(root, request));
+        List<EmbeddingRequest> batches;
+        try {
+            batches = embeddingsJson.batches(request);
+        } catch (RuntimeException refused) {
+            return java.util.concurrent.CompletableFuture.failedFuture(refused);
+        }
+        CompletionStage<EmbeddingResponse> joined = null;
+        for (EmbeddingRequest batch : batches) {
+            java.util.function.Supplier<CompletionStage<EmbeddingResponse>> call = () -> http.post(url(request.model(), "batchEmbedContents"),
+                    headers, () -> embeddingsJson.writeRequest(batch), connectTimeout, root -> embeddingsJson.readResponse(root, batch));
+            joined = joined == null ? call.get() : joined.thenCompose(before -> call.get().thenApply(next -> GeminiEmbeddingsJson.join(before, next)));
+        }
+        return joined;
     }
 
     @Override

@@ -255,7 +255,7 @@ public final class MessagesRequestReader {
         if (root.hasNonNull("output_format") && config.hasNonNull("format")) {
             throw new InvalidRequestException("output_format and output_config.format cannot both be given", "output_format");
         }
-        return outputFormat(config.get("format"), "output_config.format");
+        return config.hasNonNull("format") ? outputFormat(config.get("format"), "output_config.format") : outputFormat(root.get("output_format"), "output_format");
     }
 
     private String outputFormat(JsonNode format, String param) {

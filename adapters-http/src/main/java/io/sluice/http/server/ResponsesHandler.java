@@ -62,12 +62,13 @@ final class ResponsesHandler {
 
     /**
      * {@code DELETE /v1/responses/{id}}: the response's turn (its input items and its answer) leaves the conversation
-     * for good, with the results of the answer's tool calls; the turns around it stay.
+     * for good, with the results of the answer's tool calls; the turns around it stay. A tool result among its inputs
+     * answers the previous response's call and stays with it, so that deleting this response leaves that one whole.
      */
     void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         Replies.json(ctx, errors, 200, () -> turn(ctx, id).thenCompose(turn -> conversations.deleteItems(new Caller(Authenticator.owner(ctx), null),
-                turn.getLast().conversationId(), turn.stream().map(StoredMessage::seq).toList())),
+                turn.getLast().conversationId(), turn.stream().filter(m -> m.message().role() != Role.TOOL).map(StoredMessage::seq).toList())),
                 deleted -> json.object().put("id", id).put("object", "response").put("deleted", true).toString());
     }
 

@@ -44,6 +44,16 @@ class GeminiProviderTest extends LlmProviderContract {
         JsonNode sent = simulator.recentRequests().getLast();
         assertThat(sent.path("requests").get(1).path("content").path("parts").get(0).path("text").asText()).isEqualTo("parcels");
 
+        List<String> many = java.util.stream.IntStream.range(0, 250).mapToObj(i -> "question " + i).toList();
+        long calls = simulator.stats().requests();
+        var joined = provider.embeddings(new io.sluice.domain.EmbeddingRequest("gemini-embedding-001", many, null, 8, null, null, null),
+                Duration.ofSeconds(5)).toCompletableFuture().join();
+        assertThat(simulator.stats().requests() - calls).as("Gemini takes 100 a call").isEqualTo(3);
+        assertThat(joined.vectors()).hasSize(250);
+        var last = provider.embeddings(new io.sluice.domain.EmbeddingRequest("gemini-embedding-001", List.of("question 249"), null, 8, null, null, null),
+                Duration.ofSeconds(5)).toCompletableFuture().join();
+        assertThat(joined.vectors().get(249)).as("in input order").containsExactly(last.vectors().getFirst());
+
         long before = simulator.stats().requests();
         var tokens = new io.sluice.domain.EmbeddingRequest("gemini-embedding-001", null, List.of(List.of(1, 2)), null, null, null, null);
         assertThat(provider.embeddings(tokens, Duration.ofSeconds(5)).toCompletableFuture()).failsWithin(Duration.ofSeconds(5))

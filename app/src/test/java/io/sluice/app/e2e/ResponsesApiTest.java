@@ -135,8 +135,15 @@ class ResponsesApiTest {
         assertThat(sent.get(2).path("role").asText()).isEqualTo("tool");
         assertThat(sent.get(2).path("content").asText()).isEqualTo("shipped yesterday");
 
+        String conversation = called.conversation().orElseThrow().id();
+        String answeredId = JSON.readTree(answered.body()).path("id").asText();
+        client.responses().delete(answeredId);
+        assertThat(client.responses().retrieve(called.id()).output().getFirst().isFunctionCall()).as("the call's response is left whole").isTrue();
+        assertThat(sluice.get("/v1/conversations/" + conversation + "/items").body()).as("and its call keeps its output")
+                .contains(call.callId()).contains("shipped yesterday");
+
         client.responses().delete(called.id());
-        String items = sluice.get("/v1/conversations/" + called.conversation().orElseThrow().id() + "/items").body();
+        String items = sluice.get("/v1/conversations/" + conversation + "/items").body();
         assertThat(items).as("the call's output, sent by the next turn, went with the call").doesNotContain(call.callId())
                 .doesNotContain("shipped yesterday").doesNotContain("Where is order 42?");
     }

@@ -54,8 +54,9 @@ public final class CachedWindows {
         long covered = entry.coveredTokens();
         for (StoredMessage m : stored) {
             covered += m.tokenCount();
-            // a system message is part of the prompt only while nothing but system messages came before it
-            if (m.message().role() == Role.SYSTEM && tail.isEmpty() && m.seq() == system.size() + 1) system.add(m);
+            // a system message is part of the prompt only while nothing but system messages came before it (an
+            // empty, complete tail: seqs are no count of them once items have been deleted)
+            if (m.message().role() == Role.SYSTEM && tail.isEmpty() && entry.tailComplete()) system.add(m);
             else tail.add(m);
             lastSeq = m.seq();
         }

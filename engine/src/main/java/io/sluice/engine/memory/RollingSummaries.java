@@ -68,7 +68,7 @@ final class RollingSummaries {
                 return summarizer.fold(current, fold, summaryRoute.provider(), summaryRoute.spec().upstreamName(),
                                 summaryRoute.spec().contextWindow(), summaryRoute.spec().encoding(), policy.maxSummaryTokens(),
                                 chatRoute.spec().encoding())
-                        .thenCompose(summary -> store.saveSummary(id, summary))
+                        .thenCompose(summary -> store.saveSummary(id, current, summary, after, fold.size()))
                         .thenCompose(saved -> cache.invalidate(id).thenApply(done -> saved));
             });
         });

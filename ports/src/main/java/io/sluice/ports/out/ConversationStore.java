@@ -43,10 +43,13 @@ public interface ConversationStore {
     }
 
     /**
-     * Saves a rolling summary, unless the conversation already has one that covers at least as much; returns whether
-     * it was saved.
+     * Saves the rolling summary {@code next}, made from {@code previous} (null when there was none) and the
+     * {@code folded} messages after seq {@code afterSeq} up to {@code next.throughSeq()}. It is saved only while the
+     * conversation's summary is still {@code previous} and those messages are all still there: a summary made while
+     * another replaced it, or while one of its messages was deleted, is dropped, so that it never retells a deleted
+     * message. Returns whether it was saved.
      */
-    CompletionStage<Boolean> saveSummary(ConversationId id, Summary summary);
+    CompletionStage<Boolean> saveSummary(ConversationId id, Summary previous, Summary next, long afterSeq, int folded);
 
     /**
      * User and assistant messages with text, older than {@code beforeSeq}, that have no vector of {@code embedder} yet,
@@ -87,7 +90,17 @@ public interface ConversationStore {
     /**
      * Deletes messages by seq in one transaction, under the conversation's lock so that no append interleaves: the
      * running token totals of later messages shrink by theirs, a summary that covered one is dropped (it is rebuilt
-     * from what remains), their vectors go with them, and seqs are never handed out again. Returns the seqs deleted.
+     * from what remains), their vectors go with them, and seqs are never handed out again.
      */
-    CompletionStage<List<Long>> deleteMessages(ConversationId id, Collection<Long> seqs);
+    CompletionStage<Deletion> deleteMessages(ConversationId id, Collection<Long> seqs);
+
+    /**
+     * What {@link #deleteMessages} did: the seqs it deleted, and the conversation's last seq after it, which a delete
+     * moves on by one (no message has it) so that whatever was read or cached before it is older than what follows.
+     */
+    record Deletion(List<Long> seqs, long lastSeq) {
+        public Deletion {
+            seqs = List.copyOf(seqs);
+        }
+    }
 }

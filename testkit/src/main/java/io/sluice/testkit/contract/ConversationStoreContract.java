@@ -288,13 +288,15 @@ public abstract class ConversationStoreContract {
     }
 
     @Test
-    void aSummaryIsSavedOnlyWhenItCoversMore() {
+    void aSummaryIsSavedOnlyOnTheOneItWasMadeFromAndOnlyWhenItCoversMore() {
         Conversation c = newConversation("owner-a");
         join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 5), msg(ChatMessage.user("u1"), 5), msg(ChatMessage.assistant("a1"), 5),
                 msg(ChatMessage.user("u2"), 5))));
 
-        assertThat(join(store().saveSummary(c.id(), new Summary("u1 asked, a1 answered", 3, 12)))).isTrue();
-        assertThat(join(store().saveSummary(c.id(), new Summary("older", 2, 4)))).isFalse();
+        Summary first = new Summary("u1 asked, a1 answered", 3, 12);
+        assertThat(join(store().saveSummary(c.id(), null, first, 1, 2))).isTrue();
+        assertThat(join(store().saveSummary(c.id(), null, new Summary("made from nothing", 4, 4), 1, 3))).as("another replaced its base").isFalse();
+        assertThat(join(store().saveSummary(c.id(), first, new Summary("older", 2, 4), 3, 0))).as("covers less").isFalse();
         assertThat(join(store().window(c.id(), 10, 1_000)).summary()).isEqualTo(new Summary("u1 asked, a1 answered", 3, 12));
         assertThat(join(store().stats(c.id())).summarizedThroughSeq()).isEqualTo(3);
         assertThat(join(store().window(newConversation("owner-a").id(), 10, 1_000)).summary()).isNull();
@@ -332,7 +334,7 @@ public abstract class ConversationStoreContract {
         join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 7), msg(ChatMessage.user("u1"), 10), msg(ChatMessage.assistant("a1"), 20))));
         join(store().append(c, List.of(msg(ChatMessage.user("u2"), 30), msg(ChatMessage.assistant("a2"), 40))));
 
-        assertThat(join(store().deleteMessages(c.id(), List.of(3L, 99L)))).containsExactly(3L);
+        assertThat(join(store().deleteMessages(c.id(), List.of(3L, 99L))).seqs()).containsExactly(3L);
         assertThat(join(store().stats(c.id()))).isEqualTo(new ConversationStats(4, 87, 0));
         // the running totals shrank with it: a budget of exactly what remains holds it all, one token less does not
         ConversationWindow exact = join(store().window(c.id(), 100, 80));
@@ -340,10 +342,11 @@ public abstract class ConversationStoreContract {
         assertThat(exact.complete()).isTrue();
         assertThat(join(store().window(c.id(), 100, 79)).recent()).extracting(m -> m.message().content()).containsExactly("u2", "a2");
 
-        assertThat(join(store().append(c, List.of(msg(ChatMessage.user("u3"), 5))))).extracting(StoredMessage::seq).containsExactly(6L);
-        assertThat(join(store().page(c.id(), 0, 10, true)).items()).extracting(StoredMessage::seq).containsExactly(1L, 2L, 4L, 5L, 6L);
-        assertThat(join(store().deleteMessages(c.id(), List.of(3L)))).as("already gone").isEmpty();
-        assertThat(join(store().deleteMessages(ConversationId.random(), List.of(1L)))).isEmpty();
+        assertThat(join(store().append(c, List.of(msg(ChatMessage.user("u3"), 5))))).as("a delete moves the last seq on")
+                .extracting(StoredMessage::seq).containsExactly(7L);
+        assertThat(join(store().page(c.id(), 0, 10, true)).items()).extracting(StoredMessage::seq).containsExactly(1L, 2L, 4L, 5L, 7L);
+        assertThat(join(store().deleteMessages(c.id(), List.of(3L))).seqs()).as("already gone").isEmpty();
+        assertThat(join(store().deleteMessages(ConversationId.random(), List.of(1L))).seqs()).isEmpty();
     }
 
     @Test
@@ -372,7 +375,7 @@ public abstract class ConversationStoreContract {
         Conversation c = newConversation("owner-a");
         join(store().append(c, List.of(msg(ChatMessage.user("u1"), 5), msg(ChatMessage.assistant("a1"), 5), msg(ChatMessage.user("u2"), 5),
                 msg(ChatMessage.assistant("a2"), 5), msg(ChatMessage.user("u3"), 5))));
-        join(store().saveSummary(c.id(), new Summary("u1 asked, a1 answered", 2, 6)));
+        join(store().saveSummary(c.id(), null, new Summary("u1 asked, a1 answered", 2, 6), 0, 2));
         join(store().saveVectors(c.id(), "lex", Map.of(1L, new float[] {1f}, 4L, new float[] {2f})));
 
         join(store().deleteMessages(c.id(), List.of(4L)));
@@ -382,8 +385,54 @@ public abstract class ConversationStoreContract {
         join(store().deleteMessages(c.id(), List.of(1L)));
         assertThat(join(store().window(c.id(), 10, 1_000)).summary()).as("it retold u1").isNull();
         assertThat(join(store().stats(c.id())).summarizedThroughSeq()).isZero();
-        assertThat(join(store().saveSummary(c.id(), new Summary("a1 answered", 2, 4)))).as("rebuilt from what remains").isTrue();
+        assertThat(join(store().saveSummary(c.id(), null, new Summary("a1 answered", 2, 4), 0, 1))).as("rebuilt from what remains").isTrue();
         assertThat(join(store().vectors(c.id(), "lex", 100))).isEmpty();
+        join(store().saveVectors(c.id(), "lex", Map.of(4L, new float[] {3f}, 5L, new float[] {4f})));
+        assertThat(join(store().vectors(c.id(), "lex", 100))).as("a deleted message gets no vector").containsOnlyKeys(5L);
+    }
+
+    @Test
+    void aSummaryMadeWhileOneOfItsMessagesWasDeletedIsNotSaved() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.user("My card is 4111 1111 1111 1111"), 5), msg(ChatMessage.assistant("a1"), 5),
+                msg(ChatMessage.user("u2"), 5), msg(ChatMessage.assistant("a2"), 5))));
+        Summary base = new Summary("u1 asked", 1, 3);
+        assertThat(join(store().saveSummary(c.id(), null, base, 0, 1))).isTrue();
+        // a refresh folds a1..a2 onto it; meanwhile a2 is deleted, which leaves the base summary standing
+        join(store().deleteMessages(c.id(), List.of(4L)));
+        assertThat(join(store().saveSummary(c.id(), base, new Summary("u1 asked, a1, u2, a2", 4, 9), 1, 3))).isFalse();
+        // and one made on a summary a delete dropped is not saved either
+        join(store().deleteMessages(c.id(), List.of(1L)));
+        assertThat(join(store().window(c.id(), 10, 1_000)).summary()).isNull();
+        assertThat(join(store().saveSummary(c.id(), base, new Summary("u1 asked, a1", 2, 5), 1, 1))).isFalse();
+        assertThat(join(store().window(c.id(), 10, 1_000)).summary()).isNull();
+    }
+
+    @Test
+    void aSummaryStaysWhenTheMessagesDeletedAreNewerAndCoversTheOnesRightAfterIt() {
+        Conversation c = newConversation("owner-a");
+        join(store().append(c, List.of(msg(ChatMessage.system("Be kind."), 5), msg(ChatMessage.user("u1"), 5), msg(ChatMessage.assistant("a1"), 5),
+                msg(ChatMessage.user("u2"), 5), msg(ChatMessage.assistant("a2"), 5), msg(ChatMessage.user("u3"), 5))));
+        join(store().saveSummary(c.id(), null, new Summary("u1 asked, a1 answered", 3, 6), 1, 2));
+
+        join(store().deleteMessages(c.id(), List.of(1L, 4L))); // the prompt's message and the one right after the summary
+        ConversationWindow window = join(store().window(c.id(), 100, 1_000));
+        assertThat(window.summary()).as("it retold neither").isNotNull();
+        assertThat(window.summary().throughSeq()).as("the history after it starts where it ends").isEqualTo(4);
+        assertThat(window.recent().getFirst().seq()).isEqualTo(2);
+    }
+
+    @Test
+    void aWindowBoundedByCountHoldsTheNewestMessagesWhateverGapsDeletionsLeft() {
+        Conversation c = newConversation("owner-a");
+        for (int i = 1; i <= 6; i++) join(store().append(c, List.of(msg(ChatMessage.user("u" + i), 5))));
+        join(store().deleteMessages(c.id(), List.of(5L, 6L)));
+
+        ConversationWindow window = join(store().window(c.id(), 3, 1_000));
+        assertThat(window.recent()).extracting(m -> m.message().content()).containsExactly("u2", "u3", "u4");
+        assertThat(window.complete()).isFalse();
+        assertThat(window.lastSeq()).as("moved on by the delete").isEqualTo(7);
+        assertThat(join(store().window(c.id(), 4, 1_000)).complete()).isTrue();
     }
 
     @Test

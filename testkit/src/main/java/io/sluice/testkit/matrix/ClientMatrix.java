@@ -18,7 +18,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * invocation (named by its unique id, so a later run overwrites it): {@code client TAB capability TAB passes|fails}.
  */
 public final class ClientMatrix implements TestWatcher {
-    static final Path DIR = Path.of("target", "client-matrix");
+    /** In the module's target folder: Surefire names the module's folder {@code basedir}, which an IDE may not run in. */
+    static final Path DIR = Path.of(System.getProperty("basedir", "."), "target", "client-matrix");
 
     @Override
     public void testSuccessful(ExtensionContext context) {

@@ -349,7 +349,7 @@ public final class Simulator implements AutoCloseable {
 
     /**
      * Gemini's {@code batchEmbedContents}: the same lexical vectors, {@code outputDimensionality} as the size, and, as
-     * Gemini's own answer, no usage.
+     * Gemini's own answer, no usage; as Gemini, at most 100 requests a call.
      */
     private void geminiEmbeddings(RoutingContext ctx) {
         requests.incrementAndGet();
@@ -362,8 +362,9 @@ public final class Simulator implements AutoCloseable {
             r.path("content").path("parts").forEach(part -> text.append(part.path("text").asText()));
             texts.add(text.toString());
         });
-        if (texts.isEmpty()) {
-            FaultResponses.error(ctx.response(), 400, "'requests' must not be empty", "requests", GeminiDialect.INSTANCE);
+        if (texts.isEmpty() || texts.size() > 100) {
+            FaultResponses.error(ctx.response(), 400, texts.isEmpty() ? "'requests' must not be empty" : "at most 100 requests can be in one batch",
+                    "requests", GeminiDialect.INSTANCE);
             return;
         }
         if (injectedFault(ctx, texts, GeminiDialect.INSTANCE)) return;
