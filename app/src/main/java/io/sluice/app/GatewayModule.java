@@ -223,7 +223,7 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     ModelRegistry modelRegistry(Map<String, Endpoint> endpoints) {
         return new ModelRegistry(endpoints, settings.models(), settings.modelEndpoints(), settings.passthroughProvider(),
-                settings.fallbackEncoding());
+                settings.fallbackEncoding(), new ModelRegistry.Pricing(io.sluice.engine.models.ModelCatalog.builtIn(), settings.requirePrices()));
     }
 
     @Provides

@@ -57,4 +57,12 @@ public final class StoredText {
                     "invalid_value");
         }
     }
+
+    /** A client's name for something, safe for a message or a log line: at most {@code max} characters, no control characters. */
+    public static String clip(String text, int max) {
+        if (text == null) return "";
+        String cut = text.length() <= max ? text : text.substring(0, max) + "...";
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+    }
 }

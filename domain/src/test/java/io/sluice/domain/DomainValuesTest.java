@@ -29,6 +29,17 @@ class DomainValuesTest {
     }
 
     @Test
+    void promptCacheWritesAreBilledAtTheirOwnPriceAndAtTheInputPriceWhenNoneIsSet() {
+        Prices anthropic = new Prices(new BigDecimal("3"), new BigDecimal("15"), new BigDecimal("0.30"), new BigDecimal("3.75"), "catalog");
+        // 1M prompt tokens: 200k read from the cache, 300k written to it, 500k plain; no output
+        assertThat(anthropic.cost(new Usage(1_000_000, 0, 200_000, 300_000))).isEqualByComparingTo("2.685"); // 1.5 + 0.06 + 1.125
+        Prices configured = new Prices(new BigDecimal("3"), new BigDecimal("15"), new BigDecimal("0.30"));
+        assertThat(configured.cost(new Usage(1_000_000, 0, 200_000, 300_000))).isEqualByComparingTo("2.46"); // 2.4 + 0.06
+        assertThat(configured.source()).isEqualTo(Prices.CONFIGURED);
+        assertThat(Prices.UNKNOWN.known()).isFalse();
+    }
+
+    @Test
     void aMillionCallsOfOneTokenAddUpExactly() {
         Prices prices = Prices.of("0.15", "0.60");
         BigDecimal total = BigDecimal.ZERO;

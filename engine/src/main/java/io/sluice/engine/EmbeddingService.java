@@ -103,7 +103,7 @@ final class EmbeddingService implements Embeddings {
         var caller = call.caller();
         return new UsageEntry(call.requestId(), 1, caller.owner(), caller.key().map(ApiKey::id).orElse(null), caller.user(), null, null,
                 target.spec().name(), served.by().endpoint(), usage, target.spec().prices().cost(usage),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), UsageEntry.Outcome.OK, clock.instant());
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), UsageEntry.Outcome.OK, clock.instant(), target.spec().prices().source());
     }
 
     private long count(EmbeddingRequest request, Encoding encoding) {

@@ -62,7 +62,7 @@ final class Settlement {
         return new UsageEntry(call.requestId, 1, caller.owner(), caller.key().map(ApiKey::id).orElse(null), caller.user(),
                 plan.turn().conversationId().map(id -> id.value()).orElse(null), call.route(), delivered.by().model(),
                 delivered.by().endpoint(), delivered.usage(), spec.prices().cost(delivered.usage()),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos), ledgerOutcome(outcome), clock.instant());
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos), ledgerOutcome(outcome), clock.instant(), spec.prices().source());
     }
 
     private static UsageEntry.Outcome ledgerOutcome(Call.Outcome outcome) {

@@ -68,9 +68,11 @@ final class ContextReader {
             if (larger == null) {
                 throw new ConfigProblem("sluice.models.\"" + name + "\".context-fallback", "unknown model '" + f + "'; configured: " + c.models().keySet());
             }
-            if (larger.contextWindow() <= m.contextWindow()) {
+            int largerWindow = ModelsReader.window(f, larger);
+            int window = ModelsReader.window(name, m);
+            if (largerWindow <= window) {
                 throw new ConfigProblem("sluice.models.\"" + name + "\".context-fallback", "'" + f + "' has no larger context window ("
-                        + larger.contextWindow() + " <= " + m.contextWindow() + ")");
+                        + largerWindow + " <= " + window + ")");
             }
             fallbacks.put(name, f);
         }));

@@ -20,7 +20,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                               ContextDefaults context, CacheSettings cache, SummaryPolicy summary, SemanticSettings semantic,
                               List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
                               boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer, RedisSettings redis,
-                              RetentionSettings retention) {
+                              RetentionSettings retention, boolean requirePrices) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
@@ -44,7 +44,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention);
+                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices);
     }
 
     /**
@@ -71,6 +71,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         private boolean commitBillBeforeAnswer = true;
         private RedisSettings redis = RedisSettings.DEFAULTS;
         private RetentionSettings retention = RetentionSettings.FOREVER;
+        private boolean requirePrices;
 
         private Builder(ServerSettings server, StorageSettings storage) {
             this.server = server;
@@ -156,6 +157,12 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
             return this;
         }
 
+        /** Whether a model nobody priced (configuration or catalog) is refused rather than served for nothing. */
+        public Builder requirePrices(boolean value) {
+            requirePrices = value;
+            return this;
+        }
+
         public Builder retention(RetentionSettings value) {
             retention = java.util.Objects.requireNonNull(value, "retention");
             return this;
@@ -163,7 +170,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
         public GatewaySettings build() {
             return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary,
-                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention);
+                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices);
         }
     }
 }

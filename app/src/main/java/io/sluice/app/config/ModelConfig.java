@@ -16,21 +16,22 @@ public interface ModelConfig {
     @WithName("upstream-name")
     Optional<String> upstreamName();
 
+    /** Tokens; the model catalog's when not set, else 128,000. */
     @WithName("context-window")
-    @WithDefault("128000")
-    int contextWindow();
+    Optional<Integer> contextWindow();
 
     /** {@code o200k_base} or {@code cl100k_base}; by default the model's OpenAI encoding, else the fallback. */
     Optional<String> encoding();
 
-    /** Dollars per million input tokens. */
+    /**
+     * Dollars per million input tokens. With no price configured at all, the model catalog's prices apply; a price
+     * configured here replaces the catalog's for this model (the others then default to 0, or to the input price).
+     */
     @WithName("input-price")
-    @WithDefault("0")
-    BigDecimal inputPrice();
+    Optional<BigDecimal> inputPrice();
 
     @WithName("output-price")
-    @WithDefault("0")
-    BigDecimal outputPrice();
+    Optional<BigDecimal> outputPrice();
 
     /** This model's default context strategy for stored conversations; the gateway's default when not set. */
     @WithName("context-strategy")
@@ -40,7 +41,11 @@ public interface ModelConfig {
     @WithName("context-fallback")
     Optional<String> contextFallback();
 
-    /** Dollars per million cached input tokens; the input price when not set. */
+    /** Dollars per million cached input tokens (prompt-cache reads); the input price when not set. */
     @WithName("cached-input-price")
     Optional<BigDecimal> cachedInputPrice();
+
+    /** Dollars per million tokens written to the prompt cache (Anthropic's cache writes); the input price when not set. */
+    @WithName("cache-write-price")
+    Optional<BigDecimal> cacheWritePrice();
 }

@@ -44,6 +44,18 @@ public interface SluiceConfig {
     @WithName("passthrough-provider")
     Optional<String> passthroughProvider();
 
+    /** {@code sluice.pricing}: what to do with a model nobody priced. */
+    Pricing pricing();
+
+    interface Pricing {
+        /**
+         * Refuse a model with no price from the configuration or the model catalog (at start for a configured model,
+         * with 400 {@code model_not_priced} for a pass-through one), so that caps never silently miss its spend.
+         */
+        @WithDefault("false")
+        boolean require();
+    }
+
     /** The encoding assumed for models that are not OpenAI's: an approximation of their tokenizer. */
     @WithName("fallback-encoding")
     @WithDefault("o200k_base")

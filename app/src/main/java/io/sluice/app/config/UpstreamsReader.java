@@ -53,8 +53,11 @@ final class UpstreamsReader {
             passthrough = Optional.of(ConfigLoader.SIMULATOR_PROVIDER);
             for (String m : SimulatorConfig.DEFAULT_MODELS) {
                 if (!m.startsWith("text-embedding")) {
-                    simulatorModels.add(ModelsReader.spec(m, ConfigLoader.SIMULATOR_PROVIDER, null, ModelSpec.DEFAULT_CONTEXT_WINDOW, null,
-                            Prices.FREE, fallback));
+                    // priced as the real model (the catalog), so that a first run shows what such calls would cost
+                    var known = io.sluice.engine.models.ModelCatalog.builtIn().find(m);
+                    simulatorModels.add(ModelsReader.spec(m, ConfigLoader.SIMULATOR_PROVIDER, null,
+                            known.map(e -> e.contextWindow()).orElse(ModelSpec.DEFAULT_CONTEXT_WINDOW), null,
+                            known.map(e -> e.prices()).orElse(Prices.FREE), fallback));
                 }
             }
         }

@@ -9,10 +9,11 @@ import java.time.Instant;
  * One upstream attempt that consumed tokens, as the usage ledger keeps it: who made the call (owner: the tenant;
  * apiKeyId: which of its gateway API keys, null on an open gateway; user: their end user), what it belonged to (conversation and route, either may be null), what served it, the
  * tokens, the exact cost, how long it took and how it ended. {@code requestId} and {@code attempt} identify it, so
- * that writing it twice counts it once. Immutable.
+ * that writing it twice counts it once; {@code priceSource} says where the prices the cost was reckoned at came from
+ * ({@link io.sluice.domain.Prices#source()}), or is null. Immutable.
  */
 public record UsageEntry(String requestId, int attempt, String owner, String apiKeyId, String user, String conversationId, String route, String model,
-                         String endpoint, Usage usage, BigDecimal cost, long latencyMillis, Outcome outcome, Instant at) {
+                         String endpoint, Usage usage, BigDecimal cost, long latencyMillis, Outcome outcome, Instant at, String priceSource) {
     public enum Outcome {
         /** The answer was delivered whole. */
         OK,
@@ -32,5 +33,11 @@ public record UsageEntry(String requestId, int attempt, String owner, String api
         Require.nonNull(outcome, "outcome");
         Require.nonNull(at, "at");
         if (cost.signum() < 0) throw new IllegalArgumentException("'cost' must not be negative");
+    }
+
+    /** An entry whose price source is not recorded. */
+    public UsageEntry(String requestId, int attempt, String owner, String apiKeyId, String user, String conversationId, String route, String model,
+                      String endpoint, Usage usage, BigDecimal cost, long latencyMillis, Outcome outcome, Instant at) {
+        this(requestId, attempt, owner, apiKeyId, user, conversationId, route, model, endpoint, usage, cost, latencyMillis, outcome, at, null);
     }
 }

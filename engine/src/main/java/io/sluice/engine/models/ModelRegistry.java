@@ -59,6 +59,26 @@ public final class ModelRegistry implements ModelDirectory {
      */
     public ModelRegistry(Map<String, Endpoint> endpoints, List<ModelSpec> models, Map<String, List<String>> extraEndpoints,
                          Optional<String> passthroughProvider, Encoding fallbackEncoding) {
+        this(endpoints, models, extraEndpoints, passthroughProvider, fallbackEncoding, Pricing.DEFAULT);
+    }
+
+    /**
+     * How pass-through models are priced: from {@code catalog}, and when it has no price for one, either refused
+     * ({@code requireKnown}) or served for nothing, with a warning the first time.
+     */
+    public record Pricing(ModelCatalog catalog, boolean requireKnown) {
+        public static final Pricing DEFAULT = new Pricing(ModelCatalog.builtIn(), false);
+    }
+
+    /** How many unpriced pass-through model names are remembered as warned about; a flood of made-up names stays bounded. */
+    private static final int MAX_WARNED = 1_000;
+    private static final System.Logger LOG = System.getLogger(ModelRegistry.class.getName());
+    private final Pricing pricing;
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    public ModelRegistry(Map<String, Endpoint> endpoints, List<ModelSpec> models, Map<String, List<String>> extraEndpoints,
+                         Optional<String> passthroughProvider, Encoding fallbackEncoding, Pricing pricing) {
+        this.pricing = pricing;
         this.endpoints = Map.copyOf(endpoints);
         Map<String, ModelSpec> byName = new LinkedHashMap<>();
         for (ModelSpec spec : models) {
@@ -80,8 +100,23 @@ public final class ModelRegistry implements ModelDirectory {
         if (spec != null) return new Target(spec, modelEndpoints.get(model));
         if (passthrough == null) throw new ModelNotFoundException(model);
         Encoding encoding = Encoding.forOpenAiModel(model).orElse(fallbackEncoding);
-        return new Target(new ModelSpec(model, passthrough.name(), model, ModelSpec.DEFAULT_CONTEXT_WINDOW, encoding, Prices.FREE),
-                List.of(passthrough));
+        Optional<ModelCatalog.Entry> known = pricing.catalog().find(model);
+        if (known.isEmpty()) unpriced(model);
+        return new Target(new ModelSpec(model, passthrough.name(), model, known.map(ModelCatalog.Entry::contextWindow).orElse(ModelSpec.DEFAULT_CONTEXT_WINDOW),
+                encoding, known.map(ModelCatalog.Entry::prices).orElse(Prices.UNKNOWN)), List.of(passthrough));
+    }
+
+    /** A pass-through model nobody priced: refused when prices are required, else served for nothing and warned about once. */
+    private void unpriced(String model) {
+        if (pricing.requireKnown()) {
+            throw new io.sluice.domain.error.InvalidRequestException("The model '" + io.sluice.domain.StoredText.clip(model, 64)
+                    + "' has no price, and this gateway bills only priced models (sluice.pricing.require)", "model", "model_not_priced");
+        }
+        if (warned.size() < MAX_WARNED && warned.add(model)) {
+            LOG.log(System.Logger.Level.WARNING, "pass-through model '" + io.sluice.domain.StoredText.clip(model, 64) + "' has no price in the"
+                    + " catalog or the configuration: its calls are billed nothing and no budget sees them; set sluice.models.<name>.input-price"
+                    + " and output-price, or sluice.pricing.require: true to refuse such models");
+        }
     }
 
     private Endpoint endpoint(String name, String user) {

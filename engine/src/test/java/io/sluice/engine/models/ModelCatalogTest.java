@@ -1,0 +1,57 @@
+package io.sluice.engine.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.domain.Usage;
+import java.io.BufferedReader;
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+
+/** The model catalog shipped in the jar: its entries, how names find them, and a malformed file refused. */
+class ModelCatalogTest {
+    private final ModelCatalog catalog = ModelCatalog.builtIn();
+
+    @Test
+    void theWellKnownModelsOfEveryProviderArePricedWithTheirDate() {
+        assertThat(catalog.size()).isGreaterThanOrEqualTo(40);
+        assertThat(catalog.asOf()).matches("\\d{4}-\\d{2}-\\d{2}");
+        for (String model : new String[] {"gpt-4o-mini", "gpt-5", "claude-sonnet-4-5", "gemini-2.5-flash", "deepseek-chat", "mistral-large-latest",
+                "text-embedding-3-small"}) {
+            assertThat(catalog.find(model)).as(model).hasValueSatisfying(e -> {
+                assertThat(e.prices().inputPerMillion()).isPositive();
+                assertThat(e.prices().source()).isEqualTo("catalog " + catalog.asOf());
+            });
+        }
+        var mini = catalog.find("gpt-4o-mini").orElseThrow();
+        assertThat(mini.prices().inputPerMillion()).isEqualByComparingTo("0.15");
+        assertThat(mini.prices().outputPerMillion()).isEqualByComparingTo("0.60");
+        assertThat(mini.prices().cachedInputPerMillion()).isEqualByComparingTo("0.075");
+        assertThat(mini.contextWindow()).isEqualTo(128_000);
+        var sonnet = catalog.find("claude-sonnet-4-5").orElseThrow();
+        assertThat(sonnet.prices().cacheWritePerMillion()).as("Anthropic's cache writes").isEqualByComparingTo("3.75");
+        assertThat(sonnet.prices().cost(new Usage(1_000_000, 0, 0, 1_000_000))).isEqualByComparingTo("3.75");
+    }
+
+    @Test
+    void aSnapshotAPrefixedNameOrAnotherCaseFindsItsModelAndAnUnknownOneNothing() {
+        assertThat(catalog.find("gpt-4o-mini-2024-07-18")).map(ModelCatalog.Entry::model).contains("gpt-4o-mini");
+        assertThat(catalog.find("claude-sonnet-4-5-20250929")).map(ModelCatalog.Entry::model).contains("claude-sonnet-4-5");
+        assertThat(catalog.find("claude-3-5-haiku-latest")).map(ModelCatalog.Entry::model).contains("claude-3-5-haiku");
+        assertThat(catalog.find("openai/gpt-4o")).map(ModelCatalog.Entry::model).contains("gpt-4o");
+        assertThat(catalog.find("models/gemini-2.5-flash")).map(ModelCatalog.Entry::model).contains("gemini-2.5-flash");
+        assertThat(catalog.find("GPT-4O")).map(ModelCatalog.Entry::model).contains("gpt-4o");
+        assertThat(catalog.find("acme-support-finetune")).isEmpty();
+        assertThat(catalog.find("gpt-4o-mini-evil")).as("no prefix guessing").isEmpty();
+        assertThat(catalog.find(null)).isEmpty();
+        assertThat(catalog.find("x".repeat(10_000))).isEmpty();
+    }
+
+    @Test
+    void aMalformedFileIsRefusedNamingItsLine() {
+        String csv = "# as-of: 2025-01-01\nmodel,provider,kind,context_window,input,output,cached_input,cache_write\ngpt-x,openai,chat,1000,1\n";
+        assertThatThrownBy(() -> ModelCatalog.parse(new BufferedReader(new StringReader(csv)))).hasMessageContaining("line 3");
+        String negative = "model,provider,kind,context_window,input,output,cached_input,cache_write\ngpt-x,openai,chat,1000,-1,2,,\n";
+        assertThatThrownBy(() -> ModelCatalog.parse(new BufferedReader(new StringReader(negative)))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
