@@ -62,18 +62,20 @@ class QuickstartDocsTest {
     }
 
     @Test
-    void theExampleConfigIsValidAndCarriesThePriceTable() throws Exception {
+    void theExampleConfigIsValidAndItsModelsArePricedByItOrByTheCatalog() throws Exception {
         Path example = Snippets.REPO.resolve("sluice.example.yaml");
         GatewaySettings settings = ConfigLoader.load(Optional.of(example), Map.of(), Map.of());
 
-        Map<String, String[]> prices = Map.of("gpt-4.1", new String[]{"8", "8"}, "gpt-4.1-mini", new String[]{"2", "8"},
-                "gpt-4o", new String[]{"5", "15"}, "claude-sonnet-4.5", new String[]{"15", "15"},
-                "gemini-2.5-flash", new String[]{"2.50", "10"}, "deepseek-v3.2", new String[]{"0.42", "2.80"});
-        prices.forEach((model, io) -> {
-            ModelSpec spec = settings.models().stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow();
-            assertThat(spec.prices().inputPerMillion()).as(model).isEqualByComparingTo(new BigDecimal(io[0]));
-            assertThat(spec.prices().outputPerMillion()).as(model).isEqualByComparingTo(new BigDecimal(io[1]));
-        });
+        Map<String, ModelSpec> models = new java.util.HashMap<>();
+        settings.models().forEach(m -> models.put(m.name(), m));
+        assertThat(models.get("gpt-4o").prices().inputPerMillion()).as("a configured price wins").isEqualByComparingTo("2.25");
+        assertThat(models.get("gpt-4o").prices().source()).isEqualTo("config");
+        for (String model : new String[] {"gpt-4.1", "gpt-4.1-mini", "claude-sonnet-4.5", "gemini-2.5-flash", "deepseek-v3.2"}) {
+            assertThat(models.get(model).prices().source()).as(model).startsWith("catalog ");
+            assertThat(models.get(model).prices().inputPerMillion()).as(model).isPositive();
+        }
+        assertThat(models.get("gpt-4.1-mini").prices().inputPerMillion()).isEqualByComparingTo(new BigDecimal("0.40"));
+        assertThat(models.get("claude-sonnet-4.5").contextWindow()).as("the catalog's window").isEqualTo(200_000);
         assertThat(Files.readString(example)).contains("${OPENAI_API_KEY:}");
     }
 }
