@@ -254,7 +254,10 @@ final class JdbcConversationStore implements ConversationStore {
         // seqs are never reused, but deleted items leave gaps, so the messages are counted (on the primary key's index)
         return async(() -> jdbi.withHandle(h -> selectTotals(h, id, false)
                 .map(t -> new ConversationStats(h.createQuery("SELECT COUNT(*) FROM messages WHERE conversation_id = :id")
-                        .bind("id", id.value()).mapTo(Long.class).one(), t.totalTokens(), t.summary() == null ? 0 : t.summary().throughSeq()))
+                        .bind("id", id.value()).mapTo(Long.class).one(), t.totalTokens(), t.summary() == null ? 0 : t.summary().throughSeq(),
+                        // every bill of the conversation, on the ledger's conversation index
+                        h.createQuery("SELECT COALESCE(SUM(cost), 0) FROM usage_ledger WHERE conversation_id = :id").bind("id", id.value())
+                                .mapTo(java.math.BigDecimal.class).one()))
                 .orElse(new ConversationStats(0, 0, 0))));
     }
 

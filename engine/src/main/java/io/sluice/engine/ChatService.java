@@ -92,7 +92,8 @@ public final class ChatService implements ChatCompletions {
                 ChatResponse response = served.value();
                 return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()))
                         .thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(), served.by(),
-                                new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart)));
+                                new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart),
+                                registry.resolve(served.by().model()).spec().prices().cost(response.usage()))); // as Settlement billed it
             });
         })).whenComplete((ok, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error)));
     }

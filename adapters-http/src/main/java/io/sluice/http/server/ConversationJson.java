@@ -92,7 +92,8 @@ public final class ConversationJson {
         ObjectNode node = conversationNode(c);
         ObjectNode s = node.putObject("stats");
         s.put("message_count", stats.messageCount()).put("total_tokens", stats.totalTokens())
-                .put("summarized_through_seq", stats.summarizedThroughSeq());
+                .put("summarized_through_seq", stats.summarizedThroughSeq())
+                .put("total_cost_usd", stats.totalCost().setScale(io.sluice.domain.Prices.COST_SCALE).toPlainString());
         return node.toString();
     }
 

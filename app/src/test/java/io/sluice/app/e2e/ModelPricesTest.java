@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Prices from the model catalog: a model nobody configured a price for (pass-through, or configured without prices)
  * is billed at the catalog's price and the ledger names that source; a configured price wins; a model nobody priced
- * costs nothing, says so, and is refused when prices are required; {@code /v1/models} shows what the gateway knows.
+ * costs nothing, says so, and is refused when prices are required; {@code /v1/models} shows what the gateway knows;
+ * each answer says what it cost, and a stored conversation what it has cost so far.
  */
 class ModelPricesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,10 +56,12 @@ class ModelPricesTest {
         return Gateway.start(ConfigLoader.load(Optional.of(file), Map.of(), Map.of()));
     }
 
-    private HttpResponse<String> chat(Gateway gateway, String model, String user) throws Exception {
+    private HttpResponse<String> chat(Gateway gateway, String model, String user, String... headers) throws Exception {
         String body = "{\"model\":\"" + model + "\",\"user\":\"" + user + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Where is my parcel?\"}]}";
-        return http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions")).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions")).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) request.headers(headers);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static StorageSettings storage(PostgresTestSchema schema) {
@@ -71,13 +74,24 @@ class ModelPricesTest {
             simulator.start(0);
             Gateway gateway = start(schema, simulator, "");
             Map<String, JsonNode> usage = new java.util.HashMap<>();
+            Map<String, BigDecimal> answeredCost = new java.util.HashMap<>();
             try {
                 for (String[] call : new String[][] {{"gpt-4o-mini-2024-07-18", "u-passthrough"}, {"support-bot", "u-configured"},
                         {"gpt-4o", "u-priced"}, {"acme-finetune-7", "u-unpriced"}}) {
                     HttpResponse<String> answer = chat(gateway, call[0], call[1]);
                     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
                     usage.put(call[1], JSON.readTree(answer.body()).path("usage"));
+                    answeredCost.put(call[1], new BigDecimal(answer.headers().firstValue("X-Sluice-Cost").orElseThrow()));
                 }
+                HttpResponse<String> first = chat(gateway, "support-bot", "u-conversation", "X-Conversation-Id", "new");
+                String conversation = first.headers().firstValue("X-Conversation-Id").orElseThrow();
+                HttpResponse<String> second = chat(gateway, "gpt-4o", "u-conversation", "X-Conversation-Id", conversation);
+                BigDecimal spent = new BigDecimal(first.headers().firstValue("X-Sluice-Cost").orElseThrow())
+                        .add(new BigDecimal(second.headers().firstValue("X-Sluice-Cost").orElseThrow()));
+                JsonNode stats = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/conversations/" + conversation)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body()).path("stats");
+                assertThat(new BigDecimal(stats.path("total_cost_usd").asText())).as("the conversation's running cost").isEqualByComparingTo(spent)
+                        .isPositive();
                 JsonNode models = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/models")).build(),
                         HttpResponse.BodyHandlers.ofString()).body()).path("data");
                 JsonNode bot = null;
@@ -97,6 +111,7 @@ class ModelPricesTest {
                         catalog.cost(new Usage(u.path("prompt_tokens").asInt(), u.path("completion_tokens").asInt(), 0)));
                 assertThat((BigDecimal) row.get("cost")).isPositive();
                 assertThat(row.get("price_source")).isEqualTo(catalog.source());
+                assertThat(answeredCost.get(user)).as("X-Sluice-Cost is what the ledger billed").isEqualByComparingTo((BigDecimal) row.get("cost"));
             }
             var priced = Sql.rows(storage(schema), "SELECT cost, price_source FROM usage_ledger WHERE end_user = ?", "u-priced").getFirst();
             JsonNode u = usage.get("u-priced");
