@@ -5,6 +5,7 @@ import io.sluice.engine.memory.ContextDefaults;
 import io.sluice.engine.memory.TurnMemory;
 import io.sluice.engine.models.ModelRegistry;
 import io.sluice.domain.ChatResponse;
+import io.sluice.domain.ModelSpec;
 import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.SummaryNeededException;
@@ -104,6 +105,7 @@ public final class ChatService implements ChatCompletions {
             ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry());
             // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
             served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
+            java.util.concurrent.CompletableFuture<java.math.BigDecimal> cost = new java.util.concurrent.CompletableFuture<>();
             RecordingPublisher chunks = new RecordingPublisher(served.chunks(), (delivered, ending, error) -> {
                 ServedBy by = servedOrNull(served);
                 Call.Outcome outcome = switch (ending) {
@@ -111,10 +113,12 @@ public final class ChatService implements ChatCompletions {
                     case CANCELLED -> Call.Outcome.CANCELLED;
                     case CUT -> by == null ? Call.Outcome.FAILED : Call.Outcome.CUT;
                 };
-                return call.end(outcome, Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens,
-                        by == null ? null : registry.resolve(by.model()).spec().encoding()));
+                ModelSpec spec = by == null ? null : registry.resolve(by.model()).spec();
+                Delivery delivery = Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens, spec == null ? null : spec.encoding());
+                cost.complete(spec == null || delivery.usage() == null ? java.math.BigDecimal.ZERO : spec.prices().cost(delivery.usage())); // as Settlement bills it
+                return call.end(outcome, delivery);
             });
-            return new ChatStream(call.plan().turn().conversationId(), chunks, served.servedBy());
+            return new ChatStream(call.plan().turn().conversationId(), chunks, served.servedBy(), cost);
         }).whenComplete((stream, error) -> {
             if (error != null) call.selection.recordCall(System.nanoTime() - call.startNanos, error);
         }));

@@ -88,7 +88,8 @@ final class ChatHandler implements Handler<RoutingContext> {
                         return;
                     }
                     ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(start, stream.servedBy(), metrics);
-                    StreamFormat format = api.streamFormat(parsed, new ChatApi.Answered(call.requestId(), stream.conversationId()));
+                    StreamFormat format = StreamFormat.withCost(api.streamFormat(parsed, new ChatApi.Answered(call.requestId(), stream.conversationId())),
+                            stream.cost());
                     stream.chunks().subscribe(new SseWriter(ctx.response(), context, api, format,
                             stream.conversationId(), model, stream.servedBy(), timing, (last, failure) -> streamEnded(model, last, failure, start)));
                 }));

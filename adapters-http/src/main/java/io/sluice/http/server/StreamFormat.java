@@ -15,4 +15,28 @@ interface StreamFormat {
 
     /** The event that ends a stream that failed after it started. */
     String error(ErrorResponses.ApiError error);
+
+    /**
+     * This format, its completed stream ending with the call's cost as an SSE comment ({@code : x-sluice-cost 0.000001230}),
+     * which every client's parser skips: a stream's cost is known only at its end, after its headers went out.
+     */
+    static StreamFormat withCost(StreamFormat format, java.util.concurrent.CompletionStage<java.math.BigDecimal> cost) {
+        return new StreamFormat() {
+            @Override
+            public String chunk(ChatChunk chunk) {
+                return format.chunk(chunk);
+            }
+
+            @Override
+            public String end() {
+                java.math.BigDecimal known = cost.toCompletableFuture().getNow(null);
+                return (known == null ? "" : ": x-sluice-cost " + known.toPlainString() + "\n\n") + format.end();
+            }
+
+            @Override
+            public String error(ErrorResponses.ApiError error) {
+                return format.error(error);
+            }
+        };
+    }
 }

@@ -88,6 +88,12 @@ class ModelPricesTest {
                 HttpResponse<String> second = chat(gateway, "gpt-4o", "u-conversation", "X-Conversation-Id", conversation);
                 BigDecimal spent = new BigDecimal(first.headers().firstValue("X-Sluice-Cost").orElseThrow())
                         .add(new BigDecimal(second.headers().firstValue("X-Sluice-Cost").orElseThrow()));
+                String streamed = "{\"model\":\"support-bot\",\"user\":\"u-stream\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+                String events = http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions")).header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(streamed)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                java.util.regex.Matcher comment = java.util.regex.Pattern.compile("\n: x-sluice-cost (\\S+)\n\ndata: \\[DONE]\n\n$").matcher(events);
+                assertThat(comment.find()).as("a stream ends with its cost as an SSE comment: %s", events).isTrue();
+                answeredCost.put("u-stream", new BigDecimal(comment.group(1)));
                 JsonNode stats = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/conversations/" + conversation)).build(),
                         HttpResponse.BodyHandlers.ofString()).body()).path("stats");
                 assertThat(new BigDecimal(stats.path("total_cost_usd").asText())).as("the conversation's running cost").isEqualByComparingTo(spent)
@@ -113,6 +119,9 @@ class ModelPricesTest {
                 assertThat(row.get("price_source")).isEqualTo(catalog.source());
                 assertThat(answeredCost.get(user)).as("X-Sluice-Cost is what the ledger billed").isEqualByComparingTo((BigDecimal) row.get("cost"));
             }
+            var stream = Sql.rows(storage(schema), "SELECT cost FROM usage_ledger WHERE end_user = ?", "u-stream").getFirst();
+            assertThat(answeredCost.get("u-stream")).as("the stream's cost is what the ledger billed").isEqualByComparingTo((BigDecimal) stream.get("cost"))
+                    .isPositive();
             var priced = Sql.rows(storage(schema), "SELECT cost, price_source FROM usage_ledger WHERE end_user = ?", "u-priced").getFirst();
             JsonNode u = usage.get("u-priced");
             assertThat((BigDecimal) priced.get("cost")).as("the configured price wins").isEqualByComparingTo(

@@ -10,6 +10,8 @@ import java.util.concurrent.Flow;
  * A streamed call. {@code chunks} may be subscribed to once. An error signalled before the first chunk means
  * nothing was sent to the client yet (the server may still answer with an HTTP error); an error after it means
  * the answer was cut. The last chunk before completion carries the usage. Completion is signalled only once the
- * turn is stored. {@code servedBy} completes before the first chunk is signalled.
+ * turn is stored. {@code servedBy} completes before the first chunk is signalled; {@code cost} (US dollars, as billed)
+ * completes before completion or a cut is signalled.
  */
-public record ChatStream(Optional<ConversationId> conversationId, Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy) {}
+public record ChatStream(Optional<ConversationId> conversationId, Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy,
+                         CompletionStage<java.math.BigDecimal> cost) {}
