@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Clients that hang up are billed for what they got, and their budget holds are settled: 50 streams dropped after
- * their first chunk, 20 after most of theirs, with the budget counters in the database and in Redis; and a plain
- * call whose client left is completed and billed all the same.
+ * their first chunk, 20 after most of theirs, with the budget counters in the database and in Redis; streams of the
+ * Messages and Responses APIs dropped alike; and a plain call whose client left is completed and billed all the same.
  */
 class CancelledCallsTest {
     private static final List<ModelSpec> MODELS = List.of(new ModelSpec("priced", TestGateway.PROVIDER, "gpt-4o-mini", 128_000,
@@ -91,6 +91,32 @@ class CancelledCallsTest {
                         assertThat(row.get("outcome")).isEqualTo("OK");
                         assertThat((Integer) row.get("output_tokens")).isPositive();
                     }));
+        }
+    }
+
+    /** The Messages and Responses APIs end a dropped stream as chat does: billed for what was delivered, stored marked truncated. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "/v1/messages  | {\"model\":\"priced\",\"stream\":true,\"max_tokens\":200,\"metadata\":{\"user_id\":\"USER\"},\"messages\":[{\"role\":\"user\",\"content\":\"QUESTION\"}]} | content_block_delta",
+            "/v1/responses | {\"model\":\"priced\",\"stream\":true,\"user\":\"USER\",\"input\":\"QUESTION\"} | response.output_text.delta"})
+    void aStreamOfTheOtherApisDroppedByItsClientIsBilledForWhatWasDeliveredAndStoredAsTruncated(String path, String template, String marker)
+            throws Exception {
+        String user = "cancel-api-" + UUID.randomUUID();
+        try (TestGateway gateway = TestGateway.onPostgresWithLimits(MODELS, LimitSettings.NONE)) {
+            gateway.simulator.configure(SimulatorConfig.ofDefaults().withStreamTiming(Duration.ZERO, Duration.ofMillis(15)));
+            String body = template.replace("USER", user).replace("QUESTION", QUESTION);
+            assertThat(RawHttp.streamThenHangUp(gateway.gateway.port(), path, body, marker, 3, "X-Conversation-Id", "new")).isEqualTo(3);
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Sql.rows(gateway.storage,
+                    "SELECT outcome, output_tokens, conversation_id FROM usage_ledger WHERE end_user = ?", user)).singleElement().satisfies(row -> {
+                assertThat(row.get("outcome")).isEqualTo("CANCELLED");
+                assertThat((Integer) row.get("output_tokens")).as("a few tokens, not the whole answer").isBetween(1, 24);
+                assertThat(row.get("conversation_id")).isNotNull();
+            }));
+            Object conversation = Sql.value(gateway.storage, "SELECT conversation_id FROM usage_ledger WHERE end_user = ?", user);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat((String) Sql.value(gateway.storage,
+                    "SELECT metadata FROM messages WHERE conversation_id = ? AND role = 'assistant'", conversation))
+                    .contains("\"truncated\":\"true\"").contains("\"ended\":\"cancelled\""));
         }
     }
 

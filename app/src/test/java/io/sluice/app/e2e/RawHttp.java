@@ -51,11 +51,16 @@ final class RawHttp {
 
     /** Posts a chat call and hangs up once {@code chunks} data events arrived; returns how many content chunks it read. */
     static int streamThenHangUp(int port, String body, int chunks, String... headers) throws IOException {
-        try (Socket socket = send(port, body, headers)) {
+        return streamThenHangUp(port, "/v1/chat/completions", body, "\"content\"", chunks, headers);
+    }
+
+    /** As {@link #streamThenHangUp(int, String, int, String...)} on any streaming route: a chunk is a data line holding {@code marker}. */
+    static int streamThenHangUp(int port, String path, String body, String marker, int chunks, String... headers) throws IOException {
+        try (Socket socket = send(port, path, body, headers)) {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             int seen = 0;
             for (String line = in.readLine(); line != null && seen < chunks; line = in.readLine()) {
-                if (line.startsWith("data: {") && line.contains("\"content\"")) seen++;
+                if (line.startsWith("data: {") && line.contains(marker)) seen++;
                 if (line.startsWith("data: [DONE]")) break;
             }
             return seen;
@@ -68,9 +73,13 @@ final class RawHttp {
     }
 
     private static Socket send(int port, String body, String... headers) throws IOException {
+        return send(port, "/v1/chat/completions", body, headers);
+    }
+
+    private static Socket send(int port, String path, String body, String... headers) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        StringBuilder head = new StringBuilder("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\n");
+        StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-type: application/json\r\n");
         for (int i = 0; i + 1 < headers.length; i += 2) head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
         head.append("content-length: ").append(bytes.length).append("\r\n\r\n");
         OutputStream out = socket.getOutputStream();
