@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * PostgreSQL goes away (a second server of the test's own, stopped as a crash would): calls get a quick 503
- * {@code storage_unavailable} before anything goes upstream, readiness says so at once, and both recover on their own
- * when it is back.
+ * {@code storage_unavailable} before anything goes upstream, an item's deletion is refused the same way (and done when
+ * asked again), readiness says so at once, and all recover on their own when it is back.
  */
 class PostgresOutageTest {
     @Test
@@ -21,6 +21,8 @@ class PostgresOutageTest {
              TestGateway sluice = TestGateway.onStorage(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, postgres.jdbcUrl(), postgres.user(), "", 4))) {
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("hello")).statusCode()).isEqualTo(200);
             assertThat(sluice.get("/health/ready").statusCode()).isEqualTo(200);
+            String conversation = sluice.post("/v1/chat/completions", TestGateway.chat("my card is 4111"), "X-Conversation-Id", "new")
+                    .headers().firstValue("X-Conversation-Id").orElseThrow();
 
             postgres.stop();
             // the first call to find out may wait for the pool; from then on every refusal is at once
@@ -35,6 +37,9 @@ class PostgresOutageTest {
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused at once, not after a pool timeout").isLessThan(Duration.ofSeconds(1));
             }
             assertThat(sluice.simulator.stats().requests()).as("nothing went upstream that could not be billed").isEqualTo(upstreamBefore);
+            HttpResponse<String> notDeleted = sluice.delete("/v1/conversations/" + conversation + "/items/msg_1");
+            assertThat(notDeleted.statusCode()).as(notDeleted.body()).isEqualTo(503);
+            assertThat(notDeleted.body()).doesNotContain("Exception").doesNotContain("jdbc:").doesNotContain("4111");
             long started = System.nanoTime();
             HttpResponse<String> ready = sluice.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -47,6 +52,8 @@ class PostgresOutageTest {
                     + " ms after the server took connections");
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("back again")).statusCode()).isEqualTo(200);
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("and stored"), "X-Conversation-Id", "new").statusCode()).isEqualTo(200);
+            assertThat(sluice.delete("/v1/conversations/" + conversation + "/items/msg_1").statusCode()).as("the delete, asked again").isEqualTo(200);
+            assertThat(sluice.get("/v1/conversations/" + conversation + "/items").body()).doesNotContain("4111");
         }
     }
 }
