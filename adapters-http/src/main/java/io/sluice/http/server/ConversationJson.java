@@ -119,6 +119,19 @@ public final class ConversationJson {
         throw new InvalidRequestException("'" + param + "' must be an item id like msg_12", param);
     }
 
+    /**
+     * The seq of an item of {@code conversation}: a conversation item's id ({@code msg_<seq>}), or the id the Responses
+     * API gives the same message in a response's input items ({@code msg_<the conversation's 32 hex digits>_<seq>}).
+     */
+    public static long seqOf(String itemId, io.sluice.domain.ConversationId conversation, String param) {
+        String responsesPrefix = "msg_" + conversation.value().substring("conv_".length()) + "_";
+        if (itemId != null && itemId.startsWith(responsesPrefix) && itemId.substring(responsesPrefix.length()).matches("\\d{1,18}")) {
+            return Long.parseLong(itemId.substring(responsesPrefix.length()));
+        }
+        if (itemId != null && itemId.matches("msg_\\d{1,18}")) return Long.parseLong(itemId.substring(4));
+        throw new InvalidRequestException("'" + param + "' must be an item id of this conversation, like msg_12", param);
+    }
+
     private ObjectNode conversationNode(Conversation c) {
         ObjectNode node = json.createObjectNode();
         node.put("id", c.id().value()).put("object", "conversation").put("created_at", c.created().getEpochSecond());

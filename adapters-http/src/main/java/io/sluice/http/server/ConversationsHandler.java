@@ -79,7 +79,7 @@ final class ConversationsHandler {
 
     /** {@code GET /v1/conversations/{id}/items/{item_id}}. */
     void item(RoutingContext ctx) {
-        respond(ctx, 200, () -> conversations.item(caller(ctx), id(ctx), ConversationJson.seqOf(ctx.pathParam("item"), "item_id")), json::item);
+        respond(ctx, 200, () -> conversations.item(caller(ctx), id(ctx), ConversationJson.seqOf(ctx.pathParam("item"), id(ctx), "item_id")), json::item);
     }
 
     /**
@@ -89,7 +89,7 @@ final class ConversationsHandler {
     void deleteItem(RoutingContext ctx) {
         respond(ctx, 200, () -> {
             ConversationId id = id(ctx);
-            long seq = ConversationJson.seqOf(ctx.pathParam("item"), "item_id");
+            long seq = ConversationJson.seqOf(ctx.pathParam("item"), id, "item_id");
             return conversations.deleteItems(caller(ctx), id, java.util.List.of(seq)).thenCompose(deleted -> conversations.get(caller(ctx), id));
         }, view -> json.conversation(view.conversation(), view.stats()));
     }

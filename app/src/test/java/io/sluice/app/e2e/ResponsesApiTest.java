@@ -157,6 +157,13 @@ class ResponsesApiTest {
         Response third = client.responses().create(ResponseCreateParams.builder().model("gpt-4o-mini").previousResponseId(second.id())
                 .input("Where is my parcel?").build());
 
+        String conversation = first.conversation().orElseThrow().id();
+        String inputItem = client.responses().inputItems().list(third.id()).data().getFirst().asResponseInputMessageItem().id();
+        assertThat(sluice.get("/v1/conversations/" + conversation + "/items/" + inputItem).body()).as("a response's input item is the conversation's")
+                .contains("Where is my parcel?");
+        assertThat(sluice.get("/v1/conversations/conv_" + "0".repeat(32) + "/items/" + inputItem).statusCode())
+                .as("another conversation's item id").isEqualTo(400);
+
         HttpResponse<String> deleted = sluice.delete("/v1/responses/" + second.id());
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
         assertThat(JSON.readTree(deleted.body()).path("deleted").asBoolean()).isTrue();
