@@ -141,8 +141,8 @@ final class JdbcConversationStore implements ConversationStore {
             SELECT seq, role, content, name, tool_calls, tool_call_id, token_count, model, created_at, metadata, content_parts
             FROM messages WHERE conversation_id = :id""";
 
-    /** A conversation's counters (and summary), read under a row lock during appends. */
-    private record Totals(long lastSeq, long totalTokens, long systemSeqEnd, Summary summary) {}
+    /** A conversation's counters (and summary), read under a row lock during appends and deletes. */
+    record Totals(long lastSeq, long totalTokens, long systemSeqEnd, Summary summary) {}
 
     /** Locks the conversation row for the rest of the transaction, creating it first if it is new. */
     private Totals lockTotals(Handle h, Conversation c) {
@@ -299,48 +299,8 @@ final class JdbcConversationStore implements ConversationStore {
     @Override
     public CompletionStage<Deletion> deleteMessages(ConversationId id, java.util.Collection<Long> seqs) {
         if (seqs.isEmpty()) return CompletableFuture.completedFuture(new Deletion(List.of(), 0));
-        return async(() -> jdbi.inTransaction(h -> {
-            Optional<Totals> locked = selectTotals(h, id, true);
-            if (locked.isEmpty()) return new Deletion(List.of(), 0);
-            Totals before = locked.get();
-            Map<Long, Integer> tokens = new java.util.TreeMap<>();
-            h.createQuery("SELECT seq, token_count FROM messages WHERE conversation_id = :id AND seq IN (<seqs>)")
-                    .bind("id", id.value()).bindList("seqs", new ArrayList<>(seqs))
-                    .map((rs, ctx) -> tokens.put(rs.getLong(1), rs.getInt(2))).list();
-            if (tokens.isEmpty()) return new Deletion(List.of(), before.lastSeq());
-            // message_vectors rows go by their foreign key's ON DELETE CASCADE
-            h.createUpdate("DELETE FROM messages WHERE conversation_id = :id AND seq IN (<seqs>)")
-                    .bind("id", id.value()).bindList("seqs", new ArrayList<>(tokens.keySet())).execute();
-            long removed = 0;
-            for (Map.Entry<Long, Integer> gone : tokens.entrySet()) {
-                removed += gone.getValue();
-                h.createUpdate("UPDATE messages SET tokens_before = tokens_before - :tokens WHERE conversation_id = :id AND seq > :seq")
-                        .bind("tokens", gone.getValue()).bind("id", id.value()).bind("seq", gone.getKey()).execute();
-            }
-            long firstHistory = tokens.keySet().stream().filter(seq -> seq > before.systemSeqEnd()).findFirst().orElse(Long.MAX_VALUE);
-            // the window reads the leading system messages as the prompt, and calls itself complete when its first
-            // message follows them: both need the prompt to end right before the first message that remains. The last
-            // seq moves on, so that a window read or cached before this delete is older than any written after it.
-            h.createUpdate("""
-                            UPDATE conversations SET total_tokens = total_tokens - :removed, updated_at = :now, last_seq = last_seq + 1,
-                                   system_seq_end = COALESCE((SELECT MIN(m.seq) - 1 FROM messages m
-                                                              WHERE m.conversation_id = :id AND m.role <> 'system'), last_seq + 1)
-                            WHERE id = :id""")
-                    .bind("removed", removed).bind("now", Timestamp.from(Instant.now())).bind("id", id.value()).execute();
-            if (before.summary() != null) {
-                // a summary that retold a deleted message goes (it is rebuilt from what remains); one that did not
-                // stays, and covers the deleted messages right after it, so the history after it still starts where it ends
-                boolean retold = firstHistory <= before.summary().throughSeq();
-                h.createUpdate(retold
-                                ? "UPDATE conversations SET summary = NULL, summary_tokens = 0, summary_through_seq = 0 WHERE id = :id"
-                                : """
-                                  UPDATE conversations SET summary_through_seq = COALESCE((SELECT MIN(m.seq) - 1 FROM messages m
-                                         WHERE m.conversation_id = :id AND m.seq > :through), last_seq)
-                                  WHERE id = :id""")
-                        .bind("id", id.value()).bind("through", before.summary().throughSeq()).execute();
-            }
-            return new Deletion(List.copyOf(tokens.keySet()), before.lastSeq() + 1);
-        }));
+        return async(() -> jdbi.inTransaction(h -> selectTotals(h, id, true).map(locked -> MessageDeletion.delete(h, id, seqs, locked))
+                .orElse(new Deletion(List.of(), 0))));
     }
 
     /** Pages are read one row long: the extra row only says whether there is more. */

@@ -41,6 +41,16 @@ class JdbcContractsTest {
         }
 
         @Nested
+        class Deletions extends io.sluice.testkit.contract.ConversationDeletionContract {
+            private final ConversationStore store = storage.conversations(new ObjectMapper());
+
+            @Override
+            protected ConversationStore store() {
+                return store;
+            }
+        }
+
+        @Nested
         class Ledger extends UsageLedgerContract {
             @Override
             protected UsageLedger ledger() {
