@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.knuddels.jtokkit.api.Encoding;
-import io.sluice.domain.context.LexicalVectors;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
@@ -44,12 +42,13 @@ public final class Simulator implements AutoCloseable {
     private volatile Random dice;
     private HttpServer server;
 
-    private final AtomicLong requests = new AtomicLong();
+    final AtomicLong requests = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private final Map<HttpVersion, AtomicLong> requestsByVersion = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger plainInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int concurrencyKnee;
-    private final AtomicLong served = new AtomicLong();
+    final AtomicLong served = new AtomicLong();
+    private final SimulatedEmbeddings embeddings = new SimulatedEmbeddings(this);
     private final AtomicLong promptTokens = new AtomicLong();
     private final AtomicLong completionTokens = new AtomicLong();
     private final Map<Fault, AtomicLong> faults = new ConcurrentHashMap<>();
@@ -93,8 +92,8 @@ public final class Simulator implements AutoCloseable {
         router.post("/v1/messages").handler(ctx -> chat(ctx, AnthropicDialect.INSTANCE));
         router.postWithRegex("/v1beta/models/[^/:]+:(generateContent|streamGenerateContent)").handler(ctx -> chat(ctx, GeminiDialect.INSTANCE));
         router.get("/v1/models").handler(this::models);
-        router.post("/v1/embeddings").handler(this::embeddings);
-        router.postWithRegex("/v1beta/models/[^/:]+:batchEmbedContents").handler(this::geminiEmbeddings);
+        router.post("/v1/embeddings").handler(embeddings::openAi);
+        router.postWithRegex("/v1beta/models/[^/:]+:batchEmbedContents").handler(embeddings::gemini);
         // HTTP/2 in clear text (prior knowledge or upgrade) too, at most 100 streams a connection as the server's default
         server = join(vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet()).requestHandler(router).listen(port, host));
         return server.actualPort();
@@ -284,59 +283,8 @@ public final class Simulator implements AutoCloseable {
         ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }
 
-    /**
-     * Deterministic lexical vectors ({@link LexicalVectors}), so equal texts embed equally; token arrays embed as their
-     * ids' text. {@code encoding_format: base64} is OpenAI's (float32, little-endian). A fault directive in any input
-     * is injected as in a chat call, and the per-key faults apply.
-     */
-    private void embeddings(RoutingContext ctx) {
-        requests.incrementAndGet();
-        JsonNode body = parse(ctx, OpenAiDialect.INSTANCE);
-        if (body == null) return;
-        remember(body);
-        JsonNode input = body.path("input");
-        List<String> texts = new ArrayList<>();
-        List<Integer> tokenCounts = new ArrayList<>();
-        if (input.isTextual()) texts.add(input.asText());
-        else input.forEach(n -> {
-            texts.add(n.isArray() ? n.toString() : n.asText());
-            tokenCounts.add(n.isArray() ? n.size() : -1);
-        });
-        if (texts.isEmpty()) {
-            FaultResponses.error(ctx.response(), 400, "'input' must not be empty", "input", OpenAiDialect.INSTANCE);
-            return;
-        }
-        if (injectedFault(ctx, texts, OpenAiDialect.INSTANCE)) return;
-        int dims = body.path("dimensions").asInt(64);
-        boolean base64 = "base64".equals(body.path("encoding_format").asText());
-        String model = body.path("model").asText("text-embedding-3-small");
-        Encoding encoding = Replies.encodingFor(model);
-        ObjectNode root = JSON.createObjectNode().put("object", "list");
-        ArrayNode data = root.putArray("data");
-        int tokens = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            int arrayTokens = i < tokenCounts.size() ? tokenCounts.get(i) : -1;
-            tokens += arrayTokens >= 0 ? arrayTokens : Replies.count(texts.get(i), encoding);
-            ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
-            float[] vector = LexicalVectors.embed(texts.get(i), dims);
-            if (base64) {
-                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(vector.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                for (float v : vector) bytes.putFloat(v);
-                item.put("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
-            } else {
-                ArrayNode values = item.putArray("embedding");
-                for (float v : vector) values.add(v);
-            }
-        }
-        root.put("model", model);
-        root.putObject("usage").put("prompt_tokens", tokens).put("total_tokens", tokens);
-        bill(tokens, 0);
-        served.incrementAndGet();
-        ctx.response().putHeader("content-type", "application/json").end(root.toString());
-    }
-
     /** A fault asked for by the key or by a directive in any input, injected as in a chat call; whether one was. */
-    private boolean injectedFault(RoutingContext ctx, List<String> texts, Dialect dialect) {
+    boolean injectedFault(RoutingContext ctx, List<String> texts, Dialect dialect) {
         SimulatorConfig cfg = config;
         String key = dialect.keyOf(ctx);
         Fault fault = cfg.keyFaults().containsKey(key) ? cfg.keyFaults().get(key)
@@ -347,41 +295,7 @@ public final class Simulator implements AutoCloseable {
         return true;
     }
 
-    /**
-     * Gemini's {@code batchEmbedContents}: the same lexical vectors, {@code outputDimensionality} as the size, and, as
-     * Gemini's own answer, no usage; as Gemini, at most 100 requests a call.
-     */
-    private void geminiEmbeddings(RoutingContext ctx) {
-        requests.incrementAndGet();
-        JsonNode body = parse(ctx, GeminiDialect.INSTANCE);
-        if (body == null) return;
-        remember(body);
-        List<String> texts = new ArrayList<>();
-        body.path("requests").forEach(r -> {
-            StringBuilder text = new StringBuilder();
-            r.path("content").path("parts").forEach(part -> text.append(part.path("text").asText()));
-            texts.add(text.toString());
-        });
-        if (texts.isEmpty() || texts.size() > 100) {
-            FaultResponses.error(ctx.response(), 400, texts.isEmpty() ? "'requests' must not be empty" : "at most 100 requests can be in one batch",
-                    "requests", GeminiDialect.INSTANCE);
-            return;
-        }
-        if (injectedFault(ctx, texts, GeminiDialect.INSTANCE)) return;
-        ObjectNode root = JSON.createObjectNode();
-        ArrayNode embeddings = root.putArray("embeddings");
-        int tokens = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            tokens += Replies.count(texts.get(i), Replies.encodingFor("gpt-4o"));
-            ArrayNode values = embeddings.addObject().putArray("values");
-            for (float v : LexicalVectors.embed(texts.get(i), body.path("requests").get(i).path("outputDimensionality").asInt(64))) values.add(v);
-        }
-        bill(tokens, 0);
-        served.incrementAndGet();
-        ctx.response().putHeader("content-type", "application/json").end(root.toString());
-    }
-
-    private JsonNode parse(RoutingContext ctx, Dialect dialect) {
+    JsonNode parse(RoutingContext ctx, Dialect dialect) {
         try {
             return JSON.readTree(ctx.body().buffer().getBytes());
         } catch (IOException | NullPointerException e) {
@@ -390,7 +304,7 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
-    private void remember(JsonNode body) {
+    void remember(JsonNode body) {
         keepLast(recent, body, RECENT_REQUESTS);
     }
 
