@@ -66,9 +66,10 @@ final class JdbcUsageLedger implements UsageLedger {
     /** One entry, skipped when already kept, in SQL that H2 runs too (its parameters named as {@link LedgerRows#bind} names them). */
     private static final String PORTABLE_INSERT = """
             INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
-                                      output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at, price_source)
+                                      output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at, price_source,
+                                      cache_saved, cache_similarity)
             SELECT :request0, :attempt0, :owner0, :key0, :user0, :conversation0, :route0, :model0, :endpoint0, :input0, :output0, :cached0,
-                   :cacheWrite0, :cost0, :latency0, :outcome0, :at0, :priceSource0
+                   :cacheWrite0, :cost0, :latency0, :outcome0, :at0, :priceSource0, :saved0, :similarity0
             WHERE NOT EXISTS (SELECT 1 FROM usage_ledger WHERE request_id = :request0 AND attempt = :attempt0)""";
 
     @Override
@@ -77,7 +78,8 @@ final class JdbcUsageLedger implements UsageLedger {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < columns.size(); i++) sql.append(columns.get(i)).append(" AS g").append(i).append(", ");
         sql.append("COUNT(*) AS requests, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cached_tokens) AS cached, ")
-                .append("SUM(cost) AS cost FROM usage_ledger WHERE created_at >= :from AND created_at < :to");
+                .append("SUM(cost) AS cost, SUM(CASE WHEN outcome = 'CACHE_HIT' THEN 1 ELSE 0 END) AS hits, SUM(cache_saved) AS saved ")
+                .append("FROM usage_ledger WHERE created_at >= :from AND created_at < :to");
         if (query.owner().isPresent()) sql.append(" AND owner = :owner");
         if (!columns.isEmpty()) {
             String list = String.join(", ", columns);
@@ -89,11 +91,14 @@ final class JdbcUsageLedger implements UsageLedger {
             return select.map((rs, ctx) -> {
                 Map<UsageQuery.Dimension, String> group = new EnumMap<>(UsageQuery.Dimension.class);
                 for (int i = 0; i < columns.size(); i++) group.put(query.groupBy().get(i), rs.getString("g" + i));
-                BigDecimal cost = rs.getBigDecimal("cost");
                 return new UsageTotal(group, rs.getLong("requests"), rs.getLong("input"), rs.getLong("output"), rs.getLong("cached"),
-                        cost == null ? BigDecimal.ZERO.setScale(9) : cost.setScale(9));
+                        dollars(rs.getBigDecimal("cost")), rs.getLong("hits"), dollars(rs.getBigDecimal("saved")));
             }).list();
         })).thenApply(totals -> totals.size() == 1 && totals.getFirst().requests() == 0 ? new ArrayList<>() : totals);
+    }
+
+    private static BigDecimal dollars(BigDecimal sum) {
+        return sum == null ? BigDecimal.ZERO.setScale(9) : sum.setScale(9);
     }
 
     @Override

@@ -12,7 +12,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * commit. The portable path (H2) is {@link JdbcUsageLedger#insert}.
  */
 final class LedgerRows {
-    /** Well under PostgreSQL's 65,535 parameters a statement (18 an entry). */
+    /** Well under PostgreSQL's 65,535 parameters a statement (20 an entry). */
     static final int MAX_PER_STATEMENT = 1_000;
 
     private LedgerRows() {}
@@ -29,13 +29,14 @@ final class LedgerRows {
     static String statement(int count) {
         StringBuilder sql = new StringBuilder("""
                 INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
-                                          output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at, price_source)
+                                          output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at, price_source,
+                                          cache_saved, cache_similarity)
                 VALUES """);
         for (int i = 0; i < count; i++) {
             if (i > 0) sql.append(", ");
             sql.append("(:request#, :attempt#, :owner#, :key#, :user#, :conversation#, :route#, :model#, :endpoint#, :input#, :output#, :cached#, "
                     .replace("#", Integer.toString(i)));
-            sql.append(":cacheWrite#, :cost#, :latency#, :outcome#, :at#, :priceSource#)".replace("#", Integer.toString(i)));
+            sql.append(":cacheWrite#, :cost#, :latency#, :outcome#, :at#, :priceSource#, :saved#, :similarity#)".replace("#", Integer.toString(i)));
         }
         return sql.append(" ON CONFLICT (request_id, attempt) DO NOTHING").toString();
     }
@@ -50,7 +51,9 @@ final class LedgerRows {
                     .bind("input" + i, e.usage().promptTokens()).bind("output" + i, e.usage().completionTokens())
                     .bind("cached" + i, e.usage().cachedPromptTokens()).bind("cacheWrite" + i, e.usage().cacheWriteTokens())
                     .bind("cost" + i, e.cost()).bind("latency" + i, e.latencyMillis()).bind("outcome" + i, e.outcome().name())
-                    .bind("at" + i, Timestamp.from(e.at())).bind("priceSource" + i, e.priceSource());
+                    .bind("at" + i, Timestamp.from(e.at())).bind("priceSource" + i, e.priceSource())
+                    .bind("saved" + i, e.cacheHit() == null ? null : e.cacheHit().saved())
+                    .bind("similarity" + i, e.cacheHit() == null ? null : java.math.BigDecimal.valueOf(e.cacheHit().similarity()).setScale(5, java.math.RoundingMode.HALF_EVEN));
         }
         return statement;
     }

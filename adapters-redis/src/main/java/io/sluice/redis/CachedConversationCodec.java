@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.ChatMessage;
-import io.sluice.domain.ContentPart;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
-import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
-import io.sluice.domain.ToolCall;
 import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.Summary;
 import io.sluice.ports.out.CachedConversation;
@@ -69,50 +66,16 @@ final class CachedConversationCodec {
     }
 
     private ObjectNode message(StoredMessage m) {
-        ChatMessage msg = m.message();
-        ObjectNode node = json.createObjectNode();
-        node.put("seq", m.seq()).put("role", msg.role().wireName()).put("content", msg.content()).put("name", msg.name())
-                .put("toolCallId", msg.toolCallId()).put("tokens", m.tokenCount()).put("model", m.model())
-                .put("created", m.created().toString());
-        for (ToolCall call : msg.toolCalls()) {
-            node.withArray("calls").addObject().put("id", call.id()).put("name", call.name()).put("args", call.argumentsJson());
-        }
+        ObjectNode node = ChatMessageJson.write(json.createObjectNode(), m.message());
+        node.put("seq", m.seq()).put("tokens", m.tokenCount()).put("model", m.model()).put("created", m.created().toString());
         node.set("meta", map(m.metadata()));
-        for (ContentPart part : msg.parts()) parts(node.withArray("parts").addObject(), part);
         return node;
-    }
-
-    /** A content part as a flat object by kind, the text columns of the JDBC store's rows. */
-    private static void parts(ObjectNode node, ContentPart part) {
-        switch (part) {
-            case ContentPart.Text t -> node.put("kind", "text").put("text", t.text());
-            case ContentPart.Image i -> node.put("kind", "image").put("url", i.url()).put("detail", i.detail());
-            case ContentPart.Audio a -> node.put("kind", "audio").put("data", a.data()).put("format", a.format());
-            case ContentPart.File f -> node.put("kind", "file").put("file_id", f.fileId()).put("file_data", f.fileData()).put("filename", f.filename());
-        }
-    }
-
-    private static List<ContentPart> parts(JsonNode array) {
-        List<ContentPart> parts = new ArrayList<>();
-        for (JsonNode p : array) {
-            parts.add(switch (p.path("kind").asText()) {
-                case "text" -> new ContentPart.Text(p.path("text").asText());
-                case "image" -> new ContentPart.Image(p.path("url").asText(), text(p.path("detail")));
-                case "audio" -> new ContentPart.Audio(p.path("data").asText(), p.path("format").asText());
-                default -> new ContentPart.File(text(p.path("file_id")), text(p.path("file_data")), text(p.path("filename")));
-            });
-        }
-        return parts;
     }
 
     private static List<StoredMessage> messages(ConversationId id, JsonNode array) {
         List<StoredMessage> messages = new ArrayList<>();
         for (JsonNode n : array) {
-            List<ToolCall> calls = new ArrayList<>();
-            for (JsonNode call : n.path("calls")) calls.add(new ToolCall(call.path("id").asText(), call.path("name").asText(), call.path("args").asText()));
-            Role role = Role.fromWire(n.path("role").asText()).orElseThrow();
-            ChatMessage message = new ChatMessage(role, text(n.path("content")), text(n.path("name")), calls, text(n.path("toolCallId")),
-                    parts(n.path("parts")));
+            ChatMessage message = ChatMessageJson.read(n);
             messages.add(new StoredMessage(id, n.path("seq").asLong(), message, n.path("tokens").asInt(), text(n.path("model")),
                     Instant.parse(n.path("created").asText()), map(n.path("meta"))));
         }

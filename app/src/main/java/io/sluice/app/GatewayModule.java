@@ -9,6 +9,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.app.config.CacheSettings;
+import io.sluice.app.config.ResponseCacheSettings;
+import io.sluice.app.config.SemanticSettings;
+import io.sluice.engine.cache.LocalResponseCache;
+import io.sluice.engine.cache.ResponseCachePolicy;
+import io.sluice.engine.cache.TieredResponseCache;
+import io.sluice.ports.out.ResponseCache;
+import io.sluice.redis.RedisResponseCache;
 import io.sluice.app.config.EndpointSettings;
 import io.sluice.app.config.SlaSettings;
 import io.sluice.app.config.RoutingSettings;
@@ -243,7 +250,8 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
                             Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
-                            PrometheusMeterRegistry meters, Resources resources, BudgetStore budgetStore) {
+                            PrometheusMeterRegistry meters, Resources resources, BudgetStore budgetStore, Optional<RedisLink> redisLink,
+                            ObjectMapper json) {
         UpstreamEvents events = (model, endpoint, reason) -> io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries")
                 .description("Upstream attempts that failed and were retried")
                 .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
@@ -257,7 +265,23 @@ public final class GatewayModule extends AbstractModule {
                 .summaries(settings.summary()).recall(new SemanticRecall(store, embedder, settings.semantic().candidates()))
                 .sla(new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router))
                 .ledger(ledger).rateLimits(new FlowControl(settings.limits().limits(), counters)).budgets(budgets)
-                .storageHealth(storage.health()).events(callEvents(meters)).build();
+                .storageHealth(storage.health()).events(callEvents(meters)).responseCache(responseCache(registry, redisLink, json, clock)).build();
+    }
+
+    /** The response cache: this process's memory, in front of Redis when replicas share it. */
+    private ResponseCachePolicy responseCache(ModelRegistry registry, Optional<RedisLink> redis, ObjectMapper json, Clock clock) {
+        ResponseCacheSettings c = settings.responseCache();
+        if (!c.enabled()) return ResponseCachePolicy.OFF;
+        ResponseCache local = new LocalResponseCache(c.maxBytes(), clock);
+        ResponseCachePolicy.Builder policy = ResponseCachePolicy.builder().enabled(true).shared(c.shared()).ttl(c.ttl())
+                .routeTtls(c.routeTtl()).modelTtls(c.modelTtl()).maxTemperature(c.maxTemperature()).toolCalls(c.toolCalls())
+                .coalesce(c.coalesce()).semanticMaxEntries(c.semanticMaxEntries()).clock(clock)
+                .store(c.redis() ? new TieredResponseCache(local, new RedisResponseCache(redis(redis), json, clock)) : local);
+        if (c.semantic()) {
+            policy.semanticThreshold(c.semanticThreshold()).embedder(SemanticSettings.LOCAL.equals(c.semanticEmbedder())
+                    ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS) : new ProviderEmbedder(registry, c.semanticEmbedder()));
+        }
+        return policy.build();
     }
 
     /** Calls by how they ended, and bills that could not be written; each counter registered once, not on every call. */
@@ -265,6 +289,7 @@ public final class GatewayModule extends AbstractModule {
         io.micrometer.core.instrument.Counter unwritten = io.micrometer.core.instrument.Counter.builder("sluice.bills.unwritten")
                 .description("Bills that could not be written to the ledger (each logged with its request id)").register(meters);
         Map<String, io.micrometer.core.instrument.Counter> ended = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, io.micrometer.core.instrument.Counter> lookups = new java.util.concurrent.ConcurrentHashMap<>();
         return new CallEvents() {
             @Override
             public void ended(String outcome) {
@@ -275,6 +300,12 @@ public final class GatewayModule extends AbstractModule {
             @Override
             public void billUnwritten() {
                 unwritten.increment();
+            }
+
+            @Override
+            public void cache(String status) {
+                lookups.computeIfAbsent(status, r -> io.micrometer.core.instrument.Counter.builder("sluice.response.cache")
+                        .description("Chat calls by the response cache's part in them: hit, miss or bypass").tag("result", r).register(meters)).increment();
             }
         };
     }
@@ -307,7 +338,8 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     Optional<RedisLink> redisLink(Resources resources) {
-        boolean used = settings.cache().type() == CacheSettings.Type.REDIS || settings.limits().shared() || settings.limits().budgetsInRedis();
+        boolean used = settings.cache().type() == CacheSettings.Type.REDIS || settings.limits().shared() || settings.limits().budgetsInRedis()
+                || settings.responseCache().enabled() && settings.responseCache().redis();
         if (!used) return Optional.empty();
         RedisLink link = resources.add(RedisLink.open(settings.cache().redisUri(), settings.redis().commandTimeout()), RedisLink::close);
         if (!link.awaitConnection(REDIS_START_WAIT)) {

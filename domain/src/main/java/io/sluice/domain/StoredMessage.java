@@ -14,6 +14,8 @@ public record StoredMessage(ConversationId conversationId, long seq, ChatMessage
     /** The metadata keys of a stored answer that hold its call's billed input and output tokens. */
     public static final String INPUT_TOKENS = "input_tokens";
     public static final String OUTPUT_TOKENS = "output_tokens";
+    /** The metadata key of a stored answer that came from the response cache ({@code "true"}). */
+    public static final String CACHED = "cached";
 
     /** The billed usage stored with an answer, if it was stored with one. */
     public java.util.Optional<Usage> usage() {

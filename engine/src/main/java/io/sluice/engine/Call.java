@@ -25,6 +25,8 @@ final class Call {
         CUT,
         /** The client went away. */
         CANCELLED,
+        /** Answered from the response cache (or by an identical call in flight): nothing went upstream for it. */
+        CACHE_HIT,
         /** The upstreams failed it after it was admitted. */
         FAILED,
         /** Refused before anything went upstream: a bad request, a rate limit, a budget, a context that does not fit. */

@@ -30,7 +30,13 @@ import io.sluice.ports.out.ConversationStore;
 import io.sluice.ports.out.TokenCounter;
 import io.sluice.ports.out.StorageHealth;
 import io.sluice.ports.out.UsageLedger;
+import io.sluice.engine.cache.ResponseCachePolicy;
+import io.sluice.engine.internal.ReplayPublisher;
+import io.sluice.ports.in.CacheStatus;
+import io.sluice.ports.out.CachedAnswer;
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,6 +65,8 @@ public final class ChatService implements ChatCompletions {
     private final Settlement settlement;
     private final CallEvents events;
     private final EmbeddingService embeddings;
+    private final ResponseCaching caching;
+    private final Clock clock;
 
     private ChatService(Builder b) {
         this.registry = b.registry;
@@ -71,6 +79,8 @@ public final class ChatService implements ChatCompletions {
         this.admission = new CallAdmission(b.flow, b.budgets, b.storage);
         this.promptWorkers = b.promptWorkers != null ? b.promptWorkers : PromptWorkers.shared();
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
+        this.caching = new ResponseCaching(b.responseCache, b.clock);
+        this.clock = b.clock;
         this.embeddings = new EmbeddingService(b.registry, b.tokens, b.sla, caller, b.flow, b.budgets, b.storage, settlement, b.clock);
     }
 
@@ -86,42 +96,111 @@ public final class ChatService implements ChatCompletions {
 
     @Override
     public CompletionStage<ChatResult> complete(ChatCall request) {
-        return open(request).thenCompose(call -> call.endIfFails(context(call).thenCompose(this::admit).thenCompose(admitted -> {
-            long upstreamStart = System.nanoTime();
-            return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry()).thenCompose(served -> {
-                long storeStart = System.nanoTime();
-                ChatResponse response = served.value();
-                return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()))
-                        .thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(), served.by(),
-                                new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart),
-                                registry.resolve(served.by().model()).spec().prices().cost(response.usage()))); // as Settlement billed it
+        return open(request).thenCompose(call -> {
+            AtomicReference<ResponseCaching.Lookup> looked = new AtomicReference<>();
+            return call.endIfFails(context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
+                looked.set(lookup);
+                events.cache(lookup.status().header());
+                if (lookup.hit()) return answerFromCache(call, lookup);
+                return admit(call).thenCompose(admitted -> completeUpstream(call, lookup));
+            })).whenComplete((ok, error) -> {
+                if (error != null) caching.abandoned(looked.get(), upstreamFailure(call, error));
+                if (looked.get() == null || !looked.get().hit()) call.selection.recordCall(System.nanoTime() - call.startNanos, error);
             });
-        })).whenComplete((ok, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error)));
+        });
+    }
+
+    private CompletionStage<ChatResult> completeUpstream(Call call, ResponseCaching.Lookup lookup) {
+        long upstreamStart = System.nanoTime();
+        return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry()).thenCompose(served -> {
+            long storeStart = System.nanoTime();
+            ChatResponse response = served.value();
+            BigDecimal cost = registry.resolve(served.by().model()).spec().prices().cost(response.usage()); // as Settlement bills it
+            caching.answered(call, lookup, served.by(), response.message(), response.finishReason(), response.usage(), cost);
+            return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()))
+                    .thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(), served.by(),
+                            new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart), cost, lookup.status()));
+        });
+    }
+
+    /** A hit: nothing goes upstream; the call is billed at zero with what it saved, and stored like any other turn. */
+    private CompletionStage<ChatResult> answerFromCache(Call call, ResponseCaching.Lookup lookup) {
+        long storeStart = System.nanoTime();
+        CachedAnswer answer = lookup.answer();
+        ChatResponse response = new ChatResponse(answerId(call), answer.model(), clock.instant().getEpochSecond(), answer.message(),
+                answer.finishReason(), answer.usage());
+        Delivery delivery = new Delivery(lookup.servedBy(), answer.message(), answer.usage()).cached(lookup.cacheHit());
+        return call.end(Call.Outcome.CACHE_HIT, delivery).thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(),
+                lookup.servedBy(), new CallTimings(0, System.nanoTime() - storeStart), BigDecimal.ZERO, CacheStatus.HIT));
+    }
+
+    /** A cached answer's id, in OpenAI's form, made of the call's request id. */
+    private static String answerId(Call call) {
+        return "chatcmpl-" + call.requestId.replaceFirst("^req_", "");
+    }
+
+    /**
+     * What the calls waiting on this one should get when it failed: the upstreams' failure, or nothing (they go
+     * upstream themselves) when it failed for its own reasons: its client left, or its own limits or budget refused it.
+     */
+    private static Throwable upstreamFailure(Call call, Throwable error) {
+        boolean own = call.admission() == null || Failures.cause(error) instanceof ClientGoneException;
+        return own ? null : Failures.cause(error);
     }
 
     @Override
     public CompletionStage<ChatStream> stream(ChatCall request) {
-        return open(request).thenCompose(call -> call.endIfFails(context(call).thenCompose(this::admit)).thenApply(admitted -> {
-            ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry());
-            // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
-            served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
-            java.util.concurrent.CompletableFuture<java.math.BigDecimal> cost = new java.util.concurrent.CompletableFuture<>();
-            RecordingPublisher chunks = new RecordingPublisher(served.chunks(), (delivered, ending, error) -> {
-                ServedBy by = servedOrNull(served);
-                Call.Outcome outcome = switch (ending) {
-                    case COMPLETED -> Call.Outcome.COMPLETED;
-                    case CANCELLED -> Call.Outcome.CANCELLED;
-                    case CUT -> by == null ? Call.Outcome.FAILED : Call.Outcome.CUT;
-                };
-                ModelSpec spec = by == null ? null : registry.resolve(by.model()).spec();
-                Delivery delivery = Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens, spec == null ? null : spec.encoding());
-                cost.complete(spec == null || delivery.usage() == null ? java.math.BigDecimal.ZERO : spec.prices().cost(delivery.usage())); // as Settlement bills it
-                return call.end(outcome, delivery);
+        return open(request).thenCompose(call -> {
+            AtomicReference<ResponseCaching.Lookup> looked = new AtomicReference<>();
+            return call.endIfFails(context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
+                looked.set(lookup);
+                events.cache(lookup.status().header());
+                if (lookup.hit()) return CompletableFuture.completedFuture(replay(call, lookup));
+                return admit(call).thenApply(admitted -> streamUpstream(call, lookup));
+            })).whenComplete((stream, error) -> {
+                if (error == null) return;
+                caching.abandoned(looked.get(), upstreamFailure(call, error));
+                if (looked.get() == null || !looked.get().hit()) call.selection.recordCall(System.nanoTime() - call.startNanos, error);
             });
-            return new ChatStream(call.plan().turn().conversationId(), chunks, served.servedBy(), cost);
-        }).whenComplete((stream, error) -> {
-            if (error != null) call.selection.recordCall(System.nanoTime() - call.startNanos, error);
-        }));
+        });
+    }
+
+    private ChatStream streamUpstream(Call call, ResponseCaching.Lookup lookup) {
+        ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry());
+        // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
+        served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
+        CompletableFuture<BigDecimal> cost = new CompletableFuture<>();
+        RecordingPublisher chunks = new RecordingPublisher(served.chunks(), (delivered, ending, error) -> {
+            ServedBy by = servedOrNull(served);
+            Call.Outcome outcome = switch (ending) {
+                case COMPLETED -> Call.Outcome.COMPLETED;
+                case CANCELLED -> Call.Outcome.CANCELLED;
+                case CUT -> by == null ? Call.Outcome.FAILED : Call.Outcome.CUT;
+            };
+            ModelSpec spec = by == null ? null : registry.resolve(by.model()).spec();
+            Delivery delivery = Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens, spec == null ? null : spec.encoding());
+            BigDecimal billed = spec == null || delivery.usage() == null ? BigDecimal.ZERO : spec.prices().cost(delivery.usage()); // as Settlement bills it
+            cost.complete(billed);
+            if (outcome == Call.Outcome.COMPLETED && delivery.hasReply()) {
+                caching.answered(call, lookup, by, delivery.reply(), delivered.finishReason(), delivery.usage(), billed);
+            } else {
+                caching.abandoned(lookup, outcome == Call.Outcome.FAILED ? error : null);
+            }
+            return call.end(outcome, delivery);
+        });
+        return new ChatStream(call.plan().turn().conversationId(), chunks, served.servedBy(), cost, lookup.status());
+    }
+
+    /** A hit, replayed as the stream the upstream sent, with its usage chunk; billed at zero with what it saved. */
+    private ChatStream replay(Call call, ResponseCaching.Lookup lookup) {
+        CachedAnswer answer = lookup.answer();
+        var replayed = ReplayPublisher.of(answerId(call), answer.model(), clock.instant().getEpochSecond(), answer.message(),
+                answer.finishReason(), answer.usage());
+        RecordingPublisher chunks = new RecordingPublisher(replayed, (delivered, ending, error) ->
+                call.end(Call.Outcome.CACHE_HIT, new Delivery(lookup.servedBy(), delivered.isEmpty() ? null : delivered.message(), answer.usage())
+                        .cached(lookup.cacheHit())));
+        return new ChatStream(call.plan().turn().conversationId(), chunks, CompletableFuture.completedFuture(lookup.servedBy()),
+                CompletableFuture.completedFuture(BigDecimal.ZERO), CacheStatus.HIT);
     }
 
     @Override
@@ -227,7 +306,7 @@ public final class ChatService implements ChatCompletions {
 
     /**
      * Assembles a {@link ChatService}. Defaults: no context cache, the system clock, {@link ContextDefaults#ofDefaults()},
-     * {@link SummaryPolicy#ofDefaults()}, no semantic recall, {@link SlaPolicy#ofDefaults()}, no ledger (usage of
+     * {@link SummaryPolicy#ofDefaults()}, no semantic recall, no response cache, {@link SlaPolicy#ofDefaults()}, no ledger (usage of
      * stateless calls is not kept; a stored turn keeps its bill with its messages), no rate limits, no budgets, no events.
      * Not thread-safe; {@link #build()} makes a thread-safe service.
      */
@@ -247,6 +326,7 @@ public final class ChatService implements ChatCompletions {
         private CallEvents events = CallEvents.NONE;
         private StorageHealth storage = StorageHealth.ALWAYS;
         private java.util.concurrent.Executor promptWorkers;
+        private ResponseCachePolicy responseCache = ResponseCachePolicy.OFF;
 
         private Builder(ModelRegistry registry, ConversationStore store, TokenCounter tokens) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -304,6 +384,12 @@ public final class ChatService implements ChatCompletions {
         /** Whether the database is reachable: while it is not, calls are refused before they go upstream. */
         public Builder storageHealth(StorageHealth value) {
             storage = Objects.requireNonNull(value, "storageHealth");
+            return this;
+        }
+
+        /** The response cache and coalescing of identical calls; by default {@link ResponseCachePolicy#OFF}. */
+        public Builder responseCache(ResponseCachePolicy value) {
+            responseCache = Objects.requireNonNull(value, "responseCache");
             return this;
         }
 

@@ -10,13 +10,23 @@ import io.sluice.ports.out.TokenCounter;
 
 /**
  * What a call delivered when it ended: who served it (null when nothing was served, so nothing is billed), the reply
- * as far as the client got it (null when none), and the usage to bill. Immutable.
+ * as far as the client got it (null when none), the usage to bill and, for an answer from the response cache, what
+ * that saved (null otherwise). Immutable.
  */
-record Delivery(ServedBy by, ChatMessage reply, Usage usage) {
+record Delivery(ServedBy by, ChatMessage reply, Usage usage, io.sluice.domain.usage.UsageEntry.CacheHit cacheHit) {
     static final Delivery NOTHING = new Delivery(null, null, Usage.ZERO);
 
     Delivery {
         usage = usage == null ? Usage.ZERO : usage;
+    }
+
+    Delivery(ServedBy by, ChatMessage reply, Usage usage) {
+        this(by, reply, usage, null);
+    }
+
+    /** The same delivery, served from the response cache. */
+    Delivery cached(io.sluice.domain.usage.UsageEntry.CacheHit hit) {
+        return new Delivery(by, reply, usage, hit);
     }
 
     boolean served() {

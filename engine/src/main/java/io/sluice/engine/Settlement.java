@@ -57,18 +57,22 @@ final class Settlement {
     }
 
     private UsageEntry bill(Call call, CallPlan plan, Delivery delivered, Call.Outcome outcome) {
-        ModelSpec spec = registry.resolve(delivered.by().model()).spec();
         var caller = call.request.caller();
+        boolean hit = outcome == Call.Outcome.CACHE_HIT;
+        // a hit costs nothing upstream, and is priced by the call that filled the cache (its model may since have gone)
+        io.sluice.domain.Prices prices = hit ? null : registry.resolve(delivered.by().model()).spec().prices();
         return new UsageEntry(call.requestId, 1, caller.owner(), caller.key().map(ApiKey::id).orElse(null), caller.user(),
                 plan.turn().conversationId().map(id -> id.value()).orElse(null), call.route(), delivered.by().model(),
-                delivered.by().endpoint(), delivered.usage(), spec.prices().cost(delivered.usage()),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos), ledgerOutcome(outcome), clock.instant(), spec.prices().source());
+                delivered.by().endpoint(), delivered.usage(), hit ? java.math.BigDecimal.ZERO : prices.cost(delivered.usage()),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos), ledgerOutcome(outcome), clock.instant(),
+                hit ? null : prices.source(), hit ? delivered.cacheHit() : null);
     }
 
     private static UsageEntry.Outcome ledgerOutcome(Call.Outcome outcome) {
         return switch (outcome) {
             case CUT -> UsageEntry.Outcome.CUT;
             case CANCELLED -> UsageEntry.Outcome.CANCELLED;
+            case CACHE_HIT -> UsageEntry.Outcome.CACHE_HIT;
             default -> UsageEntry.Outcome.OK;
         };
     }
@@ -86,7 +90,18 @@ final class Settlement {
                 io.sluice.domain.StoredMessage.OUTPUT_TOKENS, Integer.toString(bill.usage().completionTokens())));
         if (outcome != Call.Outcome.COMPLETED) metadata.put("truncated", "true");
         if (outcome == Call.Outcome.CANCELLED) metadata.put("ended", "cancelled");
-        return memory.record(plan.turn(), registry.resolve(delivered.by().model()), delivered.reply(), metadata, bill);
+        if (outcome == Call.Outcome.CACHE_HIT) metadata.put(io.sluice.domain.StoredMessage.CACHED, "true");
+        return memory.record(plan.turn(), servedTarget(plan, delivered), delivered.reply(), metadata, bill);
+    }
+
+    /** The model that served the answer; for a cached answer whose model is no longer configured, the one the turn was planned for. */
+    private ModelRegistry.Target servedTarget(CallPlan plan, Delivery delivered) {
+        try {
+            return registry.resolve(delivered.by().model());
+        } catch (RuntimeException gone) {
+            if (delivered.cacheHit() == null) throw gone;
+            return plan.selection().planning();
+        }
     }
 
     /** Reports how a call ended, for the calls that end without a {@link Call} (embeddings). */

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -118,23 +119,33 @@ final class UsageHandler {
         long input = 0;
         long output = 0;
         long cached = 0;
+        long hits = 0;
         BigDecimal cost = BigDecimal.ZERO.setScale(9);
+        BigDecimal saved = BigDecimal.ZERO.setScale(9);
         for (UsageTotal t : totals) {
             ObjectNode row = data.addObject();
             t.group().forEach((d, v) -> row.put(d.label(), v));
-            sums(row, t.requests(), t.inputTokens(), t.outputTokens(), t.cachedTokens(), t.cost());
+            sums(row, new UsageTotal(Map.of(), t.requests(), t.inputTokens(), t.outputTokens(), t.cachedTokens(), t.cost(), t.cacheHits(), t.saved()));
             requests += t.requests();
             input += t.inputTokens();
             output += t.outputTokens();
             cached += t.cachedTokens();
             cost = cost.add(t.cost());
+            hits += t.cacheHits();
+            saved = saved.add(t.saved());
         }
-        sums(root.putObject("total"), requests, input, output, cached, cost);
+        sums(root.putObject("total"), new UsageTotal(Map.of(), requests, input, output, cached, cost, hits, saved));
         return root;
     }
 
-    private static void sums(ObjectNode node, long requests, long input, long output, long cached, BigDecimal cost) {
-        node.put("requests", requests).put("input_tokens", input).put("output_tokens", output).put("cached_tokens", cached)
-                .put("cost_usd", cost.toPlainString());
+    /**
+     * A group's sums. {@code cache_hits} of its requests were answered from the response cache, {@code cache_hit_rate}
+     * (4 decimals) is their share, and {@code saved_usd} is what they would have cost.
+     */
+    private static void sums(ObjectNode node, UsageTotal t) {
+        String rate = t.requests() == 0 ? "0" : BigDecimal.valueOf(t.cacheHits()).divide(BigDecimal.valueOf(t.requests()), 4, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        node.put("requests", t.requests()).put("input_tokens", t.inputTokens()).put("output_tokens", t.outputTokens()).put("cached_tokens", t.cachedTokens())
+                .put("cost_usd", t.cost().toPlainString()).put("cache_hits", t.cacheHits()).put("cache_hit_rate", rate)
+                .put("saved_usd", t.saved().setScale(9, java.math.RoundingMode.HALF_EVEN).toPlainString());
     }
 }

@@ -129,7 +129,8 @@ public final class ConfigLoader {
                 .endpoints(upstreams.endpoints()).models(models.specs()).modelEndpoints(models.endpoints()).fallbackEncoding(fallback)
                 .context(context.defaults()).cache(context.cache()).summary(context.summary()).semantic(context.semantic())
                 .sla(SlaReader.read(c, models.names())).limits(LimitsReader.read(c)).commitBillBeforeAnswer(c.storage().commitBillBeforeAnswer())
-                .redis(LimitsReader.redis(c)).requirePrices(c.pricing().require()).retention(ConfigProblem.check("sluice.retention", () -> new RetentionSettings(c.retention().days(),
+                .redis(LimitsReader.redis(c)).requirePrices(c.pricing().require())
+                .responseCache(ResponseCacheReader.read(c, java.util.Set.copyOf(models.names()), c.routes().keySet())).retention(ConfigProblem.check("sluice.retention", () -> new RetentionSettings(c.retention().days(),
                         c.retention().owners(), c.retention().sweepInterval()))).build();
     }
 }

@@ -20,7 +20,8 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                               ContextDefaults context, CacheSettings cache, SummaryPolicy summary, SemanticSettings semantic,
                               List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
                               boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer, RedisSettings redis,
-                              RetentionSettings retention, boolean requirePrices) {
+                              RetentionSettings retention, boolean requirePrices,
+                              ResponseCacheSettings responseCache) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
@@ -29,6 +30,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         limits = limits == null ? LimitSettings.NONE : limits;
         redis = redis == null ? RedisSettings.DEFAULTS : redis;
         retention = retention == null ? RetentionSettings.FOREVER : retention;
+        responseCache = responseCache == null ? ResponseCacheSettings.OFF : responseCache;
     }
 
     /** Settings to build from a server and a storage; everything else has the embedded defaults until set. */
@@ -44,7 +46,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices);
+                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache);
     }
 
     /**
@@ -72,6 +74,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         private RedisSettings redis = RedisSettings.DEFAULTS;
         private RetentionSettings retention = RetentionSettings.FOREVER;
         private boolean requirePrices;
+        private ResponseCacheSettings responseCache = ResponseCacheSettings.OFF;
 
         private Builder(ServerSettings server, StorageSettings storage) {
             this.server = server;
@@ -158,6 +161,11 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         }
 
         /** Whether a model nobody priced (configuration or catalog) is refused rather than served for nothing. */
+        public Builder responseCache(ResponseCacheSettings value) {
+            responseCache = value;
+            return this;
+        }
+
         public Builder requirePrices(boolean value) {
             requirePrices = value;
             return this;
@@ -170,7 +178,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
         public GatewaySettings build() {
             return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary,
-                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices);
+                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache);
         }
     }
 }

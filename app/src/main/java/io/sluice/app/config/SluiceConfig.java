@@ -44,6 +44,10 @@ public interface SluiceConfig {
     @WithName("passthrough-provider")
     Optional<String> passthroughProvider();
 
+    /** {@code sluice.response-cache}: answers kept and replayed, identical calls coalesced; off by default. */
+    @WithName("response-cache")
+    ResponseCacheConfig responseCache();
+
     /** {@code sluice.pricing}: what to do with a model nobody priced. */
     Pricing pricing();
 

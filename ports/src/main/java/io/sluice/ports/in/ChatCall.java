@@ -13,10 +13,11 @@ import java.util.Optional;
  * a retry's upstream failures were counted against the circuits by its first try already. {@code requestId} names the
  * call in its answer's {@code x-request-id}, its bill and the log lines about it. {@code clientGone} says whether the
  * client has hung up: a call whose client left while it waited (for its limits, its budget, a slow store) is not sent
- * upstream.
+ * upstream. {@code cache} is what the client's {@code Cache-Control} asks of the response cache.
  */
 public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
-                       Optional<String> slaTier, int clientRetries, String requestId, java.util.function.BooleanSupplier clientGone) {
+                       Optional<String> slaTier, int clientRetries, String requestId, java.util.function.BooleanSupplier clientGone,
+                       CacheDirective cache) {
     public ChatCall {
         Require.nonNull(caller, "caller");
         Require.nonNull(conversation, "conversation");
@@ -26,6 +27,12 @@ public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest 
         if (clientRetries < 0) throw new IllegalArgumentException("'clientRetries' must not be negative");
         requestId = requestId == null ? newRequestId() : requestId;
         clientGone = clientGone == null ? () -> false : clientGone;
+        cache = cache == null ? CacheDirective.DEFAULT : cache;
+    }
+
+    public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
+                    Optional<String> slaTier, int clientRetries, String requestId, java.util.function.BooleanSupplier clientGone) {
+        this(caller, conversation, request, contextStrategy, slaTier, clientRetries, requestId, clientGone, CacheDirective.DEFAULT);
     }
 
     public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,

@@ -6,7 +6,16 @@ import java.util.Optional;
 
 /**
  * A completed call: the answer, the conversation it was stored in, if any, which model served it, how long it waited
- * on the upstream and on storage, and what it cost (in US dollars, as billed).
+ * on the upstream and on storage, what it cost (in US dollars, as billed) and whether the response cache answered it.
  */
 public record ChatResult(ChatResponse response, Optional<ConversationId> conversationId, ServedBy servedBy, CallTimings timings,
-                         java.math.BigDecimal cost) {}
+                         java.math.BigDecimal cost, CacheStatus cache) {
+    public ChatResult {
+        cache = cache == null ? CacheStatus.BYPASS : cache;
+    }
+
+    public ChatResult(ChatResponse response, Optional<ConversationId> conversationId, ServedBy servedBy, CallTimings timings,
+                      java.math.BigDecimal cost) {
+        this(response, conversationId, servedBy, timings, cost, CacheStatus.BYPASS);
+    }
+}

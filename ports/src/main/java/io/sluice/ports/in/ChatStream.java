@@ -11,7 +11,17 @@ import java.util.concurrent.Flow;
  * nothing was sent to the client yet (the server may still answer with an HTTP error); an error after it means
  * the answer was cut. The last chunk before completion carries the usage. Completion is signalled only once the
  * turn is stored. {@code servedBy} completes before the first chunk is signalled; {@code cost} (US dollars, as billed)
- * completes before completion or a cut is signalled.
+ * completes before completion or a cut is signalled. {@code cache}: whether the response cache answered it (a hit is
+ * replayed as a stream).
  */
 public record ChatStream(Optional<ConversationId> conversationId, Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy,
-                         CompletionStage<java.math.BigDecimal> cost) {}
+                         CompletionStage<java.math.BigDecimal> cost, CacheStatus cache) {
+    public ChatStream {
+        cache = cache == null ? CacheStatus.BYPASS : cache;
+    }
+
+    public ChatStream(Optional<ConversationId> conversationId, Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy,
+                      CompletionStage<java.math.BigDecimal> cost) {
+        this(conversationId, chunks, servedBy, cost, CacheStatus.BYPASS);
+    }
+}

@@ -5,6 +5,9 @@ public interface CallEvents {
     /** A call ended; {@code outcome} is {@code completed}, {@code cut}, {@code cancelled}, {@code failed} or {@code refused}. */
     void ended(String outcome);
 
+    /** The response cache's part in a call that got past its context: {@code hit}, {@code miss} or {@code bypass}. */
+    default void cache(String status) {}
+
     /** A bill could not be written to the ledger (it was logged with its request id, owner, model and cost). */
     void billUnwritten();
 

@@ -1,0 +1,186 @@
+package io.sluice.engine;
+
+import io.sluice.domain.ChatMessage;
+import io.sluice.domain.ChatRequest;
+import io.sluice.domain.ContentPart;
+import io.sluice.domain.Role;
+import io.sluice.domain.Usage;
+import io.sluice.engine.cache.ResponseCachePolicy;
+import io.sluice.engine.cache.ResponseKey;
+import io.sluice.engine.cache.SemanticAnswers;
+import io.sluice.engine.sla.ResilientCaller;
+import io.sluice.ports.in.CacheDirective;
+import io.sluice.ports.in.CacheStatus;
+import io.sluice.ports.in.ServedBy;
+import io.sluice.ports.out.CachedAnswer;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The response cache's stage of a call, between its context and its admission: decides whether the call may be
+ * cached, looks it up (exact, then by meaning when the semantic cache is on), and makes identical calls in flight at
+ * the same time go upstream once (the first leads; the others wait for its answer, or its failure). After the upstream
+ * answers, {@link #answered} keeps the answer and hands it to the calls waiting on it. Thread-safe.
+ */
+final class ResponseCaching {
+    private static final System.Logger LOG = System.getLogger(ResponseCaching.class.getName());
+    /** Where a hit says it was served from (the ledger's endpoint). */
+    static final String ENDPOINT = "cache";
+
+    /**
+     * What the stage found: its status, the exact key (null when the call may not be kept), the semantic bucket and
+     * the question's vector (null unless the call is a semantic candidate), the answer of a hit and its similarity,
+     * and the flight this call leads (null unless it leads one).
+     */
+    record Lookup(CacheStatus status, String key, String bucket, float[] question, CachedAnswer answer, double similarity,
+                  CompletableFuture<Optional<CachedAnswer>> flight) {
+        static final Lookup BYPASS = new Lookup(CacheStatus.BYPASS, null, null, null, null, 0, null);
+
+        boolean hit() {
+            return status == CacheStatus.HIT;
+        }
+
+        ServedBy servedBy() {
+            return new ServedBy(answer.model(), ENDPOINT, 0);
+        }
+
+        io.sluice.domain.usage.UsageEntry.CacheHit cacheHit() {
+            return new io.sluice.domain.usage.UsageEntry.CacheHit(answer.cost(), similarity);
+        }
+
+        Lookup hit(CachedAnswer found, double similarity) {
+            return new Lookup(CacheStatus.HIT, key, bucket, question, found, similarity, null);
+        }
+
+        Lookup leading(CompletableFuture<Optional<CachedAnswer>> value) {
+            return new Lookup(status, key, bucket, question, null, 0, value);
+        }
+    }
+
+    private final ResponseCachePolicy policy;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, CompletableFuture<Optional<CachedAnswer>>> flights = new ConcurrentHashMap<>();
+
+    ResponseCaching(ResponseCachePolicy policy, Clock clock) {
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    CompletionStage<Lookup> lookup(Call call) {
+        if (!policy.enabled() || !call.request.cache().mayStore()) return CompletableFuture.completedFuture(Lookup.BYPASS);
+        ResilientCaller.Candidate first = call.candidates().getFirst();
+        ChatRequest request = first.request();
+        if (!cacheable(request)) return CompletableFuture.completedFuture(Lookup.BYPASS);
+        String scope = policy.scope(call.request.caller().owner());
+        String key = ResponseKey.exact(scope, first.model(), request);
+        if (!call.request.cache().mayRead()) return CompletableFuture.completedFuture(new Lookup(CacheStatus.BYPASS, key, null, null, null, 0, null));
+        return policy.store().get(key).thenCompose(found -> {
+            Lookup miss = new Lookup(CacheStatus.MISS, key, null, null, null, 0, null);
+            if (found.isPresent()) return CompletableFuture.completedFuture(miss.hit(found.get(), 1));
+            return semantic(scope, first.model(), request, miss).thenCompose(looked -> looked.hit() ? CompletableFuture.completedFuture(looked) : join(call, looked));
+        });
+    }
+
+    /** A call the semantic cache may answer: a system prompt (or none) and one question, nothing earlier in its context. */
+    private CompletionStage<Lookup> semantic(String scope, String model, ChatRequest request, Lookup miss) {
+        var threshold = policy.semanticThreshold();
+        String question = question(request.messages());
+        if (threshold.isEmpty() || question == null) return CompletableFuture.completedFuture(miss);
+        String bucket = ResponseKey.bucket(scope, model, request);
+        return policy.embedder().embed(List.of(question)).handle((vectors, error) -> {
+            if (error != null) {
+                LOG.log(System.Logger.Level.DEBUG, "semantic cache skipped: the embedder failed (" + io.sluice.domain.error.Failures.cause(error).getClass().getSimpleName() + ")");
+                return miss;
+            }
+            float[] vector = vectors.getFirst();
+            Lookup candidate = new Lookup(CacheStatus.MISS, miss.key(), bucket, vector, null, 0, null);
+            Optional<SemanticAnswers.Match> match = policy.semantic().find(bucket, vector, threshold.getAsDouble());
+            return match.map(m -> candidate.hit(m.answer(), m.similarity())).orElse(candidate);
+        });
+    }
+
+    /** Joins the flight of an identical call already on its way upstream, or leads one. */
+    private CompletionStage<Lookup> join(Call call, Lookup miss) {
+        if (!policy.coalesce()) return CompletableFuture.completedFuture(miss);
+        CompletableFuture<Optional<CachedAnswer>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<CachedAnswer>> leader = flights.putIfAbsent(miss.key(), mine);
+        if (leader == null) return CompletableFuture.completedFuture(miss.leading(mine));
+        long left = Math.max(0, call.deadlineNanos - System.nanoTime());
+        // a leader that never ends (its client never read its stream) must not hold the others past their deadline
+        return leader.copy().completeOnTimeout(Optional.empty(), left, TimeUnit.NANOSECONDS)
+                .thenApply(answer -> answer.map(a -> miss.hit(a, 1)).orElse(miss));
+    }
+
+    /**
+     * The upstream answered a call that missed: its answer is kept, when it may be, and handed to the calls that wait
+     * on this one.
+     */
+    void answered(Call call, Lookup lookup, ServedBy by, ChatMessage message, String finishReason, Usage usage, BigDecimal cost) {
+        if (lookup.key() == null || lookup.hit()) return;
+        CachedAnswer answer = null;
+        try {
+            String model = call.candidates().getFirst().model();
+            answer = new CachedAnswer(by.model(), message, finishReason, usage, cost, clock.instant().plus(policy.ttl(call.route(), model)));
+            if (keepable(answer)) {
+                policy.store().put(lookup.key(), answer);
+                if (lookup.bucket() != null) policy.semantic().put(lookup.bucket(), lookup.question(), answer);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "an answer was not cached (" + e.getClass().getSimpleName() + "): request " + call.requestId);
+        } finally {
+            land(lookup, answer == null ? Optional.empty() : Optional.of(answer), null);
+        }
+    }
+
+    /**
+     * The call ended without a whole answer: the calls that wait on it get its upstream failure, or, when it ended for
+     * its own client's reasons (a cancel, a cut stream), go upstream themselves.
+     */
+    void abandoned(Lookup lookup, Throwable upstreamFailure) {
+        if (lookup != null) land(lookup, Optional.empty(), upstreamFailure);
+    }
+
+    private void land(Lookup lookup, Optional<CachedAnswer> answer, Throwable failure) {
+        CompletableFuture<Optional<CachedAnswer>> flight = lookup.flight();
+        if (flight == null) return;
+        flights.remove(lookup.key(), flight);
+        if (failure != null) flight.completeExceptionally(failure);
+        else flight.complete(answer);
+    }
+
+    /** An answer that may be replayed: it says something, was not filtered, and calls no tool unless that is allowed. */
+    private boolean keepable(CachedAnswer answer) {
+        ChatMessage m = answer.message();
+        if ("content_filter".equals(answer.finishReason())) return false;
+        if (!m.toolCalls().isEmpty()) return policy.toolCalls();
+        return m.content() != null && !m.content().isEmpty() || !m.parts().isEmpty();
+    }
+
+    /** Deterministic enough to keep: one choice, a temperature within the policy's, no log probabilities (a hit has none). */
+    private boolean cacheable(ChatRequest request) {
+        var options = request.options();
+        if (options.choices() != 1) return false;
+        double temperature = options.temperature() == null ? ResponseCachePolicy.DEFAULT_TEMPERATURE : options.temperature();
+        if (temperature > policy.maxTemperature()) return false;
+        return !options.extraJson().containsKey("top_logprobs") && !"true".equals(options.extraJson().get("logprobs"));
+    }
+
+    /** The question of a context made of system messages and one user message of text; null for any other context. */
+    static String question(List<ChatMessage> context) {
+        ChatMessage last = context.getLast();
+        if (last.role() != Role.USER) return null;
+        for (ChatMessage m : context.subList(0, context.size() - 1)) if (m.role() != Role.SYSTEM) return null;
+        StringBuilder text = new StringBuilder(last.content() == null ? "" : last.content());
+        for (ContentPart part : last.parts()) {
+            if (!(part instanceof ContentPart.Text t)) return null;
+            text.append(text.isEmpty() ? "" : "\n").append(t.text());
+        }
+        return text.isEmpty() ? null : text.toString();
+    }
+}
