@@ -92,7 +92,7 @@ final class ResponseCaching {
         var threshold = policy.semanticThreshold();
         String question = question(request.messages());
         if (threshold.isEmpty() || question == null) return CompletableFuture.completedFuture(miss);
-        String bucket = ResponseKey.bucket(scope, model, request);
+        String bucket = ResponseKey.bucket(scope, model, request, identifiers(question));
         return policy.embedder().embed(List.of(question)).handle((vectors, error) -> {
             if (error != null) {
                 LOG.log(System.Logger.Level.DEBUG, "semantic cache skipped: the embedder failed (" + io.sluice.domain.error.Failures.cause(error).getClass().getSimpleName() + ")");
@@ -105,16 +105,24 @@ final class ResponseCaching {
         });
     }
 
-    /** Joins the flight of an identical call already on its way upstream, or leads one. */
+    /**
+     * Joins the flight of an identical call already on its way upstream, or leads one. When the leader ends without an
+     * answer for its own reasons (its client left), the calls that waited on it form a new flight; one whose deadline
+     * passes while it waits goes upstream alone.
+     */
     private CompletionStage<Lookup> join(Call call, Lookup miss) {
         if (!policy.coalesce()) return CompletableFuture.completedFuture(miss);
         CompletableFuture<Optional<CachedAnswer>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<CachedAnswer>> leader = flights.putIfAbsent(miss.key(), mine);
         if (leader == null) return CompletableFuture.completedFuture(miss.leading(mine));
-        long left = Math.max(0, call.deadlineNanos - System.nanoTime());
+        long left = call.deadlineNanos - System.nanoTime();
+        if (left <= 0) return CompletableFuture.completedFuture(miss);
         // a leader that never ends (its client never read its stream) must not hold the others past their deadline
-        return leader.copy().completeOnTimeout(Optional.empty(), left, TimeUnit.NANOSECONDS)
-                .thenApply(answer -> answer.map(a -> miss.hit(a, 1)).orElse(miss));
+        return leader.copy().completeOnTimeout(null, left, TimeUnit.NANOSECONDS).thenCompose(answer -> {
+            if (answer == null) return CompletableFuture.completedFuture(miss);
+            if (answer.isPresent()) return CompletableFuture.completedFuture(miss.hit(answer.get(), 1));
+            return join(call, miss);
+        });
     }
 
     /**
@@ -169,6 +177,18 @@ final class ResponseCaching {
         double temperature = options.temperature() == null ? ResponseCachePolicy.DEFAULT_TEMPERATURE : options.temperature();
         if (temperature > policy.maxTemperature()) return false;
         return !options.extraJson().containsKey("top_logprobs") && !"true".equals(options.extraJson().get("logprobs"));
+    }
+
+    /**
+     * The numbers and codes a question names ("order 1234", "ticket A-77"), sorted: two questions that name different
+     * ones are never the same question however alike their words, so they are kept in different buckets.
+     */
+    static String identifiers(String question) {
+        java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+        for (String word : question.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}_-]+")) {
+            if (word.chars().anyMatch(Character::isDigit)) ids.add(word);
+        }
+        return String.join(" ", ids);
     }
 
     /** The question of a context made of system messages and one user message of text; null for any other context. */

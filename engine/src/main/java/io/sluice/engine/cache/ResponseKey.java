@@ -39,10 +39,10 @@ public final class ResponseKey {
 
     /**
      * The semantic bucket of {@code request}: everything of the exact key but its last message, whose text is the
-     * question compared by meaning within the bucket.
+     * question compared by meaning within the bucket, and the identifiers that question names, which must match.
      */
-    public static String bucket(String scope, String model, ChatRequest request) {
-        Digest d = new Digest().text("semantic").text(scope).text(model).text(request.model());
+    public static String bucket(String scope, String model, ChatRequest request, String identifiers) {
+        Digest d = new Digest().text("semantic").text(scope).text(model).text(request.model()).text(identifiers);
         List<ChatMessage> leading = request.messages().subList(0, request.messages().size() - 1);
         d.count(leading.size());
         for (ChatMessage m : leading) message(d, m);
