@@ -73,7 +73,9 @@ final class ResponseCaching {
     }
 
     CompletionStage<Lookup> lookup(Call call) {
-        if (!policy.enabled() || !call.request.cache().mayStore()) return CompletableFuture.completedFuture(Lookup.BYPASS);
+        if (!policy.enabled() || !call.request.cache().mayStore() || keyTtl(call).filter(java.time.Duration::isZero).isPresent()) {
+            return CompletableFuture.completedFuture(Lookup.BYPASS);
+        }
         ResilientCaller.Candidate first = call.candidates().getFirst();
         ChatRequest request = first.request();
         if (!cacheable(request)) return CompletableFuture.completedFuture(Lookup.BYPASS);
@@ -134,7 +136,8 @@ final class ResponseCaching {
         CachedAnswer answer = null;
         try {
             String model = call.candidates().getFirst().model();
-            answer = new CachedAnswer(by.model(), message, finishReason, usage, cost, clock.instant().plus(policy.ttl(call.route(), model)));
+            java.time.Duration ttl = keyTtl(call).orElseGet(() -> policy.ttl(call.route(), model));
+            answer = new CachedAnswer(by.model(), message, finishReason, usage, cost, clock.instant().plus(ttl));
             if (keepable(answer)) {
                 policy.store().put(lookup.key(), answer);
                 if (lookup.bucket() != null) policy.semantic().put(lookup.bucket(), lookup.question(), answer);
@@ -160,6 +163,11 @@ final class ResponseCaching {
         flights.remove(lookup.key(), flight);
         if (failure != null) flight.completeExceptionally(failure);
         else flight.complete(answer);
+    }
+
+    /** The caller's key's own TTL for the cache, if it sets one (zero: its calls are never cached). */
+    private static Optional<java.time.Duration> keyTtl(Call call) {
+        return call.request.caller().key().flatMap(k -> k.policy().responseCacheTtl());
     }
 
     /** An answer that may be replayed: it says something, was not filtered, and calls no tool unless that is allowed. */

@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * A key's policy in the admin API:
- * {@code {"defaults": {"route", "context_strategy", "tier"}, "limits": {"rpm", "tpm", "max_prompt_tokens"}, "budgets": {"day", "month", "total"}}},
- * every part optional; budgets are USD amounts, as strings for exactness or as numbers.
+ * {@code {"defaults": {"route", "context_strategy", "tier"}, "limits": {"rpm", "tpm", "max_prompt_tokens"}, "budgets": {"day", "month", "total"},
+ * "response_cache": {"ttl_seconds"}}}, every part optional; budgets are USD amounts, as strings for exactness or as numbers; a
+ * response-cache TTL of 0 keeps the key's calls out of the cache, and none leaves it to the gateway's setting.
  */
 final class KeyPolicyJson {
     private final Set<String> routes;
@@ -31,6 +32,9 @@ final class KeyPolicyJson {
         JsonNode defaults = object(body, "defaults");
         JsonNode limits = object(body, "limits");
         JsonNode budgets = object(body, "budgets");
+        JsonNode cache = object(body, "response_cache");
+        Optional<java.time.Duration> cacheTtl = cache.path("ttl_seconds").isMissingNode() || cache.path("ttl_seconds").isNull() ? Optional.empty()
+                : Optional.of(java.time.Duration.ofSeconds(count(cache, "ttl_seconds", "response_cache.ttl_seconds")));
         Optional<String> route = text(defaults, "route", "defaults.route");
         if (route.isPresent() && !routes.contains(route.get())) {
             throw new InvalidRequestException("'defaults.route' names no model or route: '" + route.get() + "'", "defaults.route");
@@ -43,7 +47,7 @@ final class KeyPolicyJson {
         }
         try {
             return new KeyPolicy(route, strategy, text(defaults, "tier", "defaults.tier"), count(limits, "rpm"), count(limits, "tpm"), amounts,
-                    count(limits, "max_prompt_tokens"));
+                    count(limits, "max_prompt_tokens"), cacheTtl);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage(), null);
         }
@@ -55,6 +59,7 @@ final class KeyPolicyJson {
         defaults.put("context_strategy", policy.strategy().map(Object::toString).orElse(null));
         defaults.put("tier", policy.tier().orElse(null));
         into.putObject("limits").put("rpm", policy.rpm()).put("tpm", policy.tpm()).put("max_prompt_tokens", policy.maxPromptTokens());
+        into.putObject("response_cache").put("ttl_seconds", policy.responseCacheTtl().map(java.time.Duration::toSeconds).orElse(null));
         ObjectNode budgets = into.putObject("budgets");
         for (Budget.Period period : Budget.Period.values()) {
             BigDecimal usd = policy.budgets().get(period);
@@ -77,10 +82,20 @@ final class KeyPolicyJson {
     }
 
     private static long count(JsonNode limits, String field) {
-        JsonNode node = limits.path(field);
+        return count(limits, field, "limits." + field);
+    }
+
+    /** A year of seconds: a longer TTL is a mistake, and a huge one would overflow the time it expires at. */
+    private static final long MAX_COUNT_OF_SECONDS = 366L * 24 * 3600;
+
+    private static long count(JsonNode parent, String field, String path) {
+        JsonNode node = parent.path(field);
         if (node.isMissingNode() || node.isNull()) return 0;
         if (!node.canConvertToLong() || !node.isIntegralNumber() || node.longValue() < 0) {
-            throw new InvalidRequestException("'limits." + field + "' must be a non-negative integer (0: no limit)", "limits." + field);
+            throw new InvalidRequestException("'" + path + "' must be a non-negative integer (0: " + (path.startsWith("limits") ? "no limit" : "off") + ")", path);
+        }
+        if (path.endsWith("_seconds") && node.longValue() > MAX_COUNT_OF_SECONDS) {
+            throw new InvalidRequestException("'" + path + "' must be at most " + MAX_COUNT_OF_SECONDS + " (a year)", path);
         }
         return node.longValue();
     }

@@ -160,4 +160,69 @@ class ResponseCacheTest {
             }
         }
     }
+
+    @Test
+    void aKeysPolicySetsItsOwnTtlOrKeepsItsCallsOutOfTheCache() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, "")) {
+            HttpResponse<String> created = sluice.send("POST", "/admin/keys",
+                    "{\"owner\":\"acme\",\"name\":\"no-cache\",\"response_cache\":{\"ttl_seconds\":0}}", CachingGateway.ADMIN);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(JSON.readTree(created.body()).path("response_cache").path("ttl_seconds").asLong()).isZero();
+            String off = JSON.readTree(created.body()).path("key").asText();
+            String body = question("Which carriers do you use?");
+            assertThat(cache(sluice.chat(off, body))).isEqualTo("bypass");
+            assertThat(cache(sluice.chat(off, body))).isEqualTo("bypass");
+
+            String brief = JSON.readTree(sluice.send("POST", "/admin/keys",
+                    "{\"owner\":\"acme\",\"name\":\"brief\",\"response_cache\":{\"ttl_seconds\":1}}", CachingGateway.ADMIN).body()).path("key").asText();
+            assertThat(cache(sluice.chat(brief, body))).isEqualTo("miss");
+            assertThat(cache(sluice.chat(brief, body))).isEqualTo("hit");
+            Thread.sleep(1_100);
+            assertThat(cache(sluice.chat(brief, body))).as("its answers expire after the key's TTL").isEqualTo("miss");
+
+            for (String bad : new String[] {"-1", "\"soon\"", "1.5", "99999999999"}) {
+                HttpResponse<String> refused = sluice.send("POST", "/admin/keys",
+                        "{\"owner\":\"acme\",\"response_cache\":{\"ttl_seconds\":" + bad + "}}", CachingGateway.ADMIN);
+                assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+                assertThat(refused.body()).contains("response_cache.ttl_seconds");
+            }
+        }
+    }
+
+    @Test
+    void aParaphraseIsASemanticHitWithItsSimilarityButAQuestionNamingAnotherOrderNeverIs() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, "    semantic: {enabled: true, threshold: 0.8}")) {
+            String key = sluice.key("acme");
+            assertThat(cache(sluice.chat(key, question("Where is my order 1234?")))).isEqualTo("miss");
+            HttpResponse<String> paraphrase = sluice.chat(key, question("Hi, where is my order 1234?"));
+            assertThat(cache(paraphrase)).isEqualTo("hit");
+            assertThat(cache(sluice.chat(key, question("Where is my order 5678?")))).as("another order is another question").isEqualTo("miss");
+            String withHistory = "{\"model\":\"gpt-4o-mini\",\"temperature\":0,\"messages\":[{\"role\":\"system\",\"content\":\"You are Acme's support assistant.\"},"
+                    + "{\"role\":\"user\",\"content\":\"Hello\"},{\"role\":\"assistant\",\"content\":\"Hi! How can I help?\"},"
+                    + "{\"role\":\"user\",\"content\":\"Where is my order 1234?\"}]}";
+            assertThat(cache(sluice.chat(key, withHistory))).as("a call with history is never answered by meaning").isEqualTo("miss");
+            var hit = Sql.rows(sluice.storage(), "SELECT cache_similarity FROM usage_ledger WHERE request_id = ?",
+                    paraphrase.headers().firstValue("x-request-id").orElseThrow()).getFirst();
+            assertThat((BigDecimal) hit.get("cache_similarity")).as("the similarity of the hit, for tuning").isLessThan(BigDecimal.ONE)
+                    .isGreaterThanOrEqualTo(new BigDecimal("0.8"));
+        }
+    }
+
+    @Test
+    void aStreamCutHalfwayOrAHungUpClientLeavesNothingInTheCache() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, "")) {
+            String key = sluice.key("acme");
+            String cut = question("Tell me about your returns policy [sim:cut]").replace("{\"model\"", "{\"stream\":true,\"model\"");
+            byte[] request = RawHttp.post("/v1/chat/completions", cut, "Authorization", "Bearer " + key);
+            assertThat(RawHttp.exchange(sluice.gateway.port(), request, java.time.Duration.ofSeconds(5))).contains("X-Sluice-Cache: miss").doesNotContain("[DONE]");
+            assertThat(RawHttp.exchange(sluice.gateway.port(), request, java.time.Duration.ofSeconds(5))).as("half an answer is never replayed")
+                    .contains("X-Sluice-Cache: miss");
+            sluice.simulator.configure(io.sluice.testkit.simulator.SimulatorConfig.ofDefaults().withStreamTiming(java.time.Duration.ofMillis(50),
+                    java.time.Duration.ofMillis(100)));
+            String left = question("Tell me everything about your warranty terms for refurbished laptops").replace("{\"model\"", "{\"stream\":true,\"model\"");
+            assertThat(RawHttp.streamThenHangUp(sluice.gateway.port(), left, 2, "Authorization", "Bearer " + key)).isEqualTo(2);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> sluice.outcomes("acme").contains("CANCELLED"));
+            assertThat(cache(sluice.chat(key, left))).as("an answer its client left is not kept").isEqualTo("miss");
+        }
+    }
 }

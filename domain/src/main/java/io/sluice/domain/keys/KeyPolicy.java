@@ -20,10 +20,13 @@ import java.util.Optional;
  * {@code model} goes to, the context strategy, the SLA tier), its own rate limits (0 for none) and its own budgets.
  * Its limits and budgets count this key alone, on top of those the configuration sets for its owner.
  * {@code maxPromptTokens} caps one call's prompt (its context as sent upstream; 0 for no cap): a key handed to a
- * customer's app cannot send megabyte prompts that cost every other tenant CPU and money. Immutable.
+ * customer's app cannot send megabyte prompts that cost every other tenant CPU and money. {@code responseCacheTtl}: how
+ * long the response cache keeps its calls' answers (before its route's or model's TTL); zero: its calls are never
+ * cached; empty: the gateway's setting. Immutable.
  */
 public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
-                        Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens) {
+                        Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens,
+                        Optional<java.time.Duration> responseCacheTtl) {
     public static final KeyPolicy NONE = new KeyPolicy(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Map.of());
 
     public KeyPolicy {
@@ -37,6 +40,13 @@ public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strate
             copy.put(period, usd);
         });
         budgets = Collections.unmodifiableMap(copy);
+        responseCacheTtl = responseCacheTtl == null ? Optional.empty() : responseCacheTtl;
+        if (responseCacheTtl.filter(java.time.Duration::isNegative).isPresent()) throw new IllegalArgumentException("'response_cache.ttl_seconds' must not be negative");
+    }
+
+    public KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
+                     Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens) {
+        this(route, strategy, tier, rpm, tpm, budgets, maxPromptTokens, Optional.empty());
     }
 
     public KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
