@@ -34,7 +34,8 @@ public abstract class ApiKeyStoreContract {
     @Test
     void aKeyIsFoundByItsHashWithItsPolicyExactly() {
         KeyPolicy policy = new KeyPolicy(Optional.of("support"), Optional.of(new ContextStrategy.SlidingWindow(6)), Optional.of("fast"),
-                60, 20_000, Map.of(Budget.Period.DAY, new BigDecimal("5.25"), Budget.Period.TOTAL, new BigDecimal("0.000000001")), 8_000);
+                60, 20_000, Map.of(Budget.Period.DAY, new BigDecimal("5.25"), Budget.Period.TOTAL, new BigDecimal("0.000000001")), 8_000,
+                Optional.of(java.time.Duration.ofMinutes(10)));
         String hash = UUID.randomUUID().toString();
         ApiKey key = create(policy, hash);
         ApiKey found = find(hash).orElseThrow();
@@ -45,6 +46,7 @@ public abstract class ApiKeyStoreContract {
         assertThat(found.policy().tier()).contains("fast");
         assertThat(found.policy().rpm()).isEqualTo(60);
         assertThat(found.policy().tpm()).isEqualTo(20_000);
+        assertThat(found.policy().responseCacheTtl()).contains(java.time.Duration.ofMinutes(10));
         assertThat(found.policy().budgets()).containsOnlyKeys(Budget.Period.DAY, Budget.Period.TOTAL);
         assertThat(found.policy().budgets().get(Budget.Period.DAY)).isEqualByComparingTo("5.25");
         assertThat(found.policy().budgets().get(Budget.Period.TOTAL)).isEqualByComparingTo("0.000000001");
