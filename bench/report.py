@@ -9,9 +9,9 @@ import sys
 from datetime import datetime, timezone
 
 TARGETS = ["sluice", "sluice-conversation", "portkey"]
-NAMES = {"direct": "straight to the simulator", "sluice": "Sluice, stateless", "sluice-conversation": "Sluice, stored conversation (PostgreSQL)",
+NAMES = {"direct": "straight to the simulator", "sluice": "Sluice, stateless", "sluice-cache": "Sluice, response cache hit", "sluice-miss": "Sluice, response cache miss", "sluice-conversation": "Sluice, stored conversation (PostgreSQL)",
          "portkey": "Portkey gateway", "sluice-stream": "Sluice, stream (first chunk)"}
-COLORS = {"direct": "#888888", "sluice": "#1f77b4", "sluice-conversation": "#2ca02c", "portkey": "#d62728", "sluice-stream": "#9467bd"}
+COLORS = {"direct": "#888888", "sluice": "#1f77b4", "sluice-cache": "#ff7f0e", "sluice-miss": "#8c564b", "sluice-conversation": "#2ca02c", "portkey": "#d62728", "sluice-stream": "#9467bd"}
 PCTS = [("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9")]
 
 
@@ -101,6 +101,11 @@ def targets(runs, rates, stream_rates):
     c = overhead(runs, "sluice-conversation", "0", 300) if 300 in rates else None
     rows.append(("stored conversation turn (PostgreSQL): overhead p99 at 300 calls/s", "<= 5 ms", c and c["p99"], "ms", lambda v: v <= 5,
                  own_p99(runs, "sluice-conversation", 300 if 300 in rates else None)))
+    h = own_p99(runs, "sluice-cache", 1000 if 1000 in rates else None)
+    rows.append(("response cache hit: Sluice's own time p99 at 1,000 calls/s", "<= 1 ms", h, "ms", lambda v: v <= 1, h))
+    m, b = own_p99(runs, "sluice-miss", 1000 if 1000 in rates else None), own_p99(runs, "sluice", 1000 if 1000 in rates else None)
+    rows.append(("response cache miss: own time p99 added to a call the cache skips, 1,000 calls/s", "<= 0.1 ms", m - b if m is not None and b is not None else None,
+                 "ms", lambda v: v <= 0.1, m))
     held = find(runs, "open-streams", "slow", "rate", None, True)
     opened = held["rate"] * held["seconds"] if held else 0
     rows.append((f"open streams at once: Sluice RSS with {opened or '-'} open ({held['errors'] if held else '-'} failed)", "10,000 in <= 1024 MB",
@@ -116,7 +121,7 @@ def targets(runs, rates, stream_rates):
 
 def own_time(runs, rates, stream_rates, rel, chart_dir):
     """Sluice's own time per call, from its Server-Timing header: the call's time in the gateway but the upstream's."""
-    rows = [(t, sim, rate, False) for sim in ["0", "50"] for rate in rates for t in ["sluice", "sluice-conversation"]]
+    rows = [(t, sim, rate, False) for sim in ["0", "50"] for rate in rates for t in ["sluice", "sluice-cache", "sluice-miss", "sluice-conversation"]]
     rows += [("sluice", "0", rate, True) for rate in stream_rates]
     found = [(t, sim, rate, stream, find(runs, t, sim, "rate", rate, stream)) for t, sim, rate, stream in rows]
     found = [f for f in found if f[4] and f[4].get("gateway_us")]
@@ -232,6 +237,11 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
     bar_chart(f"{chart_dir}/ttfc-overhead-p99.svg", "Time-to-first-chunk overhead p99 (ms), simulator at 0 ms", "ms",
               [f"{r}/s" for r in stream_rates], ["sluice", "portkey"],
               lambda g, s: (overhead(runs, s, "0", int(g[:-2]), "ttfc_us", True) or {}).get("p99"))
+    h = own_p99(runs, "sluice-cache", 1000 if 1000 in rates else None)
+    rows.append(("response cache hit: Sluice's own time p99 at 1,000 calls/s", "<= 1 ms", h, "ms", lambda v: v <= 1, h))
+    m, b = own_p99(runs, "sluice-miss", 1000 if 1000 in rates else None), own_p99(runs, "sluice", 1000 if 1000 in rates else None)
+    rows.append(("response cache miss: own time p99 added to a call the cache skips, 1,000 calls/s", "<= 0.1 ms", m - b if m is not None and b is not None else None,
+                 "ms", lambda v: v <= 0.1, m))
     held = find(runs, "open-streams", "slow", "rate", None, True)
     if held:
         opened = held["rate"] * held["seconds"]

@@ -48,6 +48,8 @@ public final class LoadGenerator {
     /** Of which storing the turn and its bill ({@code store;dur=}). */
     private final Histogram store = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final AtomicLong ok = new AtomicLong();
+    /** Numbers the calls' questions under {@code --vary}, so that no two are alike (each a response-cache miss). */
+    private final AtomicLong asked = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -174,7 +176,8 @@ public final class LoadGenerator {
         if (conversation != null) request.putHeader("X-Conversation-Id", conversation);
         Buffer body = Buffer.buffer("{\"model\":\"" + options.model() + "\",\"stream\":" + options.stream()
                 + (options.maxTokens() > 0 ? ",\"max_tokens\":" + options.maxTokens() : "")
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + QUESTION + "\"}]}");
+                + (options.temperature() != null ? ",\"temperature\":" + options.temperature() : "")
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + QUESTION + (options.vary() ? " (" + asked.incrementAndGet() + ")" : "") + "\"}]}");
         return client.request(request).compose(req -> req.send(body));
     }
 

@@ -11,14 +11,17 @@ import java.util.List;
  * {@code --stream}, {@code --model}, {@code --conversations} (continue that many stored conversations, round robin),
  * {@code --header K:V} (repeatable), {@code --pid} (a process whose CPU and RSS to sample; repeatable),
  * {@code --max-tokens} (bounds each answer), {@code --drain} (seconds to wait for calls still in flight after the
- * window, 30 by default), {@code --label} and {@code --out} (a file the result is appended to, one JSON object per line).
+ * window, 30 by default), {@code --temperature} (sent when set: 0 makes the calls cacheable), {@code --vary} (no two questions alike), {@code --label} and {@code --out} (a file the result is appended to, one JSON object per line).
  */
 record LoadOptions(URI url, int rate, int maxInFlight, int seconds, int warmupSeconds, boolean stream, String model,
-                   int conversations, List<String[]> headers, List<Long> pids, String label, Path out, int maxTokens, int drainSeconds) {
+                   int conversations, List<String[]> headers, List<Long> pids, String label, Path out, int maxTokens, int drainSeconds,
+                   Double temperature, boolean vary) {
     static LoadOptions parse(String[] args) {
         URI url = null;
         int rate = 0, max = 0, seconds = 10, warmup = 3, conversations = 0, maxTokens = 0, drain = 30;
         boolean stream = false;
+        Double temperature = null;
+        boolean vary = false;
         String model = "gpt-4o-mini", label = "run";
         Path out = Path.of("bench-results.jsonl");
         List<String[]> headers = new ArrayList<>();
@@ -40,11 +43,13 @@ record LoadOptions(URI url, int rate, int maxInFlight, int seconds, int warmupSe
                 case "--out" -> out = Path.of(args[++i]);
                 case "--max-tokens" -> maxTokens = Integer.parseInt(args[++i]);
                 case "--drain" -> drain = Integer.parseInt(args[++i]);
+                case "--temperature" -> temperature = Double.parseDouble(args[++i]);
+                case "--vary" -> vary = true;
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         if (url == null || (rate > 0) == (max > 0)) throw new IllegalArgumentException("need --url and one of --rate or --max");
-        return new LoadOptions(url, rate, max, seconds, warmup, stream, model, conversations, headers, pids, label, out, maxTokens, drain);
+        return new LoadOptions(url, rate, max, seconds, warmup, stream, model, conversations, headers, pids, label, out, maxTokens, drain, temperature, vary);
     }
 
     String mode() {
