@@ -265,7 +265,8 @@ public final class GatewayModule extends AbstractModule {
                 .summaries(settings.summary()).recall(new SemanticRecall(store, embedder, settings.semantic().candidates()))
                 .sla(new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router))
                 .ledger(ledger).rateLimits(new FlowControl(settings.limits().limits(), counters)).budgets(budgets)
-                .storageHealth(storage.health()).events(callEvents(meters)).responseCache(responseCache(registry, redisLink, json, clock)).build();
+                .storageHealth(storage.health()).events(callEvents(meters)).responseCache(responseCache(registry, redisLink, json, clock))
+                .fallbackReplies(settings.sla().routing().fallbackReplies()).build();
     }
 
     /** The response cache: this process's memory, in front of Redis when replicas share it. */

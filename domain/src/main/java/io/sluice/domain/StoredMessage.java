@@ -16,6 +16,8 @@ public record StoredMessage(ConversationId conversationId, long seq, ChatMessage
     public static final String OUTPUT_TOKENS = "output_tokens";
     /** The metadata key of a stored answer that came from the response cache ({@code "true"}). */
     public static final String CACHED = "cached";
+    /** The metadata key of a stored answer that is the route's fallback reply ({@code "true"}): never context again. */
+    public static final String FALLBACK = "fallback";
 
     /** The billed usage stored with an answer, if it was stored with one. */
     public java.util.Optional<Usage> usage() {

@@ -27,6 +27,8 @@ final class Call {
         CANCELLED,
         /** Answered from the response cache (or by an identical call in flight): nothing went upstream for it. */
         CACHE_HIT,
+        /** Answered with its route's fallback reply instead of the failure it met. */
+        FALLBACK_REPLY,
         /** The upstreams failed it after it was admitted. */
         FAILED,
         /** Refused before anything went upstream: a bad request, a rate limit, a budget, a context that does not fit. */

@@ -32,6 +32,8 @@ import io.sluice.ports.out.StorageHealth;
 import io.sluice.ports.out.UsageLedger;
 import io.sluice.engine.cache.ResponseCachePolicy;
 import io.sluice.engine.internal.ReplayPublisher;
+import io.sluice.engine.internal.SwitchBeforeFirstChunk;
+import io.sluice.domain.Usage;
 import io.sluice.ports.in.CacheStatus;
 import io.sluice.ports.out.CachedAnswer;
 import java.math.BigDecimal;
@@ -66,6 +68,7 @@ public final class ChatService implements ChatCompletions {
     private final CallEvents events;
     private final EmbeddingService embeddings;
     private final ResponseCaching caching;
+    private final FallbackReplies fallbacks;
     private final Clock clock;
 
     private ChatService(Builder b) {
@@ -80,6 +83,7 @@ public final class ChatService implements ChatCompletions {
         this.promptWorkers = b.promptWorkers != null ? b.promptWorkers : PromptWorkers.shared();
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
         this.caching = new ResponseCaching(b.responseCache, b.clock);
+        this.fallbacks = new FallbackReplies(b.fallbackReplies, b.clock);
         this.clock = b.clock;
         this.embeddings = new EmbeddingService(b.registry, b.tokens, b.sla, caller, b.flow, b.budgets, b.storage, settlement, b.clock);
     }
@@ -98,14 +102,20 @@ public final class ChatService implements ChatCompletions {
     public CompletionStage<ChatResult> complete(ChatCall request) {
         return open(request).thenCompose(call -> {
             AtomicReference<ResponseCaching.Lookup> looked = new AtomicReference<>();
-            return call.endIfFails(context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CompletionStage<ChatResult> answered = context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
                 looked.set(lookup);
                 events.cache(lookup.status().header());
                 if (lookup.hit()) return answerFromCache(call, lookup);
                 return admit(call).thenCompose(admitted -> completeUpstream(call, lookup));
-            })).whenComplete((ok, error) -> {
-                if (error != null) caching.abandoned(looked.get(), upstreamFailure(call, error));
-                if (looked.get() == null || !looked.get().hit()) call.selection.recordCall(System.nanoTime() - call.startNanos, error);
+            }).whenComplete((ok, error) -> {
+                if (error == null) return;
+                failure.set(error);
+                caching.abandoned(looked.get(), upstreamFailure(call, error));
+            }).exceptionallyCompose(error -> fallbacks.complete(call, error));
+            return call.endIfFails(answered).whenComplete((ok, error) -> {
+                // a deployment that failed failed, even when the route's fallback reply answered for it
+                if (looked.get() == null || !looked.get().hit()) call.selection.recordCall(System.nanoTime() - call.startNanos, failure.get());
             });
         });
     }
@@ -152,15 +162,22 @@ public final class ChatService implements ChatCompletions {
     public CompletionStage<ChatStream> stream(ChatCall request) {
         return open(request).thenCompose(call -> {
             AtomicReference<ResponseCaching.Lookup> looked = new AtomicReference<>();
-            return call.endIfFails(context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CompletionStage<ChatStream> streamed = context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
                 looked.set(lookup);
                 events.cache(lookup.status().header());
                 if (lookup.hit()) return CompletableFuture.completedFuture(replay(call, lookup));
                 return admit(call).thenApply(admitted -> streamUpstream(call, lookup));
-            })).whenComplete((stream, error) -> {
+            }).whenComplete((stream, error) -> {
                 if (error == null) return;
+                failure.set(error);
                 caching.abandoned(looked.get(), upstreamFailure(call, error));
-                if (looked.get() == null || !looked.get().hit()) call.selection.recordCall(System.nanoTime() - call.startNanos, error);
+            }).exceptionallyCompose(error -> fallbacks.textFor(call, error).map(text -> CompletableFuture.completedFuture(fallbackStream(call, text)))
+                    .orElseGet(() -> CompletableFuture.failedFuture(Failures.cause(error))));
+            return call.endIfFails(streamed).whenComplete((stream, error) -> {
+                if (failure.get() != null && (looked.get() == null || !looked.get().hit())) {
+                    call.selection.recordCall(System.nanoTime() - call.startNanos, failure.get());
+                }
             });
         });
     }
@@ -169,8 +186,22 @@ public final class ChatService implements ChatCompletions {
         ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry());
         // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
         served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
+        // a failure before the first chunk that the route's fallback reply covers goes on as that reply
+        AtomicReference<Throwable> replaced = new AtomicReference<>();
+        CompletableFuture<ServedBy> servedBy = served.servedBy().toCompletableFuture().exceptionallyCompose(error ->
+                fallbacks.textFor(call, error).isPresent() ? CompletableFuture.completedFuture(FallbackReplies.servedBy(call))
+                        : CompletableFuture.failedFuture(Failures.cause(error)));
+        var upstream = new SwitchBeforeFirstChunk(served.chunks(), error -> fallbacks.textFor(call, error).map(text -> {
+            replaced.set(Failures.cause(error));
+            return fallbacks.stream(call, text);
+        }));
         CompletableFuture<BigDecimal> cost = new CompletableFuture<>();
-        RecordingPublisher chunks = new RecordingPublisher(served.chunks(), (delivered, ending, error) -> {
+        RecordingPublisher chunks = new RecordingPublisher(upstream, (delivered, ending, error) -> {
+            if (replaced.get() != null) {
+                cost.complete(BigDecimal.ZERO);
+                caching.abandoned(lookup, replaced.get());
+                return call.end(Call.Outcome.FALLBACK_REPLY, new Delivery(FallbackReplies.servedBy(call), delivered.isEmpty() ? null : delivered.message(), Usage.ZERO));
+            }
             ServedBy by = servedOrNull(served);
             Call.Outcome outcome = switch (ending) {
                 case COMPLETED -> Call.Outcome.COMPLETED;
@@ -188,7 +219,16 @@ public final class ChatService implements ChatCompletions {
             }
             return call.end(outcome, delivery);
         });
-        return new ChatStream(call.plan().turn().conversationId(), chunks, served.servedBy(), cost, lookup.status());
+        return new ChatStream(call.plan().turn().conversationId(), chunks, servedBy, cost, lookup.status());
+    }
+
+    /** The route's fallback reply as a stream, for a call refused or failed before it had one of its own. */
+    private ChatStream fallbackStream(Call call, String text) {
+        ServedBy by = FallbackReplies.servedBy(call);
+        RecordingPublisher chunks = new RecordingPublisher(fallbacks.stream(call, text), (delivered, ending, error) ->
+                call.end(Call.Outcome.FALLBACK_REPLY, new Delivery(by, delivered.isEmpty() ? null : delivered.message(), Usage.ZERO)));
+        return new ChatStream(call.plan().turn().conversationId(), chunks, CompletableFuture.completedFuture(by),
+                CompletableFuture.completedFuture(BigDecimal.ZERO), CacheStatus.BYPASS);
     }
 
     /** A hit, replayed as the stream the upstream sent, with its usage chunk; billed at zero with what it saved. */
@@ -327,6 +367,7 @@ public final class ChatService implements ChatCompletions {
         private StorageHealth storage = StorageHealth.ALWAYS;
         private java.util.concurrent.Executor promptWorkers;
         private ResponseCachePolicy responseCache = ResponseCachePolicy.OFF;
+        private java.util.Map<String, io.sluice.domain.sla.FallbackReply> fallbackReplies = java.util.Map.of();
 
         private Builder(ModelRegistry registry, ConversationStore store, TokenCounter tokens) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -390,6 +431,12 @@ public final class ChatService implements ChatCompletions {
         /** The response cache and coalescing of identical calls; by default {@link ResponseCachePolicy#OFF}. */
         public Builder responseCache(ResponseCachePolicy value) {
             responseCache = Objects.requireNonNull(value, "responseCache");
+            return this;
+        }
+
+        /** The fallback reply of each route that has one, by route name; by default none. */
+        public Builder fallbackReplies(java.util.Map<String, io.sluice.domain.sla.FallbackReply> value) {
+            fallbackReplies = java.util.Map.copyOf(value);
             return this;
         }
 

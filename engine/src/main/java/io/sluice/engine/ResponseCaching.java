@@ -138,7 +138,9 @@ final class ResponseCaching {
             String model = call.candidates().getFirst().model();
             java.time.Duration ttl = keyTtl(call).orElseGet(() -> policy.ttl(call.route(), model));
             answer = new CachedAnswer(by.model(), message, finishReason, usage, cost, clock.instant().plus(ttl));
-            if (keepable(answer)) {
+            // a reply cut at a cap the gateway set (a budgeted call's reserve), not the caller, is not the answer to the call
+            boolean cutByGateway = "length".equals(finishReason) && call.request.request().options().maxTokens() == null;
+            if (keepable(answer) && !cutByGateway) {
                 policy.store().put(lookup.key(), answer);
                 if (lookup.bucket() != null) policy.semantic().put(lookup.bucket(), lookup.question(), answer);
             }

@@ -58,14 +58,15 @@ final class Settlement {
 
     private UsageEntry bill(Call call, CallPlan plan, Delivery delivered, Call.Outcome outcome) {
         var caller = call.request.caller();
-        boolean hit = outcome == Call.Outcome.CACHE_HIT;
-        // a hit costs nothing upstream, and is priced by the call that filled the cache (its model may since have gone)
-        io.sluice.domain.Prices prices = hit ? null : registry.resolve(delivered.by().model()).spec().prices();
+        // a hit and a fallback reply cost nothing upstream (a hit is priced by the call that filled the cache, whose
+        // model may since have gone; a fallback reply names its route, not a model)
+        boolean free = outcome == Call.Outcome.CACHE_HIT || outcome == Call.Outcome.FALLBACK_REPLY;
+        io.sluice.domain.Prices prices = free ? null : registry.resolve(delivered.by().model()).spec().prices();
         return new UsageEntry(call.requestId, 1, caller.owner(), caller.key().map(ApiKey::id).orElse(null), caller.user(),
                 plan.turn().conversationId().map(id -> id.value()).orElse(null), call.route(), delivered.by().model(),
-                delivered.by().endpoint(), delivered.usage(), hit ? java.math.BigDecimal.ZERO : prices.cost(delivered.usage()),
+                delivered.by().endpoint(), delivered.usage(), free ? java.math.BigDecimal.ZERO : prices.cost(delivered.usage()),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos), ledgerOutcome(outcome), clock.instant(),
-                hit ? null : prices.source(), hit ? delivered.cacheHit() : null);
+                free ? null : prices.source(), outcome == Call.Outcome.CACHE_HIT ? delivered.cacheHit() : null);
     }
 
     private static UsageEntry.Outcome ledgerOutcome(Call.Outcome outcome) {
@@ -73,6 +74,7 @@ final class Settlement {
             case CUT -> UsageEntry.Outcome.CUT;
             case CANCELLED -> UsageEntry.Outcome.CANCELLED;
             case CACHE_HIT -> UsageEntry.Outcome.CACHE_HIT;
+            case FALLBACK_REPLY -> UsageEntry.Outcome.FALLBACK_REPLY;
             default -> UsageEntry.Outcome.OK;
         };
     }
@@ -82,7 +84,12 @@ final class Settlement {
      * truncated); a call with no reply to store (stateless, or ended before any content) writes its bill alone.
      */
     private CompletionStage<?> store(CallPlan plan, Call.Outcome outcome, Delivery delivered, UsageEntry bill) {
-        if (!plan.turn().isStored() || !delivered.hasReply()) return billAlone(bill);
+        if (!plan.turn().isStored() || !delivered.hasReply()) {
+            CompletionStage<?> written = billAlone(bill);
+            // a hit's bill costs nothing and settles no cap (a hit took no hold): it is written while the answer goes
+            // out, so that a hit waits on no commit; a crash can lose only the savings rows of its last milliseconds
+            return outcome == Call.Outcome.CACHE_HIT ? CompletableFuture.completedFuture(null) : written;
+        }
         // the request id names the turn's answer: the Responses API's ids are made of it and the conversation's
         // and its usage, so that the answer read back later (a stored response) says what it took
         Map<String, String> metadata = new java.util.HashMap<>(Map.of(REQUEST_ID, bill.requestId(),
@@ -91,11 +98,16 @@ final class Settlement {
         if (outcome != Call.Outcome.COMPLETED) metadata.put("truncated", "true");
         if (outcome == Call.Outcome.CANCELLED) metadata.put("ended", "cancelled");
         if (outcome == Call.Outcome.CACHE_HIT) metadata.put(io.sluice.domain.StoredMessage.CACHED, "true");
-        return memory.record(plan.turn(), servedTarget(plan, delivered), delivered.reply(), metadata, bill);
+        if (outcome == Call.Outcome.FALLBACK_REPLY) metadata.put(io.sluice.domain.StoredMessage.FALLBACK, "true");
+        return memory.record(plan.turn(), servedTarget(plan, delivered, outcome), delivered.reply(), metadata, bill);
     }
 
-    /** The model that served the answer; for a cached answer whose model is no longer configured, the one the turn was planned for. */
-    private ModelRegistry.Target servedTarget(CallPlan plan, Delivery delivered) {
+    /**
+     * The model that served the answer; for a fallback reply, and a cached answer whose model is no longer configured,
+     * the one the turn was planned for.
+     */
+    private ModelRegistry.Target servedTarget(CallPlan plan, Delivery delivered, Call.Outcome outcome) {
+        if (outcome == Call.Outcome.FALLBACK_REPLY) return plan.selection().planning();
         try {
             return registry.resolve(delivered.by().model());
         } catch (RuntimeException gone) {

@@ -17,6 +17,21 @@ public interface RouteConfig {
     /** One degradation chain, from the most to the least capable model: a route without a canary split. */
     Optional<java.util.List<Link>> chain();
 
+    /**
+     * The route's fallback reply: a text ({@code fallback-reply: "..."}), or texts by language
+     * ({@code fallback-reply: {en: "...", vi: "..."}}); none by default.
+     */
+    @WithName("fallback-reply")
+    Map<String, String> fallbackReplies();
+
+    /** {@code fallback-reply} given as one text, for every language. */
+    @WithName("fallback-reply")
+    Optional<String> fallbackReply();
+
+    /** The failures the fallback reply covers: {@code all_failed}, {@code deadline}, {@code budget}, {@code rate_limited}; all by default. */
+    @WithName("fallback-reply-on")
+    Optional<java.util.List<String>> fallbackReplyOn();
+
     /** A canary split: deployments by name, each with its weight and chain. */
     Map<String, Deployment> deployments();
 

@@ -23,8 +23,28 @@ final class RoutingConfig {
 
     static RoutingSettings read(SluiceConfig c, List<String> modelNames) {
         List<RouteSpec> routes = new ArrayList<>();
-        new TreeMap<>(c.routes()).forEach((name, r) -> routes.add(route(name, r, modelNames)));
-        return new RoutingSettings(routes, classifier(c.classifier()), tiers(c.classifier()));
+        java.util.Map<String, io.sluice.domain.sla.FallbackReply> replies = new java.util.HashMap<>();
+        new TreeMap<>(c.routes()).forEach((name, r) -> {
+            routes.add(route(name, r, modelNames));
+            fallbackReply(name, r).ifPresent(reply -> replies.put(name, reply));
+        });
+        return new RoutingSettings(routes, classifier(c.classifier()), tiers(c.classifier()), replies);
+    }
+
+    /** A route's fallback reply, if it has one; {@code fallback-reply-on} without a reply is a mistake. */
+    private static Optional<io.sluice.domain.sla.FallbackReply> fallbackReply(String name, RouteConfig r) {
+        String key = "sluice.routes.\"" + name + "\".fallback-reply";
+        java.util.Map<String, String> texts = new java.util.HashMap<>(r.fallbackReplies());
+        r.fallbackReply().ifPresent(text -> texts.put(io.sluice.domain.sla.FallbackReply.DEFAULT, text));
+        if (texts.isEmpty()) {
+            if (r.fallbackReplyOn().isPresent()) throw new ConfigProblem(key + "-on", "is set but the route has no fallback-reply");
+            return Optional.empty();
+        }
+        java.util.Set<io.sluice.domain.sla.FallbackReply.Failure> on = java.util.EnumSet.noneOf(io.sluice.domain.sla.FallbackReply.Failure.class);
+        for (String failure : r.fallbackReplyOn().orElse(List.of())) {
+            on.add(check(key + "-on", () -> io.sluice.domain.sla.FallbackReply.Failure.named(failure)));
+        }
+        return Optional.of(check(key, () -> new io.sluice.domain.sla.FallbackReply(texts, on)));
     }
 
     private static RouteSpec route(String name, RouteConfig r, List<String> modelNames) {

@@ -8,16 +8,22 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** The routes, the complexity classifier, and the SLA tier of each complexity. Immutable. */
-public record RoutingSettings(List<RouteSpec> routes, ComplexityClassifier classifier, Map<Complexity, String> tierByComplexity) {
+/** The routes, the complexity classifier, the SLA tier of each complexity, and the routes' fallback replies. Immutable. */
+public record RoutingSettings(List<RouteSpec> routes, ComplexityClassifier classifier, Map<Complexity, String> tierByComplexity,
+                              Map<String, io.sluice.domain.sla.FallbackReply> fallbackReplies) {
     /** Simple calls get the fast tier, moderate ones normal, complex ones deep. */
     public static final Map<Complexity, String> DEFAULT_TIERS = Map.of(Complexity.SIMPLE, "fast", Complexity.MODERATE, "normal",
             Complexity.COMPLEX, "deep");
-    public static final RoutingSettings NONE = new RoutingSettings(List.of(), ComplexityClassifier.DEFAULTS, DEFAULT_TIERS);
+    public static final RoutingSettings NONE = new RoutingSettings(List.of(), ComplexityClassifier.DEFAULTS, DEFAULT_TIERS, Map.of());
 
     public RoutingSettings {
         routes = List.copyOf(routes);
         tierByComplexity = Map.copyOf(new EnumMap<>(tierByComplexity));
+        fallbackReplies = fallbackReplies == null ? Map.of() : Map.copyOf(fallbackReplies);
+    }
+
+    public RoutingSettings(List<RouteSpec> routes, ComplexityClassifier classifier, Map<Complexity, String> tierByComplexity) {
+        this(routes, classifier, tierByComplexity, Map.of());
     }
 
     /** Every tier name the routes and the classifier refer to, to check against the configured tiers. */

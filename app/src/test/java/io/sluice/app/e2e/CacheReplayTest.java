@@ -88,6 +88,9 @@ class CacheReplayTest {
                     }
                 }
             }
+            int billed = calls;
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    JSON.readTree(sluice.send("GET", "/admin/usage", null, CachingGateway.ADMIN).body()).path("total").path("requests").asLong() >= billed);
             JsonNode total = JSON.readTree(sluice.send("GET", "/admin/usage", null, CachingGateway.ADMIN).body()).path("total");
             assertThat(total.path("requests").asLong()).as("every call billed once").isEqualTo(calls);
             assertThat(total.path("cache_hits").asLong()).isEqualTo(hits + openingHits + conversationHits);

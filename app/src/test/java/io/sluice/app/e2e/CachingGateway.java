@@ -111,6 +111,17 @@ final class CachingGateway implements AutoCloseable {
         return text.toString();
     }
 
+    /** The ledger's rows of {@code owner} once there are {@code count}: a hit's bill is written while its answer goes out. */
+    List<Map<String, Object>> bills(String owner, int count) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> bills(owner).size() >= count);
+        return bills(owner);
+    }
+
+    List<String> outcomes(String owner, int count) {
+        bills(owner, count);
+        return outcomes(owner);
+    }
+
     /** The ledger's rows of {@code owner}, oldest first. */
     List<Map<String, Object>> bills(String owner) {
         return Sql.rows(storage(), "SELECT request_id, outcome, cost, cache_saved, cache_similarity, endpoint, input_tokens, output_tokens "

@@ -67,9 +67,14 @@ final class RawHttp {
         }
     }
 
+    /** Posts a chat call and leaves the connection open: the caller hangs up by closing it. */
+    static Socket postAndHold(int port, String body, String... headers) throws IOException {
+        return send(port, body, headers);
+    }
+
     /** Posts a chat call and hangs up at once, before any answer. */
-    static void postThenHangUp(int port, String body) throws IOException {
-        send(port, body).close();
+    static void postThenHangUp(int port, String body, String... headers) throws IOException {
+        send(port, body, headers).close();
     }
 
     private static Socket send(int port, String body, String... headers) throws IOException {

@@ -51,7 +51,7 @@ class ResponseCacheTest {
             assertThat(replay.body()).contains("\"finish_reason\":\"stop\"").contains("\"prompt_tokens\":").endsWith("data: [DONE]\n\n");
             assertThat(sluice.simulator.stats().requests()).as("only the first went upstream").isEqualTo(1);
 
-            List<Map<String, Object>> bills = sluice.bills("acme");
+            List<Map<String, Object>> bills = sluice.bills("acme", 3);
             assertThat(bills).extracting(r -> r.get("outcome")).containsExactly("OK", "CACHE_HIT", "CACHE_HIT");
             BigDecimal paid = (BigDecimal) bills.get(0).get("cost");
             assertThat(paid).isPositive();
@@ -112,7 +112,7 @@ class ResponseCacheTest {
             assertThat(cache(sluice.chat(key, unset))).as("no temperature samples at 1").isEqualTo("bypass");
             assertThat(cache(sluice.chat(key, body.replace("\"temperature\":0", "\"temperature\":0,\"n\":2")))).isEqualTo("bypass");
             assertThat(sluice.simulator.stats().requests()).as("every bypass went upstream").isEqualTo(7);
-            assertThat(sluice.outcomes("acme")).containsOnly("OK", "CACHE_HIT").filteredOn("CACHE_HIT"::equals).hasSize(1);
+            assertThat(sluice.outcomes("acme", 7)).containsOnly("OK", "CACHE_HIT").filteredOn("CACHE_HIT"::equals).hasSize(1);
         }
     }
 
@@ -201,6 +201,7 @@ class ResponseCacheTest {
                     + "{\"role\":\"user\",\"content\":\"Hello\"},{\"role\":\"assistant\",\"content\":\"Hi! How can I help?\"},"
                     + "{\"role\":\"user\",\"content\":\"Where is my order 1234?\"}]}";
             assertThat(cache(sluice.chat(key, withHistory))).as("a call with history is never answered by meaning").isEqualTo("miss");
+            sluice.bills("acme", 4);
             var hit = Sql.rows(sluice.storage(), "SELECT cache_similarity FROM usage_ledger WHERE request_id = ?",
                     paraphrase.headers().firstValue("x-request-id").orElseThrow()).getFirst();
             assertThat((BigDecimal) hit.get("cache_similarity")).as("the similarity of the hit, for tuning").isLessThan(BigDecimal.ONE)
@@ -223,6 +224,38 @@ class ResponseCacheTest {
             assertThat(RawHttp.streamThenHangUp(sluice.gateway.port(), left, 2, "Authorization", "Bearer " + key)).isEqualTo(2);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> sluice.outcomes("acme").contains("CANCELLED"));
             assertThat(cache(sluice.chat(key, left))).as("an answer its client left is not kept").isEqualTo("miss");
+        }
+    }
+
+    @Test
+    void aRetryThatComesWhileItsFirstTryIsInFlightDoesNotPayTwice() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, "")) {
+            sluice.simulator.configure(io.sluice.testkit.simulator.SimulatorConfig.ofDefaults().withLatency(java.time.Duration.ofMillis(1500)));
+            String key = sluice.key("acme");
+            String body = question("My payment failed but the money left my account");
+            try (java.net.Socket first = RawHttp.postAndHold(sluice.gateway.port(), body, "Authorization", "Bearer " + key)) {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> sluice.simulator.stats().requests() == 1);
+            } // the first try's client gives up while its call is upstream
+            HttpResponse<String> retry = sluice.chat(key, body, "X-Stainless-Retry-Count", "1");
+            assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+            assertThat(cache(retry)).as("the retry waited on its first try's answer").isEqualTo("hit");
+            assertThat(sluice.simulator.stats().requests()).isEqualTo(1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> sluice.outcomes("acme").size() == 2);
+            assertThat(sluice.outcomes("acme")).containsExactlyInAnyOrder("OK", "CACHE_HIT");
+        }
+    }
+
+    @Test
+    void aReplyCutAtTheGatewaysOwnReserveIsNotKeptAsTheAnswer() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, "\n  context: {reply-reserve-tokens: 4}\n  budgets: {global: {day: 100}}")) {
+            String key = sluice.key("acme");
+            String body = question("Please explain in detail how your loyalty points work and when they expire");
+            HttpResponse<String> first = sluice.chat(key, body);
+            assertThat(JSON.readTree(first.body()).path("choices").path(0).path("finish_reason").asText()).isEqualTo("length");
+            assertThat(cache(sluice.chat(key, body))).as("a budget's reserve cut it, not the caller").isEqualTo("miss");
+            String capped = body.replace("\"temperature\":0", "\"temperature\":0,\"max_tokens\":4");
+            sluice.chat(key, capped);
+            assertThat(cache(sluice.chat(key, capped))).as("a cap the caller set is part of the question").isEqualTo("hit");
         }
     }
 }

@@ -25,7 +25,9 @@ public record UsageEntry(String requestId, int attempt, String owner, String api
         /** The client went away: billed for the prompt and what was delivered until then. */
         CANCELLED,
         /** Answered from the response cache, or by an identical call in flight at the same time: nothing went upstream. */
-        CACHE_HIT
+        CACHE_HIT,
+        /** Answered with the route's fallback reply: every upstream failed, the deadline passed, or a cap refused it. */
+        FALLBACK_REPLY
     }
 
     /**

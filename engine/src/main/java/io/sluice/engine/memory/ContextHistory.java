@@ -26,10 +26,15 @@ public record ContextHistory(List<StoredMessage> messages, boolean complete) {
         return counted(messages);
     }
 
-    /** Stored messages with the token counts they were stored with: history is never tokenized again. */
+    /**
+     * Stored messages with the token counts they were stored with: history is never tokenized again. A fallback reply
+     * is left out: it was the gateway's apology, not the model's answer, and a model shown it would learn to repeat it.
+     */
     public static List<CountedMessage> counted(List<StoredMessage> stored) {
         List<CountedMessage> counted = new ArrayList<>(stored.size());
-        for (StoredMessage m : stored) counted.add(new CountedMessage(m.message(), m.tokenCount()));
+        for (StoredMessage m : stored) {
+            if (!m.metadata().containsKey(StoredMessage.FALLBACK)) counted.add(new CountedMessage(m.message(), m.tokenCount()));
+        }
         return counted;
     }
 }

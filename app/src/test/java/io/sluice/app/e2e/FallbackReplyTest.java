@@ -1,0 +1,119 @@
+package io.sluice.app.e2e;
+
+import static io.sluice.app.e2e.CachingGateway.JSON;
+import static io.sluice.app.e2e.CachingGateway.streamedContent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A route's fallback reply over HTTP on PostgreSQL: for each failure it covers (every upstream failed, the deadline,
+ * a budget, a rate limit), plain and streamed, the call gets 200 with the reply, {@code X-Sluice-Fallback: reply} and
+ * {@code finish_reason: stop}; the ledger keeps it at zero cost as {@code FALLBACK_REPLY}; a conversation stores it
+ * marked and never sends it upstream again; a route without one, or a failure it does not cover, gets the error.
+ */
+class FallbackReplyTest {
+    private static final String BUSY = "We are busy right now; an agent will reply shortly.";
+    private static final String BUSY_VI = "Chúng tôi đang bận; nhân viên sẽ trả lời bạn sớm.";
+    private static final String ROUTES = """
+
+              sla: {retry: {max-attempts: 2, base-delay: 10ms, max-delay: 20ms}}
+              models:
+                support-bot: {provider: sim, upstream-name: gpt-4o-mini}
+              routes:
+                support:
+                  chain: [{model: support-bot}]
+                  fallback-reply: {default: "%s", vi: "%s"}
+                billing:
+                  chain: [{model: support-bot}]
+                  fallback-reply: "Billing is busy."
+                  fallback-reply-on: [budget]
+                plain:
+                  chain: [{model: support-bot}]
+            """.formatted(BUSY, BUSY_VI);
+
+    @TempDir
+    Path dir;
+
+    private static String call(String route, String text, boolean stream) {
+        return "{\"model\":\"" + route + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":" + TestGateway.quote(text) + "}]}";
+    }
+
+    private static void assertFallback(HttpResponse<String> answer, boolean stream, String text) throws Exception {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("X-Sluice-Fallback")).contains("reply");
+        if (stream) {
+            assertThat(streamedContent(answer.body())).isEqualTo(text);
+            assertThat(answer.body()).contains("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n");
+        } else {
+            JsonNode choice = JSON.readTree(answer.body()).path("choices").path(0);
+            assertThat(choice.path("message").path("content").asText()).isEqualTo(text);
+            assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
+        }
+    }
+
+    @Test
+    void eachCoveredFailureIsAnsweredWithTheReplyPlainAndStreamedAndBilledAtZero() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, ROUTES)) {
+            String key = sluice.key("acme");
+            for (boolean stream : List.of(false, true)) {
+                assertFallback(sluice.chat(key, call("support", "Where is my order? [sim:503]", stream)), stream, BUSY);
+                assertFallback(sluice.chat(key, call("support", "Where is my order? [sim:hang]", stream), "X-SLA-Tier", "fast"), stream, BUSY);
+            }
+            HttpResponse<String> capped = sluice.send("POST", "/admin/keys",
+                    "{\"owner\":\"capped\",\"budgets\":{\"day\":\"0.000000001\"}}", CachingGateway.ADMIN);
+            String cappedKey = JSON.readTree(capped.body()).path("key").asText();
+            for (boolean stream : List.of(false, true)) assertFallback(sluice.chat(cappedKey, call("support", "Refund please", stream)), stream, BUSY);
+            HttpResponse<String> limited = sluice.send("POST", "/admin/keys", "{\"owner\":\"limited\",\"limits\":{\"rpm\":1}}", CachingGateway.ADMIN);
+            String limitedKey = JSON.readTree(limited.body()).path("key").asText();
+            assertThat(sluice.chat(limitedKey, call("support", "First question", false)).headers().firstValue("X-Sluice-Fallback")).isEmpty();
+            for (boolean stream : List.of(false, true)) assertFallback(sluice.chat(limitedKey, call("support", "Second question", stream)), stream, BUSY);
+
+            var rows = Sql.rows(sluice.storage(), "SELECT owner, outcome, cost, endpoint FROM usage_ledger WHERE outcome = 'FALLBACK_REPLY'");
+            assertThat(rows).hasSize(8);
+            for (Map<String, Object> row : rows) {
+                assertThat((BigDecimal) row.get("cost")).isZero();
+                assertThat(row.get("endpoint")).isEqualTo("fallback-reply");
+            }
+            assertThat(sluice.send("GET", "/metrics", null, CachingGateway.ADMIN).body()).contains("sluice_calls_ended_total{outcome=\"fallback_reply\"} 8.0");
+        }
+    }
+
+    @Test
+    void withoutACoveringReplyTheCallGetsItsErrorAsBefore() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, ROUTES)) {
+            String key = sluice.key("acme");
+            HttpResponse<String> plain = sluice.chat(key, call("plain", "Where is my order? [sim:503]", false));
+            assertThat(plain.statusCode()).isIn(502, 503);
+            assertThat(plain.headers().firstValue("X-Sluice-Fallback")).isEmpty();
+            assertThat(sluice.chat(key, call("billing", "Where is my order? [sim:503]", true)).statusCode()).as("billing covers budgets only").isIn(502, 503);
+            assertThat(sluice.chat(key, call("support", "Where is my order? [sim:400]", false)).statusCode()).as("a bad request is the caller's to fix")
+                    .isEqualTo(400);
+            assertThat(Sql.rows(sluice.storage(), "SELECT 1 FROM usage_ledger WHERE outcome = 'FALLBACK_REPLY'")).isEmpty();
+        }
+    }
+
+    @Test
+    void aConversationStoresTheReplyMarkedInItsLanguageAndNeverSendsItUpstream() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, ROUTES)) {
+            String key = sluice.key("acme");
+            HttpResponse<String> created = sluice.send("POST", "/v1/conversations", "{\"metadata\":{\"locale\":\"vi-VN\"}}", key);
+            String conversation = JSON.readTree(created.body()).path("id").asText();
+            assertFallback(sluice.chat(key, call("support", "Đơn hàng của tôi đâu? [sim:503]", false), "X-Conversation-Id", conversation), false, BUSY_VI);
+            JsonNode items = JSON.readTree(sluice.send("GET", "/v1/conversations/" + conversation + "/items?order=asc", null, key).body()).path("data");
+            assertThat(items.toString()).contains(BUSY_VI);
+            HttpResponse<String> next = sluice.chat(key, call("support", "Còn bây giờ thì sao?", false), "X-Conversation-Id", conversation);
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+            assertThat(next.headers().firstValue("X-Sluice-Fallback")).isEmpty();
+            String sent = sluice.simulator.recentRequests().getLast().toString();
+            assertThat(sent).contains("Còn bây giờ thì sao?").doesNotContain(BUSY_VI);
+        }
+    }
+}
