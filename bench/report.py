@@ -237,11 +237,6 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
     bar_chart(f"{chart_dir}/ttfc-overhead-p99.svg", "Time-to-first-chunk overhead p99 (ms), simulator at 0 ms", "ms",
               [f"{r}/s" for r in stream_rates], ["sluice", "portkey"],
               lambda g, s: (overhead(runs, s, "0", int(g[:-2]), "ttfc_us", True) or {}).get("p99"))
-    h = own_p99(runs, "sluice-cache", 1000 if 1000 in rates else None)
-    rows.append(("response cache hit: Sluice's own time p99 at 1,000 calls/s", "<= 1 ms", h, "ms", lambda v: v <= 1, h))
-    m, b = own_p99(runs, "sluice-miss", 1000 if 1000 in rates else None), own_p99(runs, "sluice", 1000 if 1000 in rates else None)
-    rows.append(("response cache miss: own time p99 added to a call the cache skips, 1,000 calls/s", "<= 0.1 ms", m - b if m is not None and b is not None else None,
-                 "ms", lambda v: v <= 0.1, m))
     held = find(runs, "open-streams", "slow", "rate", None, True)
     if held:
         opened = held["rate"] * held["seconds"]

@@ -9,13 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.app.config.CacheSettings;
-import io.sluice.app.config.ResponseCacheSettings;
-import io.sluice.app.config.SemanticSettings;
-import io.sluice.engine.cache.LocalResponseCache;
-import io.sluice.engine.cache.ResponseCachePolicy;
-import io.sluice.engine.cache.TieredResponseCache;
-import io.sluice.ports.out.ResponseCache;
-import io.sluice.redis.RedisResponseCache;
 import io.sluice.app.config.EndpointSettings;
 import io.sluice.app.config.SlaSettings;
 import io.sluice.app.config.RoutingSettings;
@@ -265,24 +258,8 @@ public final class GatewayModule extends AbstractModule {
                 .summaries(settings.summary()).recall(new SemanticRecall(store, embedder, settings.semantic().candidates()))
                 .sla(new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router))
                 .ledger(ledger).rateLimits(new FlowControl(settings.limits().limits(), counters)).budgets(budgets)
-                .storageHealth(storage.health()).events(callEvents(meters)).responseCache(responseCache(registry, redisLink, json, clock))
+                .storageHealth(storage.health()).events(callEvents(meters)).responseCache(ResponseCaches.policy(settings.responseCache(), registry, redisLink, json, clock))
                 .fallbackReplies(settings.sla().routing().fallbackReplies()).build();
-    }
-
-    /** The response cache: this process's memory, in front of Redis when replicas share it. */
-    private ResponseCachePolicy responseCache(ModelRegistry registry, Optional<RedisLink> redis, ObjectMapper json, Clock clock) {
-        ResponseCacheSettings c = settings.responseCache();
-        if (!c.enabled()) return ResponseCachePolicy.OFF;
-        ResponseCache local = new LocalResponseCache(c.maxBytes(), clock);
-        ResponseCachePolicy.Builder policy = ResponseCachePolicy.builder().enabled(true).shared(c.shared()).ttl(c.ttl())
-                .routeTtls(c.routeTtl()).modelTtls(c.modelTtl()).maxTemperature(c.maxTemperature()).toolCalls(c.toolCalls())
-                .coalesce(c.coalesce()).semanticMaxEntries(c.semanticMaxEntries()).clock(clock)
-                .store(c.redis() ? new TieredResponseCache(local, new RedisResponseCache(redis(redis), json, clock)) : local);
-        if (c.semantic()) {
-            policy.semanticThreshold(c.semanticThreshold()).embedder(SemanticSettings.LOCAL.equals(c.semanticEmbedder())
-                    ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS) : new ProviderEmbedder(registry, c.semanticEmbedder()));
-        }
-        return policy.build();
     }
 
     /** Calls by how they ended, and bills that could not be written; each counter registered once, not on every call. */

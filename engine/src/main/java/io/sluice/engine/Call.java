@@ -46,6 +46,7 @@ final class Call {
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile CallPlan plan;
     private volatile CallAdmission.Admitted admitted;
+    private volatile boolean followed;
 
     Call(ChatCall request, Selection selection, SlaTier tier, Settlement settlement) {
         this.requestId = request.requestId();
@@ -84,6 +85,20 @@ final class Call {
     /** Whether the client says this is its retry of a call already sent: its failures were counted against circuits then. */
     boolean clientRetry() {
         return request.clientRetries() > 0;
+    }
+
+    /** The call waited on an identical one in flight: that one's upstream outcome is not this call's to record. */
+    void followed() {
+        followed = true;
+    }
+
+    boolean hasFollowed() {
+        return followed;
+    }
+
+    /** The id of an answer the gateway gives itself (a cache hit, a fallback reply), in OpenAI's form, made of the request id. */
+    String answerId() {
+        return "chatcmpl-" + requestId.replaceFirst("^req_", "");
     }
 
     String route() {

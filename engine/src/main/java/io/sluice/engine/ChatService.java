@@ -5,14 +5,12 @@ import io.sluice.engine.memory.ContextDefaults;
 import io.sluice.engine.memory.TurnMemory;
 import io.sluice.engine.models.ModelRegistry;
 import io.sluice.domain.ChatResponse;
-import io.sluice.domain.ModelSpec;
 import io.sluice.domain.error.ContextLengthExceededException;
 import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.SummaryNeededException;
 import io.sluice.domain.sla.SlaTier;
 import io.sluice.engine.budget.BudgetGuard;
 import io.sluice.engine.cache.NoContextCache;
-import io.sluice.engine.internal.RecordingPublisher;
 import io.sluice.engine.limits.FlowControl;
 import io.sluice.engine.routing.Routing;
 import io.sluice.engine.semantic.LexicalEmbedder;
@@ -23,7 +21,6 @@ import io.sluice.ports.in.ChatCall;
 import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ChatStream;
-import io.sluice.ports.in.ServedBy;
 import io.sluice.ports.out.CallEvents;
 import io.sluice.ports.out.ContextCache;
 import io.sluice.ports.out.ConversationStore;
@@ -31,9 +28,6 @@ import io.sluice.ports.out.TokenCounter;
 import io.sluice.ports.out.StorageHealth;
 import io.sluice.ports.out.UsageLedger;
 import io.sluice.engine.cache.ResponseCachePolicy;
-import io.sluice.engine.internal.ReplayPublisher;
-import io.sluice.engine.internal.SwitchBeforeFirstChunk;
-import io.sluice.domain.Usage;
 import io.sluice.ports.in.CacheStatus;
 import io.sluice.ports.out.CachedAnswer;
 import java.math.BigDecimal;
@@ -69,6 +63,7 @@ public final class ChatService implements ChatCompletions {
     private final EmbeddingService embeddings;
     private final ResponseCaching caching;
     private final FallbackReplies fallbacks;
+    private final CallStreams streams;
     private final Clock clock;
 
     private ChatService(Builder b) {
@@ -84,6 +79,7 @@ public final class ChatService implements ChatCompletions {
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
         this.caching = new ResponseCaching(b.responseCache, b.clock);
         this.fallbacks = new FallbackReplies(b.fallbackReplies, b.clock);
+        this.streams = new CallStreams(caller, b.registry, b.tokens, caching, fallbacks, b.clock);
         this.clock = b.clock;
         this.embeddings = new EmbeddingService(b.registry, b.tokens, b.sla, caller, b.flow, b.budgets, b.storage, settlement, b.clock);
     }
@@ -115,7 +111,7 @@ public final class ChatService implements ChatCompletions {
             }).exceptionallyCompose(error -> fallbacks.complete(call, error));
             return call.endIfFails(answered).whenComplete((ok, error) -> {
                 // a deployment that failed failed, even when the route's fallback reply answered for it
-                if (looked.get() == null || !looked.get().hit()) call.selection.recordCall(System.nanoTime() - call.startNanos, failure.get());
+                if (!call.hasFollowed()) call.selection.recordCall(System.nanoTime() - call.startNanos, failure.get());
             });
         });
     }
@@ -137,16 +133,11 @@ public final class ChatService implements ChatCompletions {
     private CompletionStage<ChatResult> answerFromCache(Call call, ResponseCaching.Lookup lookup) {
         long storeStart = System.nanoTime();
         CachedAnswer answer = lookup.answer();
-        ChatResponse response = new ChatResponse(answerId(call), answer.model(), clock.instant().getEpochSecond(), answer.message(),
+        ChatResponse response = new ChatResponse(call.answerId(), answer.model(), clock.instant().getEpochSecond(), answer.message(),
                 answer.finishReason(), answer.usage());
         Delivery delivery = new Delivery(lookup.servedBy(), answer.message(), answer.usage()).cached(lookup.cacheHit());
         return call.end(Call.Outcome.CACHE_HIT, delivery).thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(),
                 lookup.servedBy(), new CallTimings(0, System.nanoTime() - storeStart), BigDecimal.ZERO, CacheStatus.HIT));
-    }
-
-    /** A cached answer's id, in OpenAI's form, made of the call's request id. */
-    private static String answerId(Call call) {
-        return "chatcmpl-" + call.requestId.replaceFirst("^req_", "");
     }
 
     /**
@@ -154,7 +145,9 @@ public final class ChatService implements ChatCompletions {
      * upstream themselves) when it failed for its own reasons: its client left, or its own limits or budget refused it.
      */
     private static Throwable upstreamFailure(Call call, Throwable error) {
-        boolean own = call.admission() == null || Failures.cause(error) instanceof ClientGoneException;
+        // a deadline is the leader's own too: the calls that waited may have longer ones
+        boolean own = call.admission() == null || Failures.cause(error) instanceof ClientGoneException
+                || Failures.cause(error) instanceof io.sluice.domain.error.UpstreamTimeoutException;
         return own ? null : Failures.cause(error);
     }
 
@@ -166,81 +159,20 @@ public final class ChatService implements ChatCompletions {
             CompletionStage<ChatStream> streamed = context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
                 looked.set(lookup);
                 events.cache(lookup.status().header());
-                if (lookup.hit()) return CompletableFuture.completedFuture(replay(call, lookup));
-                return admit(call).thenApply(admitted -> streamUpstream(call, lookup));
+                if (lookup.hit()) return CompletableFuture.completedFuture(streams.replay(call, lookup));
+                return admit(call).thenApply(admitted -> streams.upstream(call, lookup));
             }).whenComplete((stream, error) -> {
                 if (error == null) return;
                 failure.set(error);
                 caching.abandoned(looked.get(), upstreamFailure(call, error));
-            }).exceptionallyCompose(error -> fallbacks.textFor(call, error).map(text -> CompletableFuture.completedFuture(fallbackStream(call, text)))
+            }).exceptionallyCompose(error -> fallbacks.textFor(call, error).map(text -> CompletableFuture.completedFuture(streams.fallback(call, text)))
                     .orElseGet(() -> CompletableFuture.failedFuture(Failures.cause(error))));
             return call.endIfFails(streamed).whenComplete((stream, error) -> {
-                if (failure.get() != null && (looked.get() == null || !looked.get().hit())) {
+                if (failure.get() != null && !call.hasFollowed()) {
                     call.selection.recordCall(System.nanoTime() - call.startNanos, failure.get());
                 }
             });
         });
-    }
-
-    private ChatStream streamUpstream(Call call, ResponseCaching.Lookup lookup) {
-        ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry());
-        // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
-        served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
-        // a failure before the first chunk that the route's fallback reply covers goes on as that reply
-        AtomicReference<Throwable> replaced = new AtomicReference<>();
-        CompletableFuture<ServedBy> servedBy = served.servedBy().toCompletableFuture().exceptionallyCompose(error ->
-                fallbacks.textFor(call, error).isPresent() ? CompletableFuture.completedFuture(FallbackReplies.servedBy(call))
-                        : CompletableFuture.failedFuture(Failures.cause(error)));
-        var upstream = new SwitchBeforeFirstChunk(served.chunks(), error -> fallbacks.textFor(call, error).map(text -> {
-            replaced.set(Failures.cause(error));
-            return fallbacks.stream(call, text);
-        }));
-        CompletableFuture<BigDecimal> cost = new CompletableFuture<>();
-        RecordingPublisher chunks = new RecordingPublisher(upstream, (delivered, ending, error) -> {
-            if (replaced.get() != null) {
-                cost.complete(BigDecimal.ZERO);
-                caching.abandoned(lookup, replaced.get());
-                return call.end(Call.Outcome.FALLBACK_REPLY, new Delivery(FallbackReplies.servedBy(call), delivered.isEmpty() ? null : delivered.message(), Usage.ZERO));
-            }
-            ServedBy by = servedOrNull(served);
-            Call.Outcome outcome = switch (ending) {
-                case COMPLETED -> Call.Outcome.COMPLETED;
-                case CANCELLED -> Call.Outcome.CANCELLED;
-                case CUT -> by == null ? Call.Outcome.FAILED : Call.Outcome.CUT;
-            };
-            ModelSpec spec = by == null ? null : registry.resolve(by.model()).spec();
-            Delivery delivery = Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens, spec == null ? null : spec.encoding());
-            BigDecimal billed = spec == null || delivery.usage() == null ? BigDecimal.ZERO : spec.prices().cost(delivery.usage()); // as Settlement bills it
-            cost.complete(billed);
-            if (outcome == Call.Outcome.COMPLETED && delivery.hasReply()) {
-                caching.answered(call, lookup, by, delivery.reply(), delivered.finishReason(), delivery.usage(), billed);
-            } else {
-                caching.abandoned(lookup, outcome == Call.Outcome.FAILED ? error : null);
-            }
-            return call.end(outcome, delivery);
-        });
-        return new ChatStream(call.plan().turn().conversationId(), chunks, servedBy, cost, lookup.status());
-    }
-
-    /** The route's fallback reply as a stream, for a call refused or failed before it had one of its own. */
-    private ChatStream fallbackStream(Call call, String text) {
-        ServedBy by = FallbackReplies.servedBy(call);
-        RecordingPublisher chunks = new RecordingPublisher(fallbacks.stream(call, text), (delivered, ending, error) ->
-                call.end(Call.Outcome.FALLBACK_REPLY, new Delivery(by, delivered.isEmpty() ? null : delivered.message(), Usage.ZERO)));
-        return new ChatStream(call.plan().turn().conversationId(), chunks, CompletableFuture.completedFuture(by),
-                CompletableFuture.completedFuture(BigDecimal.ZERO), CacheStatus.BYPASS);
-    }
-
-    /** A hit, replayed as the stream the upstream sent, with its usage chunk; billed at zero with what it saved. */
-    private ChatStream replay(Call call, ResponseCaching.Lookup lookup) {
-        CachedAnswer answer = lookup.answer();
-        var replayed = ReplayPublisher.of(answerId(call), answer.model(), clock.instant().getEpochSecond(), answer.message(),
-                answer.finishReason(), answer.usage());
-        RecordingPublisher chunks = new RecordingPublisher(replayed, (delivered, ending, error) ->
-                call.end(Call.Outcome.CACHE_HIT, new Delivery(lookup.servedBy(), delivered.isEmpty() ? null : delivered.message(), answer.usage())
-                        .cached(lookup.cacheHit())));
-        return new ChatStream(call.plan().turn().conversationId(), chunks, CompletableFuture.completedFuture(lookup.servedBy()),
-                CompletableFuture.completedFuture(BigDecimal.ZERO), CacheStatus.HIT);
     }
 
     @Override
@@ -257,12 +189,6 @@ public final class ChatService implements ChatCompletions {
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-    }
-
-    /** Who serves a stream, or null when it failed before its first chunk (nothing was served, nothing consumed). */
-    private static ServedBy servedOrNull(ResilientCaller.ServedStream served) {
-        CompletableFuture<ServedBy> by = served.servedBy().toCompletableFuture();
-        return by.isDone() && !by.isCompletedExceptionally() ? by.getNow(null) : null;
     }
 
     /** The call, with the models that may serve it (its route's chain, or the model it names) and its tier; or why it is refused. */

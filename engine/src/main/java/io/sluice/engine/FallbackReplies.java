@@ -53,7 +53,7 @@ final class FallbackReplies {
         long start = System.nanoTime();
         ChatMessage reply = ChatMessage.assistant(text.get());
         ServedBy by = servedBy(call);
-        ChatResponse response = new ChatResponse("chatcmpl-" + call.requestId.replaceFirst("^req_", ""), by.model(), clock.instant().getEpochSecond(),
+        ChatResponse response = new ChatResponse(call.answerId(), by.model(), clock.instant().getEpochSecond(),
                 reply, "stop", Usage.ZERO);
         return call.end(Call.Outcome.FALLBACK_REPLY, new Delivery(by, reply, Usage.ZERO)).thenApply(stored -> new ChatResult(response,
                 call.plan().turn().conversationId(), by, new CallTimings(0, System.nanoTime() - start), BigDecimal.ZERO));
@@ -61,7 +61,7 @@ final class FallbackReplies {
 
     /** The fallback reply as a stream: a role chunk, the text, {@code stop} and a zero usage. */
     Flow.Publisher<ChatChunk> stream(Call call, String text) {
-        return ReplayPublisher.of("chatcmpl-" + call.requestId.replaceFirst("^req_", ""), servedBy(call).model(), clock.instant().getEpochSecond(),
+        return ReplayPublisher.of(call.answerId(), servedBy(call).model(), clock.instant().getEpochSecond(),
                 ChatMessage.assistant(text), "stop", Usage.ZERO);
     }
 

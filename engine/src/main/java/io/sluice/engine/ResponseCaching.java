@@ -8,6 +8,7 @@ import io.sluice.domain.Usage;
 import io.sluice.engine.cache.ResponseCachePolicy;
 import io.sluice.engine.cache.ResponseKey;
 import io.sluice.engine.cache.SemanticAnswers;
+import io.sluice.domain.error.Failures;
 import io.sluice.engine.sla.ResilientCaller;
 import io.sluice.ports.in.CacheDirective;
 import io.sluice.ports.in.CacheStatus;
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ResponseCaching {
     private static final System.Logger LOG = System.getLogger(ResponseCaching.class.getName());
+    /** How long the semantic cache waits for an embedding model before it skips the lookup. */
+    static final long EMBED_TIMEOUT_MILLIS = 2_000;
     /** Where a hit says it was served from (the ledger's endpoint). */
     static final String ENDPOINT = "cache";
 
@@ -39,7 +42,7 @@ final class ResponseCaching {
      * and the flight this call leads (null unless it leads one).
      */
     record Lookup(CacheStatus status, String key, String bucket, float[] question, CachedAnswer answer, double similarity,
-                  CompletableFuture<Optional<CachedAnswer>> flight) {
+                  CompletableFuture<Landing> flight) {
         static final Lookup BYPASS = new Lookup(CacheStatus.BYPASS, null, null, null, null, 0, null);
 
         boolean hit() {
@@ -58,14 +61,21 @@ final class ResponseCaching {
             return new Lookup(CacheStatus.HIT, key, bucket, question, found, similarity, null);
         }
 
-        Lookup leading(CompletableFuture<Optional<CachedAnswer>> value) {
+        Lookup leading(CompletableFuture<Landing> value) {
             return new Lookup(status, key, bucket, question, null, 0, value);
         }
     }
 
+    /**
+     * How a flight ended for the calls that waited on it: with the answer it kept, or without one; then they either go
+     * upstream each on its own (the answer may not be kept: identical calls would have got one each), or form a new
+     * flight ({@code rejoin}: the leader's client left before its answer).
+     */
+    record Landing(CachedAnswer answer, boolean rejoin) {}
+
     private final ResponseCachePolicy policy;
     private final Clock clock;
-    private final ConcurrentHashMap<String, CompletableFuture<Optional<CachedAnswer>>> flights = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<Landing>> flights = new ConcurrentHashMap<>();
 
     ResponseCaching(ResponseCachePolicy policy, Clock clock) {
         this.policy = policy;
@@ -95,7 +105,14 @@ final class ResponseCaching {
         String question = question(request.messages());
         if (threshold.isEmpty() || question == null) return CompletableFuture.completedFuture(miss);
         String bucket = ResponseKey.bucket(scope, model, request, identifiers(question));
-        return policy.embedder().embed(List.of(question)).handle((vectors, error) -> {
+        CompletionStage<List<float[]>> embedded;
+        try {
+            embedded = policy.embedder().embed(List.of(question)).toCompletableFuture().orTimeout(EMBED_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            embedded = CompletableFuture.failedFuture(e);
+        }
+        return embedded.handle((vectors, error) -> {
+            if (error == null && (vectors == null || vectors.isEmpty())) error = new IllegalStateException("no vector");
             if (error != null) {
                 LOG.log(System.Logger.Level.DEBUG, "semantic cache skipped: the embedder failed (" + io.sluice.domain.error.Failures.cause(error).getClass().getSimpleName() + ")");
                 return miss;
@@ -114,40 +131,52 @@ final class ResponseCaching {
      */
     private CompletionStage<Lookup> join(Call call, Lookup miss) {
         if (!policy.coalesce()) return CompletableFuture.completedFuture(miss);
-        CompletableFuture<Optional<CachedAnswer>> mine = new CompletableFuture<>();
-        CompletableFuture<Optional<CachedAnswer>> leader = flights.putIfAbsent(miss.key(), mine);
+        CompletableFuture<Landing> mine = new CompletableFuture<>();
+        CompletableFuture<Landing> leader = flights.putIfAbsent(miss.key(), mine);
         if (leader == null) return CompletableFuture.completedFuture(miss.leading(mine));
+        call.followed();
         long left = call.deadlineNanos - System.nanoTime();
-        if (left <= 0) return CompletableFuture.completedFuture(miss);
-        // a leader that never ends (its client never read its stream) must not hold the others past their deadline
-        return leader.copy().completeOnTimeout(null, left, TimeUnit.NANOSECONDS).thenCompose(answer -> {
-            if (answer == null) return CompletableFuture.completedFuture(miss);
-            if (answer.isPresent()) return CompletableFuture.completedFuture(miss.hit(answer.get(), 1));
-            return join(call, miss);
-        });
+        // a leader that never ends (its client never reads its stream) must not hold the others past their deadline:
+        // they time out, as they would have upstream, and the next identical call leads a flight of its own
+        return leader.copy().orTimeout(Math.max(0, left), TimeUnit.NANOSECONDS).handle((answer, error) -> {
+            if (error == null) {
+                if (answer.answer() != null) return CompletableFuture.completedFuture(miss.hit(answer.answer(), 1));
+                return answer.rejoin() ? join(call, miss) : CompletableFuture.completedFuture(miss);
+            }
+            if (Failures.cause(error) instanceof java.util.concurrent.TimeoutException) {
+                flights.remove(miss.key(), leader);
+                return CompletableFuture.<Lookup>failedFuture(new io.sluice.domain.error.UpstreamTimeoutException(
+                        "An identical call in flight did not answer within this call's deadline", null));
+            }
+            return CompletableFuture.<Lookup>failedFuture(Failures.cause(error));
+        }).thenCompose(java.util.function.Function.identity());
     }
 
     /**
-     * The upstream answered a call that missed: its answer is kept, when it may be, and handed to the calls that wait
-     * on this one.
+     * The upstream answered a call that missed: its answer is kept, when it may be, and then handed to the calls that
+     * wait on this one.
      */
     void answered(Call call, Lookup lookup, ServedBy by, ChatMessage message, String finishReason, Usage usage, BigDecimal cost) {
         if (lookup.key() == null || lookup.hit()) return;
-        CachedAnswer answer = null;
+        CachedAnswer kept = null;
         try {
             String model = call.candidates().getFirst().model();
             java.time.Duration ttl = keyTtl(call).orElseGet(() -> policy.ttl(call.route(), model));
-            answer = new CachedAnswer(by.model(), message, finishReason, usage, cost, clock.instant().plus(ttl));
-            // a reply cut at a cap the gateway set (a budgeted call's reserve), not the caller, is not the answer to the call
+            CachedAnswer answer = new CachedAnswer(by.model(), message, finishReason, usage, cost, clock.instant().plus(ttl));
+            // a reply cut at a cap the gateway set (a budgeted call's reserve), not the caller, is not the answer to the
+            // call; nor is one a fallback model gave while the first was failing, kept past the first's recovery
             boolean cutByGateway = "length".equals(finishReason) && call.request.request().options().maxTokens() == null;
-            if (keepable(answer) && !cutByGateway) {
+            if (keepable(answer) && !cutByGateway && by.fallbacks() == 0) {
                 policy.store().put(lookup.key(), answer);
                 if (lookup.bucket() != null) policy.semantic().put(lookup.bucket(), lookup.question(), answer);
+                kept = answer;
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "an answer was not cached (" + e.getClass().getSimpleName() + "): request " + call.requestId);
         } finally {
-            land(lookup, answer == null ? Optional.empty() : Optional.of(answer), null);
+            // the calls waiting on this one get what a later identical call would get: the answer if it was kept,
+            // else they go upstream, each on its own
+            land(lookup, new Landing(kept, false), null);
         }
     }
 
@@ -156,15 +185,15 @@ final class ResponseCaching {
      * its own client's reasons (a cancel, a cut stream), go upstream themselves.
      */
     void abandoned(Lookup lookup, Throwable upstreamFailure) {
-        if (lookup != null) land(lookup, Optional.empty(), upstreamFailure);
+        if (lookup != null) land(lookup, new Landing(null, true), upstreamFailure);
     }
 
-    private void land(Lookup lookup, Optional<CachedAnswer> answer, Throwable failure) {
-        CompletableFuture<Optional<CachedAnswer>> flight = lookup.flight();
+    private void land(Lookup lookup, Landing landing, Throwable failure) {
+        CompletableFuture<Landing> flight = lookup.flight();
         if (flight == null) return;
         flights.remove(lookup.key(), flight);
         if (failure != null) flight.completeExceptionally(failure);
-        else flight.complete(answer);
+        else flight.complete(landing);
     }
 
     /** The caller's key's own TTL for the cache, if it sets one (zero: its calls are never cached). */

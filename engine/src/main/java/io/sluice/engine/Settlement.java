@@ -95,7 +95,7 @@ final class Settlement {
         Map<String, String> metadata = new java.util.HashMap<>(Map.of(REQUEST_ID, bill.requestId(),
                 io.sluice.domain.StoredMessage.INPUT_TOKENS, Integer.toString(bill.usage().promptTokens()),
                 io.sluice.domain.StoredMessage.OUTPUT_TOKENS, Integer.toString(bill.usage().completionTokens())));
-        if (outcome != Call.Outcome.COMPLETED) metadata.put("truncated", "true");
+        if (outcome == Call.Outcome.CUT || outcome == Call.Outcome.CANCELLED) metadata.put("truncated", "true");
         if (outcome == Call.Outcome.CANCELLED) metadata.put("ended", "cancelled");
         if (outcome == Call.Outcome.CACHE_HIT) metadata.put(io.sluice.domain.StoredMessage.CACHED, "true");
         if (outcome == Call.Outcome.FALLBACK_REPLY) metadata.put(io.sluice.domain.StoredMessage.FALLBACK, "true");

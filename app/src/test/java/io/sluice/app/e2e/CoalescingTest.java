@@ -82,14 +82,15 @@ class CoalescingTest {
     @Test
     void anUpstreamFailureReachesEveryCallThatWaitedOnIt() throws Exception {
         try (CachingGateway sluice = new CachingGateway(dir, "")) {
-            // long enough that all 50 arrive while the first is upstream, even on a busy machine
-            sluice.simulator.configure(SimulatorConfig.ofDefaults().withLatency(Duration.ofMillis(2500)));
             String key = sluice.key("acme");
-            String body = question("Refund status [sim:400]");
-            List<HttpResponse<String>> answers = all(CALLS, () -> sluice.chat(key, body));
-            assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(400);
+            // every attempt fails at once; the leader's retries (the deep tier's, with backoff) keep it in flight while
+            // the others arrive
+            String body = question("Refund status [sim:503]");
+            List<HttpResponse<String>> answers = all(CALLS, () -> sluice.chat(key, body, "X-SLA-Tier", "deep"));
+            assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(answers.getFirst().statusCode());
+            assertThat(answers.getFirst().statusCode()).isIn(502, 503);
             assertThat(answers.getFirst().body()).contains("\"error\"");
-            assertThat(sluice.simulator.stats().requests()).as("one call went upstream").isEqualTo(1);
+            assertThat(sluice.simulator.stats().requests()).as("one call's attempts went upstream").isBetween(2L, 6L);
             assertThat(sluice.outcomes("acme")).as("nothing was delivered, nothing billed").isEmpty();
         }
     }

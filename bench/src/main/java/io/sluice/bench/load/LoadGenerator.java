@@ -48,8 +48,12 @@ public final class LoadGenerator {
     /** Of which storing the turn and its bill ({@code store;dur=}). */
     private final Histogram store = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
     private final AtomicLong ok = new AtomicLong();
-    /** Numbers the calls' questions under {@code --vary}, so that no two are alike (each a response-cache miss). */
+    /**
+     * Numbers the calls' questions under {@code --vary}, so that no two are alike (each a response-cache miss), after
+     * this run's own random prefix: a run before it, another JVM, must not have asked them already.
+     */
     private final AtomicLong asked = new AtomicLong();
+    private final String run = Long.toHexString(new java.util.Random().nextLong());
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -177,7 +181,7 @@ public final class LoadGenerator {
         Buffer body = Buffer.buffer("{\"model\":\"" + options.model() + "\",\"stream\":" + options.stream()
                 + (options.maxTokens() > 0 ? ",\"max_tokens\":" + options.maxTokens() : "")
                 + (options.temperature() != null ? ",\"temperature\":" + options.temperature() : "")
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + QUESTION + (options.vary() ? " (" + asked.incrementAndGet() + ")" : "") + "\"}]}");
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + QUESTION + (options.vary() ? " (" + run + "-" + asked.incrementAndGet() + ")" : "") + "\"}]}");
         return client.request(request).compose(req -> req.send(body));
     }
 

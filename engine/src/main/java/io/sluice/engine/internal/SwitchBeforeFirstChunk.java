@@ -101,7 +101,12 @@ public final class SwitchBeforeFirstChunk implements Flow.Publisher<ChatChunk> {
                 synchronized (Relay.this) {
                     early = isFirst && !started && !cancelled;
                 }
-                Optional<Flow.Publisher<ChatChunk>> other = early ? instead.apply(error) : Optional.empty();
+                Optional<Flow.Publisher<ChatChunk>> other;
+                try {
+                    other = early ? instead.apply(error) : Optional.empty();
+                } catch (RuntimeException e) {
+                    other = Optional.empty(); // the subscriber must hear of the end either way
+                }
                 if (other.isPresent()) other.get().subscribe(new Leg(false));
                 else downstream.onError(error);
             }
