@@ -33,6 +33,7 @@ import io.sluice.ports.out.CachedAnswer;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -96,24 +97,50 @@ public final class ChatService implements ChatCompletions {
 
     @Override
     public CompletionStage<ChatResult> complete(ChatCall request) {
+        return run(request, this::answerFromCache, this::completeUpstream, fallbacks::complete, true);
+    }
+
+    @Override
+    public CompletionStage<ChatStream> stream(ChatCall request) {
+        // a stream's deployment latency is recorded at its first chunk (CallStreams), not when the stream is handed over
+        return run(request, (call, lookup) -> CompletableFuture.completedFuture(streams.replay(call, lookup)),
+                (call, lookup) -> CompletableFuture.completedFuture(streams.upstream(call, lookup)), this::fallbackStream, false);
+    }
+
+    /**
+     * The stages of every call, plain or streamed: open, context, the response cache, then {@code hit} for a hit, or
+     * admission and {@code upstream}. A failure lands the flight the call leads, if any, and is answered by
+     * {@code fallback} when the route's fallback reply covers it, else ends the call. A deployment's latency is recorded
+     * for calls that went upstream themselves (not hits, not followers of an identical call): on failure always, on
+     * success when {@code recordSuccess}.
+     */
+    private <T> CompletionStage<T> run(ChatCall request, BiFunction<Call, ResponseCaching.Lookup, CompletionStage<T>> hit,
+                                       BiFunction<Call, ResponseCaching.Lookup, CompletionStage<T>> upstream,
+                                       BiFunction<Call, Throwable, CompletionStage<T>> fallback, boolean recordSuccess) {
         return open(request).thenCompose(call -> {
             AtomicReference<ResponseCaching.Lookup> looked = new AtomicReference<>();
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            CompletionStage<ChatResult> answered = context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
+            CompletionStage<T> answered = context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
                 looked.set(lookup);
                 events.cache(lookup.status().header());
-                if (lookup.hit()) return answerFromCache(call, lookup);
-                return admit(call).thenCompose(admitted -> completeUpstream(call, lookup));
+                return lookup.hit() ? hit.apply(call, lookup) : admit(call).thenCompose(admitted -> upstream.apply(call, lookup));
             }).whenComplete((ok, error) -> {
                 if (error == null) return;
                 failure.set(error);
                 caching.abandoned(looked.get(), upstreamFailure(call, error));
-            }).exceptionallyCompose(error -> fallbacks.complete(call, error));
+            }).exceptionallyCompose(error -> fallback.apply(call, error));
             return call.endIfFails(answered).whenComplete((ok, error) -> {
                 // a deployment that failed failed, even when the route's fallback reply answered for it
-                if (!call.hasFollowed()) call.selection.recordCall(System.nanoTime() - call.startNanos, failure.get());
+                boolean ownCall = !call.hasFollowed() && (looked.get() == null || !looked.get().hit());
+                if (ownCall && (recordSuccess || failure.get() != null)) call.selection.recordCall(System.nanoTime() - call.startNanos, failure.get());
             });
         });
+    }
+
+    /** The route's fallback reply as a stream, when it covers {@code error}; else {@code error}. */
+    private CompletionStage<ChatStream> fallbackStream(Call call, Throwable error) {
+        return fallbacks.textFor(call, error).map(text -> CompletableFuture.completedFuture(streams.fallback(call, text)))
+                .orElseGet(() -> CompletableFuture.failedFuture(Failures.cause(error)));
     }
 
     private CompletionStage<ChatResult> completeUpstream(Call call, ResponseCaching.Lookup lookup) {
@@ -149,30 +176,6 @@ public final class ChatService implements ChatCompletions {
         boolean own = call.admission() == null || Failures.cause(error) instanceof ClientGoneException
                 || Failures.cause(error) instanceof io.sluice.domain.error.UpstreamTimeoutException;
         return own ? null : Failures.cause(error);
-    }
-
-    @Override
-    public CompletionStage<ChatStream> stream(ChatCall request) {
-        return open(request).thenCompose(call -> {
-            AtomicReference<ResponseCaching.Lookup> looked = new AtomicReference<>();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            CompletionStage<ChatStream> streamed = context(call).thenCompose(caching::lookup).thenCompose(lookup -> {
-                looked.set(lookup);
-                events.cache(lookup.status().header());
-                if (lookup.hit()) return CompletableFuture.completedFuture(streams.replay(call, lookup));
-                return admit(call).thenApply(admitted -> streams.upstream(call, lookup));
-            }).whenComplete((stream, error) -> {
-                if (error == null) return;
-                failure.set(error);
-                caching.abandoned(looked.get(), upstreamFailure(call, error));
-            }).exceptionallyCompose(error -> fallbacks.textFor(call, error).map(text -> CompletableFuture.completedFuture(streams.fallback(call, text)))
-                    .orElseGet(() -> CompletableFuture.failedFuture(Failures.cause(error))));
-            return call.endIfFails(streamed).whenComplete((stream, error) -> {
-                if (failure.get() != null && !call.hasFollowed()) {
-                    call.selection.recordCall(System.nanoTime() - call.startNanos, failure.get());
-                }
-            });
-        });
     }
 
     @Override

@@ -177,8 +177,8 @@ class ResponseCacheTest {
                     "{\"owner\":\"acme\",\"name\":\"brief\",\"response_cache\":{\"ttl_seconds\":1}}", CachingGateway.ADMIN).body()).path("key").asText();
             assertThat(cache(sluice.chat(brief, body))).isEqualTo("miss");
             assertThat(cache(sluice.chat(brief, body))).isEqualTo("hit");
-            Thread.sleep(1_100);
-            assertThat(cache(sluice.chat(brief, body))).as("its answers expire after the key's TTL").isEqualTo("miss");
+            org.awaitility.Awaitility.await("its answers expire after the key's TTL").atMost(java.time.Duration.ofSeconds(5))
+                    .pollInterval(java.time.Duration.ofMillis(200)).until(() -> cache(sluice.chat(brief, body)).equals("miss"));
 
             for (String bad : new String[] {"-1", "\"soon\"", "1.5", "99999999999"}) {
                 HttpResponse<String> refused = sluice.send("POST", "/admin/keys",
@@ -256,6 +256,20 @@ class ResponseCacheTest {
             String capped = body.replace("\"temperature\":0", "\"temperature\":0,\"max_tokens\":4");
             sluice.chat(key, capped);
             assertThat(cache(sluice.chat(key, capped))).as("a cap the caller set is part of the question").isEqualTo("hit");
+        }
+    }
+
+    @Test
+    void onlyCallsThatWentUpstreamCountInTheirDeploymentsHealth() throws Exception {
+        String route = "\n  models:\n    support-bot: {provider: sim, upstream-name: gpt-4o-mini}\n  routes:\n    support: {chain: [{model: support-bot}]}";
+        try (CachingGateway sluice = new CachingGateway(dir, route)) {
+            String key = sluice.key("acme");
+            String body = question("Is the shop open on holidays?").replace("\"gpt-4o-mini\"", "\"support\"");
+            for (int i = 0; i < 4; i++) sluice.chat(key, body);
+            JsonNode health = JSON.readTree(sluice.send("GET", "/admin/routes", null, CachingGateway.ADMIN).body())
+                    .path("data").path(0).path("deployments").path(0).path("health");
+            assertThat(health.path("requests").asLong()).as("3 hits took nothing from the deployment's latency or error rate: %s", health)
+                    .isEqualTo(1);
         }
     }
 }
