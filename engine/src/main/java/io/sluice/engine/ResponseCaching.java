@@ -127,7 +127,7 @@ final class ResponseCaching {
     /**
      * Joins the flight of an identical call already on its way upstream, or leads one. When the leader ends without an
      * answer for its own reasons (its client left), the calls that waited on it form a new flight; one whose deadline
-     * passes while it waits goes upstream alone.
+     * passes while it waits times out, and takes the dead flight with it.
      */
     private CompletionStage<Lookup> join(Call call, Lookup miss) {
         if (!policy.coalesce()) return CompletableFuture.completedFuture(miss);
