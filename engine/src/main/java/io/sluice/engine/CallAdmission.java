@@ -16,8 +16,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Lets a call go upstream only within its rate limits and budgets: counts it against its limits (by the model or route
- * it named), then reserves its worst-case cost on its budgets, and afterwards settles both from the one ledger entry
- * the call is billed with, or releases both when it failed. A call is not admitted while the database is unreachable:
+ * it named), then reserves its worst-case cost on its budgets (twice over when its tier may run a second model
+ * alongside a slow one), and afterwards settles both from the ledger entries the call is billed with, or releases
+ * both when it failed. A call is not admitted while the database is unreachable:
  * it could be neither billed nor stored. Thread-safe.
  */
 final class CallAdmission {
@@ -47,10 +48,16 @@ final class CallAdmission {
             return plan;
         }
 
-        /** Settles the call's limits and budgets from its bill, committed at {@code billedAt}; {@code billed} is null when nothing was consumed. */
-        void settle(UsageEntry billed, Instant billedAt) {
-            limits.settle(billed == null ? 0 : billed.usage().totalTokens());
-            hold.settle(billed == null ? BigDecimal.ZERO : billed.cost(), billedAt);
+        /** Settles the call's limits and budgets from its bills (none when nothing was consumed), committed at {@code billedAt}. */
+        void settle(java.util.List<UsageEntry> bills, Instant billedAt) {
+            long tokens = 0;
+            BigDecimal cost = BigDecimal.ZERO;
+            for (UsageEntry bill : bills) {
+                tokens += bill.usage().totalTokens();
+                cost = cost.add(bill.cost());
+            }
+            limits.settle(tokens);
+            hold.settle(cost, billedAt);
         }
     }
 
@@ -85,6 +92,8 @@ final class CallAdmission {
         }
         int replies = (int) Math.min(Integer.MAX_VALUE, (long) reply * call.request.request().options().choices());
         BigDecimal worstCase = new Prices(input, output, input).cost(new Usage(plan.promptTokens(), replies, 0));
+        // a tier's fallback-after may run two models at once, each of which may cost the worst case
+        if (call.tier.fallbackAfter().isPresent() && plan.selection().targets().size() > 1) worstCase = worstCase.multiply(BigDecimal.TWO);
         String conversation = plan.turn().conversationId().map(id -> id.value()).orElse(null);
         boolean newConversation = call.request.conversation() instanceof ConversationRef.New;
         return budgets.reserve(call.request.caller(), conversation, newConversation, worstCase, call.deadlineNanos, call.requestId)

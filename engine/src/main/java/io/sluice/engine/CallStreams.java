@@ -84,7 +84,8 @@ final class CallStreams {
             case CUT -> by == null ? Call.Outcome.FAILED : Call.Outcome.CUT;
         };
         ModelSpec spec = by == null ? null : registry.resolve(by.model()).spec();
-        Delivery delivery = Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens, spec == null ? null : spec.encoding());
+        Delivery delivery = Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens, spec == null ? null : spec.encoding())
+                .abandoning(by == null ? null : served.abandoned().get());
         BigDecimal billed = spec == null || delivery.usage() == null ? BigDecimal.ZERO : spec.prices().cost(delivery.usage()); // as Settlement bills it
         cost.complete(billed);
         if (outcome == Call.Outcome.COMPLETED && delivery.hasReply()) {

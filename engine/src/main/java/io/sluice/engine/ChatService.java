@@ -150,7 +150,7 @@ public final class ChatService implements ChatCompletions {
             ChatResponse response = served.value();
             BigDecimal cost = registry.resolve(served.by().model()).spec().prices().cost(response.usage()); // as Settlement bills it
             caching.answered(call, lookup, served.by(), response.message(), response.finishReason(), response.usage(), cost);
-            return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()))
+            return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()).abandoning(served.abandoned()))
                     .thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(), served.by(),
                             new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart), cost, lookup.status()));
         });

@@ -11,9 +11,10 @@ import io.sluice.ports.out.TokenCounter;
 /**
  * What a call delivered when it ended: who served it (null when nothing was served, so nothing is billed), the reply
  * as far as the client got it (null when none), the usage to bill and, for an answer from the response cache, what
- * that saved (null otherwise). Immutable.
+ * that saved (null otherwise); {@code abandoned}: a slow model's attempt called off when another answered first
+ * (a tier's {@code fallback-after}), whose prompt is billed too, or null. Immutable.
  */
-record Delivery(ServedBy by, ChatMessage reply, Usage usage, io.sluice.domain.usage.UsageEntry.CacheHit cacheHit) {
+record Delivery(ServedBy by, ChatMessage reply, Usage usage, io.sluice.domain.usage.UsageEntry.CacheHit cacheHit, ServedBy abandoned) {
     static final Delivery NOTHING = new Delivery(null, null, Usage.ZERO);
 
     Delivery {
@@ -21,12 +22,17 @@ record Delivery(ServedBy by, ChatMessage reply, Usage usage, io.sluice.domain.us
     }
 
     Delivery(ServedBy by, ChatMessage reply, Usage usage) {
-        this(by, reply, usage, null);
+        this(by, reply, usage, null, null);
     }
 
     /** The same delivery, served from the response cache. */
     Delivery cached(io.sluice.domain.usage.UsageEntry.CacheHit hit) {
-        return new Delivery(by, reply, usage, hit);
+        return new Delivery(by, reply, usage, hit, abandoned);
+    }
+
+    /** The same delivery, with the attempt of a slower model called off for it (none when null). */
+    Delivery abandoning(ServedBy attempt) {
+        return new Delivery(by, reply, usage, cacheHit, attempt);
     }
 
     boolean served() {

@@ -46,10 +46,17 @@ final class Settlement {
         CallPlan plan = call.plan();
         UsageEntry bill = delivered.served() && plan != null ? bill(call, plan, delivered, outcome) : null;
         CompletionStage<?> stored = bill == null ? CompletableFuture.completedFuture(null) : store(plan, outcome, delivered, bill);
+        List<UsageEntry> bills = bill == null ? List.of() : List.of(bill);
+        if (bill != null && delivered.abandoned() != null) {
+            UsageEntry abandoned = abandonedBill(call, plan, delivered.abandoned(), bill);
+            bills = List.of(bill, abandoned);
+            stored = stored.thenCombine(billAlone(abandoned), (turn, alone) -> null);
+        }
+        List<UsageEntry> settled = bills;
         return stored.handle((ok, error) -> {
             Instant billedAt = clock.instant();
             CallAdmission.Admitted admitted = call.admission();
-            if (admitted != null) admitted.settle(bill, billedAt);
+            if (admitted != null) admitted.settle(settled, billedAt);
             events.ended(outcome.name().toLowerCase(Locale.ROOT));
             if (error != null) throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
             return null;
@@ -67,6 +74,19 @@ final class Settlement {
                 delivered.by().endpoint(), delivered.usage(), free ? java.math.BigDecimal.ZERO : prices.cost(delivered.usage()),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos), ledgerOutcome(outcome), clock.instant(),
                 free ? null : prices.source(), outcome == Call.Outcome.CACHE_HIT ? delivered.cacheHit() : null);
+    }
+
+    /**
+     * The bill of a slow model's attempt called off when another answered first: its prompt, which the upstream read,
+     * at its model's prices, as the call's second attempt ({@code CANCELLED}). What it may have generated before it
+     * was called off is not known here, and not billed.
+     */
+    private UsageEntry abandonedBill(Call call, CallPlan plan, io.sluice.ports.in.ServedBy attempt, UsageEntry answered) {
+        io.sluice.domain.Prices prices = registry.resolve(attempt.model()).spec().prices();
+        io.sluice.domain.Usage prompt = new io.sluice.domain.Usage(plan.promptTokens(), 0, 0);
+        return new UsageEntry(call.requestId, 2, answered.owner(), answered.apiKeyId(), answered.user(), answered.conversationId(), answered.route(),
+                attempt.model(), attempt.endpoint(), prompt, prices.cost(prompt), answered.latencyMillis(), UsageEntry.Outcome.CANCELLED,
+                answered.at(), prices.source());
     }
 
     private static UsageEntry.Outcome ledgerOutcome(Call.Outcome outcome) {

@@ -16,12 +16,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
 
@@ -37,14 +37,12 @@ public final class UpstreamHttp implements AutoCloseable {
 
     private final Vertx vertx;
     private final HttpClientAgent http;
-    private final WebClient web;
     private final ObjectMapper json;
     private final Duration idleTimeout;
 
     public UpstreamHttp(Vertx vertx, HttpClientAgent http, ObjectMapper json, Duration idleTimeout) {
         this.vertx = vertx;
         this.http = http;
-        this.web = WebClient.wrap(http);
         this.json = json;
         this.idleTimeout = idleTimeout;
     }
@@ -115,20 +113,33 @@ public final class UpstreamHttp implements AutoCloseable {
         } catch (RuntimeException e) {
             return java.util.concurrent.CompletableFuture.failedFuture(e);
         }
-        // the Web Client reads the whole body itself: a body handler set in a later callback could miss the first bytes
-        HttpRequest<Buffer> request = web.postAbs(url).putHeader("content-type", "application/json").idleTimeout(idleTimeout.toMillis());
-        headers.forEach(request::putHeader);
-        if (connectTimeout != null) request.connectTimeout(connectTimeout.toMillis());
-        Future<T> result = request.sendBuffer(Buffer.buffer(bytes))
-                .map(response -> answer(response, response.body() == null ? new byte[0] : response.body().getBytes(), read))
-                .transform(ar -> ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(UpstreamErrors.fromThrowable(ar.cause())));
-        return result.toCompletionStage();
+        CompletableFuture<T> result = new CompletableFuture<>();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        http.request(options(url, headers, connectTimeout)).compose(request -> {
+            sent.set(request);
+            if (result.isDone()) { // called off before it went out
+                request.reset();
+                return Future.<T>failedFuture(new CancellationException());
+            }
+            // the body is read in the same callback as the answer's head, so that none of it passes unread
+            return request.send(Buffer.buffer(bytes)).compose(response -> response.body()
+                    .map(received -> answer(response.statusCode(), response.headers(), received == null ? new byte[0] : received.getBytes(), read)));
+        }).onComplete(ar -> {
+            if (ar.succeeded()) result.complete(ar.result());
+            else result.completeExceptionally(UpstreamErrors.fromThrowable(ar.cause()));
+        });
+        // a caller that stops waiting (another model answered first) resets the request: the upstream stops working on it
+        result.whenComplete((value, error) -> {
+            HttpClientRequest request = sent.get();
+            if (result.isCancelled() && request != null) request.reset();
+        });
+        return result;
     }
 
-    private <T> T answer(HttpResponse<Buffer> response, byte[] body, java.util.function.BiFunction<JsonNode, io.vertx.core.MultiMap, T> read) {
-        if (response.statusCode() != 200) throw UpstreamErrors.fromStatus(response.statusCode(), response.headers(), body, json);
+    private <T> T answer(int status, io.vertx.core.MultiMap headers, byte[] body, java.util.function.BiFunction<JsonNode, io.vertx.core.MultiMap, T> read) {
+        if (status != 200) throw UpstreamErrors.fromStatus(status, headers, body, json);
         try {
-            return read.apply(json.readTree(body), response.headers());
+            return read.apply(json.readTree(body), headers);
         } catch (java.io.IOException | RuntimeException e) {
             if (e instanceof io.sluice.domain.error.SluiceException s) throw s;
             throw new UpstreamUnavailableException(200, "The upstream provider sent a malformed response", null, e);

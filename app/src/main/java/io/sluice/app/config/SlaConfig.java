@@ -18,14 +18,19 @@ public interface SlaConfig {
 
     Circuit circuit();
 
+    /** A tier; a value left out of fast, normal or deep keeps the built-in one, and a new tier needs all three timeouts. */
     interface Tier {
         @WithName("connect-timeout")
-        java.time.Duration connectTimeout();
+        java.util.Optional<java.time.Duration> connectTimeout();
 
         @WithName("first-chunk-timeout")
-        java.time.Duration firstChunkTimeout();
+        java.util.Optional<java.time.Duration> firstChunkTimeout();
 
-        java.time.Duration deadline();
+        java.util.Optional<java.time.Duration> deadline();
+
+        /** Starts the next model of the route's chain alongside a model that has not answered (or sent a first chunk) by then. */
+        @WithName("fallback-after")
+        java.util.Optional<java.time.Duration> fallbackAfter();
     }
 
     interface Retry {

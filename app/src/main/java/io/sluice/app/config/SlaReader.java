@@ -16,8 +16,7 @@ final class SlaReader {
     static SlaSettings read(SluiceConfig c, List<String> models) {
         SlaConfig s = c.sla();
         Map<String, SlaTier> tiers = new HashMap<>(SlaTier.DEFAULTS);
-        s.tiers().forEach((name, t) -> tiers.put(name, check("sluice.sla.tiers." + name,
-                () -> new SlaTier(name, t.connectTimeout(), t.firstChunkTimeout(), t.deadline()))));
+        s.tiers().forEach((name, t) -> tiers.put(name, check("sluice.sla.tiers." + name, () -> tier(name, t, SlaTier.DEFAULTS.get(name)))));
         RetrySettings retries = check("sluice.sla.retry", () -> new RetrySettings(s.retry().maxAttempts(), s.retry().baseDelay(),
                 s.retry().maxDelay(), s.retry().maxRetryAfter()));
         CircuitSettings circuits = check("sluice.sla.circuit", () -> new CircuitSettings(s.circuit().failureRate(),
@@ -25,5 +24,17 @@ final class SlaReader {
         SlaSettings sla = check("sluice.sla.default-tier", () -> new SlaSettings(tiers, s.defaultTier(), retries, circuits));
         RoutingSettings routing = RoutingConfig.read(c, models);
         return check("sluice.routes", () -> sla.withRouting(routing));
+    }
+
+    /** A configured tier, over the built-in one of its name when there is one. */
+    private static SlaTier tier(String name, SlaConfig.Tier t, SlaTier builtIn) {
+        return new SlaTier(name, t.connectTimeout().orElseGet(() -> inherited(name, builtIn, "connect-timeout").connectTimeout()),
+                t.firstChunkTimeout().orElseGet(() -> inherited(name, builtIn, "first-chunk-timeout").firstChunkTimeout()),
+                t.deadline().orElseGet(() -> inherited(name, builtIn, "deadline").deadline()), t.fallbackAfter());
+    }
+
+    private static SlaTier inherited(String name, SlaTier builtIn, String missing) {
+        if (builtIn == null) throw new IllegalArgumentException("tier '" + name + "' needs '" + missing + "': only fast, normal and deep have defaults");
+        return builtIn;
     }
 }

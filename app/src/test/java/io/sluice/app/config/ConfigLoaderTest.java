@@ -38,6 +38,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTierMaySetFallbackAfterKeepingTheBuiltInTimeoutsAndANewTierNeedsThemAll() throws IOException {
+        var tiers = load("sluice: {sla: {tiers: {normal: {fallback-after: 1500ms}}}}\n", Map.of()).sla().tiers();
+        assertThat(tiers.get("normal").fallbackAfter()).contains(java.time.Duration.ofMillis(1500));
+        assertThat(tiers.get("normal").deadline()).isEqualTo(io.sluice.domain.sla.SlaTier.NORMAL.deadline());
+        assertThat(tiers.get("deep").fallbackAfter()).as("off unless set").isEmpty();
+        assertThatThrownBy(() -> load("sluice: {sla: {tiers: {normal: {fallback-after: 3s}}}}\n", Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.sla.tiers.normal").hasMessageContaining("shorter than the deadline");
+        assertThatThrownBy(() -> load("sluice: {sla: {tiers: {vip: {deadline: 5s}}}}\n", Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("connect-timeout");
+    }
+
+    @Test
     void loadSheddingIsSetByTheLagAnEventLoopMayFallBehindAndZeroTurnsItOff() throws IOException {
         assertThat(load("sluice: {server: {max-event-loop-lag: 2s}}\n", Map.of()).server().maxEventLoopLag()).hasSeconds(2);
         Path file = Files.writeString(dir.resolve("sluice.yaml"), "sluice: {}\n");

@@ -41,6 +41,11 @@ final class CachingGateway implements AutoCloseable {
 
     /** A gateway on {@code schema} (a replica, when another gateway uses it too), with the response cache kept in {@code redisUri} if set. */
     CachingGateway(Path dir, String cache, PostgresTestSchema schema, String redisUri) throws Exception {
+        this(dir, cache, schema, redisUri, "");
+    }
+
+    /** @param providers more providers, each a line indented by four spaces, beside {@code sim} (this gateway's simulator) */
+    CachingGateway(Path dir, String cache, PostgresTestSchema schema, String redisUri, String providers) throws Exception {
         this.schema = schema;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
         simulator.start(0);
@@ -54,12 +59,13 @@ final class CachingGateway implements AutoCloseable {
                   redis: {uri: "%s"}
                   providers:
                     sim: {type: openai, base-url: "%s", api-key: sk-sim-secret, timeout: 5s}
+                %s
                   passthrough-provider: sim
                   response-cache:
                     enabled: true
                 %s
                 """.formatted(ADMIN, schema.jdbcUrl(), schema.user(), redisUri == null ? "redis://127.0.0.1:6379" : redisUri,
-                simulator.baseUrl(), cache));
+                simulator.baseUrl(), providers, cache));
         gateway = Gateway.start(ConfigLoader.load(Optional.of(file), Map.of(), Map.of()));
     }
 

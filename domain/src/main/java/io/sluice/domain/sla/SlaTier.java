@@ -5,12 +5,15 @@ import io.sluice.domain.error.InvalidRequestException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How long a call may take: to connect, to its first streamed chunk, and in all (the deadline every retry and
- * fallback must respect). Immutable.
+ * fallback must respect); and, when {@code fallbackAfter} is set, how long its model may go without answering (or,
+ * streamed, without its first chunk) before the next model of its chain is started alongside it, the first to answer
+ * winning. Immutable.
  */
-public record SlaTier(String name, Duration connectTimeout, Duration firstChunkTimeout, Duration deadline) {
+public record SlaTier(String name, Duration connectTimeout, Duration firstChunkTimeout, Duration deadline, Optional<Duration> fallbackAfter) {
     public static final SlaTier FAST = new SlaTier("fast", Duration.ofMillis(300), Duration.ofMillis(800), Duration.ofSeconds(1));
     public static final SlaTier NORMAL = new SlaTier("normal", Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3));
     public static final SlaTier DEEP = new SlaTier("deep", Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(8));
@@ -21,6 +24,19 @@ public record SlaTier(String name, Duration connectTimeout, Duration firstChunkT
         Require.positive(connectTimeout, "connectTimeout");
         Require.positive(firstChunkTimeout, "firstChunkTimeout");
         Require.positive(deadline, "deadline");
+        fallbackAfter = fallbackAfter == null ? Optional.empty() : fallbackAfter;
+        fallbackAfter.ifPresent(after -> {
+            Require.positive(after, "fallbackAfter");
+            if (after.compareTo(deadline) >= 0) {
+                throw new IllegalArgumentException("fallback-after (" + after.toMillis() + " ms) must be shorter than the deadline ("
+                        + deadline.toMillis() + " ms): a fallback started at the deadline could never answer");
+            }
+        });
+    }
+
+    /** A tier that never starts a second model alongside a slow one. */
+    public SlaTier(String name, Duration connectTimeout, Duration firstChunkTimeout, Duration deadline) {
+        this(name, connectTimeout, firstChunkTimeout, deadline, Optional.empty());
     }
 
     /** The tier a request names, e.g. in {@code X-SLA-Tier}, among the configured ones. */

@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
  * attempts it made, its deadline; and the choice of the next attempt's endpoint and key. Used by one call at a time.
  */
 final class CallAttempts {
-/** What one attempt uses; {@code tokens} is what it took from the key's token budget. */
-record Choice(int candidate, Endpoint endpoint, UpstreamKey key, CircuitBreaker<Object> circuit, long tokens, long startedAt) {}
+    /** What one attempt uses; {@code tokens} is what it took from the key's token budget. */
+    record Choice(int candidate, Endpoint endpoint, UpstreamKey key, CircuitBreaker<Object> circuit, long tokens, long startedAt) {}
 
 
     private static final System.Logger LOG = System.getLogger(CallAttempts.class.getName());
@@ -37,18 +37,73 @@ record Choice(int candidate, Endpoint endpoint, UpstreamKey key, CircuitBreaker<
     private final Set<String> failuresCounted = new HashSet<>();
     private final boolean clientRetry;
     long estimate = -1;
-    int current;
+    volatile int current;
     int attempts;
     Throwable last;
+    /** The attempt sent and not yet answered, and how to call it off; null between attempts. */
+    private Choice inFlight;
+    private Runnable callOff;
+    private boolean abandoned;
 
     CallAttempts(Circuits circuits, List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry) {
+        this(circuits, candidates, tier, tokenEstimate, clientRetry, System.nanoTime() + tier.deadline().toNanos());
+    }
+
+    private CallAttempts(Circuits circuits, List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry, long deadline) {
         this.circuits = circuits;
         this.clientRetry = clientRetry;
         if (candidates.isEmpty()) throw new IllegalArgumentException("a call needs at least one model");
         this.candidates = List.copyOf(candidates);
         this.tier = tier;
         this.tokenEstimate = tokenEstimate;
-        this.deadline = System.nanoTime() + tier.deadline().toNanos();
+        this.deadline = deadline;
+    }
+
+    /**
+     * The same call's attempts from the model after the one it stands at, under the same deadline: the fallback a tier's
+     * {@code fallback-after} starts alongside a slow model. Null when it stands at its chain's last model.
+     */
+    CallAttempts nextModel() {
+        int from = current + 1;
+        if (from >= candidates.size()) return null;
+        CallAttempts next = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry, deadline);
+        next.current = from;
+        return next;
+    }
+
+    /** An attempt was sent: until it is answered, {@link #abandon()} calls it off with {@code callOff}. */
+    synchronized boolean sent(Choice choice, Runnable callOff) {
+        if (abandoned) return false;
+        this.inFlight = choice;
+        this.callOff = callOff;
+        return true;
+    }
+
+    /** The attempt in flight was answered (or failed). */
+    synchronized void answered() {
+        inFlight = null;
+        callOff = null;
+    }
+
+    /**
+     * Stops this call's attempts for good: no new one starts, and the one in flight is called off. Returns who served
+     * that attempt, which consumed its prompt upstream and is billed for it; null when none was in flight.
+     */
+    ServedBy abandon() {
+        Choice sent;
+        Runnable off;
+        synchronized (this) {
+            if (abandoned) return null;
+            abandoned = true;
+            sent = inFlight;
+            off = callOff;
+        }
+        if (off != null) off.run();
+        return sent == null ? null : servedBy(sent);
+    }
+
+    synchronized boolean isAbandoned() {
+        return abandoned;
     }
 
     long remainingMillis() {

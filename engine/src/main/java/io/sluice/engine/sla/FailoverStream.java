@@ -9,82 +9,139 @@ import io.sluice.ports.in.ServedBy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A stream that fails over until its first chunk: each attempt is given the tier's time-to-first-chunk, and a
- * failure before the first chunk starts another attempt; after it, chunks and failures pass straight through.
+ * failure before the first chunk starts another attempt; after it, chunks and failures pass straight through. Under a
+ * tier's {@code fallback-after}, a stream with no first chunk by then has the next model of its chain started
+ * alongside (under the same deadline): the first side to send a chunk is the stream, and the other is called off
+ * (its attempt in flight, which consumed its prompt upstream, is named in {@code abandoned}). The stream fails only
+ * once both sides have failed, with the first side's failure.
  */
 final class FailoverStream implements Flow.Subscription {
     private final ResilientCaller caller;
     private final CallAttempts call;
     private final CompletableFuture<ServedBy> servedBy;
+    private final AtomicReference<ServedBy> abandoned;
     private final Flow.Subscriber<? super ChatChunk> downstream;
     private Flow.Subscription upstream;
+    private CallAttempts second;
+    private int running = 1;
+    private Throwable firstFailure;
     private long demand;
     private boolean started;
     private boolean done;
 
-    FailoverStream(ResilientCaller caller, CallAttempts call, CompletableFuture<ServedBy> servedBy, Flow.Subscriber<? super ChatChunk> downstream) {
+    FailoverStream(ResilientCaller caller, CallAttempts call, CompletableFuture<ServedBy> servedBy, AtomicReference<ServedBy> abandoned,
+                   Flow.Subscriber<? super ChatChunk> downstream) {
         this.caller = caller;
         this.call = call;
         this.servedBy = servedBy;
+        this.abandoned = abandoned;
         this.downstream = downstream;
     }
 
     void start() {
         downstream.onSubscribe(this);
-        next();
+        run(call);
+        call.tier.fallbackAfter().filter(after -> call.candidates.size() > 1).ifPresent(after -> TimeoutScheduler.later(after, this::hedge));
     }
 
-    /** Starts one attempt: resolves to the first chunk's arrival or the attempt's failure. */
-    private void next() {
+    /** Starts the next model alongside, unless the stream has begun or ended, or stands at its chain's last model. */
+    private void hedge() {
+        CallAttempts next;
+        synchronized (this) {
+            if (started || done || running == 0) return;
+            next = call.nextModel();
+            if (next == null) return;
+            second = next;
+            running++;
+        }
+        caller.events().retried(next.model(), "-", "fallback_after");
+        run(next);
+    }
+
+    /** Runs one side's attempts: resolves to its first chunk's arrival or to its last attempt's failure. */
+    private void run(CallAttempts side) {
         CompletableFuture<Void> firstChunk = new CompletableFuture<>();
-        caller.attempt(call, firstChunk, choice -> {
+        caller.attempt(side, firstChunk, choice -> {
             CompletableFuture<Void> arrived = new CompletableFuture<>();
-            choice.key().provider().stream(call.candidates.get(choice.candidate()).request(), call.tier.connectTimeout())
-                    .subscribe(new Attempt(arrived, choice));
-            return TimeoutScheduler.within(arrived, call.tier.firstChunkTimeout().toMillis())
+            Attempt attempt = new Attempt(arrived, choice, side);
+            if (!side.sent(choice, attempt::callOff)) attempt.callOff();
+            choice.key().provider().stream(side.candidates.get(choice.candidate()).request(), side.tier.connectTimeout()).subscribe(attempt);
+            return TimeoutScheduler.within(arrived, side.tier.firstChunkTimeout().toMillis())
                     .exceptionallyCompose(e -> CompletableFuture.failedFuture(Failures.cause(e) instanceof TimeoutException
-                            ? new UpstreamTimeoutException("No first chunk within " + call.tier.firstChunkTimeout().toMillis() + " ms", null)
+                            ? new UpstreamTimeoutException("No first chunk within " + side.tier.firstChunkTimeout().toMillis() + " ms", null)
                             : Failures.cause(e)));
         });
         firstChunk.whenComplete((ok, error) -> {
-            if (error != null) {
-                servedBy.completeExceptionally(Failures.cause(error));
-                fail(Failures.cause(error));
-            }
+            if (error != null) sideFailed(side, Failures.cause(error));
         });
+    }
+
+    private void sideFailed(CallAttempts side, Throwable error) {
+        Throwable reported;
+        synchronized (this) {
+            running--;
+            if (side == call) firstFailure = error;
+            if (running > 0 || started) return;
+            reported = firstFailure != null ? firstFailure : error;
+        }
+        servedBy.completeExceptionally(reported);
+        fail(reported);
     }
 
     private final class Attempt implements Flow.Subscriber<ChatChunk> {
         private final CompletableFuture<Void> arrived;
         private final CallAttempts.Choice choice;
+        private final CallAttempts side;
         private Flow.Subscription subscription;
+        private boolean calledOff;
         private boolean live;
 
-        Attempt(CompletableFuture<Void> arrived, CallAttempts.Choice choice) {
+        Attempt(CompletableFuture<Void> arrived, CallAttempts.Choice choice, CallAttempts side) {
             this.arrived = arrived;
             this.choice = choice;
+            this.side = side;
+        }
+
+        /** The other side sent its first chunk first: this attempt ends, and its upstream request is cancelled. */
+        void callOff() {
+            Flow.Subscription s;
+            synchronized (this) {
+                calledOff = true;
+                s = subscription;
+            }
+            if (s != null) s.cancel();
+            arrived.completeExceptionally(new java.util.concurrent.CancellationException("another model answered first"));
         }
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(1); // the first chunk decides whether this attempt is the one
+            boolean off;
+            synchronized (this) {
+                subscription = s;
+                off = calledOff;
+            }
+            if (off) s.cancel();
+            else s.request(1); // the first chunk decides whether this attempt is the one
         }
 
         @Override
         public void onNext(ChatChunk chunk) {
+            CallAttempts other = null;
             synchronized (FailoverStream.this) {
                 if (!live) {
-                    if (arrived.isDone()) { // this attempt already timed out and another was started
+                    if (arrived.isDone() || started) { // this attempt timed out and another was started, or the other side won
                         subscription.cancel();
                         return;
                     }
                     live = true;
                     started = true;
                     upstream = subscription;
-                    servedBy.complete(call.servedBy(choice));
+                    other = side == call ? second : call;
+                    servedBy.complete(side.servedBy(choice));
                     arrived.complete(null);
                     if (demand > 1) subscription.request(demand - 1);
                     demand = Math.max(0, demand - 1);
@@ -92,6 +149,7 @@ final class FailoverStream implements Flow.Subscription {
                     demand--;
                 }
             }
+            if (other != null) abandoned.set(other.abandon());
             if (chunk.usage() != null) ResilientCaller.settle(choice, chunk.usage());
             downstream.onNext(chunk);
         }

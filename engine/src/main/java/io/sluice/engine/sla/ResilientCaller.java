@@ -16,6 +16,7 @@ import io.sluice.ports.in.ServedBy;
 import io.sluice.ports.out.UpstreamEvents;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -52,6 +53,10 @@ public final class ResilientCaller {
         this.events = events;
     }
 
+    UpstreamEvents events() {
+        return events;
+    }
+
     /**
      * One model a call may be served by: its endpoints, and the request as that model's upstream knows it (null for a
      * call that is not a chat, see {@link #call}).
@@ -62,8 +67,19 @@ public final class ResilientCaller {
         }
     }
 
-    /** An answer and who gave it. */
-    public record Served<T>(T value, ServedBy by) {}
+    /**
+     * An answer and who gave it; {@code abandoned}: the attempt of a slow model that was called off when this one
+     * answered first (its prompt was consumed upstream, and is billed), or null.
+     */
+    public record Served<T>(T value, ServedBy by, ServedBy abandoned) {
+        public Served(T value, ServedBy by) {
+            this(value, by, null);
+        }
+
+        Served<T> abandoning(ServedBy other) {
+            return new Served<>(value, by, other);
+        }
+    }
 
     /**
      * Completes a call on the first of {@code candidates} that can serve it, falling down the chain as models fail.
@@ -81,13 +97,23 @@ public final class ResilientCaller {
     public CompletionStage<Served<ChatResponse>> complete(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate,
                                                           boolean clientRetry) {
         CallAttempts call = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry);
+        if (tier.fallbackAfter().isPresent() && candidates.size() > 1) return new HedgedCall(this, call, tier.fallbackAfter().get()).run();
         CompletableFuture<Served<ChatResponse>> result = new CompletableFuture<>();
-        attempt(call, result, choice -> choice.key().provider().complete(call.candidates.get(choice.candidate()).request(), tier.connectTimeout())
-                        .thenApply(response -> {
-                            settle(choice, response.usage());
-                            return new Served<>(response, call.servedBy(choice));
-                        }));
+        attempt(call, result, completion(call));
         return result;
+    }
+
+    /** One attempt of a chat call: the chosen endpoint's answer, which {@link CallAttempts#abandon()} can call off while it is awaited. */
+    Function<CallAttempts.Choice, CompletionStage<Served<ChatResponse>>> completion(CallAttempts call) {
+        return choice -> {
+            CompletableFuture<ChatResponse> sent = choice.key().provider().complete(call.candidates.get(choice.candidate()).request(),
+                    call.tier.connectTimeout()).toCompletableFuture();
+            if (!call.sent(choice, () -> sent.cancel(true))) sent.cancel(true);
+            return sent.thenApply(response -> {
+                settle(choice, response.usage());
+                return new Served<>(response, call.servedBy(choice));
+            });
+        };
     }
 
     /**
@@ -120,6 +146,10 @@ public final class ResilientCaller {
 
     /** Runs attempts until one succeeds, the retry table says stop, or the deadline would pass. */
     <T> void attempt(CallAttempts call, CompletableFuture<T> result, Function<CallAttempts.Choice, CompletionStage<T>> send) {
+        if (call.isAbandoned()) {
+            result.completeExceptionally(new CancellationException("another model answered first"));
+            return;
+        }
         if (call.remainingMillis() <= 0) {
             result.completeExceptionally(call.last != null ? call.last : deadlineExceeded(call));
             return;
@@ -139,6 +169,15 @@ public final class ResilientCaller {
         call.attempts++;
         sendWithin(choice, send, call.remainingMillis()).whenComplete((value, error) -> {
             long latency = System.nanoTime() - choice.startedAt();
+            call.answered();
+            if (error != null && call.isAbandoned()) {
+                // called off because another model answered first: slow, not failed; a half-open trial's permit
+                // comes back only with a result, and a trial this slow does not show the endpoint is back
+                choice.endpoint().record(latency, false);
+                if (choice.circuit().isHalfOpen()) choice.circuit().recordFailure();
+                result.completeExceptionally(new CancellationException("another model answered first"));
+                return;
+            }
             if (error == null) {
                 choice.endpoint().record(latency, false);
                 choice.circuit().recordSuccess();
@@ -256,9 +295,10 @@ public final class ResilientCaller {
     /** {@link #stream(List, SlaTier, LongSupplier)}, counting failures against circuits as {@link #complete(List, SlaTier, LongSupplier, boolean)} does. */
     public ServedStream stream(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry) {
         CompletableFuture<ServedBy> servedBy = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<ServedBy> abandoned = new java.util.concurrent.atomic.AtomicReference<>();
         Flow.Publisher<ChatChunk> chunks = subscriber -> new FailoverStream(this, new CallAttempts(circuits, candidates, tier, tokenEstimate,
-                clientRetry), servedBy, subscriber).start();
-        return new ServedStream(chunks, servedBy);
+                clientRetry), servedBy, abandoned, subscriber).start();
+        return new ServedStream(chunks, servedBy, abandoned::get);
     }
 
     /** A single model's stream: {@link #stream(List, SlaTier, LongSupplier)} with a chain of one. */
@@ -266,6 +306,14 @@ public final class ResilientCaller {
         return stream(List.of(new Candidate(model, endpoints, request)), tier, () -> 0).chunks();
     }
 
-    /** A stream, and who serves it: known once the first chunk has arrived, before it is passed on. */
-    public record ServedStream(Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy) {}
+    /**
+     * A stream, and who serves it: known once the first chunk has arrived, before it is passed on; and, once it is
+     * known, the attempt of a slow model called off because this one sent its first chunk first (see {@link Served}),
+     * or null.
+     */
+    public record ServedStream(Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy, java.util.function.Supplier<ServedBy> abandoned) {
+        public ServedStream(Flow.Publisher<ChatChunk> chunks, CompletionStage<ServedBy> servedBy) {
+            this(chunks, servedBy, () -> null);
+        }
+    }
 }

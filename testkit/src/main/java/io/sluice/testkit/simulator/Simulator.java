@@ -48,6 +48,7 @@ public final class Simulator implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger plainInFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int concurrencyKnee;
     final AtomicLong served = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
     private final SimulatedEmbeddings embeddings = new SimulatedEmbeddings(this);
     private final AtomicLong promptTokens = new AtomicLong();
     private final AtomicLong completionTokens = new AtomicLong();
@@ -147,6 +148,11 @@ public final class Simulator implements AutoCloseable {
         return new SimulatorStats(requests.get(), served.get(), promptTokens.get(), completionTokens.get(), counts);
     }
 
+    /** How many chat requests their client called off (reset, or closed the connection) before the answer was whole. */
+    public long abandoned() {
+        return abandoned.get();
+    }
+
     /** How many connections clients have opened to it. */
     public long connectionsOpened() {
         return connections.get();
@@ -180,6 +186,7 @@ public final class Simulator implements AutoCloseable {
         connections.set(0);
         requestsByVersion.clear();
         served.set(0);
+        abandoned.set(0);
         promptTokens.set(0);
         completionTokens.set(0);
         faults.clear();
@@ -222,6 +229,9 @@ public final class Simulator implements AutoCloseable {
             return;
         }
         SimulatedAnswer answer = SimulatedAnswer.of(body, requests.get());
+        ctx.response().closeHandler(v -> {
+            if (!ctx.response().ended()) abandoned.incrementAndGet();
+        });
         if (dialect.streams(raw, ctx)) {
             boolean cut = fault == Fault.STREAM_CUT;
             if (cut) faults.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
@@ -235,6 +245,7 @@ public final class Simulator implements AutoCloseable {
                     : cfg.latency().multipliedBy(inFlight).dividedBy(knee);
             after(latency, () -> {
                 plainInFlight.decrementAndGet();
+                if (ctx.response().closed()) return; // the client called it off: nothing was generated past that
                 bill(answer.promptTokens(), answer.completionTokens());
                 served.incrementAndGet();
                 ctx.response().putHeader("content-type", "application/json").end(dialect.completion(answer).toString());
