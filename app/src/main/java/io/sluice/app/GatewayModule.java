@@ -228,9 +228,9 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Router router() {
+    Router router(Clock clock) {
         RoutingSettings routing = settings.sla().routing();
-        return new Router(routing.routes(), routing.classifier(), routing.tierByComplexity());
+        return new Router(routing.routes(), routing.classifier(), routing.tierByComplexity(), clock);
     }
 
     @Provides

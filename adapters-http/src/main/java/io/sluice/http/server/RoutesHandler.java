@@ -63,6 +63,7 @@ final class RoutesHandler {
 
     private static ObjectNode write(ObjectNode node, RouteAdmin.RouteReport report) {
         node.put("name", report.name());
+        node.put("active_window", report.activeWindow());
         ArrayNode deployments = node.putArray("deployments");
         for (RouteAdmin.DeploymentReport d : report.deployments()) {
             ObjectNode o = deployments.addObject().put("name", d.name()).put("weight", d.weight());

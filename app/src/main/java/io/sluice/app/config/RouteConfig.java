@@ -32,6 +32,36 @@ public interface RouteConfig {
     @WithName("fallback-reply-on")
     Optional<java.util.List<String>> fallbackReplyOn();
 
+    /** The time zone of the route's time windows, e.g. {@code Asia/Ho_Chi_Minh}; UTC by default. */
+    @WithName("time-zone")
+    Optional<String> timeZone();
+
+    /** Times of day when the route is served otherwise (another chain, tier or weights); the first listed wins where they overlap. */
+    Optional<java.util.List<Window>> windows();
+
+    interface Window {
+        /** A name for reports and logs; by default its hours, e.g. {@code 09:00-11:00}. */
+        Optional<String> name();
+
+        /** {@code mon}, {@code tue}, ...: the days it applies on; every day by default. */
+        Optional<java.util.List<String>> days();
+
+        /** {@code HH:mm}, included. */
+        String from();
+
+        /** {@code HH:mm}, excluded; {@code 24:00} for the end of the day; before {@code from} for a window past midnight. */
+        String to();
+
+        /** The chain every deployment of the route is served by in the window. */
+        Optional<java.util.List<Link>> chain();
+
+        /** The route's SLA tier in the window. */
+        Optional<String> tier();
+
+        /** Deployments' weights in the window, by name; the others keep theirs. */
+        Map<String, Integer> weights();
+    }
+
     /** A canary split: deployments by name, each with its weight and chain. */
     Map<String, Deployment> deployments();
 

@@ -7,6 +7,7 @@ import io.sluice.domain.routing.Complexity;
 import io.sluice.domain.routing.ComplexityClassifier;
 import io.sluice.domain.routing.Deployment;
 import io.sluice.domain.routing.RouteSpec;
+import io.sluice.domain.routing.TimeWindow;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -67,7 +68,27 @@ final class RoutingConfig {
                 throw new ConfigProblem(key + ".context-strategy", e.getMessage());
             }
         });
-        return check(key, () -> new RouteSpec(name, deployments, r.tier(), strategy));
+        java.time.ZoneId zone = r.timeZone().map(z -> check(key + ".time-zone", () -> {
+            try {
+                return java.time.ZoneId.of(z.strip());
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("unknown time zone '" + z + "'; use a region such as Europe/Paris, or UTC");
+            }
+        })).orElse(java.time.ZoneOffset.UTC);
+        List<TimeWindow> windows = new ArrayList<>();
+        List<RouteConfig.Window> configured = r.windows().orElse(List.of());
+        for (int i = 0; i < configured.size(); i++) windows.add(window(key + ".windows[" + i + "]", configured.get(i), modelNames));
+        return check(key, () -> new RouteSpec(name, deployments, r.tier(), strategy, zone, windows));
+    }
+
+    private static TimeWindow window(String key, RouteConfig.Window w, List<String> modelNames) {
+        int from = check(key + ".from", () -> TimeWindow.secondOfDay(w.from(), false));
+        int to = check(key + ".to", () -> TimeWindow.secondOfDay(w.to(), true));
+        java.util.Set<java.time.DayOfWeek> days = java.util.EnumSet.noneOf(java.time.DayOfWeek.class);
+        for (String day : w.days().orElse(List.of())) days.add(check(key + ".days", () -> TimeWindow.day(day)));
+        Optional<List<ChainLink>> chain = w.chain().map(links -> deployment(key + ".chain", "window", 1, links, modelNames).chain());
+        String name = w.name().orElse(w.from().strip() + "-" + w.to().strip());
+        return check(key, () -> new TimeWindow(name, days, from, to, chain, w.tier(), w.weights()));
     }
 
     private static Deployment deployment(String key, String name, int weight, List<RouteConfig.Link> links, List<String> modelNames) {

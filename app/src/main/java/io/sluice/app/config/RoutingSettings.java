@@ -29,7 +29,10 @@ public record RoutingSettings(List<RouteSpec> routes, ComplexityClassifier class
     /** Every tier name the routes and the classifier refer to, to check against the configured tiers. */
     List<String> tiersInUse() {
         List<String> tiers = new ArrayList<>(tierByComplexity.values());
-        for (RouteSpec r : routes) r.tier().ifPresent(tiers::add);
+        for (RouteSpec r : routes) {
+            r.tier().ifPresent(tiers::add);
+            for (var window : r.windows()) window.tier().ifPresent(tiers::add);
+        }
         return tiers;
     }
 }

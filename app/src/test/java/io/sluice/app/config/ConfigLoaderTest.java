@@ -330,6 +330,49 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRoutesTimeWindowsAreReadInItsTimeZoneAndBadOnesFailNamingTheKey() throws IOException {
+        var routes = load(MODELS + """
+                  routes:
+                    support:
+                      chain: [{model: big}, {model: small, capability: simple}]
+                      time-zone: Asia/Ho_Chi_Minh
+                      windows:
+                        - {name: morning-peak, days: [mon, tue, wed, thu, fri], from: "09:00", to: "11:00", chain: [{model: small}], tier: fast}
+                        - {from: "14:00", to: "16:00", chain: [{model: small}]}
+                    split:
+                      deployments:
+                        stable: {weight: 90, chain: [{model: big}]}
+                        canary: {weight: 10, chain: [{model: small}]}
+                      windows:
+                        - {name: night, from: "22:00", to: "06:00", weights: {canary: 50}}
+                """, Map.of()).sla().routing().routes();
+        var support = routes.get(1);
+        assertThat(support.zone()).isEqualTo(java.time.ZoneId.of("Asia/Ho_Chi_Minh"));
+        assertThat(support.windows()).extracting(w -> w.name()).containsExactly("morning-peak", "14:00-16:00");
+        var peak = support.windows().getFirst();
+        assertThat(peak.days()).hasSize(5).doesNotContain(java.time.DayOfWeek.SATURDAY);
+        assertThat(peak.tier()).contains("fast");
+        assertThat(support.inWindow(peak).deployments().getFirst().chain()).extracting(l -> l.model()).containsExactly("small");
+        assertThat(routes.getFirst().inWindow(routes.getFirst().windows().getFirst()).deployments())
+                .extracting(d -> d.name() + "=" + d.weight()).containsExactly("canary=50", "stable=90");
+
+        String route = MODELS + """
+                  routes:
+                    support:
+                      chain: [{model: big}]
+                      %s
+                """;
+        assertThatThrownBy(() -> load(route.formatted("windows: [{from: \"9am\", to: \"11:00\", tier: fast}]"), Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.routes.\"support\".windows[0].from");
+        assertThatThrownBy(() -> load(route.formatted("windows: [{from: \"09:00\", to: \"11:00\", chain: [{model: gpt-9}]}]"), Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("windows[0].chain[0].model").hasMessageContaining("gpt-9");
+        assertThatThrownBy(() -> load(route.formatted("time-zone: Mars/Olympus"), Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("time-zone");
+        assertThatThrownBy(() -> load(route.formatted("windows: [{from: \"09:00\", to: \"11:00\", tier: glacial}]"), Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("glacial");
+    }
+
+    @Test
     void badRoutesFailNamingTheKey() {
         assertThatThrownBy(() -> load(MODELS + """
                   routes:

@@ -74,6 +74,26 @@ class RoutingTest {
     }
 
     @Test
+    void aTimeWindowServesTheRouteWithItsOwnChainWhileItLasts() throws Exception {
+        List<ChainLink> chain = List.of(new ChainLink("big", Complexity.COMPLEX), new ChainLink("small", Complexity.SIMPLE));
+        var allDay = new io.sluice.domain.routing.TimeWindow("all-day", java.util.Set.of(), 0, 24 * 3600,
+                Optional.of(List.of(new ChainLink("small", Complexity.COMPLEX))), Optional.of("normal"), Map.of());
+        RouteSpec support = new RouteSpec("support", List.of(new Deployment("default", 1, chain)), Optional.empty(), Optional.empty(),
+                java.time.ZoneId.of("Asia/Ho_Chi_Minh"), List.of(allDay));
+        SlaSettings sla = SlaSettings.ofDefaults().withRouting(new RoutingSettings(List.of(support), ComplexityClassifier.DEFAULTS,
+                RoutingSettings.DEFAULT_TIERS));
+        Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+        keys.put("a", List.of("sk-a"));
+        keys.put("b", List.of("sk-b"));
+        try (SlaGateway sluice = new SlaGateway(keys, Duration.ofSeconds(5), sla, Map.of("big", List.of("a"), "small", List.of("b")))) {
+            assertServedBy(sluice.chatTo("support", null, COMPLEX, false), "small", 0);
+            assertServedBy(sluice.chatTo("support", null, COMPLEX, true), "small", 0);
+            assertThat(sluice.simulator("a").stats().requests()).isZero();
+            assertThat(sluice.get("/admin/routes").body()).contains("\"active_window\":\"all-day\"");
+        }
+    }
+
+    @Test
     void aCanarySplitHoldsItsWeightsIsStickyByUserAndCanBeChangedAtRuntime() throws Exception {
         try (SlaGateway sluice = gateway(); ExecutorService pool = Executors.newFixedThreadPool(16)) {
             Map<String, Integer> served = countServed(sluice, pool, 10_000, i -> "user-" + i);

@@ -10,6 +10,8 @@ import io.sluice.domain.routing.ComplexityClassifier;
 import io.sluice.domain.routing.Deployment;
 import io.sluice.domain.routing.RouteSpec;
 import io.sluice.ports.in.RouteAdmin;
+import java.time.Clock;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,16 +27,43 @@ import java.util.concurrent.atomic.AtomicReference;
  * route's spec is replaced whole when its weights change.
  */
 public final class Router implements RouteAdmin {
-    private final Map<String, AtomicReference<RouteSpec>> routes = new LinkedHashMap<>();
+    private final Map<String, AtomicReference<Scheduled>> routes = new LinkedHashMap<>();
     private final Map<String, DeploymentStats> stats = new ConcurrentHashMap<>();
     private final ComplexityClassifier classifier;
     private final Map<Complexity, String> tierByComplexity;
+    private final Clock clock;
+
+    /** A route and, worked out once, how it is served in each of its time windows. */
+    private record Scheduled(RouteSpec base, List<RouteSpec> inWindows) {
+        static Scheduled of(RouteSpec spec) {
+            return new Scheduled(spec, spec.windows().stream().map(spec::inWindow).toList());
+        }
+
+        /** The window {@code now} falls in (the first listed, when several do), or -1. */
+        int windowAt(Clock clock) {
+            if (base.windows().isEmpty()) return -1;
+            LocalDateTime local = LocalDateTime.ofInstant(clock.instant(), base.zone());
+            for (int i = 0; i < base.windows().size(); i++) if (base.windows().get(i).contains(local)) return i;
+            return -1;
+        }
+
+        RouteSpec at(Clock clock) {
+            int window = windowAt(clock);
+            return window < 0 ? base : inWindows.get(window);
+        }
+    }
 
     /** @param tierByComplexity the SLA tier of a call of each complexity, when neither the call nor its route names one */
     public Router(List<RouteSpec> specs, ComplexityClassifier classifier, Map<Complexity, String> tierByComplexity) {
-        for (RouteSpec spec : specs) routes.put(spec.name(), new AtomicReference<>(spec));
+        this(specs, classifier, tierByComplexity, Clock.systemUTC());
+    }
+
+    /** @param clock what time it is, for the routes' time windows */
+    public Router(List<RouteSpec> specs, ComplexityClassifier classifier, Map<Complexity, String> tierByComplexity, Clock clock) {
+        for (RouteSpec spec : specs) routes.put(spec.name(), new AtomicReference<>(Scheduled.of(spec)));
         this.classifier = classifier;
         this.tierByComplexity = Map.copyOf(tierByComplexity);
+        this.clock = clock;
     }
 
     public static Router none() {
@@ -47,9 +76,9 @@ public final class Router implements RouteAdmin {
 
     /** Where a call to {@code name} goes; empty when {@code name} is not a route (then it is a model). */
     public Optional<Routing> route(String name, String user, List<ChatMessage> messages) {
-        AtomicReference<RouteSpec> current = routes.get(name);
+        AtomicReference<Scheduled> current = routes.get(name);
         if (current == null) return Optional.empty();
-        RouteSpec spec = current.get();
+        RouteSpec spec = current.get().at(clock);
         Deployment deployment = CanarySplit.pick(spec.deployments(), user, ThreadLocalRandom.current().nextDouble());
         Complexity complexity = classifier.classify(messages);
         List<String> models = new ArrayList<>();
@@ -67,7 +96,10 @@ public final class Router implements RouteAdmin {
     /** Every model a route may send calls to, to check them against the configured models at start. */
     public List<String> modelsOf(String route) {
         List<String> models = new ArrayList<>();
-        for (Deployment d : routes.get(route).get().deployments()) for (ChainLink link : d.chain()) models.add(link.model());
+        Scheduled scheduled = routes.get(route).get();
+        for (RouteSpec spec : concat(scheduled.base(), scheduled.inWindows())) {
+            for (Deployment d : spec.deployments()) for (ChainLink link : d.chain()) models.add(link.model());
+        }
         return models;
     }
 
@@ -78,15 +110,22 @@ public final class Router implements RouteAdmin {
     @Override
     public List<RouteReport> routes() {
         List<RouteReport> reports = new ArrayList<>();
-        for (AtomicReference<RouteSpec> route : routes.values()) reports.add(report(route.get()));
+        for (AtomicReference<Scheduled> route : routes.values()) reports.add(report(route.get()));
         return reports;
     }
 
+    private static List<RouteSpec> concat(RouteSpec base, List<RouteSpec> more) {
+        List<RouteSpec> all = new ArrayList<>(more);
+        all.addFirst(base);
+        return all;
+    }
+
+    /** Sets the weights outside the route's time windows; a window that sets weights of its own keeps them. */
     @Override
     public RouteReport setWeights(String route, Map<String, Integer> weights) {
-        AtomicReference<RouteSpec> current = routes.get(route);
+        AtomicReference<Scheduled> current = routes.get(route);
         if (current == null) throw new RouteNotFoundException(route);
-        RouteSpec updated = current.updateAndGet(spec -> withWeights(spec, weights));
+        Scheduled updated = current.updateAndGet(scheduled -> Scheduled.of(withWeights(scheduled.base(), weights)));
         return report(updated);
     }
 
@@ -107,10 +146,19 @@ public final class Router implements RouteAdmin {
             throw new InvalidRequestException("At least one deployment of route '" + spec.name() + "' must keep a positive weight", null,
                     "invalid_weight");
         }
-        return new RouteSpec(spec.name(), List.copyOf(byName.values()), spec.tier(), spec.contextStrategy());
+        try {
+            return spec.withDeployments(List.copyOf(byName.values()));
+        } catch (IllegalArgumentException e) { // a time window of the route would be left with no weight
+            throw new InvalidRequestException(e.getMessage(), null, "invalid_weight");
+        }
     }
 
-    private RouteReport report(RouteSpec spec) {
+    private RouteReport report(Scheduled scheduled) {
+        int window = scheduled.windowAt(clock);
+        return report(scheduled.base(), window < 0 ? null : scheduled.base().windows().get(window).name());
+    }
+
+    private RouteReport report(RouteSpec spec, String activeWindow) {
         List<DeploymentReport> deployments = new ArrayList<>();
         for (Deployment d : spec.deployments()) {
             DeploymentStats s = statsOf(spec.name(), d.name());
@@ -119,6 +167,6 @@ public final class Router implements RouteAdmin {
             deployments.add(new DeploymentReport(d.name(), d.weight(), d.chain().stream().map(ChainLink::model).toList(), requests, errors,
                     requests == 0 ? 0 : (double) errors / requests, s.percentileMillis(50), s.percentileMillis(95)));
         }
-        return new RouteReport(spec.name(), deployments);
+        return new RouteReport(spec.name(), deployments, activeWindow);
     }
 }

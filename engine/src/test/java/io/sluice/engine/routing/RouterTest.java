@@ -42,6 +42,83 @@ class RouterTest {
         assertThat(router.route("gpt-4o", null, List.of(ChatMessage.user("hello")))).as("not a route: a model").isEmpty();
     }
 
+    /** A clock the test moves. */
+    private static final class MovableClock extends java.time.Clock {
+        private volatile java.time.Instant now;
+
+        MovableClock(java.time.Instant start) {
+            now = start;
+        }
+
+        void set(java.time.Instant value) {
+            now = value;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aTimeWindowSwitchesTheChainTierAndWeightsAtItsEdgesInTheRoutesTimeZone() {
+        java.time.ZoneId saigon = java.time.ZoneId.of("Asia/Ho_Chi_Minh");
+        List<ChainLink> cheap = List.of(new ChainLink("small", Complexity.COMPLEX));
+        var peak = new io.sluice.domain.routing.TimeWindow("peak", java.util.Set.of(), 9 * 3600, 11 * 3600, Optional.of(cheap),
+                Optional.of("fast"), Map.of("canary", 0));
+        RouteSpec route = new RouteSpec("support", List.of(new Deployment("stable", 1, CHAIN), new Deployment("canary", 1, CHAIN)),
+                Optional.of("deep"), Optional.empty(), saigon, List.of(peak));
+        java.time.ZonedDateTime nine = java.time.ZonedDateTime.of(2026, 12, 7, 9, 0, 0, 0, saigon);
+        MovableClock clock = new MovableClock(nine.minusNanos(1).toInstant());
+        Router timed = new Router(List.of(route), ComplexityClassifier.DEFAULTS, TIERS, clock);
+        var question = List.of(ChatMessage.user("please compare these two plans for me"));
+
+        Routing before = timed.route("support", "u", question).orElseThrow();
+        assertThat(before.models()).containsExactly("big", "small");
+        assertThat(before.tier()).contains("deep");
+        assertThat(timed.routes().getFirst().activeWindow()).isNull();
+
+        clock.set(nine.toInstant());
+        for (int i = 0; i < 50; i++) {
+            Routing inside = timed.route("support", "user-" + i, question).orElseThrow();
+            assertThat(inside.models()).containsExactly("small");
+            assertThat(inside.tier()).contains("fast");
+            assertThat(inside.deployment()).as("the window weighs the canary at 0").isEqualTo("stable");
+        }
+        assertThat(timed.routes().getFirst().activeWindow()).isEqualTo("peak");
+        assertThat(timed.modelsOf("support")).contains("big", "small");
+
+        clock.set(nine.plusHours(2).minusNanos(1).toInstant());
+        assertThat(timed.route("support", "u", question).orElseThrow().models()).containsExactly("small");
+        clock.set(nine.plusHours(2).toInstant());
+        assertThat(timed.route("support", "u", question).orElseThrow().models()).containsExactly("big", "small");
+        clock.set(nine.withZoneSameLocal(java.time.ZoneOffset.UTC).toInstant());
+        assertThat(timed.route("support", "u", question).orElseThrow().models()).as("09:00 UTC is 16:00 in Saigon").containsExactly("big", "small");
+    }
+
+    @Test
+    void weightsChangedAtRuntimeApplyOutsideTheWindowsAndAWindowsOwnWeightsStay() {
+        var night = new io.sluice.domain.routing.TimeWindow("night", java.util.Set.of(), 0, 24 * 3600, Optional.empty(), Optional.empty(),
+                Map.of("a", 0, "b", 1));
+        RouteSpec route = new RouteSpec("pinned", List.of(new Deployment("a", 1, CHAIN), new Deployment("b", 0, CHAIN)), Optional.empty(),
+                Optional.empty(), null, List.of(night));
+        Router timed = new Router(List.of(route), ComplexityClassifier.DEFAULTS, TIERS);
+        assertThat(timed.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("b");
+        timed.setWeights("pinned", Map.of("a", 5, "b", 0));
+        assertThat(timed.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("b");
+        assertThat(timed.routes().getFirst().deployments()).extracting(d -> d.weight()).containsExactly(5, 0);
+    }
+
     @Test
     void weightsChangeAtRuntimeAndBadChangesAreRefusedWhole() {
         assertThat(router.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("a");

@@ -12,7 +12,12 @@ public interface RouteAdmin {
     record DeploymentReport(String name, int weight, List<String> chain, long requests, long errors, double errorRate,
                             Double p50Millis, Double p95Millis) {}
 
-    record RouteReport(String name, List<DeploymentReport> deployments) {}
+    /** A route, its deployments outside any time window, and the time window it is served by now (null when none). */
+    record RouteReport(String name, List<DeploymentReport> deployments, String activeWindow) {
+        public RouteReport(String name, List<DeploymentReport> deployments) {
+            this(name, deployments, null);
+        }
+    }
 
     List<RouteReport> routes();
 
