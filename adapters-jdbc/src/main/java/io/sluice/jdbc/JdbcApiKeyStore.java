@@ -25,7 +25,7 @@ import org.jdbi.v3.core.statement.Update;
 /** {@link ApiKeyStore} on JDBI, for PostgreSQL and H2 alike. Thread-safe. */
 final class JdbcApiKeyStore implements ApiKeyStore {
     private static final String SELECT = "SELECT id, owner, name, created_at, revoked_at, default_route, default_strategy, default_tier, "
-            + "rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens, response_cache_ttl_seconds FROM api_keys";
+            + "rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens, response_cache_ttl_seconds, fallback_reply, locale FROM api_keys";
 
     private final Jdbi jdbi;
     private final StorageExecutor executor;
@@ -39,8 +39,10 @@ final class JdbcApiKeyStore implements ApiKeyStore {
     public CompletionStage<Void> create(ApiKey key, String secretHash) {
         return async(() -> jdbi.withHandle(h -> bindPolicy(h.createUpdate("""
                         INSERT INTO api_keys (id, secret_hash, owner, name, created_at, default_route, default_strategy, default_tier,
-                            rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens, response_cache_ttl_seconds)
-                        VALUES (:id, :hash, :owner, :name, :created, :route, :strategy, :tier, :rpm, :tpm, :day, :month, :total, :maxPrompt, :cacheTtl)""")
+                            rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens, response_cache_ttl_seconds,
+                            fallback_reply, locale)
+                        VALUES (:id, :hash, :owner, :name, :created, :route, :strategy, :tier, :rpm, :tpm, :day, :month, :total, :maxPrompt, :cacheTtl,
+                            :fallbackReply, :locale)""")
                 .bind("id", key.id()).bind("hash", secretHash).bind("owner", key.owner()).bind("name", key.name())
                 .bind("created", Timestamp.from(key.createdAt())), key.policy()).execute())).thenApply(rows -> null);
     }
@@ -50,7 +52,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
         return async(() -> jdbi.withHandle(h -> bindPolicy(h.createUpdate("""
                         UPDATE api_keys SET default_route = :route, default_strategy = :strategy, default_tier = :tier, rpm = :rpm,
                             tpm = :tpm, budget_day_usd = :day, budget_month_usd = :month, budget_total_usd = :total,
-                            max_prompt_tokens = :maxPrompt, response_cache_ttl_seconds = :cacheTtl WHERE id = :id""")
+                            max_prompt_tokens = :maxPrompt, response_cache_ttl_seconds = :cacheTtl, fallback_reply = :fallbackReply,
+                            locale = :locale WHERE id = :id""")
                 .bind("id", id), policy).execute() > 0));
     }
 
@@ -59,7 +62,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
                 .bind("tier", policy.tier().orElse(null)).bind("rpm", policy.rpm()).bind("tpm", policy.tpm()).bind("maxPrompt", policy.maxPromptTokens())
                 .bind("day", policy.budgets().get(Budget.Period.DAY)).bind("month", policy.budgets().get(Budget.Period.MONTH))
                 .bind("total", policy.budgets().get(Budget.Period.TOTAL))
-                .bind("cacheTtl", policy.responseCacheTtl().map(java.time.Duration::toSeconds).orElse(null));
+                .bind("cacheTtl", policy.responseCacheTtl().map(java.time.Duration::toSeconds).orElse(null))
+                .bind("fallbackReply", FallbackReplyColumn.write(policy.fallbackReply())).bind("locale", policy.locale().orElse(null));
     }
 
     @Override
@@ -102,7 +106,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
         return new KeyPolicy(Optional.ofNullable(rs.getString("default_route")),
                 Optional.ofNullable(rs.getString("default_strategy")).map(ContextStrategy::parse),
                 Optional.ofNullable(rs.getString("default_tier")), rs.getLong("rpm"), rs.getLong("tpm"), budgets,
-                rs.getLong("max_prompt_tokens"), Optional.ofNullable(rs.getObject("response_cache_ttl_seconds", Long.class)).map(java.time.Duration::ofSeconds));
+                rs.getLong("max_prompt_tokens"), Optional.ofNullable(rs.getObject("response_cache_ttl_seconds", Long.class)).map(java.time.Duration::ofSeconds),
+                FallbackReplyColumn.read(rs.getString("fallback_reply")), Optional.ofNullable(rs.getString("locale")));
     }
 
     private <T> CompletionStage<T> async(Supplier<T> work) {

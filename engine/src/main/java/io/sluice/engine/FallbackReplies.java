@@ -19,11 +19,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * The stage that answers a call its route could not serve with the route's fallback reply, when the route has one
- * that covers the failure ({@link FallbackReply}): as a normal answer, plain or streamed, with {@code finish_reason:
+ * The stage that answers a call that could not be served with its API key's fallback reply or, when the key has none
+ * that covers the failure, its route's ({@link FallbackReply}): as a normal answer, plain or streamed, with {@code finish_reason:
  * stop}, served by {@link #ENDPOINT} (the server says so in {@code X-Sluice-Fallback: reply}), billed at zero as
  * {@code FALLBACK_REPLY} and stored marked as such. The text is chosen by the conversation's {@code locale}
- * metadata. Thread-safe.
+ * metadata, else the key's locale. Thread-safe.
  */
 final class FallbackReplies {
     /** Where a fallback reply says it was served from (the ledger's endpoint, and what the server tells the client). */
@@ -39,11 +39,17 @@ final class FallbackReplies {
         this.clock = clock;
     }
 
-    /** The reply for a call that failed with {@code error}, if its route has one that covers it and the call has a turn to end. */
+    /**
+     * The reply for a call that failed with {@code error}, if its key's reply, else its route's, covers it and the call
+     * has a turn to end.
+     */
     Optional<String> textFor(Call call, Throwable error) {
-        FallbackReply reply = call.route() == null ? null : byRoute.get(call.route());
-        if (reply == null || call.plan() == null || !reply.covers(Failures.cause(error))) return Optional.empty();
-        return Optional.of(reply.text(locale(call)));
+        if (call.plan() == null) return Optional.empty();
+        Throwable cause = Failures.cause(error);
+        var policy = call.request.caller().policy();
+        Optional<FallbackReply> reply = policy.fallbackReply().filter(r -> r.covers(cause))
+                .or(() -> Optional.ofNullable(call.route() == null ? null : byRoute.get(call.route())).filter(r -> r.covers(cause)));
+        return reply.map(r -> r.text(locale(call).orElse(policy.locale().orElse(null))));
     }
 
     /** Answers {@code call} with its route's fallback reply, or passes {@code error} on when it has none that covers it. */
@@ -70,13 +76,14 @@ final class FallbackReplies {
         return new ServedBy(call.request.request().model(), ENDPOINT, 0);
     }
 
-    private static String locale(Call call) {
+    /** The language the call's conversation names, if any. */
+    private static Optional<String> locale(Call call) {
         var conversation = call.plan().turn().conversation();
-        if (conversation == null) return null;
+        if (conversation == null) return Optional.empty();
         for (String key : LOCALE_KEYS) {
             String value = conversation.metadata().get(key);
-            if (value != null && !value.isBlank()) return value;
+            if (value != null && !value.isBlank()) return Optional.of(value);
         }
-        return null;
+        return Optional.empty();
     }
 }

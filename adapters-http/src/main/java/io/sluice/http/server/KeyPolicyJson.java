@@ -7,6 +7,7 @@ import io.sluice.domain.budget.Budget;
 import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.keys.KeyPolicy;
+import io.sluice.domain.sla.FallbackReply;
 import java.math.BigDecimal;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -17,8 +18,10 @@ import java.util.Set;
 /**
  * A key's policy in the admin API:
  * {@code {"defaults": {"route", "context_strategy", "tier"}, "limits": {"rpm", "tpm", "max_prompt_tokens"}, "budgets": {"day", "month", "total"},
- * "response_cache": {"ttl_seconds"}}}, every part optional; budgets are USD amounts, as strings for exactness or as numbers; a
- * response-cache TTL of 0 keeps the key's calls out of the cache, and none leaves it to the gateway's setting.
+ * "response_cache": {"ttl_seconds"}, "fallback_reply": {"texts": {"default", "vi", ...}, "on": [...]}}}, every part optional;
+ * {@code defaults} also takes a {@code locale}. Budgets are USD amounts, as strings for exactness or as numbers; a
+ * response-cache TTL of 0 keeps the key's calls out of the cache, and none leaves it to the gateway's setting; a fallback
+ * reply may also be given as one text, for every language, covering every failure.
  */
 final class KeyPolicyJson {
     private final Set<String> routes;
@@ -47,7 +50,8 @@ final class KeyPolicyJson {
         }
         try {
             return new KeyPolicy(route, strategy, text(defaults, "tier", "defaults.tier"), count(limits, "rpm"), count(limits, "tpm"), amounts,
-                    count(limits, "max_prompt_tokens"), cacheTtl);
+                    count(limits, "max_prompt_tokens"), cacheTtl, fallbackReply(body.path("fallback_reply")),
+                    text(defaults, "locale", "defaults.locale"));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage(), null);
         }
@@ -59,13 +63,63 @@ final class KeyPolicyJson {
         defaults.put("context_strategy", policy.strategy().map(Object::toString).orElse(null));
         defaults.put("tier", policy.tier().orElse(null));
         into.putObject("limits").put("rpm", policy.rpm()).put("tpm", policy.tpm()).put("max_prompt_tokens", policy.maxPromptTokens());
+        defaults.put("locale", policy.locale().orElse(null));
         into.putObject("response_cache").put("ttl_seconds", policy.responseCacheTtl().map(java.time.Duration::toSeconds).orElse(null));
+        if (policy.fallbackReply().isEmpty()) {
+            into.putNull("fallback_reply");
+        } else {
+            ObjectNode reply = into.putObject("fallback_reply");
+            policy.fallbackReply().get().texts().forEach(reply.putObject("texts")::put);
+            var on = reply.putArray("on");
+            for (FallbackReply.Failure failure : policy.fallbackReply().get().on()) on.add(failure.label());
+        }
         ObjectNode budgets = into.putObject("budgets");
         for (Budget.Period period : Budget.Period.values()) {
             BigDecimal usd = policy.budgets().get(period);
             budgets.put(period.name().toLowerCase(Locale.ROOT), usd == null ? null : usd.toPlainString());
         }
     }
+
+    /** {@code "text"}, or {@code {"texts": {"default": "...", "vi": "..."}, "on": ["budget", ...]}}; none when absent or null. */
+    private static Optional<FallbackReply> fallbackReply(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) return Optional.empty();
+        Map<String, String> texts = new java.util.HashMap<>();
+        Set<FallbackReply.Failure> on = java.util.EnumSet.noneOf(FallbackReply.Failure.class);
+        if (node.isTextual()) {
+            texts.put(FallbackReply.DEFAULT, node.textValue());
+        } else if (node.isObject() && node.path("texts").isObject()) {
+            if (node.path("texts").size() > MAX_LANGUAGES) {
+                throw new InvalidRequestException("'fallback_reply.texts' may give at most " + MAX_LANGUAGES + " languages", "fallback_reply.texts");
+            }
+            for (var e : node.path("texts").properties()) {
+                if (!e.getValue().isTextual() || e.getKey().isBlank() || e.getKey().length() > 35) {
+                    throw new InvalidRequestException("'fallback_reply.texts' maps languages (\"default\", \"vi\", ...) to texts", "fallback_reply.texts");
+                }
+                texts.put(e.getKey(), e.getValue().textValue());
+            }
+            JsonNode failures = node.path("on");
+            if (!failures.isMissingNode() && !failures.isNull() && !failures.isArray()) {
+                throw new InvalidRequestException("'fallback_reply.on' must be a list of failures", "fallback_reply.on");
+            }
+            for (JsonNode failure : failures) {
+                try {
+                    on.add(FallbackReply.Failure.named(failure.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidRequestException(e.getMessage(), "fallback_reply.on");
+                }
+            }
+        } else {
+            throw new InvalidRequestException("'fallback_reply' must be a text, or an object with 'texts' (by language) and 'on'", "fallback_reply");
+        }
+        try {
+            return Optional.of(new FallbackReply(texts, on));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), "fallback_reply");
+        }
+    }
+
+    /** More languages than any support desk writes its apology in. */
+    private static final int MAX_LANGUAGES = 50;
 
     private static JsonNode object(JsonNode body, String field) {
         JsonNode node = body.path(field);

@@ -101,6 +101,36 @@ class FallbackReplyTest {
     }
 
     @Test
+    void aKeysOwnReplyInItsLocaleAnswersAheadOfItsRoutesEvenForAModelCalledByName() throws Exception {
+        try (CachingGateway sluice = new CachingGateway(dir, ROUTES)) {
+            HttpResponse<String> created = sluice.send("POST", "/admin/keys", """
+                    {"owner": "shop", "defaults": {"locale": "vi-VN"},
+                     "fallback_reply": {"texts": {"default": "Shop is busy.", "vi": "Cửa hàng đang bận."}, "on": ["all_failed"]}}""",
+                    CachingGateway.ADMIN);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            JsonNode key = JSON.readTree(created.body());
+            assertThat(key.path("defaults").path("locale").asText()).isEqualTo("vi-VN");
+            assertThat(key.path("fallback_reply").path("on").toString()).isEqualTo("[\"all_failed\"]");
+            String secret = key.path("key").asText();
+            for (boolean stream : List.of(false, true)) {
+                assertFallback(sluice.chat(secret, call("support", "Đơn hàng của tôi đâu? [sim:503]", stream)), stream, "Cửa hàng đang bận.");
+                assertFallback(sluice.chat(secret, call("support-bot", "Đơn hàng của tôi đâu? [sim:503]", stream)), stream, "Cửa hàng đang bận.");
+            }
+            // the key's reply covers all_failed only: a deadline falls to the route's
+            assertFallback(sluice.chat(secret, call("support", "Where is my order? [sim:hang]", false), "X-SLA-Tier", "fast"), false, BUSY_VI);
+            assertThat(sluice.bills("shop", 5)).extracting(row -> row.get("outcome")).containsOnly("FALLBACK_REPLY");
+
+            for (String bad : List.of("{\"owner\":\"x\",\"defaults\":{\"locale\":\"not a locale!\"}}", "{\"owner\":\"x\",\"fallback_reply\":5}",
+                    "{\"owner\":\"x\",\"fallback_reply\":{\"texts\":{\"en\":\"Busy\"},\"on\":[\"always\"]}}",
+                    "{\"owner\":\"x\",\"fallback_reply\":\"\"}")) {
+                HttpResponse<String> refused = sluice.send("POST", "/admin/keys", bad, CachingGateway.ADMIN);
+                assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+                assertThat(JSON.readTree(refused.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
+            }
+        }
+    }
+
+    @Test
     void aConversationStoresTheReplyMarkedInItsLanguageAndNeverSendsItUpstream() throws Exception {
         try (CachingGateway sluice = new CachingGateway(dir, ROUTES)) {
             String key = sluice.key("acme");

@@ -5,6 +5,7 @@ import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.limits.Limit;
 import io.sluice.domain.limits.LimitCheck;
+import io.sluice.domain.sla.FallbackReply;
 import io.sluice.domain.usage.SpendFilter;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -22,11 +23,16 @@ import java.util.Optional;
  * {@code maxPromptTokens} caps one call's prompt (its context as sent upstream; 0 for no cap): a key handed to a
  * customer's app cannot send megabyte prompts that cost every other tenant CPU and money. {@code responseCacheTtl}: how
  * long the response cache keeps its calls' answers (before its route's or model's TTL); zero: its calls are never
- * cached; empty: the gateway's setting. Immutable.
+ * cached; empty: the gateway's setting. {@code fallbackReply}: the key's polite answer for calls that cannot be
+ * answered, ahead of its route's; {@code locale}: the language its calls' fallback replies are given in when their
+ * conversation names none (a BCP 47 tag such as {@code vi-VN}). Immutable.
  */
 public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
                         Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens,
-                        Optional<java.time.Duration> responseCacheTtl) {
+                        Optional<java.time.Duration> responseCacheTtl, Optional<FallbackReply> fallbackReply, Optional<String> locale) {
+    /** A language tag: a language and optional subtags (region, script), as {@code vi}, {@code vi-VN}, {@code zh-Hant-TW}. */
+    private static final java.util.regex.Pattern LOCALE = java.util.regex.Pattern.compile("[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,3}");
+
     public static final KeyPolicy NONE = new KeyPolicy(Optional.empty(), Optional.empty(), Optional.empty(), 0, 0, Map.of());
 
     public KeyPolicy {
@@ -42,6 +48,16 @@ public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strate
         budgets = Collections.unmodifiableMap(copy);
         responseCacheTtl = responseCacheTtl == null ? Optional.empty() : responseCacheTtl;
         if (responseCacheTtl.filter(java.time.Duration::isNegative).isPresent()) throw new IllegalArgumentException("'response_cache.ttl_seconds' must not be negative");
+        fallbackReply = fallbackReply == null ? Optional.empty() : fallbackReply;
+        locale = locale == null ? Optional.empty() : locale.map(String::strip);
+        if (locale.filter(tag -> !LOCALE.matcher(tag).matches()).isPresent()) {
+            throw new IllegalArgumentException("'locale' must be a language tag such as \"vi\" or \"vi-VN\"");
+        }
+    }
+
+    public KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
+                     Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens, Optional<java.time.Duration> responseCacheTtl) {
+        this(route, strategy, tier, rpm, tpm, budgets, maxPromptTokens, responseCacheTtl, Optional.empty(), Optional.empty());
     }
 
     public KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,

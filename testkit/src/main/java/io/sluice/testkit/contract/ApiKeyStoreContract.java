@@ -35,7 +35,9 @@ public abstract class ApiKeyStoreContract {
     void aKeyIsFoundByItsHashWithItsPolicyExactly() {
         KeyPolicy policy = new KeyPolicy(Optional.of("support"), Optional.of(new ContextStrategy.SlidingWindow(6)), Optional.of("fast"),
                 60, 20_000, Map.of(Budget.Period.DAY, new BigDecimal("5.25"), Budget.Period.TOTAL, new BigDecimal("0.000000001")), 8_000,
-                Optional.of(java.time.Duration.ofMinutes(10)));
+                Optional.of(java.time.Duration.ofMinutes(10)), Optional.of(new io.sluice.domain.sla.FallbackReply(Map.of("default", "We are busy.",
+                        "vi", "Chúng tôi đang bận; \"nhân viên\" sẽ trả lời bạn sớm."), java.util.Set.of(io.sluice.domain.sla.FallbackReply.Failure.BUDGET))),
+                Optional.of("vi-VN"));
         String hash = UUID.randomUUID().toString();
         ApiKey key = create(policy, hash);
         ApiKey found = find(hash).orElseThrow();
@@ -47,6 +49,8 @@ public abstract class ApiKeyStoreContract {
         assertThat(found.policy().rpm()).isEqualTo(60);
         assertThat(found.policy().tpm()).isEqualTo(20_000);
         assertThat(found.policy().responseCacheTtl()).contains(java.time.Duration.ofMinutes(10));
+        assertThat(found.policy().fallbackReply()).isEqualTo(policy.fallbackReply());
+        assertThat(found.policy().locale()).contains("vi-VN");
         assertThat(found.policy().budgets()).containsOnlyKeys(Budget.Period.DAY, Budget.Period.TOTAL);
         assertThat(found.policy().budgets().get(Budget.Period.DAY)).isEqualByComparingTo("5.25");
         assertThat(found.policy().budgets().get(Budget.Period.TOTAL)).isEqualByComparingTo("0.000000001");
