@@ -66,6 +66,12 @@ final class Call {
         return admitted;
     }
 
+    /** The tightest rate limit the admitted call counted against; null when it was not admitted or had none. */
+    io.sluice.domain.limits.LimitDecision rateLimit() {
+        CallAdmission.Admitted a = admitted;
+        return a == null ? null : a.rateLimit();
+    }
+
     Call planned(CallPlan value) {
         plan = value;
         return this;

@@ -48,6 +48,11 @@ final class CallAdmission {
             return plan;
         }
 
+        /** The tightest rate limit the call counted against, for the answer's x-ratelimit-* headers; null for none. */
+        io.sluice.domain.limits.LimitDecision rateLimit() {
+            return limits.decision();
+        }
+
         /** Settles the call's limits and budgets from its bills (none when nothing was consumed), committed at {@code billedAt}. */
         void settle(java.util.List<UsageEntry> bills, Instant billedAt) {
             long tokens = 0;

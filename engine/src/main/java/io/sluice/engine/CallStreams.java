@@ -65,7 +65,7 @@ final class CallStreams {
                 caching.abandoned(lookup, null); // a no-op once the flight has landed; lands it if ending failed first
             }
         });
-        return new ChatStream(call.plan().turn().conversationId(), chunks, servedBy, cost, lookup.status());
+        return new ChatStream(call.plan().turn().conversationId(), chunks, servedBy, cost, lookup.status(), call.rateLimit());
     }
 
     /** Ends a call whose upstream stream ended: as the fallback reply it went on as, or billed as delivered. */

@@ -152,7 +152,7 @@ public final class ChatService implements ChatCompletions {
             caching.answered(call, lookup, served.by(), response.message(), response.finishReason(), response.usage(), cost);
             return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()).abandoning(served.abandoned()))
                     .thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(), served.by(),
-                            new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart), cost, lookup.status()));
+                            new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart), cost, lookup.status(), call.rateLimit()));
         });
     }
 

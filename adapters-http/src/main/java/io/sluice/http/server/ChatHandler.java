@@ -93,6 +93,7 @@ final class ChatHandler implements Handler<RoutingContext> {
                         return;
                     }
                     ctx.response().putHeader(CACHE_HEADER, stream.cache().header());
+                    putRateLimit(ctx.response(), stream.rateLimit());
                     ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(start, stream.servedBy(), metrics);
                     StreamFormat format = StreamFormat.withCost(api.streamFormat(parsed, new ChatApi.Answered(call.requestId(), stream.conversationId())),
                             stream.cost());
@@ -114,6 +115,7 @@ final class ChatHandler implements Handler<RoutingContext> {
         String model = parsed.request().model();
         result.conversationId().ifPresent(id -> ctx.response().putHeader(CONVERSATION_HEADER, id.value()));
         putServedBy(ctx.response(), result.servedBy());
+        putRateLimit(ctx.response(), result.rateLimit());
         ChatResponse response = result.response();
         if (!result.servedBy().model().equals(model)) response = response.withModel(result.servedBy().model()); // a route or a fallback answered
         if (response.upstreamRequestId() != null) ctx.response().putHeader(UPSTREAM_REQUEST_ID_HEADER, response.upstreamRequestId());
@@ -137,6 +139,11 @@ final class ChatHandler implements Handler<RoutingContext> {
         ErrorResponses.ApiError apiError = ErrorResponses.toApiError(error);
         api.sendError(ctx.response(), apiError);
         metrics.operation(modelTag, null, apiError.code() == null ? apiError.type() : apiError.code(), System.nanoTime() - start);
+    }
+
+    /** OpenAI's x-ratelimit-* headers on an answer, for the tightest of the gateway's limits the call counted against. */
+    private static void putRateLimit(HttpServerResponse response, io.sluice.domain.limits.LimitDecision decision) {
+        if (decision != null && decision.limit() != null) ErrorResponses.rateLimitHeaders(decision).forEach(response::putHeader);
     }
 
     static void putServedBy(HttpServerResponse response, ServedBy servedBy) {

@@ -132,7 +132,7 @@ final class ErrorResponses {
     }
 
     /** OpenAI's x-ratelimit-* headers for the limit a call did not fit: its size, what is left, when it resets. */
-    private static Map<String, String> rateLimitHeaders(LimitDecision d) {
+    static Map<String, String> rateLimitHeaders(LimitDecision d) {
         String kind = d.limit().kind().header();
         return Map.of("x-ratelimit-limit-" + kind, Long.toString(d.limit().perMinute()),
                 "x-ratelimit-remaining-" + kind, Long.toString(d.remaining()),

@@ -26,7 +26,17 @@ class RateLimitsTest {
     void aUserOverItsRequestsPerMinuteGetsOpenAisRateLimitAnswerAndOtherUsersDoNot() {
         LimitSettings limits = new LimitSettings(new RateLimits(0, 0, 3, 0, Map.of()), false);
         try (TestGateway sluice = TestGateway.onPostgresWithLimits(List.of(), limits)) {
-            for (int i = 0; i < 3; i++) assertThat(sluice.post("/v1/chat/completions", chat("gpt-4o-mini", "alice", null)).statusCode()).isEqualTo(200);
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> answered = sluice.post("/v1/chat/completions", chat("gpt-4o-mini", "alice", null));
+                assertThat(answered.statusCode()).isEqualTo(200);
+                // a successful answer says where the caller stands too, as OpenAI's do
+                assertThat(answered.headers().firstValue("x-ratelimit-limit-requests")).contains("3");
+                assertThat(answered.headers().firstValue("x-ratelimit-remaining-requests")).contains(Integer.toString(2 - i));
+                assertThat(answered.headers().firstValue("x-ratelimit-reset-requests")).hasValueSatisfying(v -> assertThat(v).endsWith("s"));
+            }
+            HttpResponse<String> lastStreamed = sluice.post("/v1/chat/completions", chat("gpt-4o-mini", "alice", null).replace("{", "{\"stream\":true,"));
+            assertThat(lastStreamed.statusCode()).isEqualTo(200);
+            assertThat(lastStreamed.headers().firstValue("x-ratelimit-remaining-requests")).contains("0");
 
             HttpResponse<String> limited = sluice.post("/v1/chat/completions", chat("gpt-4o-mini", "alice", null));
             assertThat(limited.statusCode()).isEqualTo(429);

@@ -4,6 +4,7 @@ import io.sluice.domain.limits.RateLimitExceededException;
 import io.sluice.domain.keys.KeyPolicy;
 import io.sluice.domain.limits.Limit;
 import io.sluice.domain.limits.LimitCheck;
+import io.sluice.domain.limits.LimitDecision;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.out.LimitCounters;
 import java.util.ArrayList;
@@ -33,10 +34,17 @@ public final class FlowControl {
     public final class Admission {
         private final List<LimitCheck> tokenChecks;
         private final long estimate;
+        private final LimitDecision decision;
 
-        Admission(List<LimitCheck> tokenChecks, long estimate) {
+        Admission(List<LimitCheck> tokenChecks, long estimate, LimitDecision decision) {
             this.tokenChecks = tokenChecks;
             this.estimate = estimate;
+            this.decision = decision;
+        }
+
+        /** The tightest limit the call counted against and what it left, for the answer's x-ratelimit-* headers; null for none. */
+        public LimitDecision decision() {
+            return decision;
         }
 
         /** Replaces the estimate by the tokens used: 0 for a call that failed. */
@@ -48,14 +56,15 @@ public final class FlowControl {
     /** Counts the call against its limits, or fails with {@link RateLimitExceededException} counting nothing. */
     public CompletionStage<Admission> admit(Caller caller, String model, LongSupplier tokens) {
         KeyPolicy own = caller.policy();
-        if (limits.isEmpty() && !own.limited()) return CompletableFuture.completedFuture(new Admission(List.of(), 0));
+        if (limits.isEmpty() && !own.limited()) return CompletableFuture.completedFuture(new Admission(List.of(), 0, null));
         long estimate = limits.countsTokens(model) || own.tpm() > 0 ? tokens.getAsLong() : 0;
         List<LimitCheck> checks = new ArrayList<>(limits.checks(caller.owner(), caller.user(), model, estimate));
         caller.key().ifPresent(key -> checks.addAll(own.limitChecks(key.id(), estimate)));
-        if (checks.isEmpty()) return CompletableFuture.completedFuture(new Admission(List.of(), 0));
+        if (checks.isEmpty()) return CompletableFuture.completedFuture(new Admission(List.of(), 0, null));
         return counters.acquire(checks).thenApply(decision -> {
             if (!decision.allowed()) throw new RateLimitExceededException(decision);
-            return new Admission(checks.stream().filter(c -> c.limit().kind() == Limit.Kind.TOKENS).toList(), estimate);
+            return new Admission(checks.stream().filter(c -> c.limit().kind() == Limit.Kind.TOKENS).toList(), estimate,
+                    decision.limit() == null ? null : decision);
         });
     }
 }
