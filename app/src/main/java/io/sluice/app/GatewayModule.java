@@ -236,7 +236,7 @@ public final class GatewayModule extends AbstractModule {
     @Provides
     @Singleton
     Circuits circuits() {
-        return new Circuits(settings.sla().circuits());
+        return new Circuits(settings.sla().circuits(), settings.sla().endpointCircuits());
     }
 
     @Provides

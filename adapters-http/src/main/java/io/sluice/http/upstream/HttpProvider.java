@@ -43,6 +43,11 @@ public abstract class HttpProvider implements LlmProvider {
     public abstract Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout);
 
     @Override
+    public io.sluice.ports.out.UpstreamQuota quota() {
+        return http.quota();
+    }
+
+    @Override
     public void close() {
         http.close();
     }

@@ -100,7 +100,7 @@ public final class UpstreamErrors {
         return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
     }
 
-    private static Duration goDuration(String text) {
+    static Duration goDuration(String text) {
         Matcher m = GO_DURATION.matcher(text);
         long millis = 0;
         boolean any = false;

@@ -39,6 +39,8 @@ public final class UpstreamHttp implements AutoCloseable {
     private final HttpClientAgent http;
     private final ObjectMapper json;
     private final Duration idleTimeout;
+    /** What the upstream's last answer said is left of this client's key's limits. */
+    private volatile io.sluice.ports.out.UpstreamQuota quota = io.sluice.ports.out.UpstreamQuota.UNKNOWN;
 
     public UpstreamHttp(Vertx vertx, HttpClientAgent http, ObjectMapper json, Duration idleTimeout) {
         this.vertx = vertx;
@@ -60,6 +62,17 @@ public final class UpstreamHttp implements AutoCloseable {
         PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConnections()).setHttp2MaxSize(settings.maxConnections());
         ObjectMapper mapper = environment.lookup(ObjectMapper.class).orElseGet(ObjectMapper::new);
         return new UpstreamHttp(vertx, vertx.createHttpClient(client, pool), mapper, settings.timeout());
+    }
+
+    /** What the upstream's last answer that said so left of this client's key's limits. */
+    public io.sluice.ports.out.UpstreamQuota quota() {
+        return quota;
+    }
+
+    /** Keeps what an answer's head says of the key's limits, when it says anything. */
+    void observe(io.vertx.core.MultiMap headers) {
+        io.sluice.ports.out.UpstreamQuota said = UpstreamQuotas.read(headers, System.nanoTime(), java.time.Instant.now());
+        if (said.known()) quota = said;
     }
 
     public ObjectMapper json() {
@@ -122,7 +135,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 return Future.<T>failedFuture(new CancellationException());
             }
             // the body is read in the same callback as the answer's head, so that none of it passes unread
-            return request.send(Buffer.buffer(bytes)).compose(response -> response.body()
+            return request.send(Buffer.buffer(bytes)).compose(response -> observed(response).body()
                     .map(received -> answer(response.statusCode(), response.headers(), received == null ? new byte[0] : received.getBytes(), read)));
         }).onComplete(ar -> {
             if (ar.succeeded()) result.complete(ar.result());
@@ -134,6 +147,11 @@ public final class UpstreamHttp implements AutoCloseable {
             if (result.isCancelled() && request != null) request.reset();
         });
         return result;
+    }
+
+    private io.vertx.core.http.HttpClientResponse observed(io.vertx.core.http.HttpClientResponse response) {
+        observe(response.headers());
+        return response;
     }
 
     private <T> T answer(int status, io.vertx.core.MultiMap headers, byte[] body, java.util.function.BiFunction<JsonNode, io.vertx.core.MultiMap, T> read) {
@@ -155,7 +173,8 @@ public final class UpstreamHttp implements AutoCloseable {
             return failed(e);
         }
         RequestOptions options = options(url, headers, connectTimeout).putHeader("accept", "text/event-stream");
-        return new UpstreamStream(vertx, () -> http.request(options).map(HttpClientRequest.class::cast), Buffer.buffer(bytes), events, json);
+        return new UpstreamStream(vertx, () -> http.request(options).map(HttpClientRequest.class::cast), Buffer.buffer(bytes), events, json,
+                this::observe);
     }
 
     private static Flow.Publisher<ChatChunk> failed(RuntimeException error) {

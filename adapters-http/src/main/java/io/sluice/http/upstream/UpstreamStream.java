@@ -26,6 +26,7 @@ public final class UpstreamStream implements Flow.Publisher<ChatChunk> {
     private final StreamEvents events;
     private final ObjectMapper json;
     private final AtomicBoolean subscribed = new AtomicBoolean();
+    private final java.util.function.Consumer<io.vertx.core.MultiMap> onHead;
 
     /**
      * @param openRequest opens the HTTP request, on subscription
@@ -33,6 +34,13 @@ public final class UpstreamStream implements Flow.Publisher<ChatChunk> {
      * @param json        reads error bodies
      */
     public UpstreamStream(Vertx vertx, Supplier<Future<HttpClientRequest>> openRequest, Buffer body, StreamEvents events, ObjectMapper json) {
+        this(vertx, openRequest, body, events, json, headers -> { });
+    }
+
+    /** @param onHead told the answer's headers as they arrive, whatever its status */
+    public UpstreamStream(Vertx vertx, Supplier<Future<HttpClientRequest>> openRequest, Buffer body, StreamEvents events, ObjectMapper json,
+                          java.util.function.Consumer<io.vertx.core.MultiMap> onHead) {
+        this.onHead = onHead;
         this.vertx = vertx;
         this.openRequest = openRequest;
         this.body = body;
@@ -84,6 +92,7 @@ public final class UpstreamStream implements Flow.Publisher<ChatChunk> {
         }
 
         private void onResponse(HttpClientResponse resp) {
+            onHead.accept(resp.headers());
             if (terminated) {
                 resp.request().reset();
                 return;

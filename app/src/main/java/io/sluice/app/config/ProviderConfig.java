@@ -40,6 +40,25 @@ public interface ProviderConfig {
 
     Map<String, String> options();
 
+    /** This endpoint's circuit settings, each left out taken from {@code sluice.sla.circuit}. */
+    Optional<Circuit> circuit();
+
+    interface Circuit {
+        @WithName("failure-rate")
+        Optional<Integer> failureRate();
+
+        @WithName("minimum-calls")
+        Optional<Integer> minimumCalls();
+
+        Optional<Duration> window();
+
+        @WithName("success-threshold")
+        Optional<Integer> successThreshold();
+
+        @WithName("open-for")
+        Optional<Duration> openFor();
+    }
+
     interface Key {
         String key();
 

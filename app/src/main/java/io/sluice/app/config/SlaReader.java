@@ -21,7 +21,13 @@ final class SlaReader {
                 s.retry().maxDelay(), s.retry().maxRetryAfter()));
         CircuitSettings circuits = check("sluice.sla.circuit", () -> new CircuitSettings(s.circuit().failureRate(),
                 s.circuit().minimumCalls(), s.circuit().window(), s.circuit().successThreshold(), s.circuit().openFor()));
-        SlaSettings sla = check("sluice.sla.default-tier", () -> new SlaSettings(tiers, s.defaultTier(), retries, circuits));
+        Map<String, CircuitSettings> endpointCircuits = new HashMap<>();
+        c.providers().forEach((name, p) -> p.circuit().ifPresent(own -> endpointCircuits.put(name, check("sluice.providers." + name + ".circuit",
+                () -> new CircuitSettings(own.failureRate().orElse(circuits.failureRatePercent()), own.minimumCalls().orElse(circuits.minimumCalls()),
+                        own.window().orElse(circuits.window()), own.successThreshold().orElse(circuits.successThreshold()),
+                        own.openFor().orElse(circuits.openFor()))))));
+        SlaSettings sla = check("sluice.sla.default-tier", () -> new SlaSettings(tiers, s.defaultTier(), retries, circuits)
+                .withEndpointCircuits(endpointCircuits));
         RoutingSettings routing = RoutingConfig.read(c, models);
         return check("sluice.routes", () -> sla.withRouting(routing));
     }

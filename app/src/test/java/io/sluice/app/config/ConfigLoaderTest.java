@@ -50,6 +50,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEndpointMaySetItsOwnCircuitTakingTheRestFromTheGateways() throws IOException {
+        String yaml = """
+                sluice:
+                  sla: {circuit: {failure-rate: 40}}
+                  providers:
+                    flaky: {base-url: "http://127.0.0.1:1/v1", api-key: k, circuit: {minimum-calls: 3, open-for: 5s}}
+                    steady: {base-url: "http://127.0.0.1:2/v1", api-key: k}
+                """;
+        var sla = load(yaml, Map.of()).sla();
+        var flaky = sla.endpointCircuits().get("flaky");
+        assertThat(flaky.minimumCalls()).isEqualTo(3);
+        assertThat(flaky.openFor()).hasSeconds(5);
+        assertThat(flaky.failureRatePercent()).as("from sluice.sla.circuit").isEqualTo(40);
+        assertThat(flaky.window()).isEqualTo(io.sluice.domain.sla.CircuitSettings.DEFAULTS.window());
+        assertThat(sla.endpointCircuits()).doesNotContainKey("steady");
+        assertThatThrownBy(() -> load(yaml.replace("minimum-calls: 3", "failure-rate: 0"), Map.of()))
+                .isInstanceOf(ConfigProblem.class).hasMessageContaining("sluice.providers.flaky.circuit");
+    }
+
+    @Test
     void loadSheddingIsSetByTheLagAnEventLoopMayFallBehindAndZeroTurnsItOff() throws IOException {
         assertThat(load("sluice: {server: {max-event-loop-lag: 2s}}\n", Map.of()).server().maxEventLoopLag()).hasSeconds(2);
         Path file = Files.writeString(dir.resolve("sluice.yaml"), "sluice: {}\n");

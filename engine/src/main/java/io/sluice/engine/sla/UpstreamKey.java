@@ -6,8 +6,9 @@ import java.util.ArrayDeque;
 
 /**
  * One API key of an endpoint, as a provider instance, with what the gateway knows of it: cooling down after a 429
- * until its Retry-After has passed, disabled after a 401 or 403, and its own requests- and tokens-per-minute budgets,
- * so that a request is never sent on a key known to be over its limit. Thread-safe.
+ * until its Retry-After has passed, disabled after a 401 or 403, its own requests- and tokens-per-minute budgets, and
+ * what the upstream's last answer said is left of its limits ({@link LlmProvider#quota()}), so that a request is
+ * never sent on a key known to be over its limit. Thread-safe.
  *
  * <p>A disabled key is tried again after a while, {@link #FIRST_DISABLE} at first, twice as long after each refusal in
  * a row up to {@link #MAX_DISABLE}: a key that was revoked stays nearly out of use, one whose account was only briefly
@@ -65,6 +66,7 @@ public final class UpstreamKey {
      */
     synchronized boolean tryAcquire(long now, long estimatedTokens) {
         if (now < disabledUntil || now < coolUntil) return false;
+        if (quotaReadyAt(now, estimatedTokens) != now) return false; // the upstream said the key is spent
         expire(now);
         if (rpm > 0 && sent.size() >= rpm) return false;
         if (tpm > 0 && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tpm) return false;
@@ -106,10 +108,15 @@ public final class UpstreamKey {
     /** When the key may be used again for a request of {@code estimatedTokens}. */
     synchronized long readyAt(long now, long estimatedTokens) {
         expire(now);
-        long ready = Math.max(Math.max(now, coolUntil), disabledUntil);
+        long ready = Math.max(Math.max(Math.max(now, coolUntil), disabledUntil), quotaReadyAt(now, estimatedTokens));
         if (rpm > 0 && sent.size() >= rpm) ready = Math.max(ready, sent.peekFirst() + MINUTE);
         if (tpm > 0 && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tpm) ready = Math.max(ready, tokensFreeAt(estimatedTokens));
         return ready;
+    }
+
+    /** When the upstream's last word on the key's limits lets a request of {@code estimatedTokens} go; {@code now} when it does. */
+    private long quotaReadyAt(long now, long estimatedTokens) {
+        return provider == null ? now : provider.quota().readyAt(now, estimatedTokens);
     }
 
     /** When enough of the window's tokens will have expired for the request to fit. */

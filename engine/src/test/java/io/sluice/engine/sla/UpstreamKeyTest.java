@@ -31,6 +31,48 @@ class UpstreamKeyTest {
         assertThat(key.tryAcquire(t0 + 40, 1)).as("the reply used more than estimated: over budget").isFalse();
     }
 
+    /** A provider whose upstream last said {@code quota}. */
+    private static io.sluice.ports.out.LlmProvider saying(java.util.concurrent.atomic.AtomicReference<io.sluice.ports.out.UpstreamQuota> quota) {
+        return new io.sluice.ports.out.LlmProvider() {
+            public String name() {
+                return "p";
+            }
+
+            public java.util.concurrent.CompletionStage<io.sluice.domain.ChatResponse> complete(io.sluice.domain.ChatRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            public java.util.concurrent.Flow.Publisher<io.sluice.domain.ChatChunk> stream(io.sluice.domain.ChatRequest request) {
+                throw new UnsupportedOperationException();
+            }
+
+            public io.sluice.ports.out.UpstreamQuota quota() {
+                return quota.get();
+            }
+
+            public void close() {}
+        };
+    }
+
+    @Test
+    void aKeyTheUpstreamSaysIsSpentRestsUntilTheResetItNamed() {
+        long t0 = 7_000_000_000L;
+        var said = new java.util.concurrent.atomic.AtomicReference<>(new io.sluice.ports.out.UpstreamQuota(1, 5_000, t0 + 1_000, t0 + 2_000));
+        UpstreamKey key = new UpstreamKey("k", saying(said), 0, 0);
+        assertThat(key.tryAcquire(t0, 0)).as("one request left").isTrue();
+        said.set(new io.sluice.ports.out.UpstreamQuota(0, 5_000, t0 + 1_000, t0 + 2_000));
+        assertThat(key.tryAcquire(t0 + 1, 0)).as("no request left").isFalse();
+        assertThat(key.readyAt(t0 + 1, 0)).isEqualTo(t0 + 1_000);
+        assertThat(key.tryAcquire(t0 + 1_000, 0)).as("past the reset, the old word no longer holds").isTrue();
+
+        said.set(new io.sluice.ports.out.UpstreamQuota(-1, 300, 0, t0 + 5_000));
+        assertThat(key.tryAcquire(t0 + 2_000, 200)).as("300 tokens left, 200 asked").isTrue();
+        assertThat(key.tryAcquire(t0 + 2_001, 400)).as("400 asked").isFalse();
+        assertThat(key.readyAt(t0 + 2_001, 400)).isEqualTo(t0 + 5_000);
+        said.set(io.sluice.ports.out.UpstreamQuota.UNKNOWN);
+        assertThat(key.tryAcquire(t0 + 2_002, 400)).as("an upstream that says nothing stops nothing").isTrue();
+    }
+
     @Test
     void aRequestLargerThanTheWholeBudgetGoesOnlyOnAnIdleKey() {
         UpstreamKey key = new UpstreamKey("k", null, 0, 1_000);

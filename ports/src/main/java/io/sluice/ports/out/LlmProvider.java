@@ -19,6 +19,14 @@ public interface LlmProvider extends AutoCloseable {
 
     CompletionStage<ChatResponse> complete(ChatRequest request);
 
+    /**
+     * What the upstream said, in its last answer, is left of this provider's key's limits; {@link UpstreamQuota#UNKNOWN}
+     * for providers that do not read it. The gateway rests a key that is spent until its reset.
+     */
+    default UpstreamQuota quota() {
+        return UpstreamQuota.UNKNOWN;
+    }
+
     /** How this upstream counts an image in a prompt; OpenAI's rule unless the provider says otherwise. */
     default io.sluice.domain.MediaRule mediaRule() {
         return io.sluice.domain.MediaRule.OPENAI_TILES;

@@ -38,6 +38,19 @@ final class FaultResponses {
         error(response, 429, "Rate limit reached for requests. Please try again in " + seconds + "s.", null, dialect);
     }
 
+    /** The headers of a key's requests-per-minute limit on an answer: OpenAI's, or Anthropic's with the reset as a time. */
+    static void quota(HttpServerResponse response, int limit, int remaining, Duration reset, Dialect dialect) {
+        if (dialect instanceof AnthropicDialect) {
+            response.putHeader("anthropic-ratelimit-requests-limit", Integer.toString(limit))
+                    .putHeader("anthropic-ratelimit-requests-remaining", Integer.toString(remaining))
+                    .putHeader("anthropic-ratelimit-requests-reset", java.time.Instant.now().plus(reset).toString());
+        } else {
+            response.putHeader("x-ratelimit-limit-requests", Integer.toString(limit))
+                    .putHeader("x-ratelimit-remaining-requests", Integer.toString(remaining))
+                    .putHeader("x-ratelimit-reset-requests", Math.max(1, (reset.toMillis() + 999) / 1000) + "s");
+        }
+    }
+
     static void error(HttpServerResponse response, int status, String message, String param, Dialect dialect) {
         response.setStatusCode(status).putHeader("content-type", "application/json").end(dialect.error(status, message, param).toString());
     }

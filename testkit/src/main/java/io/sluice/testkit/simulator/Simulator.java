@@ -277,6 +277,9 @@ public final class Simulator implements AutoCloseable {
             }
             if (window[1] < cfg.rpmPerKey()) {
                 window[1]++;
+                // as OpenAI and Anthropic do, every answer says what is left of the key's limit
+                FaultResponses.quota(ctx.response(), cfg.rpmPerKey(), (int) (cfg.rpmPerKey() - window[1]),
+                        Duration.ofMillis(60_000 - (now - window[0])), dialect);
                 return false;
             }
             faults.computeIfAbsent(Fault.RATE_LIMIT, f -> new AtomicLong()).incrementAndGet();
