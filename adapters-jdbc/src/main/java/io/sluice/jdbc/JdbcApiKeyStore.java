@@ -25,7 +25,7 @@ import org.jdbi.v3.core.statement.Update;
 /** {@link ApiKeyStore} on JDBI, for PostgreSQL and H2 alike. Thread-safe. */
 final class JdbcApiKeyStore implements ApiKeyStore {
     private static final String SELECT = "SELECT id, owner, name, created_at, revoked_at, default_route, default_strategy, default_tier, "
-            + "rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens, response_cache_ttl_seconds, fallback_reply, locale FROM api_keys";
+            + "rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens, response_cache_ttl_seconds, fallback_reply, locale, priority, priority_header FROM api_keys";
 
     private final Jdbi jdbi;
     private final StorageExecutor executor;
@@ -40,9 +40,9 @@ final class JdbcApiKeyStore implements ApiKeyStore {
         return async(() -> jdbi.withHandle(h -> bindPolicy(h.createUpdate("""
                         INSERT INTO api_keys (id, secret_hash, owner, name, created_at, default_route, default_strategy, default_tier,
                             rpm, tpm, budget_day_usd, budget_month_usd, budget_total_usd, max_prompt_tokens, response_cache_ttl_seconds,
-                            fallback_reply, locale)
+                            fallback_reply, locale, priority, priority_header)
                         VALUES (:id, :hash, :owner, :name, :created, :route, :strategy, :tier, :rpm, :tpm, :day, :month, :total, :maxPrompt, :cacheTtl,
-                            :fallbackReply, :locale)""")
+                            :fallbackReply, :locale, :priority, :priorityHeader)""")
                 .bind("id", key.id()).bind("hash", secretHash).bind("owner", key.owner()).bind("name", key.name())
                 .bind("created", Timestamp.from(key.createdAt())), key.policy()).execute())).thenApply(rows -> null);
     }
@@ -53,7 +53,7 @@ final class JdbcApiKeyStore implements ApiKeyStore {
                         UPDATE api_keys SET default_route = :route, default_strategy = :strategy, default_tier = :tier, rpm = :rpm,
                             tpm = :tpm, budget_day_usd = :day, budget_month_usd = :month, budget_total_usd = :total,
                             max_prompt_tokens = :maxPrompt, response_cache_ttl_seconds = :cacheTtl, fallback_reply = :fallbackReply,
-                            locale = :locale WHERE id = :id""")
+                            locale = :locale, priority = :priority, priority_header = :priorityHeader WHERE id = :id""")
                 .bind("id", id), policy).execute() > 0));
     }
 
@@ -63,7 +63,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
                 .bind("day", policy.budgets().get(Budget.Period.DAY)).bind("month", policy.budgets().get(Budget.Period.MONTH))
                 .bind("total", policy.budgets().get(Budget.Period.TOTAL))
                 .bind("cacheTtl", policy.responseCacheTtl().map(java.time.Duration::toSeconds).orElse(null))
-                .bind("fallbackReply", FallbackReplyColumn.write(policy.fallbackReply())).bind("locale", policy.locale().orElse(null));
+                .bind("fallbackReply", FallbackReplyColumn.write(policy.fallbackReply())).bind("locale", policy.locale().orElse(null))
+                .bind("priority", policy.priority().label()).bind("priorityHeader", policy.priorityHeader());
     }
 
     @Override
@@ -107,7 +108,8 @@ final class JdbcApiKeyStore implements ApiKeyStore {
                 Optional.ofNullable(rs.getString("default_strategy")).map(ContextStrategy::parse),
                 Optional.ofNullable(rs.getString("default_tier")), rs.getLong("rpm"), rs.getLong("tpm"), budgets,
                 rs.getLong("max_prompt_tokens"), Optional.ofNullable(rs.getObject("response_cache_ttl_seconds", Long.class)).map(java.time.Duration::ofSeconds),
-                FallbackReplyColumn.read(rs.getString("fallback_reply")), Optional.ofNullable(rs.getString("locale")));
+                FallbackReplyColumn.read(rs.getString("fallback_reply")), Optional.ofNullable(rs.getString("locale")),
+                io.sluice.domain.limits.Priority.parse(rs.getString("priority"), "priority"), rs.getBoolean("priority_header"));
     }
 
     private <T> CompletionStage<T> async(Supplier<T> work) {

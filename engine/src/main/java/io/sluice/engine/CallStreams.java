@@ -45,7 +45,8 @@ final class CallStreams {
      * chunk with a failure the route's fallback reply covers, going on as that reply.
      */
     ChatStream upstream(Call call, ResponseCaching.Lookup lookup) {
-        ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry());
+        ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry(),
+                call.request.priority());
         // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
         served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
         // a failure before the first chunk that the route's fallback reply covers goes on as that reply

@@ -145,7 +145,8 @@ public final class ChatService implements ChatCompletions {
 
     private CompletionStage<ChatResult> completeUpstream(Call call, ResponseCaching.Lookup lookup) {
         long upstreamStart = System.nanoTime();
-        return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry()).thenCompose(served -> {
+        return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry(), call.request.priority())
+                .thenCompose(served -> {
             long storeStart = System.nanoTime();
             ChatResponse response = served.value();
             BigDecimal cost = registry.resolve(served.by().model()).spec().prices().cost(response.usage()); // as Settlement bills it

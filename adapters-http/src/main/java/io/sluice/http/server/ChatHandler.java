@@ -79,7 +79,7 @@ final class ChatHandler implements Handler<RoutingContext> {
                     strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)),
                     Optional.ofNullable(ctx.request().getHeader(TIER_HEADER)).filter(t -> !t.isBlank()),
                     clientRetries(ctx.request().getHeader(RETRY_COUNT_HEADER)), RequestIds.of(ctx),
-                    () -> ctx.response().closed(), CacheDirective.parse(ctx.request().getHeader("Cache-Control")));
+                    () -> ctx.response().closed(), CacheDirective.parse(ctx.request().getHeader("Cache-Control")), Priorities.of(ctx));
         } catch (RuntimeException e) {
             fail(ctx, e, OTHER_MODEL, start);
             return;

@@ -88,14 +88,14 @@ public final class GatewayServer implements AutoCloseable {
             ctx.put(ChatApi.CONTEXT_KEY, messagesApi);
             ctx.next();
         });
-        if (shedding) {
+        router.route("/v1/*").handler(auth::client);
+        if (shedding) { // after authentication (cached): a key's lane decides how soon its calls are shed
             LoadShedder shedder = new LoadShedder(settings.maxEventLoopLag(), json, metrics);
             router.post("/v1/chat/completions").handler(shedder);
             router.post("/v1/messages").handler(shedder);
             router.post("/v1/responses").handler(shedder);
             router.post("/v1/completions").handler(shedder);
         }
-        router.route("/v1/*").handler(auth::client);
         router.route("/admin/*").handler(auth::admin);
         router.post("/v1/chat/completions")
                 .handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))

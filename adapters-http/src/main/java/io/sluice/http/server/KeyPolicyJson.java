@@ -7,6 +7,7 @@ import io.sluice.domain.budget.Budget;
 import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.keys.KeyPolicy;
+import io.sluice.domain.limits.Priority;
 import io.sluice.domain.sla.FallbackReply;
 import java.math.BigDecimal;
 import java.util.EnumMap;
@@ -19,7 +20,8 @@ import java.util.Set;
  * A key's policy in the admin API:
  * {@code {"defaults": {"route", "context_strategy", "tier"}, "limits": {"rpm", "tpm", "max_prompt_tokens"}, "budgets": {"day", "month", "total"},
  * "response_cache": {"ttl_seconds"}, "fallback_reply": {"texts": {"default", "vi", ...}, "on": [...]}}}, every part optional;
- * {@code defaults} also takes a {@code locale}. Budgets are USD amounts, as strings for exactness or as numbers; a
+ * {@code defaults} also takes a {@code locale}; {@code "priority": {"default": "high|normal|low", "allow_header": false}} sets
+ * the lane of the key's calls and whether a call may choose its own with {@code X-Sluice-Priority}. Budgets are USD amounts, as strings for exactness or as numbers; a
  * response-cache TTL of 0 keeps the key's calls out of the cache, and none leaves it to the gateway's setting; a fallback
  * reply may also be given as one text, for every language, covering every failure.
  */
@@ -36,6 +38,7 @@ final class KeyPolicyJson {
         JsonNode limits = object(body, "limits");
         JsonNode budgets = object(body, "budgets");
         JsonNode cache = object(body, "response_cache");
+        JsonNode priority = object(body, "priority");
         Optional<java.time.Duration> cacheTtl = cache.path("ttl_seconds").isMissingNode() || cache.path("ttl_seconds").isNull() ? Optional.empty()
                 : Optional.of(java.time.Duration.ofSeconds(count(cache, "ttl_seconds", "response_cache.ttl_seconds")));
         Optional<String> route = text(defaults, "route", "defaults.route");
@@ -51,7 +54,9 @@ final class KeyPolicyJson {
         try {
             return new KeyPolicy(route, strategy, text(defaults, "tier", "defaults.tier"), count(limits, "rpm"), count(limits, "tpm"), amounts,
                     count(limits, "max_prompt_tokens"), cacheTtl, fallbackReply(body.path("fallback_reply")),
-                    text(defaults, "locale", "defaults.locale"));
+                    text(defaults, "locale", "defaults.locale"),
+                    text(priority, "default", "priority.default").map(p -> Priority.parse(p, "priority.default")).orElse(Priority.NORMAL),
+                    flag(priority, "allow_header", "priority.allow_header"));
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(e.getMessage(), null);
         }
@@ -64,6 +69,7 @@ final class KeyPolicyJson {
         defaults.put("tier", policy.tier().orElse(null));
         into.putObject("limits").put("rpm", policy.rpm()).put("tpm", policy.tpm()).put("max_prompt_tokens", policy.maxPromptTokens());
         defaults.put("locale", policy.locale().orElse(null));
+        into.putObject("priority").put("default", policy.priority().label()).put("allow_header", policy.priorityHeader());
         into.putObject("response_cache").put("ttl_seconds", policy.responseCacheTtl().map(java.time.Duration::toSeconds).orElse(null));
         if (policy.fallbackReply().isEmpty()) {
             into.putNull("fallback_reply");
@@ -133,6 +139,13 @@ final class KeyPolicyJson {
         if (node.isMissingNode() || node.isNull()) return Optional.empty();
         if (!node.isTextual() || node.textValue().isBlank()) throw new InvalidRequestException("'" + path + "' must be a non-empty string", path);
         return Optional.of(node.textValue());
+    }
+
+    private static boolean flag(JsonNode parent, String field, String path) {
+        JsonNode node = parent.path(field);
+        if (node.isMissingNode() || node.isNull()) return false;
+        if (!node.isBoolean()) throw new InvalidRequestException("'" + path + "' must be true or false", path);
+        return node.booleanValue();
     }
 
     private static long count(JsonNode limits, String field) {

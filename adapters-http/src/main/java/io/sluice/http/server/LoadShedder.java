@@ -10,7 +10,10 @@ import java.time.Duration;
  * further behind than {@code maxLag} ({@link EventLoopLag}). Past its capacity a gateway answers every call late;
  * the calls it holds run past their deadlines and their timeouts count against healthy upstreams, whose circuits then
  * open and refuse everything for their open time. Refusing the excess quickly, before its body is read, lets the calls
- * already taken finish in time. Not installed when shedding is off (a lag of zero).
+ * already taken finish in time. Lanes are shed in turn ({@link io.sluice.domain.limits.Priority}): {@code low} calls
+ * once the loop is half {@code maxLag} behind, {@code normal} ones past {@code maxLag}, {@code high} ones only past
+ * twice that. Runs after authentication, which is cached, so that a key's lane is known. Not installed when shedding
+ * is off (a lag of zero).
  */
 final class LoadShedder implements Handler<RoutingContext> {
     private static final System.Logger LOG = System.getLogger(LoadShedder.class.getName());
@@ -26,11 +29,20 @@ final class LoadShedder implements Handler<RoutingContext> {
         this.metrics = metrics;
     }
 
+    /** How far behind the loop may be before calls of {@code lane} are refused. */
+    private Duration limitFor(io.sluice.domain.limits.Priority lane) {
+        return switch (lane) {
+            case LOW -> maxLag.dividedBy(2);
+            case NORMAL -> maxLag;
+            case HIGH -> maxLag.multipliedBy(2);
+        };
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         EventLoopLag lag = EventLoopLag.current();
         Duration behind = lag == null ? Duration.ZERO : lag.behind();
-        if (behind.compareTo(maxLag) <= 0) {
+        if (behind.compareTo(maxLag.dividedBy(2)) <= 0 || behind.compareTo(limitFor(Priorities.lenient(ctx))) <= 0) {
             if (lag != null && lag.shedding) {
                 lag.shedding = false;
                 LOG.log(System.Logger.Level.INFO, Thread.currentThread().getName() + " caught up: taking new chat calls again");

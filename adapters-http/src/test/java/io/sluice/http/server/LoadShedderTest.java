@@ -82,6 +82,20 @@ class LoadShedderTest {
     }
 
     @Test
+    void lowCallsAreShedFirstAndHighOnesLast() throws Exception {
+        CompletableFuture<HttpResponse<String>> busy = http.sendAsync(get("/busy"), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> behind().compareTo(MAX_LAG) > 0); // about 130 ms behind
+        int low = http.send(chat("low"), HttpResponse.BodyHandlers.ofString()).statusCode();
+        int high = http.send(chat("high"), HttpResponse.BodyHandlers.ofString()).statusCode();
+        int normal = http.send(chat("normal"), HttpResponse.BodyHandlers.ofString()).statusCode();
+        busy.get(10, TimeUnit.SECONDS);
+
+        assertThat(low).as("low: shed past half the limit").isEqualTo(503);
+        assertThat(normal).as("normal: shed past the limit").isEqualTo(503);
+        assertThat(high).as("high: shed only past twice the limit").isEqualTo(200);
+    }
+
+    @Test
     void callsAreTakenAgainOnceTheEventLoopHasCaughtUp() throws Exception {
         CompletableFuture<HttpResponse<String>> busy = http.sendAsync(get("/busy"), HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(5)).until(() -> behind().compareTo(MAX_LAG) > 0);
@@ -115,7 +129,12 @@ class LoadShedderTest {
     }
 
     private HttpRequest chat() {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+        return chat("normal");
+    }
+
+    /** A call in a lane: an open gateway honours its X-Sluice-Priority. */
+    private HttpRequest chat(String lane) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions")).header("X-Sluice-Priority", lane)
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(CALL)).build();
     }
 

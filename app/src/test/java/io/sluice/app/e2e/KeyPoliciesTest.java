@@ -129,13 +129,30 @@ class KeyPoliciesTest {
     }
 
     @Test
+    void aKeysLaneIsItsCallsAndTheHeaderChoosesOneOnlyWhereTheKeyAllowsIt() throws Exception {
+        JsonNode fixed = createKey("\"priority\":{\"default\":\"high\"}");
+        assertThat(fixed.path("priority").path("default").asText()).isEqualTo("high");
+        assertThat(fixed.path("priority").path("allow_header").asBoolean()).isFalse();
+        // a key that does not let its calls choose ignores the header, even one that names no lane
+        assertThat(chat(fixed, HELLO, "X-Sluice-Priority", "whenever").statusCode()).isEqualTo(200);
+        JsonNode chooser = createKey("\"priority\":{\"allow_header\":true}");
+        assertThat(chat(chooser, HELLO, "X-Sluice-Priority", "low").statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = chat(chooser, HELLO, "X-Sluice-Priority", "whenever");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(refused.body()).path("error").path("code").asText()).isEqualTo("invalid_priority");
+        assertThat(JSON.readTree(refused.body()).path("error").path("param").asText()).isEqualTo("X-Sluice-Priority");
+    }
+
+    @Test
     void aBadPolicyIs400NamingTheFieldAndCreatesNoKey() throws Exception {
         for (String[] bad : new String[][] {
                 {"\"limits\":{\"rpm\":-1}", "limits.rpm"},
                 {"\"limits\":{\"tpm\":\"lots\"}", "limits.tpm"},
                 {"\"budgets\":{\"day\":\"ten\"}", "budgets.day"},
                 {"\"defaults\":{\"route\":\"no-such-route\"}", "defaults.route"},
-                {"\"defaults\":{\"context_strategy\":\"everything\"}", "X-Context-Strategy"}}) {
+                {"\"defaults\":{\"context_strategy\":\"everything\"}", "X-Context-Strategy"},
+                {"\"priority\":{\"default\":\"urgent\"}", "priority.default"},
+                {"\"priority\":{\"allow_header\":\"yes\"}", "priority.allow_header"}}) {
             int before = JSON.readTree(sluice.get("/admin/keys", "Authorization", "Bearer " + ADMIN).body()).path("data").size();
             HttpResponse<String> refused = sluice.post("/admin/keys", "{\"owner\":\"acme\"," + bad[0] + "}", "Authorization", "Bearer " + ADMIN);
             assertThat(refused.statusCode()).as(bad[0]).isEqualTo(400);

@@ -25,11 +25,14 @@ import java.util.Optional;
  * long the response cache keeps its calls' answers (before its route's or model's TTL); zero: its calls are never
  * cached; empty: the gateway's setting. {@code fallbackReply}: the key's polite answer for calls that cannot be
  * answered, ahead of its route's; {@code locale}: the language its calls' fallback replies are given in when their
- * conversation names none (a BCP 47 tag such as {@code vi-VN}). Immutable.
+ * conversation names none (a BCP 47 tag such as {@code vi-VN}). {@code priority}: the lane of its calls where calls
+ * wait and when load is shed; {@code priorityHeader}: whether a call may choose its own lane with
+ * {@code X-Sluice-Priority}. Immutable.
  */
 public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
                         Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens,
-                        Optional<java.time.Duration> responseCacheTtl, Optional<FallbackReply> fallbackReply, Optional<String> locale) {
+                        Optional<java.time.Duration> responseCacheTtl, Optional<FallbackReply> fallbackReply, Optional<String> locale,
+                        io.sluice.domain.limits.Priority priority, boolean priorityHeader) {
     /** A language tag: a language and optional subtags (region, script), as {@code vi}, {@code vi-VN}, {@code zh-Hant-TW}. */
     private static final java.util.regex.Pattern LOCALE = java.util.regex.Pattern.compile("[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,3}");
 
@@ -48,6 +51,7 @@ public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strate
         budgets = Collections.unmodifiableMap(copy);
         responseCacheTtl = responseCacheTtl == null ? Optional.empty() : responseCacheTtl;
         if (responseCacheTtl.filter(java.time.Duration::isNegative).isPresent()) throw new IllegalArgumentException("'response_cache.ttl_seconds' must not be negative");
+        priority = priority == null ? io.sluice.domain.limits.Priority.NORMAL : priority;
         fallbackReply = fallbackReply == null ? Optional.empty() : fallbackReply;
         locale = locale == null ? Optional.empty() : locale.map(String::strip);
         if (locale.filter(tag -> !LOCALE.matcher(tag).matches()).isPresent()) {
@@ -58,6 +62,19 @@ public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strate
     public KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
                      Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens, Optional<java.time.Duration> responseCacheTtl) {
         this(route, strategy, tier, rpm, tpm, budgets, maxPromptTokens, responseCacheTtl, Optional.empty(), Optional.empty());
+    }
+
+    public KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,
+                     Map<Budget.Period, BigDecimal> budgets, long maxPromptTokens, Optional<java.time.Duration> responseCacheTtl,
+                     Optional<FallbackReply> fallbackReply, Optional<String> locale) {
+        this(route, strategy, tier, rpm, tpm, budgets, maxPromptTokens, responseCacheTtl, fallbackReply, locale,
+                io.sluice.domain.limits.Priority.NORMAL, false);
+    }
+
+    /** A call's lane: the one it asks for with {@code X-Sluice-Priority} when this policy lets it, else this policy's. */
+    public io.sluice.domain.limits.Priority priorityOf(Optional<String> asked, boolean openGateway) {
+        if (asked.isEmpty() || !(priorityHeader || openGateway)) return priority;
+        return io.sluice.domain.limits.Priority.parse(asked.get(), "X-Sluice-Priority");
     }
 
     public KeyPolicy(Optional<String> route, Optional<ContextStrategy> strategy, Optional<String> tier, long rpm, long tpm,

@@ -5,7 +5,7 @@ import com.netflix.concurrency.limits.limit.VegasLimit;
 import com.netflix.concurrency.limits.limit.WindowedLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.sluice.domain.error.GatewayBusyException;
-import java.util.ArrayDeque;
+import io.sluice.domain.limits.Priority;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +28,10 @@ public final class AdaptiveConcurrency {
     private final String endpoint;
     private final SimpleLimiter<Void> limiter;
     private final int maxQueue;
-    private final ArrayDeque<CompletableFuture<Permit>> waiting = new ArrayDeque<>();
+    /** A call waiting for a permit, in its lane. */
+    private record Waiting(CompletableFuture<Permit> permit, Priority priority, long queuedAt) {}
+
+    private final java.util.ArrayList<Waiting> waiting = new java.util.ArrayList<>();
 
     public AdaptiveConcurrency(String endpoint, int initialLimit, int maxLimit, int maxQueue) {
         this.endpoint = endpoint;
@@ -74,34 +77,53 @@ public final class AdaptiveConcurrency {
     }
 
     public CompletionStage<Permit> acquire() {
+        return acquire(Priority.NORMAL);
+    }
+
+    /** A permit for a call of {@code priority}: freed room goes to the waiting call that stands highest ({@link Priority#standing}). */
+    public CompletionStage<Permit> acquire(Priority priority) {
         synchronized (waiting) {
-            waiting.removeIf(CompletableFuture::isDone); // calls that gave up waiting
+            waiting.removeIf(w -> w.permit.isDone()); // calls that gave up waiting
             if (waiting.isEmpty()) {
                 Optional<Limiter.Listener> now = limiter.acquire(null);
                 if (now.isPresent()) return CompletableFuture.completedFuture(new Permit(now.get()));
             }
             if (waiting.size() >= maxQueue) return CompletableFuture.failedFuture(new GatewayBusyException(endpoint, waiting.size()));
             CompletableFuture<Permit> later = new CompletableFuture<>();
-            waiting.addLast(later);
+            waiting.add(new Waiting(later, priority, System.nanoTime()));
             return later;
         }
     }
 
-    /** Gives freed room to the calls waiting longest, as long as the limit allows; skips calls that gave up waiting. */
+    /** Gives freed room to the waiting calls that stand highest, as long as the limit allows; skips calls that gave up waiting. */
     private void handOver() {
         while (true) {
             CompletableFuture<Permit> next;
             Limiter.Listener listener;
             synchronized (waiting) {
-                while (!waiting.isEmpty() && waiting.peekFirst().isDone()) waiting.pollFirst();
+                waiting.removeIf(w -> w.permit.isDone());
                 if (waiting.isEmpty()) return;
                 Optional<Limiter.Listener> room = limiter.acquire(null);
                 if (room.isEmpty()) return;
-                next = waiting.pollFirst();
+                next = waiting.remove(highest(System.nanoTime())).permit;
                 listener = room.get();
             }
             if (!next.complete(new Permit(listener))) listener.onIgnore();
         }
+    }
+
+    /** The index of the waiting call that stands highest; the longest waiting among equals. */
+    private int highest(long now) {
+        int best = 0;
+        double bestStanding = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < waiting.size(); i++) {
+            double standing = waiting.get(i).priority.standing(waiting.get(i).queuedAt, now);
+            if (standing > bestStanding) {
+                best = i;
+                bestStanding = standing;
+            }
+        }
+        return best;
     }
 
     public int limit() {
@@ -115,7 +137,7 @@ public final class AdaptiveConcurrency {
     /** Calls waiting for a permit; calls that gave up waiting are dropped here too, so that the gauge never counts them. */
     public int queued() {
         synchronized (waiting) {
-            waiting.removeIf(CompletableFuture::isDone);
+            waiting.removeIf(w -> w.permit.isDone());
             return waiting.size();
         }
     }

@@ -37,6 +37,9 @@ final class CallAttempts {
     private final Set<String> failuresCounted = new HashSet<>();
     private final boolean clientRetry;
     long estimate = -1;
+    /** The call's lane where calls wait for a key; when it first waited ({@link System#nanoTime()}), or -1. */
+    io.sluice.domain.limits.Priority priority = io.sluice.domain.limits.Priority.NORMAL;
+    long queuedAt = -1;
     volatile int current;
     int attempts;
     Throwable last;
@@ -68,7 +71,20 @@ final class CallAttempts {
         if (from >= candidates.size()) return null;
         CallAttempts next = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry, deadline);
         next.current = from;
+        next.priority = priority;
         return next;
+    }
+
+    /** Whether this call and {@code other} may be served by a same endpoint (from where each stands in its chain). */
+    boolean sharesEndpointWith(CallAttempts other) {
+        for (int i = current; i < candidates.size(); i++) {
+            for (Endpoint mine : candidates.get(i).endpoints()) {
+                for (int j = other.current; j < other.candidates.size(); j++) {
+                    if (other.candidates.get(j).endpoints().contains(mine)) return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** An attempt was sent: until it is answered, {@link #abandon()} calls it off with {@code callOff}. */

@@ -36,8 +36,8 @@ import java.util.function.LongSupplier;
  */
 public final class ResilientCaller {
     private static final System.Logger LOG = System.getLogger(ResilientCaller.class.getName());
-    /** The shortest wait before looking again for a free endpoint. */
-    private static final Duration MIN_POLL = Duration.ofMillis(20);
+    /** The calls waiting for a free key, served by lane. */
+    private final KeyWaits waits = new KeyWaits();
 
     private final Circuits circuits;
     private final RetrySettings retries;
@@ -96,7 +96,14 @@ public final class ResilientCaller {
      */
     public CompletionStage<Served<ChatResponse>> complete(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate,
                                                           boolean clientRetry) {
+        return complete(candidates, tier, tokenEstimate, clientRetry, io.sluice.domain.limits.Priority.NORMAL);
+    }
+
+    /** {@link #complete(List, SlaTier, LongSupplier, boolean)} in a lane: where it waits for a key, higher lanes go first. */
+    public CompletionStage<Served<ChatResponse>> complete(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate,
+                                                          boolean clientRetry, io.sluice.domain.limits.Priority priority) {
         CallAttempts call = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry);
+        call.priority = priority;
         if (tier.fallbackAfter().isPresent() && candidates.size() > 1) return new HedgedCall(this, call, tier.fallbackAfter().get()).run();
         CompletableFuture<Served<ChatResponse>> result = new CompletableFuture<>();
         attempt(call, result, completion(call));
@@ -154,6 +161,11 @@ public final class ResilientCaller {
             result.completeExceptionally(call.last != null ? call.last : deadlineExceeded(call));
             return;
         }
+        long now = System.nanoTime();
+        if (waits.behindOthers(call, now)) { // a call of a higher lane waits for a key this one could take: it goes first
+            waits.park(call, () -> attempt(call, result, send), now, now);
+            return;
+        }
         CallAttempts.Choice choice = call.choose();
         if (choice == null) {
             long readyAt = call.readyAt();
@@ -162,12 +174,12 @@ public final class ResilientCaller {
                 result.completeExceptionally(call.giveUp("No upstream endpoint of model '" + call.model() + "' can take a request now"));
                 return;
             }
-            // never poll again at once: half-open circuits may be out of permits while keys are free
-            TimeoutScheduler.later(Duration.ofNanos(Math.max(MIN_POLL.toNanos(), wait)), () -> attempt(call, result, send));
+            // never look again at once (half-open circuits may be out of permits while keys are free); then in lane order
+            waits.park(call, () -> attempt(call, result, send), readyAt, now);
             return;
         }
         call.attempts++;
-        sendWithin(choice, send, call.remainingMillis()).whenComplete((value, error) -> {
+        sendWithin(choice, send, call.remainingMillis(), call.priority).whenComplete((value, error) -> {
             long latency = System.nanoTime() - choice.startedAt();
             call.answered();
             if (error != null && call.isAbandoned()) {
@@ -216,16 +228,16 @@ public final class ResilientCaller {
     private static final class QueuedPastDeadline extends TimeoutException {}
 
     /**
-     * Sends an attempt within the endpoint's concurrency limit, when it has one: waiting for a permit if the limit is
-     * reached, and telling the limit how the attempt went (overload signals shrink it; the request's own faults do not).
+     * Sends an attempt within the endpoint's concurrency limit, when it has one: waiting for a permit in its lane if the
+     * limit is reached, and telling the limit how the attempt went (overload signals shrink it; the request's own faults do not).
      * Fails with a {@link TimeoutException} after {@code timeoutMillis}; a {@link QueuedPastDeadline} when the attempt
      * was still queued, which then leaves the queue so that no permit is spent on it later.
      */
     private static <T> CompletableFuture<T> sendWithin(CallAttempts.Choice choice, Function<CallAttempts.Choice, CompletionStage<T>> send,
-                                                       long timeoutMillis) {
+                                                       long timeoutMillis, io.sluice.domain.limits.Priority priority) {
         var gate = choice.endpoint().concurrency();
         if (gate.isEmpty()) return TimeoutScheduler.within(send.apply(choice).toCompletableFuture(), timeoutMillis);
-        CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire().toCompletableFuture();
+        CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire(priority).toCompletableFuture();
         CompletableFuture<T> sent = acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
                 error == null ? AdaptiveConcurrency.Outcome.SUCCESS
                         : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
@@ -294,10 +306,19 @@ public final class ResilientCaller {
 
     /** {@link #stream(List, SlaTier, LongSupplier)}, counting failures against circuits as {@link #complete(List, SlaTier, LongSupplier, boolean)} does. */
     public ServedStream stream(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry) {
+        return stream(candidates, tier, tokenEstimate, clientRetry, io.sluice.domain.limits.Priority.NORMAL);
+    }
+
+    /** {@link #stream(List, SlaTier, LongSupplier, boolean)} in a lane, as {@link #complete(List, SlaTier, LongSupplier, boolean, io.sluice.domain.limits.Priority)}. */
+    public ServedStream stream(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry,
+                               io.sluice.domain.limits.Priority priority) {
         CompletableFuture<ServedBy> servedBy = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<ServedBy> abandoned = new java.util.concurrent.atomic.AtomicReference<>();
-        Flow.Publisher<ChatChunk> chunks = subscriber -> new FailoverStream(this, new CallAttempts(circuits, candidates, tier, tokenEstimate,
-                clientRetry), servedBy, abandoned, subscriber).start();
+        Flow.Publisher<ChatChunk> chunks = subscriber -> {
+            CallAttempts call = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry);
+            call.priority = priority;
+            new FailoverStream(this, call, servedBy, abandoned, subscriber).start();
+        };
         return new ServedStream(chunks, servedBy, abandoned::get);
     }
 

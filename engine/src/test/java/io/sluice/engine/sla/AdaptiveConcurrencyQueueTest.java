@@ -28,4 +28,25 @@ class AdaptiveConcurrencyQueueTest {
         third.join().end(AdaptiveConcurrency.Outcome.IGNORED);
         assertThat(limit.inFlight()).isZero();
     }
+
+    @Test
+    void freedPermitsGoToHigherLanesFirstAndInOrderWithinALane() {
+        AdaptiveConcurrency limit = new AdaptiveConcurrency("e", 1, 1, 10);
+        AdaptiveConcurrency.Permit held = limit.acquire().toCompletableFuture().join();
+        var low = limit.acquire(io.sluice.domain.limits.Priority.LOW).toCompletableFuture();
+        var normal = limit.acquire(io.sluice.domain.limits.Priority.NORMAL).toCompletableFuture();
+        var high = limit.acquire(io.sluice.domain.limits.Priority.HIGH).toCompletableFuture();
+        var secondHigh = limit.acquire(io.sluice.domain.limits.Priority.HIGH).toCompletableFuture();
+
+        held.end(AdaptiveConcurrency.Outcome.SUCCESS);
+        assertThat(high).isDone();
+        assertThat(secondHigh).isNotDone();
+        high.join().end(AdaptiveConcurrency.Outcome.SUCCESS);
+        assertThat(secondHigh).as("the high call that waited longer went first").isDone();
+        secondHigh.join().end(AdaptiveConcurrency.Outcome.SUCCESS);
+        assertThat(normal).isDone();
+        assertThat(low).isNotDone();
+        normal.join().end(AdaptiveConcurrency.Outcome.SUCCESS);
+        assertThat(low).isDone();
+    }
 }

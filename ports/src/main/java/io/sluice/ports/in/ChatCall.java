@@ -13,11 +13,12 @@ import java.util.Optional;
  * a retry's upstream failures were counted against the circuits by its first try already. {@code requestId} names the
  * call in its answer's {@code x-request-id}, its bill and the log lines about it. {@code clientGone} says whether the
  * client has hung up: a call whose client left while it waited (for its limits, its budget, a slow store) is not sent
- * upstream. {@code cache} is what the client's {@code Cache-Control} asks of the response cache.
+ * upstream. {@code cache} is what the client's {@code Cache-Control} asks of the response cache. {@code priority}: its lane
+ * where calls wait (its key's, or its {@code X-Sluice-Priority} where the key allows it).
  */
 public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
                        Optional<String> slaTier, int clientRetries, String requestId, java.util.function.BooleanSupplier clientGone,
-                       CacheDirective cache) {
+                       CacheDirective cache, io.sluice.domain.limits.Priority priority) {
     public ChatCall {
         Require.nonNull(caller, "caller");
         Require.nonNull(conversation, "conversation");
@@ -28,6 +29,13 @@ public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest 
         requestId = requestId == null ? newRequestId() : requestId;
         clientGone = clientGone == null ? () -> false : clientGone;
         cache = cache == null ? CacheDirective.DEFAULT : cache;
+        priority = priority == null ? caller.policy().priority() : priority;
+    }
+
+    public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
+                    Optional<String> slaTier, int clientRetries, String requestId, java.util.function.BooleanSupplier clientGone,
+                    CacheDirective cache) {
+        this(caller, conversation, request, contextStrategy, slaTier, clientRetries, requestId, clientGone, cache, null);
     }
 
     public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,

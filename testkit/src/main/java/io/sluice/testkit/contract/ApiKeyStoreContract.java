@@ -37,7 +37,7 @@ public abstract class ApiKeyStoreContract {
                 60, 20_000, Map.of(Budget.Period.DAY, new BigDecimal("5.25"), Budget.Period.TOTAL, new BigDecimal("0.000000001")), 8_000,
                 Optional.of(java.time.Duration.ofMinutes(10)), Optional.of(new io.sluice.domain.sla.FallbackReply(Map.of("default", "We are busy.",
                         "vi", "Chúng tôi đang bận; \"nhân viên\" sẽ trả lời bạn sớm."), java.util.Set.of(io.sluice.domain.sla.FallbackReply.Failure.BUDGET))),
-                Optional.of("vi-VN"));
+                Optional.of("vi-VN"), io.sluice.domain.limits.Priority.HIGH, true);
         String hash = UUID.randomUUID().toString();
         ApiKey key = create(policy, hash);
         ApiKey found = find(hash).orElseThrow();
@@ -51,6 +51,8 @@ public abstract class ApiKeyStoreContract {
         assertThat(found.policy().responseCacheTtl()).contains(java.time.Duration.ofMinutes(10));
         assertThat(found.policy().fallbackReply()).isEqualTo(policy.fallbackReply());
         assertThat(found.policy().locale()).contains("vi-VN");
+        assertThat(found.policy().priority()).isEqualTo(io.sluice.domain.limits.Priority.HIGH);
+        assertThat(found.policy().priorityHeader()).isTrue();
         assertThat(found.policy().budgets()).containsOnlyKeys(Budget.Period.DAY, Budget.Period.TOTAL);
         assertThat(found.policy().budgets().get(Budget.Period.DAY)).isEqualByComparingTo("5.25");
         assertThat(found.policy().budgets().get(Budget.Period.TOTAL)).isEqualByComparingTo("0.000000001");

@@ -1,0 +1,77 @@
+package io.sluice.engine.sla;
+
+import io.sluice.engine.internal.TimeoutScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The calls waiting for an upstream key (every key over its rate budget, cooling after a 429, or spent by the
+ * upstream's word): when keys may be free again, the waiting calls try again in the order of their lanes
+ * ({@link io.sluice.domain.limits.Priority#standing}), so that a freed key goes to the highest lane first, and a call
+ * that has waited long rises. A new call that finds a call standing higher waiting on one of its endpoints waits
+ * behind it rather than taking the key first. Thread-safe.
+ */
+final class KeyWaits {
+    /** The shortest wait before looking again for a free key. */
+    static final Duration MIN_POLL = Duration.ofMillis(20);
+
+    private record Waiter(CallAttempts call, Runnable retry, long readyAt) {}
+
+    private final List<Waiter> waiting = new ArrayList<>();
+    private long nextRound = Long.MAX_VALUE;
+
+    /** Whether {@code call}, not yet waiting, should wait behind a call that stands higher on one of its endpoints. */
+    synchronized boolean behindOthers(CallAttempts call, long now) {
+        if (waiting.isEmpty() || call.queuedAt >= 0) return false;
+        double standing = call.priority.standing(now, now);
+        for (Waiter w : waiting) {
+            if (w.call.priority.standing(w.call.queuedAt, now) > standing && w.call.sharesEndpointWith(call)) return true;
+        }
+        return false;
+    }
+
+    /** Parks {@code call} until {@code readyAt} ({@link System#nanoTime()}), when it runs {@code retry} in its turn. */
+    void park(CallAttempts call, Runnable retry, long readyAt, long now) {
+        long round;
+        synchronized (this) {
+            if (call.queuedAt < 0) call.queuedAt = now;
+            long at = Math.max(readyAt, now + MIN_POLL.toNanos());
+            waiting.add(new Waiter(call, retry, at));
+            if (at >= nextRound) return;
+            nextRound = at;
+            round = at;
+        }
+        TimeoutScheduler.later(Duration.ofNanos(round - now), this::round);
+    }
+
+    /** Lets every call whose wait is over try again, highest standing first; schedules the next round for the rest. */
+    private void round() {
+        long now = System.nanoTime();
+        List<Waiter> due = new ArrayList<>();
+        long next = Long.MAX_VALUE;
+        synchronized (this) {
+            nextRound = Long.MAX_VALUE;
+            for (var it = waiting.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (w.readyAt - now <= 0) {
+                    due.add(w);
+                    it.remove();
+                } else {
+                    next = Math.min(next, w.readyAt);
+                }
+            }
+            if (next != Long.MAX_VALUE) nextRound = next;
+        }
+        due.sort(Comparator.comparingDouble((Waiter w) -> -w.call.priority.standing(w.call.queuedAt, now))
+                .thenComparingLong(w -> w.call.queuedAt));
+        for (Waiter w : due) w.retry.run(); // one that still finds no key parks again, keeping its place in time
+        if (next != Long.MAX_VALUE) TimeoutScheduler.later(Duration.ofNanos(Math.max(0, next - now)), this::round);
+    }
+
+    /** How many calls are waiting for a key. */
+    synchronized int size() {
+        return waiting.size();
+    }
+}
