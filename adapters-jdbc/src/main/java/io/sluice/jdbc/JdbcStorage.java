@@ -71,6 +71,10 @@ public final class JdbcStorage implements AutoCloseable {
         return new JdbcApiKeyStore(jdbi, executor);
     }
 
+    public io.sluice.ports.out.FileStore files() {
+        return new JdbcFileStore(jdbi, executor);
+    }
+
     public io.sluice.ports.out.ErasureStore erasure() {
         return new JdbcErasureStore(jdbi, executor);
     }

@@ -51,6 +51,16 @@ class JdbcContractsTest {
         }
 
         @Nested
+        class Files extends io.sluice.testkit.contract.FileStoreContract {
+            private final io.sluice.ports.out.FileStore store = storage.files();
+
+            @Override
+            protected io.sluice.ports.out.FileStore store() {
+                return store;
+            }
+        }
+
+        @Nested
         class Ledger extends UsageLedgerContract {
             @Override
             protected UsageLedger ledger() {

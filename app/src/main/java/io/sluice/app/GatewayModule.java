@@ -350,10 +350,11 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness, Erasure erasure,
                          PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints,
-                         ModelRegistry registryOfModels, Router router, UsageLedger ledger, ApiKeys keys, ChatService engine) {
+                         ModelRegistry registryOfModels, Router router, UsageLedger ledger, ApiKeys keys, ChatService engine, JdbcStorage storage,
+                         Clock clock) {
         GatewayServices services = new GatewayServices(chat, models, conversations,
                 new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), router, ledger::totals, keys, readiness, erasure,
-                engine.embeddings());
+                engine.embeddings(), new io.sluice.engine.files.FileService(storage.files(), clock));
         return new GatewayServer(vertx, settings.server(), services, registry, json);
     }
 

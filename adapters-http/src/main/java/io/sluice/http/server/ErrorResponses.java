@@ -74,6 +74,7 @@ final class ErrorResponses {
             case ContextLengthExceededException e -> new ApiError(400, "invalid_request_error", e.code(), "messages", e.getMessage(), null);
             case ModelNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), "model", e.getMessage(), null);
             case io.sluice.domain.error.ItemNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case io.sluice.domain.error.FileNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case io.sluice.domain.error.ResponseNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case ConversationNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case RouteNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);

@@ -50,6 +50,11 @@ public final class GatewayServer implements AutoCloseable {
     private final Set<String> listenerThreads = new java.util.HashSet<>();
     private String deployment;
 
+    /** Where uploads wait while their request is read: a directory of this process's own, under the system's temporary one. */
+    private static String uploadsDirectory() {
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "sluice-uploads-" + ProcessHandle.current().pid()).toString();
+    }
+
     public GatewayServer(Vertx vertx, ServerSettings settings, GatewayServices services, PrometheusMeterRegistry registry, ObjectMapper mapper) {
         this.vertx = vertx;
         this.settings = settings;
@@ -153,6 +158,13 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/admin/upstreams").handler(upstreams::list);
         router.post("/admin/upstreams/keys/enable").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(upstreams::enableKey);
+        FilesHandler filesApi = new FilesHandler(services.files(), json);
+        router.post("/v1/files").handler(BodyHandler.create(true).setBodyLimit(FilesHandler.MAX_FILE_BYTES + 64 * 1024)
+                .setDeleteUploadedFilesOnEnd(true).setUploadsDirectory(uploadsDirectory())).handler(filesApi::upload);
+        router.get("/v1/files").handler(filesApi::list);
+        router.get("/v1/files/:id").handler(filesApi::get);
+        router.get("/v1/files/:id/content").handler(filesApi::content);
+        router.delete("/v1/files/:id").handler(filesApi::delete);
         UsageHandler usageApi = new UsageHandler(services.usage(), json);
         KeysHandler keysApi = new KeysHandler(services.keys(), json, servable());
         router.post("/admin/keys").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(keysApi::create);
