@@ -127,6 +127,17 @@ class HedgedFallbackTest {
     }
 
     @Test
+    void aClientThatLeavesBeforeAnyChunkCallsOffBothModelsUpstream() throws Exception {
+        sluice.simulator.configure(SimulatorConfig.ofDefaults().withStreamTiming(Duration.ofSeconds(3), Duration.ZERO));
+        String key = sluice.key("acme");
+        try (java.net.Socket client = RawHttp.postAndHold(sluice.gateway.port(), call(true), "Authorization", "Bearer " + key)) {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> slow.stats().requests() == 1 && sluice.simulator.stats().requests() == 1);
+        } // hangs up: both models are still working on their first chunk
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> slow.abandoned() == 1 && sluice.simulator.abandoned() == 1);
+        assertThat(slow.stats().served() + sluice.simulator.stats().served()).isZero();
+    }
+
+    @Test
     void aFirstModelThatAnswersInTimeIsNeverDoubled() throws Exception {
         slow.configure(SimulatorConfig.ofDefaults().withLatency(Duration.ofMillis(50)).withStreamTiming(Duration.ofMillis(50), Duration.ZERO));
         String key = sluice.key("acme");

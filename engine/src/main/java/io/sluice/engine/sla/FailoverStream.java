@@ -177,14 +177,25 @@ final class FailoverStream implements Flow.Subscription {
         if (target != null) target.request(n);
     }
 
+    /**
+     * The client left. After the first chunk, the live stream is cancelled; before it, the attempts in flight (on both
+     * sides, under a {@code fallback-after}) are called off, so that no upstream goes on generating for nobody.
+     */
     @Override
     public void cancel() {
         Flow.Subscription target;
+        CallAttempts other;
         synchronized (this) {
             done = true;
             target = upstream;
+            other = second;
         }
-        if (target != null) target.cancel();
+        if (target != null) {
+            target.cancel();
+            return;
+        }
+        call.abandon();
+        if (other != null) other.abandon();
     }
 
     private void fail(Throwable error) {
