@@ -26,9 +26,7 @@ final class FailoverStream implements Flow.Subscription {
     private final AtomicReference<ServedBy> abandoned;
     private final Flow.Subscriber<? super ChatChunk> downstream;
     private Flow.Subscription upstream;
-    private CallAttempts second;
-    private int running = 1;
-    private Throwable firstFailure;
+    private final Sides sides;
     private long demand;
     private boolean started;
     private boolean done;
@@ -40,6 +38,7 @@ final class FailoverStream implements Flow.Subscription {
         this.servedBy = servedBy;
         this.abandoned = abandoned;
         this.downstream = downstream;
+        this.sides = new Sides(call);
     }
 
     void start() {
@@ -50,14 +49,8 @@ final class FailoverStream implements Flow.Subscription {
 
     /** Starts the next model alongside, unless the stream has begun or ended, or stands at its chain's last model. */
     private void hedge() {
-        CallAttempts next;
-        synchronized (this) {
-            if (started || done || running == 0) return;
-            next = call.nextModel();
-            if (next == null) return;
-            second = next;
-            running++;
-        }
+        CallAttempts next = sides.startSecond();
+        if (next == null) return;
         caller.events().retried(next.model(), "-", "fallback_after");
         run(next);
     }
@@ -81,13 +74,8 @@ final class FailoverStream implements Flow.Subscription {
     }
 
     private void sideFailed(CallAttempts side, Throwable error) {
-        Throwable reported;
-        synchronized (this) {
-            running--;
-            if (side == call) firstFailure = error;
-            if (running > 0 || started) return;
-            reported = firstFailure != null ? firstFailure : error;
-        }
+        Throwable reported = sides.failed(side, error);
+        if (reported == null) return;
         servedBy.completeExceptionally(reported);
         fail(reported);
     }
@@ -133,14 +121,14 @@ final class FailoverStream implements Flow.Subscription {
             CallAttempts other = null;
             synchronized (FailoverStream.this) {
                 if (!live) {
-                    if (arrived.isDone() || started) { // this attempt timed out and another was started, or the other side won
+                    if (arrived.isDone() || started || !sides.win(side)) { // timed out and another was started, or the other side won
                         subscription.cancel();
                         return;
                     }
                     live = true;
                     started = true;
                     upstream = subscription;
-                    other = side == call ? second : call;
+                    other = sides.loser();
                     servedBy.complete(side.servedBy(choice));
                     arrived.complete(null);
                     if (demand > 1) subscription.request(demand - 1);
@@ -184,18 +172,12 @@ final class FailoverStream implements Flow.Subscription {
     @Override
     public void cancel() {
         Flow.Subscription target;
-        CallAttempts other;
         synchronized (this) {
             done = true;
             target = upstream;
-            other = second;
         }
-        if (target != null) {
-            target.cancel();
-            return;
-        }
-        call.abandon();
-        if (other != null) other.abandon();
+        if (target != null) target.cancel();
+        else for (CallAttempts side : sides.leave()) side.abandon();
     }
 
     private void fail(Throwable error) {
