@@ -29,9 +29,12 @@ final class CallStreams {
     private final TokenCounter tokens;
     private final ResponseCaching caching;
     private final FallbackReplies fallbacks;
+    private final Settlement settlement;
     private final Clock clock;
 
-    CallStreams(ResilientCaller caller, ModelRegistry registry, TokenCounter tokens, ResponseCaching caching, FallbackReplies fallbacks, Clock clock) {
+    CallStreams(ResilientCaller caller, ModelRegistry registry, TokenCounter tokens, ResponseCaching caching, FallbackReplies fallbacks,
+                Settlement settlement, Clock clock) {
+        this.settlement = settlement;
         this.caller = caller;
         this.registry = registry;
         this.tokens = tokens;
@@ -88,7 +91,7 @@ final class CallStreams {
         Delivery delivery = Delivery.streamed(by, delivered, call.plan().promptTokens(), tokens, spec == null ? null : spec.encoding())
                 .abandoning(by == null ? null : served.abandoned().get());
         BigDecimal billed = spec == null || delivery.usage() == null ? BigDecimal.ZERO : spec.prices().cost(delivery.usage()); // as Settlement bills it
-        cost.complete(billed);
+        cost.complete(settlement.costWith(call.plan(), delivery.abandoned(), billed));
         if (outcome == Call.Outcome.COMPLETED && delivery.hasReply()) {
             caching.answered(call, lookup, by, delivery.reply(), delivered.finishReason(), delivery.usage(), billed);
         } else {

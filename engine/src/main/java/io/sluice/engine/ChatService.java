@@ -80,7 +80,7 @@ public final class ChatService implements ChatCompletions {
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);
         this.caching = new ResponseCaching(b.responseCache, b.clock);
         this.fallbacks = new FallbackReplies(b.fallbackReplies, b.clock);
-        this.streams = new CallStreams(caller, b.registry, b.tokens, caching, fallbacks, b.clock);
+        this.streams = new CallStreams(caller, b.registry, b.tokens, caching, fallbacks, settlement, b.clock);
         this.clock = b.clock;
         this.embeddings = new EmbeddingService(b.registry, b.tokens, b.sla, caller, b.flow, b.budgets, b.storage, settlement, b.clock);
     }
@@ -149,8 +149,9 @@ public final class ChatService implements ChatCompletions {
                 .thenCompose(served -> {
             long storeStart = System.nanoTime();
             ChatResponse response = served.value();
-            BigDecimal cost = registry.resolve(served.by().model()).spec().prices().cost(response.usage()); // as Settlement bills it
-            caching.answered(call, lookup, served.by(), response.message(), response.finishReason(), response.usage(), cost);
+            BigDecimal answerCost = registry.resolve(served.by().model()).spec().prices().cost(response.usage()); // as Settlement bills it
+            caching.answered(call, lookup, served.by(), response.message(), response.finishReason(), response.usage(), answerCost);
+            BigDecimal cost = settlement.costWith(call.plan(), served.abandoned(), answerCost);
             return call.end(Call.Outcome.COMPLETED, new Delivery(served.by(), response.message(), response.usage()).abandoning(served.abandoned()))
                     .thenApply(stored -> new ChatResult(response, call.plan().turn().conversationId(), served.by(),
                             new CallTimings(storeStart - upstreamStart, System.nanoTime() - storeStart), cost, lookup.status(), call.rateLimit()));

@@ -7,6 +7,7 @@ import io.sluice.domain.keys.ApiKey;
 import io.sluice.domain.usage.UsageEntry;
 import io.sluice.ports.out.CallEvents;
 import io.sluice.ports.out.UsageLedger;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -87,6 +88,12 @@ final class Settlement {
         return new UsageEntry(call.requestId, 2, answered.owner(), answered.apiKeyId(), answered.user(), answered.conversationId(), answered.route(),
                 attempt.model(), attempt.endpoint(), prompt, prices.cost(prompt), answered.latencyMillis(), UsageEntry.Outcome.CANCELLED,
                 answered.at(), prices.source());
+    }
+
+    /** What the call costs in all: its answer's {@code cost}, and the prompt of a slower model's attempt called off for it, if any. */
+    BigDecimal costWith(CallPlan plan, io.sluice.ports.in.ServedBy abandoned, BigDecimal cost) {
+        if (abandoned == null) return cost;
+        return cost.add(registry.resolve(abandoned.model()).spec().prices().cost(new io.sluice.domain.Usage(plan.promptTokens(), 0, 0)));
     }
 
     private static UsageEntry.Outcome ledgerOutcome(Call.Outcome outcome) {

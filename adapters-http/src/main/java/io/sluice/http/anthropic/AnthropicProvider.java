@@ -35,12 +35,12 @@ final class AnthropicProvider extends HttpProvider {
 
     @Override
     public CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
-        return http.postChat(messagesUrl, headersFor(request), () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
+        return http.postChat(request.model(), messagesUrl, headersFor(request), () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
     }
 
     @Override
     public Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout) {
-        return http.stream(messagesUrl, headersFor(request), () -> json.writeRequest(request, true), connectTimeout,
+        return http.stream(request.model(), messagesUrl, headersFor(request), () -> json.writeRequest(request, true), connectTimeout,
                 new AnthropicStreamEvents(json.mapper()));
     }
 

@@ -38,12 +38,12 @@ final class GeminiProvider extends HttpProvider {
 
     @Override
     public CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
-        return http.postChat(url(request.model(), "generateContent"), headers, () -> json.writeRequest(request), connectTimeout, json::readResponse);
+        return http.postChat(request.model(), url(request.model(), "generateContent"), headers, () -> json.writeRequest(request), connectTimeout, json::readResponse);
     }
 
     @Override
     public Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout) {
-        return http.stream(url(request.model(), "streamGenerateContent") + "?alt=sse", headers, () -> json.writeRequest(request), connectTimeout,
+        return http.stream(request.model(), url(request.model(), "streamGenerateContent") + "?alt=sse", headers, () -> json.writeRequest(request), connectTimeout,
                 new GeminiStreamEvents(json.mapper()));
     }
 

@@ -34,12 +34,12 @@ final class OpenAiProvider extends HttpProvider {
 
     @Override
     public CompletionStage<ChatResponse> complete(ChatRequest request, Duration connectTimeout) {
-        return http.postChat(completionsUrl, headers, () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
+        return http.postChat(request.model(), completionsUrl, headers, () -> json.writeRequest(request, false), connectTimeout, json::readResponse);
     }
 
     @Override
     public Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout) {
-        return http.stream(completionsUrl, headers, () -> json.writeRequest(request, true), connectTimeout, new OpenAiStreamEvents(json));
+        return http.stream(request.model(), completionsUrl, headers, () -> json.writeRequest(request, true), connectTimeout, new OpenAiStreamEvents(json));
     }
 
     @Override

@@ -43,8 +43,8 @@ public abstract class HttpProvider implements LlmProvider {
     public abstract Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout);
 
     @Override
-    public io.sluice.ports.out.UpstreamQuota quota() {
-        return http.quota();
+    public io.sluice.ports.out.UpstreamQuota quota(String upstreamModel) {
+        return http.quota(upstreamModel);
     }
 
     @Override

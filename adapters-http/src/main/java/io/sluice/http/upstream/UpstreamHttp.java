@@ -39,8 +39,8 @@ public final class UpstreamHttp implements AutoCloseable {
     private final HttpClientAgent http;
     private final ObjectMapper json;
     private final Duration idleTimeout;
-    /** What the upstream's last answer said is left of this client's key's limits. */
-    private volatile io.sluice.ports.out.UpstreamQuota quota = io.sluice.ports.out.UpstreamQuota.UNKNOWN;
+    /** What the upstream's last answer for each model said is left of this client's key's limits for it. */
+    private final java.util.Map<String, io.sluice.ports.out.UpstreamQuota> quotas = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UpstreamHttp(Vertx vertx, HttpClientAgent http, ObjectMapper json, Duration idleTimeout) {
         this.vertx = vertx;
@@ -64,15 +64,17 @@ public final class UpstreamHttp implements AutoCloseable {
         return new UpstreamHttp(vertx, vertx.createHttpClient(client, pool), mapper, settings.timeout());
     }
 
-    /** What the upstream's last answer that said so left of this client's key's limits. */
-    public io.sluice.ports.out.UpstreamQuota quota() {
-        return quota;
+    /** What the upstream's last answer for {@code model} said is left of this client's key's limits for it. */
+    public io.sluice.ports.out.UpstreamQuota quota(String model) {
+        return model == null ? io.sluice.ports.out.UpstreamQuota.UNKNOWN : quotas.getOrDefault(model, io.sluice.ports.out.UpstreamQuota.UNKNOWN);
     }
 
-    /** Keeps what an answer's head says of the key's limits, when it says anything. */
-    void observe(io.vertx.core.MultiMap headers) {
+    /** Keeps what an answer's head for {@code model} says of the key's limits, when it says anything. */
+    void observe(io.vertx.core.MultiMap headers, String model) {
+        if (model == null) return;
         io.sluice.ports.out.UpstreamQuota said = UpstreamQuotas.read(headers, System.nanoTime(), java.time.Instant.now());
-        if (said.known()) quota = said;
+        // bounded: a key serves the few models configured for it
+        if (said.known() && (quotas.size() < 1_000 || quotas.containsKey(model))) quotas.put(model, said);
     }
 
     public ObjectMapper json() {
@@ -105,20 +107,23 @@ public final class UpstreamHttp implements AutoCloseable {
      */
     public <T> CompletionStage<T> post(String url, Map<String, String> headers, Body body, Duration connectTimeout,
                                        Function<JsonNode, T> read) {
-        return exchange(url, headers, body, connectTimeout, (answer, responseHeaders) -> read.apply(answer));
+        return exchange(null, url, headers, body, connectTimeout, (answer, responseHeaders) -> read.apply(answer));
     }
 
-    /** {@link #post} for a chat answer, which carries the upstream's own id of the request when it sent one. */
-    public CompletionStage<io.sluice.domain.ChatResponse> postChat(String url, Map<String, String> headers, Body body, Duration connectTimeout,
-                                                                  Function<JsonNode, io.sluice.domain.ChatResponse> read) {
-        return exchange(url, headers, body, connectTimeout, (answer, responseHeaders) -> {
+    /**
+     * {@link #post} for a chat answer of {@code model} (the upstream's name for it), which carries the upstream's own id
+     * of the request when it sent one; the answer's rate-limit headers are kept for the model ({@link #quota}).
+     */
+    public CompletionStage<io.sluice.domain.ChatResponse> postChat(String model, String url, Map<String, String> headers, Body body,
+                                                                  Duration connectTimeout, Function<JsonNode, io.sluice.domain.ChatResponse> read) {
+        return exchange(model, url, headers, body, connectTimeout, (answer, responseHeaders) -> {
             io.sluice.domain.ChatResponse response = read.apply(answer);
             String upstreamId = UpstreamErrors.requestId(responseHeaders);
             return upstreamId == null ? response : response.withUpstreamRequestId(upstreamId);
         });
     }
 
-    private <T> CompletionStage<T> exchange(String url, Map<String, String> headers, Body body, Duration connectTimeout,
+    private <T> CompletionStage<T> exchange(String model, String url, Map<String, String> headers, Body body, Duration connectTimeout,
                                             java.util.function.BiFunction<JsonNode, io.vertx.core.MultiMap, T> read) {
         byte[] bytes;
         try {
@@ -135,7 +140,7 @@ public final class UpstreamHttp implements AutoCloseable {
                 return Future.<T>failedFuture(new CancellationException());
             }
             // the body is read in the same callback as the answer's head, so that none of it passes unread
-            return request.send(Buffer.buffer(bytes)).compose(response -> observed(response).body()
+            return request.send(Buffer.buffer(bytes)).compose(response -> observed(response, model).body()
                     .map(received -> answer(response.statusCode(), response.headers(), received == null ? new byte[0] : received.getBytes(), read)));
         }).onComplete(ar -> {
             if (ar.succeeded()) result.complete(ar.result());
@@ -149,8 +154,8 @@ public final class UpstreamHttp implements AutoCloseable {
         return result;
     }
 
-    private io.vertx.core.http.HttpClientResponse observed(io.vertx.core.http.HttpClientResponse response) {
-        observe(response.headers());
+    private io.vertx.core.http.HttpClientResponse observed(io.vertx.core.http.HttpClientResponse response, String model) {
+        observe(response.headers(), model);
         return response;
     }
 
@@ -164,8 +169,12 @@ public final class UpstreamHttp implements AutoCloseable {
         }
     }
 
-    /** POSTs {@code body} and streams the server-sent events of the answer as chunks, read by {@code events}. */
-    public Flow.Publisher<ChatChunk> stream(String url, Map<String, String> headers, Body body, Duration connectTimeout, StreamEvents events) {
+    /**
+     * POSTs {@code body} and streams the server-sent events of the answer of {@code model} as chunks, read by
+     * {@code events}; the answer's rate-limit headers are kept for the model.
+     */
+    public Flow.Publisher<ChatChunk> stream(String model, String url, Map<String, String> headers, Body body, Duration connectTimeout,
+                                            StreamEvents events) {
         byte[] bytes;
         try {
             bytes = written(body);
@@ -174,7 +183,7 @@ public final class UpstreamHttp implements AutoCloseable {
         }
         RequestOptions options = options(url, headers, connectTimeout).putHeader("accept", "text/event-stream");
         return new UpstreamStream(vertx, () -> http.request(options).map(HttpClientRequest.class::cast), Buffer.buffer(bytes), events, json,
-                this::observe);
+                head -> observe(head, model));
     }
 
     private static Flow.Publisher<ChatChunk> failed(RuntimeException error) {

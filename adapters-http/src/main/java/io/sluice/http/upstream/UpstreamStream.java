@@ -84,6 +84,10 @@ public final class UpstreamStream implements Flow.Publisher<ChatChunk> {
             subscriber.onSubscribe(this);
             openRequest.get().compose(req -> {
                 request = req;
+                if (terminated) { // cancelled while the connection was being had: the request is never sent
+                    req.reset();
+                    return Future.<HttpClientResponse>failedFuture(new java.util.concurrent.CancellationException());
+                }
                 return req.send(body);
             }).onComplete(ar -> {
                 if (ar.failed()) fail(UpstreamErrors.fromThrowable(ar.cause()));

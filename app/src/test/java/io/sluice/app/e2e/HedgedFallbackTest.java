@@ -79,6 +79,7 @@ class HedgedFallbackTest {
     @Test
     void aSlowFirstModelIsOvertakenByTheNextAfterFallbackAfterAndBilledForItsPrompt() throws Exception {
         String key = sluice.key("acme");
+        List<BigDecimal> costs = new java.util.ArrayList<>();
         for (boolean stream : List.of(false, true)) {
             long started = System.nanoTime();
             HttpResponse<String> answer = sluice.chat(key, call(stream));
@@ -87,6 +88,7 @@ class HedgedFallbackTest {
             assertThat(answer.headers().firstValue("X-Sluice-Model")).contains("quick");
             assertThat(answer.headers().firstValue("X-Sluice-Fallbacks")).contains("1");
             assertThat(tookMillis).as("the second model starts only after fallback-after").isGreaterThanOrEqualTo(1000);
+            costs.add(stream ? null : new BigDecimal(answer.headers().firstValue("X-Sluice-Cost").orElseThrow()));
             String text = stream ? streamedContent(answer.body())
                     : JSON.readTree(answer.body()).path("choices").path(0).path("message").path("content").asText();
             assertThat(text).isNotBlank();
@@ -108,6 +110,10 @@ class HedgedFallbackTest {
             assertThat((BigDecimal) calledOff.get("cost")).isEqualByComparingTo(new BigDecimal("2.50").multiply(
                     BigDecimal.valueOf((Integer) calledOff.get("input_tokens"))).movePointLeft(6));
         }
+        // the plain call's cost told to its client is both rows: the answer and the prompt called off
+        BigDecimal billedToPlainCall = Sql.rows(sluice.storage(), "SELECT SUM(cost) AS total FROM usage_ledger WHERE request_id = "
+                + "(SELECT request_id FROM usage_ledger WHERE owner = 'acme' ORDER BY created_at LIMIT 1)").getFirst().get("total") instanceof BigDecimal b ? b : null;
+        assertThat(costs.getFirst()).isEqualByComparingTo(billedToPlainCall);
         String metrics = sluice.send("GET", "/metrics", null, CachingGateway.ADMIN).body();
         assertThat(metrics).contains("reason=\"fallback_after\"");
     }

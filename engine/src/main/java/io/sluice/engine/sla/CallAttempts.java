@@ -41,12 +41,16 @@ final class CallAttempts {
     io.sluice.domain.limits.Priority priority = io.sluice.domain.limits.Priority.NORMAL;
     long queuedAt = -1;
     volatile int current;
+    /** Where this call's chain ends for it: before the model a fallback started alongside it stands at. */
+    private volatile int end;
     int attempts;
     Throwable last;
-    /** The attempt sent and not yet answered, and how to call it off; null between attempts. */
-    private Choice inFlight;
+    /** The attempt waiting for a permit or sent and not yet answered, and how to call it off; null between attempts. */
     private Runnable callOff;
+    /** The last attempt sent: until the call settles, it may have consumed its prompt upstream. */
+    private Choice lastSent;
     private boolean abandoned;
+    private boolean slow;
 
     CallAttempts(Circuits circuits, List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry) {
         this(circuits, candidates, tier, tokenEstimate, clientRetry, System.nanoTime() + tier.deadline().toNanos());
@@ -60,6 +64,7 @@ final class CallAttempts {
         this.tier = tier;
         this.tokenEstimate = tokenEstimate;
         this.deadline = deadline;
+        this.end = this.candidates.size();
     }
 
     /**
@@ -68,10 +73,11 @@ final class CallAttempts {
      */
     CallAttempts nextModel() {
         int from = current + 1;
-        if (from >= candidates.size()) return null;
+        if (from >= end) return null;
         CallAttempts next = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry, deadline);
         next.current = from;
         next.priority = priority;
+        end = from; // from now on the fallback serves the rest of the chain: this side does not follow it there
         return next;
     }
 
@@ -87,35 +93,54 @@ final class CallAttempts {
         return false;
     }
 
-    /** An attempt was sent: until it is answered, {@link #abandon()} calls it off with {@code callOff}. */
+    /** An attempt waits for its endpoint's concurrency permit: until it gets one, {@link #abandon} takes it out of the queue. */
+    synchronized boolean waiting(Runnable leaveQueue) {
+        if (abandoned) return false;
+        this.callOff = leaveQueue;
+        return true;
+    }
+
+    /** An attempt was sent: until it is answered, {@link #abandon} calls it off with {@code callOff}. */
     synchronized boolean sent(Choice choice, Runnable callOff) {
         if (abandoned) return false;
-        this.inFlight = choice;
+        this.lastSent = choice;
         this.callOff = callOff;
         return true;
     }
 
-    /** The attempt in flight was answered (or failed). */
-    synchronized void answered() {
-        inFlight = null;
+    /** Whether {@code choice} was sent (not only queued for a permit). */
+    synchronized boolean wasSent(Choice choice) {
+        return lastSent == choice;
+    }
+
+    /** The attempt in flight was answered ({@code ok}) or failed (then it consumed nothing that is billed). */
+    synchronized void answered(boolean ok) {
         callOff = null;
+        if (!ok) lastSent = null;
     }
 
     /**
-     * Stops this call's attempts for good: no new one starts, and the one in flight is called off. Returns who served
-     * that attempt, which consumed its prompt upstream and is billed for it; null when none was in flight.
+     * Stops this call's attempts for good: no new one starts, and the one in flight is called off. {@code slow}: another
+     * side answered first (its endpoint was slow, not failed), rather than the client leaving. Returns who served the
+     * last attempt sent, which may have consumed its prompt upstream and is billed for it; null when none was sent.
      */
-    ServedBy abandon() {
+    ServedBy abandon(boolean slow) {
         Choice sent;
         Runnable off;
         synchronized (this) {
             if (abandoned) return null;
             abandoned = true;
-            sent = inFlight;
+            this.slow = slow;
+            sent = lastSent;
             off = callOff;
         }
         if (off != null) off.run();
         return sent == null ? null : servedBy(sent);
+    }
+
+    /** Whether the call was abandoned because another side answered first (so its endpoint was slow, as far as it is known). */
+    synchronized boolean abandonedAsSlow() {
+        return abandoned && slow;
     }
 
     synchronized boolean isAbandoned() {
@@ -159,7 +184,7 @@ final class CallAttempts {
 
     /** Whether some endpoint from the current model on has not failed this call: the next attempt need not wait. */
     boolean hasUntried() {
-        for (int i = current; i < candidates.size(); i++) {
+        for (int i = current; i < end; i++) {
             for (Endpoint e : candidates.get(i).endpoints()) if (!failed(i, e)) return true;
         }
         return false;
@@ -169,7 +194,7 @@ final class CallAttempts {
     Choice choose() {
         long now = System.nanoTime();
         for (boolean untriedOnly : new boolean[] {true, false}) {
-            for (int i = current; i < candidates.size(); i++) {
+            for (int i = current; i < end; i++) {
                 Choice choice = chooseIn(i, untriedOnly, now);
                 if (choice == null) continue;
                 if (i != current) {
@@ -190,7 +215,7 @@ final class CallAttempts {
             long tokens = tokensFor(endpoint);
             // the key first: a half-open circuit's trial permit comes back only with a result, so it is taken only once
             // the attempt is sure to be sent; a key's budget can simply be handed back
-            UpstreamKey key = endpoint.acquireKey(now, tokens);
+            UpstreamKey key = endpoint.acquireKey(now, tokens, upstreamModel(candidate));
             if (key == null) continue;
             CircuitBreaker<Object> circuit = circuits.of(c.model(), endpoint.name());
             if (circuit.tryAcquirePermit()) return new Choice(candidate, endpoint, key, circuit, tokens, now);
@@ -199,13 +224,19 @@ final class CallAttempts {
         return null;
     }
 
+    /** The upstream's name of a candidate's model, which its rate limits are kept by; null for a call that is not a chat. */
+    private String upstreamModel(int candidate) {
+        var request = candidates.get(candidate).request();
+        return request == null ? null : request.model();
+    }
+
     /** When some key of an endpoint whose circuit is not open may be used again, from the current model on. */
     long readyAt() {
         long now = System.nanoTime();
         long ready = Long.MAX_VALUE;
-        for (int i = current; i < candidates.size(); i++) {
+        for (int i = current; i < end; i++) {
             for (Endpoint e : candidates.get(i).endpoints()) {
-                if (!circuits.of(candidates.get(i).model(), e.name()).isOpen()) ready = Math.min(ready, e.readyAt(now, tokensFor(e)));
+                if (!circuits.of(candidates.get(i).model(), e.name()).isOpen()) ready = Math.min(ready, e.readyAt(now, tokensFor(e), upstreamModel(i)));
             }
         }
         return ready;

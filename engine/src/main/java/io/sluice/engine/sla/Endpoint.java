@@ -60,18 +60,18 @@ public final class Endpoint {
     }
 
     /** A key that may be used now for a request of {@code estimatedTokens}, starting after the last one handed out. */
-    UpstreamKey acquireKey(long now, long estimatedTokens) {
+    UpstreamKey acquireKey(long now, long estimatedTokens, String upstreamModel) {
         int start = Math.floorMod(next.getAndIncrement(), keys.size());
         for (int i = 0; i < keys.size(); i++) {
             UpstreamKey key = keys.get((start + i) % keys.size());
-            if (key.tryAcquire(now, estimatedTokens)) return key;
+            if (key.tryAcquire(now, estimatedTokens, upstreamModel)) return key;
         }
         return null;
     }
 
-    long readyAt(long now, long estimatedTokens) {
+    long readyAt(long now, long estimatedTokens, String upstreamModel) {
         long ready = Long.MAX_VALUE;
-        for (UpstreamKey key : keys) ready = Math.min(ready, key.readyAt(now, estimatedTokens));
+        for (UpstreamKey key : keys) ready = Math.min(ready, key.readyAt(now, estimatedTokens, upstreamModel));
         return ready;
     }
 

@@ -121,7 +121,8 @@ final class FailoverStream implements Flow.Subscription {
             CallAttempts other = null;
             synchronized (FailoverStream.this) {
                 if (!live) {
-                    if (arrived.isDone() || started || !sides.win(side)) { // timed out and another was started, or the other side won
+                    // the client left, this attempt timed out and another was started, or the other side won
+                    if (done || arrived.isDone() || started || !sides.win(side)) {
                         subscription.cancel();
                         return;
                     }
@@ -137,7 +138,7 @@ final class FailoverStream implements Flow.Subscription {
                     demand--;
                 }
             }
-            if (other != null) abandoned.set(other.abandon());
+            if (other != null) abandoned.set(other.abandon(true));
             if (chunk.usage() != null) ResilientCaller.settle(choice, chunk.usage());
             downstream.onNext(chunk);
         }
@@ -177,7 +178,7 @@ final class FailoverStream implements Flow.Subscription {
             target = upstream;
         }
         if (target != null) target.cancel();
-        else for (CallAttempts side : sides.leave()) side.abandon();
+        else for (CallAttempts side : sides.leave()) side.abandon(false);
     }
 
     private void fail(Throwable error) {

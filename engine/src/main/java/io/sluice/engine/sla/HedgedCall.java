@@ -46,7 +46,7 @@ final class HedgedCall {
             if (error == null) {
                 if (!sides.win(side)) return;
                 CallAttempts other = sides.loser();
-                result.complete(served.abandoning(other == null ? null : other.abandon()));
+                result.complete(served.abandoning(other == null ? null : other.abandon(true)));
                 return;
             }
             Throwable reported = sides.failed(side, Failures.cause(error));

@@ -22,12 +22,14 @@ final class KeyWaits {
     private final List<Waiter> waiting = new ArrayList<>();
     private long nextRound = Long.MAX_VALUE;
 
-    /** Whether {@code call}, not yet waiting, should wait behind a call that stands higher on one of its endpoints. */
+    /**
+     * Whether {@code call}, not yet waiting, should wait behind a call of a higher lane waiting on one of its endpoints
+     * (a call of its own lane does not hold it back: with a free key, it would not be waiting).
+     */
     synchronized boolean behindOthers(CallAttempts call, long now) {
         if (waiting.isEmpty() || call.queuedAt >= 0) return false;
-        double standing = call.priority.standing(now, now);
         for (Waiter w : waiting) {
-            if (w.call.priority.standing(w.call.queuedAt, now) > standing && w.call.sharesEndpointWith(call)) return true;
+            if (w.call.priority.rank() > call.priority.rank() && !w.call.isAbandoned() && w.call.sharesEndpointWith(call)) return true;
         }
         return false;
     }
@@ -64,11 +66,19 @@ final class KeyWaits {
             }
             if (next != Long.MAX_VALUE) nextRound = next;
         }
+        if (next != Long.MAX_VALUE) TimeoutScheduler.later(Duration.ofNanos(Math.max(0, next - now)), this::round);
         due.sort(Comparator.comparingDouble((Waiter w) -> -w.call.priority.standing(w.call.queuedAt, now))
                 .thenComparingLong(w -> w.call.queuedAt));
-        for (Waiter w : due) w.retry.run(); // one that still finds no key parks again, keeping its place in time
-        if (next != Long.MAX_VALUE) TimeoutScheduler.later(Duration.ofNanos(Math.max(0, next - now)), this::round);
+        for (Waiter w : due) {
+            try {
+                w.retry.run(); // one that still finds no key parks again, keeping its place in time
+            } catch (RuntimeException e) { // never the others' turn: each retry ends its own call on a failure
+                LOG.log(System.Logger.Level.ERROR, "a call waiting for an upstream key failed to try again: " + e.getClass().getSimpleName());
+            }
+        }
     }
+
+    private static final System.Logger LOG = System.getLogger(KeyWaits.class.getName());
 
     /** How many calls are waiting for a key. */
     synchronized int size() {

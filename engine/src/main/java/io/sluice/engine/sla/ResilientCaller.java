@@ -115,7 +115,7 @@ public final class ResilientCaller {
         return choice -> {
             CompletableFuture<ChatResponse> sent = choice.key().provider().complete(call.candidates.get(choice.candidate()).request(),
                     call.tier.connectTimeout()).toCompletableFuture();
-            if (!call.sent(choice, () -> sent.cancel(true))) sent.cancel(true);
+            if (!call.sent(choice, () -> sent.cancel(true))) sent.cancel(true); // abandoned meanwhile: reset at once
             return sent.thenApply(response -> {
                 settle(choice, response.usage());
                 return new Served<>(response, call.servedBy(choice));
@@ -179,15 +179,22 @@ public final class ResilientCaller {
             return;
         }
         call.attempts++;
-        sendWithin(choice, send, call.remainingMillis(), call.priority).whenComplete((value, error) -> {
+        CompletableFuture<T> sending;
+        try {
+            sending = sendWithin(call, choice, send, call.remainingMillis());
+        } catch (RuntimeException e) { // a provider that throws instead of failing its answer: this call fails, nothing else
+            sending = CompletableFuture.failedFuture(e);
+        }
+        sending.whenComplete((value, error) -> {
             long latency = System.nanoTime() - choice.startedAt();
-            call.answered();
+            call.answered(error == null);
             if (error != null && call.isAbandoned()) {
-                // called off because another model answered first: slow, not failed; a half-open trial's permit
-                // comes back only with a result, and a trial this slow does not show the endpoint is back
-                choice.endpoint().record(latency, false);
+                // called off: when another model answered first, this one was slow, not failed (a client that left says
+                // nothing of it); a half-open trial's permit comes back only with a result, and an unfinished trial does
+                // not show the endpoint is back
+                if (call.abandonedAsSlow() && call.wasSent(choice)) choice.endpoint().record(latency, false);
                 if (choice.circuit().isHalfOpen()) choice.circuit().recordFailure();
-                result.completeExceptionally(new CancellationException("another model answered first"));
+                result.completeExceptionally(new CancellationException("the call's attempts were called off"));
                 return;
             }
             if (error == null) {
@@ -233,11 +240,13 @@ public final class ResilientCaller {
      * Fails with a {@link TimeoutException} after {@code timeoutMillis}; a {@link QueuedPastDeadline} when the attempt
      * was still queued, which then leaves the queue so that no permit is spent on it later.
      */
-    private static <T> CompletableFuture<T> sendWithin(CallAttempts.Choice choice, Function<CallAttempts.Choice, CompletionStage<T>> send,
-                                                       long timeoutMillis, io.sluice.domain.limits.Priority priority) {
+    private static <T> CompletableFuture<T> sendWithin(CallAttempts call, CallAttempts.Choice choice, Function<CallAttempts.Choice, CompletionStage<T>> send,
+                                                       long timeoutMillis) {
         var gate = choice.endpoint().concurrency();
         if (gate.isEmpty()) return TimeoutScheduler.within(send.apply(choice).toCompletableFuture(), timeoutMillis);
-        CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire(priority).toCompletableFuture();
+        CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire(call.priority).toCompletableFuture();
+        // an attempt abandoned while it waits leaves the queue, and is never sent
+        if (!call.waiting(() -> acquiring.cancel(false))) acquiring.cancel(false);
         CompletableFuture<T> sent = acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
                 error == null ? AdaptiveConcurrency.Outcome.SUCCESS
                         : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED

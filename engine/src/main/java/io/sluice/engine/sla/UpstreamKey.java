@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 /**
  * One API key of an endpoint, as a provider instance, with what the gateway knows of it: cooling down after a 429
  * until its Retry-After has passed, disabled after a 401 or 403, its own requests- and tokens-per-minute budgets, and
- * what the upstream's last answer said is left of its limits ({@link LlmProvider#quota()}), so that a request is
+ * what the upstream's last answer for a model said is left of its limits for it ({@link LlmProvider#quota}), so that a request is
  * never sent on a key known to be over its limit. Thread-safe.
  *
  * <p>A disabled key is tried again after a while, {@link #FIRST_DISABLE} at first, twice as long after each refusal in
@@ -65,8 +65,13 @@ public final class UpstreamKey {
      * than the whole token budget is let through only when nothing else was sent in the last minute.
      */
     synchronized boolean tryAcquire(long now, long estimatedTokens) {
+        return tryAcquire(now, estimatedTokens, null);
+    }
+
+    /** {@link #tryAcquire(long, long)} for a request to {@code upstreamModel}, which the upstream may have said the key is spent for. */
+    synchronized boolean tryAcquire(long now, long estimatedTokens, String upstreamModel) {
         if (now < disabledUntil || now < coolUntil) return false;
-        if (quotaReadyAt(now, estimatedTokens) != now) return false; // the upstream said the key is spent
+        if (quotaReadyAt(now, estimatedTokens, upstreamModel) != now) return false; // the upstream said the key is spent
         expire(now);
         if (rpm > 0 && sent.size() >= rpm) return false;
         if (tpm > 0 && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tpm) return false;
@@ -107,16 +112,20 @@ public final class UpstreamKey {
 
     /** When the key may be used again for a request of {@code estimatedTokens}. */
     synchronized long readyAt(long now, long estimatedTokens) {
+        return readyAt(now, estimatedTokens, null);
+    }
+
+    synchronized long readyAt(long now, long estimatedTokens, String upstreamModel) {
         expire(now);
-        long ready = Math.max(Math.max(Math.max(now, coolUntil), disabledUntil), quotaReadyAt(now, estimatedTokens));
+        long ready = Math.max(Math.max(Math.max(now, coolUntil), disabledUntil), quotaReadyAt(now, estimatedTokens, upstreamModel));
         if (rpm > 0 && sent.size() >= rpm) ready = Math.max(ready, sent.peekFirst() + MINUTE);
         if (tpm > 0 && tokensInWindow > 0 && tokensInWindow + estimatedTokens > tpm) ready = Math.max(ready, tokensFreeAt(estimatedTokens));
         return ready;
     }
 
     /** When the upstream's last word on the key's limits lets a request of {@code estimatedTokens} go; {@code now} when it does. */
-    private long quotaReadyAt(long now, long estimatedTokens) {
-        return provider == null ? now : provider.quota().readyAt(now, estimatedTokens);
+    private long quotaReadyAt(long now, long estimatedTokens, String upstreamModel) {
+        return provider == null || upstreamModel == null ? now : provider.quota(upstreamModel).readyAt(now, estimatedTokens);
     }
 
     /** When enough of the window's tokens will have expired for the request to fit. */

@@ -46,8 +46,8 @@ class UpstreamKeyTest {
                 throw new UnsupportedOperationException();
             }
 
-            public io.sluice.ports.out.UpstreamQuota quota() {
-                return quota.get();
+            public io.sluice.ports.out.UpstreamQuota quota(String upstreamModel) {
+                return "gpt-4o".equals(upstreamModel) ? quota.get() : io.sluice.ports.out.UpstreamQuota.UNKNOWN;
             }
 
             public void close() {}
@@ -59,18 +59,19 @@ class UpstreamKeyTest {
         long t0 = 7_000_000_000L;
         var said = new java.util.concurrent.atomic.AtomicReference<>(new io.sluice.ports.out.UpstreamQuota(1, 5_000, t0 + 1_000, t0 + 2_000));
         UpstreamKey key = new UpstreamKey("k", saying(said), 0, 0);
-        assertThat(key.tryAcquire(t0, 0)).as("one request left").isTrue();
+        assertThat(key.tryAcquire(t0, 0, "gpt-4o")).as("one request left").isTrue();
         said.set(new io.sluice.ports.out.UpstreamQuota(0, 5_000, t0 + 1_000, t0 + 2_000));
-        assertThat(key.tryAcquire(t0 + 1, 0)).as("no request left").isFalse();
-        assertThat(key.readyAt(t0 + 1, 0)).isEqualTo(t0 + 1_000);
-        assertThat(key.tryAcquire(t0 + 1_000, 0)).as("past the reset, the old word no longer holds").isTrue();
+        assertThat(key.tryAcquire(t0 + 1, 0, "gpt-4o")).as("no request left").isFalse();
+        assertThat(key.tryAcquire(t0 + 1, 0, "gpt-4o-mini")).as("another model's limit is its own").isTrue();
+        assertThat(key.readyAt(t0 + 1, 0, "gpt-4o")).isEqualTo(t0 + 1_000);
+        assertThat(key.tryAcquire(t0 + 1_000, 0, "gpt-4o")).as("past the reset, the old word no longer holds").isTrue();
 
         said.set(new io.sluice.ports.out.UpstreamQuota(-1, 300, 0, t0 + 5_000));
-        assertThat(key.tryAcquire(t0 + 2_000, 200)).as("300 tokens left, 200 asked").isTrue();
-        assertThat(key.tryAcquire(t0 + 2_001, 400)).as("400 asked").isFalse();
-        assertThat(key.readyAt(t0 + 2_001, 400)).isEqualTo(t0 + 5_000);
+        assertThat(key.tryAcquire(t0 + 2_000, 200, "gpt-4o")).as("300 tokens left, 200 asked").isTrue();
+        assertThat(key.tryAcquire(t0 + 2_001, 400, "gpt-4o")).as("400 asked").isFalse();
+        assertThat(key.readyAt(t0 + 2_001, 400, "gpt-4o")).isEqualTo(t0 + 5_000);
         said.set(io.sluice.ports.out.UpstreamQuota.UNKNOWN);
-        assertThat(key.tryAcquire(t0 + 2_002, 400)).as("an upstream that says nothing stops nothing").isTrue();
+        assertThat(key.tryAcquire(t0 + 2_002, 400, "gpt-4o")).as("an upstream that says nothing stops nothing").isTrue();
     }
 
     @Test

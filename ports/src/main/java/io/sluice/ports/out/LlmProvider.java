@@ -20,10 +20,11 @@ public interface LlmProvider extends AutoCloseable {
     CompletionStage<ChatResponse> complete(ChatRequest request);
 
     /**
-     * What the upstream said, in its last answer, is left of this provider's key's limits; {@link UpstreamQuota#UNKNOWN}
-     * for providers that do not read it. The gateway rests a key that is spent until its reset.
+     * What the upstream said, in its last answer for {@code upstreamModel} (upstreams limit each model apart), is left
+     * of this provider's key's limits; {@link UpstreamQuota#UNKNOWN} for providers that do not read it. The gateway rests
+     * a key that is spent for a model until its reset.
      */
-    default UpstreamQuota quota() {
+    default UpstreamQuota quota(String upstreamModel) {
         return UpstreamQuota.UNKNOWN;
     }
 
