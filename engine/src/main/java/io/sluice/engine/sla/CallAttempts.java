@@ -113,10 +113,15 @@ final class CallAttempts {
         return lastSent == choice;
     }
 
-    /** The attempt in flight was answered ({@code ok}) or failed (then it consumed nothing that is billed). */
-    synchronized void answered(boolean ok) {
+    /**
+     * The attempt in flight was answered ({@code ok}) or failed (then it consumed nothing that is billed); returns how it
+     * could have been called off, so that one left running past the deadline can be reset.
+     */
+    synchronized Runnable answered(boolean ok) {
+        Runnable off = callOff;
         callOff = null;
         if (!ok) lastSent = null;
+        return off;
     }
 
     /**

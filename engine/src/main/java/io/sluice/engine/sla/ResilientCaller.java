@@ -187,7 +187,7 @@ public final class ResilientCaller {
         }
         sending.whenComplete((value, error) -> {
             long latency = System.nanoTime() - choice.startedAt();
-            call.answered(error == null);
+            Runnable callOff = call.answered(error == null);
             if (error != null && call.isAbandoned()) {
                 // called off: when another model answered first, this one was slow, not failed (a client that left says
                 // nothing of it); a half-open trial's permit comes back only with a result, and an unfinished trial does
@@ -206,6 +206,8 @@ public final class ResilientCaller {
             }
             Throwable failure = Failures.cause(error);
             if (failure instanceof TimeoutException) {
+                // past the deadline, the request is reset rather than left to hold its connection until the idle timeout
+                if (callOff != null && !(failure instanceof QueuedPastDeadline)) callOff.run();
                 if (!(failure instanceof QueuedPastDeadline)) { // a call that never got a permit never reached the endpoint
                     choice.endpoint().record(latency, true);
                     call.recordFailure(choice);
@@ -231,8 +233,11 @@ public final class ResilientCaller {
         });
     }
 
-    /** The deadline passed while the attempt still waited for a concurrency permit: nothing was sent. */
+    /** The deadline passed (or all but) while the attempt still waited for a concurrency permit: nothing was sent. */
     private static final class QueuedPastDeadline extends TimeoutException {}
+
+    /** Less time than this left when a queued attempt gets its permit, and it is not sent. */
+    private static final Duration MIN_TIME_TO_SEND = Duration.ofMillis(50);
 
     /**
      * Sends an attempt within the endpoint's concurrency limit, when it has one: waiting for a permit in its lane if the
@@ -247,14 +252,21 @@ public final class ResilientCaller {
         CompletableFuture<AdaptiveConcurrency.Permit> acquiring = gate.get().acquire(call.priority).toCompletableFuture();
         // an attempt abandoned while it waits leaves the queue, and is never sent
         if (!call.waiting(() -> acquiring.cancel(false))) acquiring.cancel(false);
-        CompletableFuture<T> sent = acquiring.thenCompose(permit -> send.apply(choice).whenComplete((value, error) -> permit.end(
-                error == null ? AdaptiveConcurrency.Outcome.SUCCESS
-                        : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
-                        : AdaptiveConcurrency.Outcome.DROPPED)));
+        CompletableFuture<T> sent = acquiring.thenCompose(permit -> {
+            // a permit handed over with next to no time left is not worth a request: it would only time out, upstream
+            if (call.deadline - System.nanoTime() < MIN_TIME_TO_SEND.toNanos()) {
+                permit.end(AdaptiveConcurrency.Outcome.IGNORED);
+                return CompletableFuture.failedFuture(new QueuedPastDeadline());
+            }
+            return send.apply(choice).whenComplete((value, error) -> permit.end(
+                    error == null ? AdaptiveConcurrency.Outcome.SUCCESS
+                            : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
+                            : AdaptiveConcurrency.Outcome.DROPPED));
+        });
         return TimeoutScheduler.within(sent, timeoutMillis)
                 // cancelling succeeds only while the attempt still waits: it leaves the queue, and was never sent
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                        Failures.cause(error) instanceof TimeoutException && acquiring.cancel(false) ? new QueuedPastDeadline() : error));
+                        Failures.cause(error) instanceof TimeoutException && acquiring.cancel(false) ? new QueuedPastDeadline() : Failures.cause(error)));
     }
 
     /** 5xx, timeouts and resets are the endpoint's fault; 429s (the key's budget) and 4xx (the request's) are not. */

@@ -216,6 +216,9 @@ public final class Simulator implements AutoCloseable {
             return;
         }
         remember(raw);
+        ctx.response().closeHandler(v -> {
+            if (!ctx.response().ended()) abandoned.incrementAndGet();
+        });
         SimulatorConfig cfg = config;
         String key = dialect.keyOf(ctx);
         keepLast(keyTimes.computeIfAbsent(key, k -> new ArrayDeque<>()), System.currentTimeMillis(), RECENT_TIMES);
@@ -229,9 +232,6 @@ public final class Simulator implements AutoCloseable {
             return;
         }
         SimulatedAnswer answer = SimulatedAnswer.of(body, requests.get());
-        ctx.response().closeHandler(v -> {
-            if (!ctx.response().ended()) abandoned.incrementAndGet();
-        });
         if (dialect.streams(raw, ctx)) {
             boolean cut = fault == Fault.STREAM_CUT;
             if (cut) faults.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
