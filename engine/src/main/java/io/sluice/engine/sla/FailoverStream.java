@@ -94,10 +94,14 @@ final class FailoverStream implements Flow.Subscription {
             this.side = side;
         }
 
-        /** The other side sent its first chunk first: this attempt ends, and its upstream request is cancelled. */
+        /**
+         * This attempt is called off (the other side won, the client left, the deadline passed): it ends and its upstream
+         * request is cancelled, unless it has already become the stream.
+         */
         void callOff() {
             Flow.Subscription s;
-            synchronized (this) {
+            synchronized (FailoverStream.this) {
+                if (live) return;
                 calledOff = true;
                 s = subscription;
             }
@@ -108,7 +112,7 @@ final class FailoverStream implements Flow.Subscription {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             boolean off;
-            synchronized (this) {
+            synchronized (FailoverStream.this) {
                 subscription = s;
                 off = calledOff;
             }
@@ -122,7 +126,7 @@ final class FailoverStream implements Flow.Subscription {
             synchronized (FailoverStream.this) {
                 if (!live) {
                     // the client left, this attempt timed out and another was started, or the other side won
-                    if (done || arrived.isDone() || started || !sides.win(side)) {
+                    if (done || calledOff || arrived.isDone() || started || !sides.win(side)) {
                         subscription.cancel();
                         return;
                     }

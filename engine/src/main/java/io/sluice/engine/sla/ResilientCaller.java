@@ -151,8 +151,16 @@ public final class ResilientCaller {
         if (choice.tokens() > 0 && usage != null) choice.key().settle(System.nanoTime(), choice.tokens(), usage.totalTokens());
     }
 
-    /** Runs attempts until one succeeds, the retry table says stop, or the deadline would pass. */
+    /** Runs attempts until one succeeds, the retry table says stop, or the deadline would pass; a bug fails the call, never strands it. */
     <T> void attempt(CallAttempts call, CompletableFuture<T> result, Function<CallAttempts.Choice, CompletionStage<T>> send) {
+        try {
+            nextAttempt(call, result, send);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    private <T> void nextAttempt(CallAttempts call, CompletableFuture<T> result, Function<CallAttempts.Choice, CompletionStage<T>> send) {
         if (call.isAbandoned()) {
             result.completeExceptionally(new CancellationException("another model answered first"));
             return;
@@ -187,12 +195,13 @@ public final class ResilientCaller {
         }
         sending.whenComplete((value, error) -> {
             long latency = System.nanoTime() - choice.startedAt();
+            boolean wasSent = call.wasSent(choice);
             Runnable callOff = call.answered(error == null);
             if (error != null && call.isAbandoned()) {
                 // called off: when another model answered first, this one was slow, not failed (a client that left says
                 // nothing of it); a half-open trial's permit comes back only with a result, and an unfinished trial does
                 // not show the endpoint is back
-                if (call.abandonedAsSlow() && call.wasSent(choice)) choice.endpoint().record(latency, false);
+                if (call.abandonedAsSlow() && wasSent) choice.endpoint().record(latency, false);
                 if (choice.circuit().isHalfOpen()) choice.circuit().recordFailure();
                 result.completeExceptionally(new CancellationException("the call's attempts were called off"));
                 return;
@@ -258,15 +267,30 @@ public final class ResilientCaller {
                 permit.end(AdaptiveConcurrency.Outcome.IGNORED);
                 return CompletableFuture.failedFuture(new QueuedPastDeadline());
             }
-            return send.apply(choice).whenComplete((value, error) -> permit.end(
-                    error == null ? AdaptiveConcurrency.Outcome.SUCCESS
-                            : FailureClass.of(Failures.cause(error)) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED
-                            : AdaptiveConcurrency.Outcome.DROPPED));
+            CompletionStage<T> answer;
+            try {
+                answer = send.apply(choice);
+            } catch (RuntimeException e) {
+                permit.end(AdaptiveConcurrency.Outcome.IGNORED);
+                throw e;
+            }
+            return answer.whenComplete((value, error) -> permit.end(outcomeOf(call, error)));
         });
         return TimeoutScheduler.within(sent, timeoutMillis)
                 // cancelling succeeds only while the attempt still waits: it leaves the queue, and was never sent
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(
                         Failures.cause(error) instanceof TimeoutException && acquiring.cancel(false) ? new QueuedPastDeadline() : Failures.cause(error)));
+    }
+
+    /**
+     * What an attempt's end tells the concurrency limit: overload signals shrink it (a request reset at the deadline is
+     * one: the upstream did not answer in time), the request's own faults and a call-off for another side do not.
+     */
+    private static AdaptiveConcurrency.Outcome outcomeOf(CallAttempts call, Throwable error) {
+        if (error == null) return AdaptiveConcurrency.Outcome.SUCCESS;
+        Throwable cause = Failures.cause(error);
+        if (cause instanceof CancellationException) return call.isAbandoned() ? AdaptiveConcurrency.Outcome.IGNORED : AdaptiveConcurrency.Outcome.DROPPED;
+        return FailureClass.of(cause) == FailureClass.NEVER ? AdaptiveConcurrency.Outcome.IGNORED : AdaptiveConcurrency.Outcome.DROPPED;
     }
 
     /** 5xx, timeouts and resets are the endpoint's fault; 429s (the key's budget) and 4xx (the request's) are not. */
