@@ -20,18 +20,22 @@ final class KeyWaits {
     private record Waiter(CallAttempts call, Runnable retry, long readyAt) {}
 
     private final List<Waiter> waiting = new ArrayList<>();
+    /** How many calls wait, readable without the lock: every attempt asks, and almost always none does. */
+    private volatile int count;
     private long nextRound = Long.MAX_VALUE;
 
     /**
      * Whether {@code call}, not yet waiting, should wait behind a call of a higher lane waiting on one of its endpoints
      * (a call of its own lane does not hold it back: with a free key, it would not be waiting).
      */
-    synchronized boolean behindOthers(CallAttempts call, long now) {
-        if (waiting.isEmpty() || call.queuedAt >= 0) return false;
-        for (Waiter w : waiting) {
-            if (w.call.priority.rank() > call.priority.rank() && !w.call.isAbandoned() && w.call.sharesEndpointWith(call)) return true;
+    boolean behindOthers(CallAttempts call, long now) {
+        if (count == 0 || call.queuedAt >= 0 || call.priority == io.sluice.domain.limits.Priority.HIGH) return false;
+        synchronized (this) {
+            for (Waiter w : waiting) {
+                if (w.call.priority.rank() > call.priority.rank() && !w.call.isAbandoned() && w.call.sharesEndpointWith(call)) return true;
+            }
+            return false;
         }
-        return false;
     }
 
     /** Parks {@code call} until {@code readyAt} ({@link System#nanoTime()}), when it runs {@code retry} in its turn. */
@@ -41,6 +45,7 @@ final class KeyWaits {
             if (call.queuedAt < 0) call.queuedAt = now;
             long at = Math.max(readyAt, now + MIN_POLL.toNanos());
             waiting.add(new Waiter(call, retry, at));
+            count = waiting.size();
             if (at >= nextRound) return;
             nextRound = at;
             round = at;
@@ -65,6 +70,7 @@ final class KeyWaits {
                 }
             }
             if (next != Long.MAX_VALUE) nextRound = next;
+            count = waiting.size();
         }
         if (next != Long.MAX_VALUE) TimeoutScheduler.later(Duration.ofNanos(Math.max(0, next - now)), this::round);
         due.sort(Comparator.comparingDouble((Waiter w) -> -w.call.priority.standing(w.call.queuedAt, now))
@@ -79,9 +85,4 @@ final class KeyWaits {
     }
 
     private static final System.Logger LOG = System.getLogger(KeyWaits.class.getName());
-
-    /** How many calls are waiting for a key. */
-    synchronized int size() {
-        return waiting.size();
-    }
 }
