@@ -40,6 +40,9 @@ class PostgresOutageTest {
             HttpResponse<String> notDeleted = sluice.delete("/v1/conversations/" + conversation + "/items/msg_1");
             assertThat(notDeleted.statusCode()).as(notDeleted.body()).isEqualTo(503);
             assertThat(notDeleted.body()).doesNotContain("Exception").doesNotContain("jdbc:").doesNotContain("4111");
+            HttpResponse<String> noFiles = sluice.get("/v1/files");
+            assertThat(noFiles.statusCode()).as(noFiles.body()).isEqualTo(503);
+            assertThat(noFiles.body()).contains("\"code\":\"storage_unavailable\"").doesNotContain("Exception").doesNotContain("jdbc:");
             long started = System.nanoTime();
             HttpResponse<String> ready = sluice.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -54,6 +57,7 @@ class PostgresOutageTest {
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("and stored"), "X-Conversation-Id", "new").statusCode()).isEqualTo(200);
             assertThat(sluice.delete("/v1/conversations/" + conversation + "/items/msg_1").statusCode()).as("the delete, asked again").isEqualTo(200);
             assertThat(sluice.get("/v1/conversations/" + conversation + "/items").body()).doesNotContain("4111");
+            assertThat(sluice.get("/v1/files").statusCode()).as("the Files API is back with the database").isEqualTo(200);
         }
     }
 }
