@@ -75,6 +75,10 @@ public final class JdbcStorage implements AutoCloseable {
         return new JdbcFileStore(jdbi, executor);
     }
 
+    public io.sluice.ports.out.BatchStore batches() {
+        return new JdbcBatchStore(jdbi, executor);
+    }
+
     public io.sluice.ports.out.ErasureStore erasure() {
         return new JdbcErasureStore(jdbi, executor);
     }

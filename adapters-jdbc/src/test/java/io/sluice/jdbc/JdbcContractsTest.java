@@ -51,6 +51,16 @@ class JdbcContractsTest {
         }
 
         @Nested
+        class Batches extends io.sluice.testkit.contract.BatchStoreContract {
+            private final io.sluice.ports.out.BatchStore store = storage.batches();
+
+            @Override
+            protected io.sluice.ports.out.BatchStore store() {
+                return store;
+            }
+        }
+
+        @Nested
         class Files extends io.sluice.testkit.contract.FileStoreContract {
             private final io.sluice.ports.out.FileStore store = storage.files();
 

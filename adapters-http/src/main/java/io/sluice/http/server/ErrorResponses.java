@@ -75,6 +75,7 @@ final class ErrorResponses {
             case ModelNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), "model", e.getMessage(), null);
             case io.sluice.domain.error.ItemNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case io.sluice.domain.error.FileNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case io.sluice.domain.error.BatchNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case io.sluice.domain.error.ResponseNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case ConversationNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case RouteNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);

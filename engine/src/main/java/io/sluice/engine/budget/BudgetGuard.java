@@ -98,16 +98,40 @@ public final class BudgetGuard {
      */
     public CompletionStage<Hold> reserve(Caller caller, String conversationId, boolean newConversation, BigDecimal worstCase,
                                          long deadlineNanos, String holdId) {
-        List<BudgetCheck> checks = new ArrayList<>();
         Instant now = clock.instant();
-        for (Budget b : budgets) b.checkFor(caller.owner(), caller.user(), conversationId, now).ifPresent(checks::add);
-        caller.key().ifPresent(key -> checks.addAll(key.policy().budgetChecks(key.id(), now)));
+        List<BudgetCheck> checks = checks(caller, conversationId, now);
         if (checks.isEmpty()) return CompletableFuture.completedFuture(noHold());
         Duration left = Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
         BudgetStore.Hold hold = new BudgetStore.Hold(holdId, checks, worstCase, now, now.plus(left).plus(holdMargin));
         CompletableFuture<Hold> result = new CompletableFuture<>();
         attempt(hold, deadlineNanos, newConversation ? conversationId : null, result);
         return result;
+    }
+
+    /**
+     * Reserves {@code amount} for work that outlives a call (a batch), as the budgets stood {@code at}, under
+     * {@code holdId}, kept until {@code until} plus the hold margin; waits for room that calls in flight hold until
+     * {@code deadlineNanos}. {@link #held} makes the same hold again to settle it, in this process or another.
+     */
+    public CompletionStage<Hold> reserveUntil(Caller caller, BigDecimal amount, String holdId, Instant at, Instant until, long deadlineNanos) {
+        List<BudgetCheck> checks = checks(caller, null, at);
+        if (checks.isEmpty()) return CompletableFuture.completedFuture(noHold());
+        CompletableFuture<Hold> result = new CompletableFuture<>();
+        attempt(new BudgetStore.Hold(holdId, checks, amount, at, until.plus(holdMargin)), deadlineNanos, null, result);
+        return result;
+    }
+
+    /** The hold {@link #reserveUntil} made with these values, to settle. */
+    public Hold held(Caller caller, BigDecimal amount, String holdId, Instant at, Instant until) {
+        List<BudgetCheck> checks = checks(caller, null, at);
+        return checks.isEmpty() ? noHold() : new Hold(new BudgetStore.Hold(holdId, checks, amount, at, until.plus(holdMargin)));
+    }
+
+    private List<BudgetCheck> checks(Caller caller, String conversationId, Instant at) {
+        List<BudgetCheck> checks = new ArrayList<>();
+        for (Budget b : budgets) b.checkFor(caller.owner(), caller.user(), conversationId, at).ifPresent(checks::add);
+        caller.key().ifPresent(key -> checks.addAll(key.policy().budgetChecks(key.id(), at)));
+        return checks;
     }
 
     private void attempt(BudgetStore.Hold hold, long deadlineNanos, String newConversation, CompletableFuture<Hold> result) {

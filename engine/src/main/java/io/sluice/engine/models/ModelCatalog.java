@@ -21,8 +21,11 @@ import java.util.Optional;
  * {@code -20250929}) or {@code -latest}, so that a dated snapshot is priced as its model. Immutable and thread-safe.
  */
 public final class ModelCatalog {
-    /** One model of the catalog; {@code kind} is {@code chat} or {@code embedding}. */
-    public record Entry(String model, String provider, String kind, int contextWindow, Prices prices) {}
+    /**
+     * One model of the catalog; {@code kind} is {@code chat} or {@code embedding}. {@code batchPrices}: the prices of its
+     * provider's batch API, or null where the provider has none.
+     */
+    public record Entry(String model, String provider, String kind, int contextWindow, Prices prices, Prices batchPrices) {}
 
     private static final String RESOURCE = "catalog.csv";
     private final Map<String, Entry> entries;
@@ -66,6 +69,30 @@ public final class ModelCatalog {
         return Optional.ofNullable(entries.getOrDefault(bare, entries.get(undated)));
     }
 
+    /**
+     * What a model costs through its provider's batch API: the catalog's batch prices for a model priced by the
+     * catalog; for a model whose prices are configured, those prices at the catalog's batch discount for it; its own
+     * prices when the catalog knows no batch price for it.
+     */
+    public Prices batchPrices(io.sluice.domain.ModelSpec spec) {
+        Optional<Entry> entry = find(spec.name()).or(() -> find(spec.upstreamName())).filter(e -> e.batchPrices() != null);
+        if (entry.isEmpty()) return spec.prices();
+        Prices standard = entry.get().prices();
+        Prices batch = entry.get().batchPrices();
+        Prices own = spec.prices();
+        if (!Prices.CONFIGURED.equals(own.source())) return batch;
+        return new Prices(scaled(own.inputPerMillion(), batch.inputPerMillion(), standard.inputPerMillion()),
+                scaled(own.outputPerMillion(), batch.outputPerMillion(), standard.outputPerMillion()),
+                scaled(own.cachedInputPerMillion(), batch.inputPerMillion(), standard.inputPerMillion()),
+                scaled(own.cacheWritePerMillion(), batch.inputPerMillion(), standard.inputPerMillion()), Prices.CONFIGURED + " batch");
+    }
+
+    /** {@code own} at the ratio {@code batch / standard} (unchanged when the standard price is 0). */
+    private static BigDecimal scaled(BigDecimal own, BigDecimal batch, BigDecimal standard) {
+        if (standard.signum() == 0) return own;
+        return own.multiply(batch).divide(standard, 12, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+    }
+
     private static ModelCatalog load() {
         try (InputStream in = ModelCatalog.class.getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException("the model catalog " + RESOURCE + " is missing from the jar");
@@ -93,11 +120,13 @@ public final class ModelCatalog {
                 continue;
             }
             String[] f = line.split(",", -1);
-            if (f.length != 8) throw new IllegalStateException(RESOURCE + " line " + number + ": 8 columns expected");
+            if (f.length != 10) throw new IllegalStateException(RESOURCE + " line " + number + ": 10 columns expected");
             BigDecimal input = new BigDecimal(f[4]);
             Prices prices = new Prices(input, new BigDecimal(f[5]), f[6].isEmpty() ? input : new BigDecimal(f[6]),
                     f[7].isEmpty() ? input : new BigDecimal(f[7]), "catalog " + asOf);
-            entries.put(f[0].toLowerCase(Locale.ROOT), new Entry(f[0], f[1], f[2], Integer.parseInt(f[3]), prices));
+            Prices batch = f[8].isEmpty() ? null : new Prices(new BigDecimal(f[8]), new BigDecimal(f[9]), new BigDecimal(f[8]), new BigDecimal(f[8]),
+                    "catalog " + asOf + " batch");
+            entries.put(f[0].toLowerCase(Locale.ROOT), new Entry(f[0], f[1], f[2], Integer.parseInt(f[3]), prices, batch));
         }
         return new ModelCatalog(entries, asOf);
     }

@@ -95,6 +95,11 @@ public final class ModelRegistry implements ModelDirectory {
         this.fallbackEncoding = fallbackEncoding;
     }
 
+    /** What a model costs through its provider's batch API ({@link ModelCatalog#batchPrices}). */
+    public io.sluice.domain.Prices batchPrices(ModelSpec spec) {
+        return pricing.catalog().batchPrices(spec);
+    }
+
     public Target resolve(String model) {
         ModelSpec spec = models.get(model);
         if (spec != null) return new Target(spec, modelEndpoints.get(model));

@@ -28,6 +28,14 @@ public interface LlmProvider extends AutoCloseable {
         return UpstreamQuota.UNKNOWN;
     }
 
+    /**
+     * This upstream's own batch API, which runs many requests within a day at a lower price; empty for providers that
+     * have none (the gateway then runs a batch's requests itself, paced).
+     */
+    default java.util.Optional<UpstreamBatches> batches() {
+        return java.util.Optional.empty();
+    }
+
     /** How this upstream counts an image in a prompt; OpenAI's rule unless the provider says otherwise. */
     default io.sluice.domain.MediaRule mediaRule() {
         return io.sluice.domain.MediaRule.OPENAI_TILES;

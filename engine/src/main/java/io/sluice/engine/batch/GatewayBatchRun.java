@@ -1,0 +1,118 @@
+package io.sluice.engine.batch;
+
+import io.sluice.domain.batch.Batch;
+import io.sluice.domain.batch.BatchLine;
+import io.sluice.domain.batch.BatchLineResult;
+import io.sluice.domain.batch.BatchStatus;
+import io.sluice.domain.limits.Priority;
+import io.sluice.ports.in.CacheDirective;
+import io.sluice.ports.in.Caller;
+import io.sluice.ports.in.ChatCall;
+import io.sluice.ports.in.ConversationRef;
+import java.math.BigDecimal;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A batch the gateway runs itself, for providers without a batch API: each request is a call of its own, in the
+ * {@code low} lane (interactive calls go first wherever calls wait), a few at a time, under the key's limits and
+ * budgets and billed as any call. Each request's id is the batch's and its line's, so that a batch taken up again
+ * after a restart runs only the requests that had not ended, and a request run twice is billed once. The batch's own
+ * reservation is released when it starts: each request then reserves and settles its own.
+ */
+final class GatewayBatchRun {
+    private final BatchParts parts;
+    private final BatchEnd end;
+
+    GatewayBatchRun(BatchParts parts, BatchEnd end) {
+        this.parts = parts;
+        this.end = end;
+    }
+
+    /**
+     * Runs what is left of the batch until every request has ended, or {@code current} (the batch as last seen) says
+     * it was cancelled, or it expires; then ends it.
+     */
+    CompletionStage<Void> run(Batch batch, Supplier<Batch> current) {
+        CompletionStage<Batch> started = batch.status() == BatchStatus.VALIDATING
+                ? parts.store().update(batch.withStatus(BatchStatus.IN_PROGRESS, parts.clock().instant()), BatchStatus.VALIDATING)
+                        .thenApply(ok -> batch.withStatus(BatchStatus.IN_PROGRESS, parts.clock().instant()))
+                : CompletableFuture.completedFuture(batch);
+        return started.thenCompose(b -> parts.settle(b, BigDecimal.ZERO).thenCompose(x -> parts.lines(b))
+                .thenCombine(parts.store().results(b.id()), (lines, done) -> new Object[]{lines, done})
+                .thenCompose(read -> {
+                    @SuppressWarnings("unchecked") List<BatchLine> lines = (List<BatchLine>) read[0];
+                    @SuppressWarnings("unchecked") List<BatchLineResult> done = (List<BatchLineResult>) read[1];
+                    Set<Integer> ended = new HashSet<>();
+                    int[] counts = new int[2]; // answered, failed
+                    for (BatchLineResult r : done) {
+                        ended.add(r.index());
+                        counts[r.ok() ? 0 : 1]++;
+                    }
+                    Queue<BatchLine> left = new ArrayDeque<>();
+                    for (BatchLine line : lines) if (!ended.contains(line.index())) left.add(line);
+                    return parts.caller(b).thenCompose(caller -> drain(b, caller, left, current, counts))
+                            .thenCompose(stopped -> {
+                                Batch last = current.get();
+                                BatchStatus outcome = parts.clock().instant().isAfter(b.expiresAt()) ? BatchStatus.EXPIRED
+                                        : last.status() == BatchStatus.CANCELLING ? BatchStatus.CANCELLED : BatchStatus.COMPLETED;
+                                return end.finish(last, lines, outcome, null);
+                            });
+                })).thenApply(x -> null);
+    }
+
+    /** Runs the lines left, {@code concurrency} at a time, until none is left or the batch is stopped. */
+    private CompletionStage<Void> drain(Batch batch, Caller caller, Queue<BatchLine> left, Supplier<Batch> current, int[] counts) {
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        AtomicInteger running = new AtomicInteger();
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> {
+            BatchLine line;
+            synchronized (left) {
+                boolean stop = current.get().status() == BatchStatus.CANCELLING || parts.clock().instant().isAfter(batch.expiresAt());
+                line = stop ? null : left.poll();
+                if (line == null) {
+                    if (running.get() == 0) all.complete(null);
+                    return;
+                }
+                running.incrementAndGet();
+            }
+            one(batch, caller, line).thenCompose(ok -> {
+                Batch seen;
+                synchronized (left) {
+                    counts[ok ? 0 : 1]++;
+                    seen = current.get().withCounts(new Batch.Counts(batch.counts().total(), counts[0], counts[1]));
+                }
+                // what a client polling the batch sees move; a cancel that came between is not overwritten
+                return seen.status() == BatchStatus.IN_PROGRESS ? parts.store().update(seen, BatchStatus.IN_PROGRESS) : CompletableFuture.completedFuture(false);
+            }).whenComplete((x, error) -> {
+                synchronized (left) {
+                    running.decrementAndGet();
+                }
+                next[0].run();
+            });
+        };
+        for (int i = 0; i < parts.settings().concurrency(); i++) next[0].run();
+        if (left.isEmpty() && running.get() == 0) all.complete(null);
+        return all;
+    }
+
+    /** Runs one request and keeps what it came to; whether it was answered. */
+    private CompletionStage<Boolean> one(Batch batch, Caller caller, BatchLine line) {
+        String requestId = batch.id() + "-" + line.index();
+        ChatCall call = new ChatCall(caller, new ConversationRef.None(), line.request(), Optional.empty(), Optional.empty(), 0, requestId, null,
+                CacheDirective.DEFAULT, Priority.LOW);
+        return parts.chat().complete(call).handle((result, error) -> error == null
+                        ? new BatchLineResult(line.index(), line.customId(), true, parts.codec().okLine(line.customId(), requestId, result.response()))
+                        : new BatchLineResult(line.index(), line.customId(), false, parts.codec().errorLine(line.customId(), requestId, error)))
+                .thenCompose(result -> parts.store().saveResults(batch.id(), List.of(result)).thenApply(x -> result.ok()));
+    }
+}
