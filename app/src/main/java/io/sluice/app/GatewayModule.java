@@ -243,7 +243,7 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
                             Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
-                            PrometheusMeterRegistry meters, Resources resources, BudgetStore budgetStore, Optional<RedisLink> redisLink,
+                            PrometheusMeterRegistry meters, Resources resources, BudgetGuard budgets, Optional<RedisLink> redisLink,
                             ObjectMapper json) {
         UpstreamEvents events = (model, endpoint, reason) -> io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries")
                 .description("Upstream attempts that failed and were retried")
@@ -251,15 +251,35 @@ public final class GatewayModule extends AbstractModule {
         Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
                 : new ProviderEmbedder(registry, settings.semantic().embedder());
         SlaSettings sla = settings.sla();
-        BudgetGuard budgets = new BudgetGuard(settings.limits().budgets(), budgetStore, ledger, clock, settings.limits().holds().margin(),
-                settings.redis().budgetsFailOpen());
-        resources.add(budgets.sweepEvery(settings.limits().holds().sweepInterval()), Runnable::run);
         return ChatService.builder(registry, store, tokens).contextCache(cache).clock(clock).context(settings.context())
                 .summaries(settings.summary()).recall(new SemanticRecall(store, embedder, settings.semantic().candidates()))
                 .sla(new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router))
                 .ledger(ledger).rateLimits(new FlowControl(settings.limits().limits(), counters)).budgets(budgets)
                 .storageHealth(storage.health()).events(callEvents(meters)).responseCache(ResponseCaches.policy(settings.responseCache(), registry, redisLink, json, clock))
                 .fallbackReplies(settings.sla().routing().fallbackReplies()).build();
+    }
+
+    /** Hard caps, for calls and batches alike; holds no call settled are swept while the gateway runs. */
+    @Provides
+    @Singleton
+    BudgetGuard budgetGuard(BudgetStore budgetStore, UsageLedger ledger, Clock clock, Resources resources) {
+        BudgetGuard budgets = new BudgetGuard(settings.limits().budgets(), budgetStore, ledger, clock, settings.limits().holds().margin(),
+                settings.redis().budgetsFailOpen());
+        resources.add(budgets.sweepEvery(settings.limits().holds().sweepInterval()), Runnable::run);
+        return budgets;
+    }
+
+    /** The Batch API; its runner takes up unfinished batches at start-up and is stopped with the gateway. */
+    @Provides
+    @Singleton
+    io.sluice.ports.in.Batches batches(JdbcStorage storage, ModelRegistry registry, TokenCounter tokens, BudgetGuard budgets, UsageLedger ledger,
+                                       ChatService chat, Clock clock, Resources resources, ObjectMapper json) {
+        io.sluice.engine.batch.BatchParts parts = new io.sluice.engine.batch.BatchParts(storage.batches(), storage.files(),
+                new io.sluice.http.server.BatchFileCodec(json), registry, tokens, settings.context(), budgets, ledger, storage.apiKeys(), chat, clock,
+                settings.batches());
+        io.sluice.engine.batch.BatchRunner runner = resources.add(new io.sluice.engine.batch.BatchRunner(parts).start(),
+                io.sluice.engine.batch.BatchRunner::close);
+        return new io.sluice.engine.batch.BatchService(parts, runner);
     }
 
     /** Calls by how they ended, and bills that could not be written; each counter registered once, not on every call. */
@@ -351,10 +371,10 @@ public final class GatewayModule extends AbstractModule {
     GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness, Erasure erasure,
                          PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints,
                          ModelRegistry registryOfModels, Router router, UsageLedger ledger, ApiKeys keys, ChatService engine, JdbcStorage storage,
-                         Clock clock) {
+                         Clock clock, io.sluice.ports.in.Batches batches) {
         GatewayServices services = new GatewayServices(chat, models, conversations,
                 new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), router, ledger::totals, keys, readiness, erasure,
-                engine.embeddings(), new io.sluice.engine.files.FileService(storage.files(), clock));
+                engine.embeddings(), new io.sluice.engine.files.FileService(storage.files(), clock), batches);
         return new GatewayServer(vertx, settings.server(), services, registry, json);
     }
 

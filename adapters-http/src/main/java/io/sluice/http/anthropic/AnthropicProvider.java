@@ -20,6 +20,7 @@ final class AnthropicProvider extends HttpProvider {
     private final Map<String, String> headers;
     private final Map<String, String> structuredHeaders;
     private final String messagesUrl;
+    private final java.util.Optional<io.sluice.ports.out.UpstreamBatches> batches;
 
     AnthropicProvider(ProviderSettings settings, UpstreamHttp http, int defaultMaxTokens) {
         super(settings, http);
@@ -31,6 +32,8 @@ final class AnthropicProvider extends HttpProvider {
         h.merge("anthropic-beta", AnthropicJson.STRUCTURED_OUTPUTS_BETA, (configured, beta) -> configured + "," + beta);
         this.structuredHeaders = Map.copyOf(h);
         this.messagesUrl = UpstreamHttp.join(settings.baseUrl(), "/messages");
+        this.batches = Boolean.parseBoolean(settings.options().getOrDefault("batch-api", "true"))
+                ? java.util.Optional.of(new AnthropicBatches(http, json, headers, settings.baseUrl())) : java.util.Optional.empty();
     }
 
     @Override
@@ -42,6 +45,11 @@ final class AnthropicProvider extends HttpProvider {
     public Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout) {
         return http.stream(request.model(), messagesUrl, headersFor(request), () -> json.writeRequest(request, true), connectTimeout,
                 new AnthropicStreamEvents(json.mapper()));
+    }
+
+    @Override
+    public java.util.Optional<io.sluice.ports.out.UpstreamBatches> batches() {
+        return batches;
     }
 
     private Map<String, String> headersFor(ChatRequest request) {

@@ -22,6 +22,7 @@ final class OpenAiProvider extends HttpProvider {
     private final Map<String, String> headers;
     private final String completionsUrl;
     private final String embeddingsUrl;
+    private final java.util.Optional<io.sluice.ports.out.UpstreamBatches> batches;
 
     OpenAiProvider(ProviderSettings settings, UpstreamHttp http) {
         super(settings, http);
@@ -30,6 +31,9 @@ final class OpenAiProvider extends HttpProvider {
         this.headers = settings.apiKey() == null ? Map.of() : Map.of("authorization", "Bearer " + settings.apiKey());
         this.completionsUrl = UpstreamHttp.join(settings.baseUrl(), "/chat/completions");
         this.embeddingsUrl = UpstreamHttp.join(settings.baseUrl(), "/embeddings");
+        // an OpenAI-compatible server without a batch API answers 404, and the gateway runs the batch itself
+        this.batches = Boolean.parseBoolean(settings.options().getOrDefault("batch-api", "true"))
+                ? java.util.Optional.of(new OpenAiBatches(http, json, headers, settings.baseUrl())) : java.util.Optional.empty();
     }
 
     @Override
@@ -40,6 +44,11 @@ final class OpenAiProvider extends HttpProvider {
     @Override
     public Flow.Publisher<ChatChunk> stream(ChatRequest request, Duration connectTimeout) {
         return http.stream(request.model(), completionsUrl, headers, () -> json.writeRequest(request, true), connectTimeout, new OpenAiStreamEvents(json));
+    }
+
+    @Override
+    public java.util.Optional<io.sluice.ports.out.UpstreamBatches> batches() {
+        return batches;
     }
 
     @Override

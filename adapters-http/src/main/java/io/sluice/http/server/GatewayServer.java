@@ -165,6 +165,11 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/v1/files/:id").handler(filesApi::get);
         router.get("/v1/files/:id/content").handler(filesApi::content);
         router.delete("/v1/files/:id").handler(filesApi::delete);
+        BatchesHandler batchesApi = new BatchesHandler(services.batches(), json);
+        router.post("/v1/batches").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(batchesApi::create);
+        router.get("/v1/batches").handler(batchesApi::list);
+        router.get("/v1/batches/:id").handler(batchesApi::get);
+        router.post("/v1/batches/:id/cancel").handler(batchesApi::cancel);
         UsageHandler usageApi = new UsageHandler(services.usage(), json);
         KeysHandler keysApi = new KeysHandler(services.keys(), json, servable());
         router.post("/admin/keys").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(keysApi::create);

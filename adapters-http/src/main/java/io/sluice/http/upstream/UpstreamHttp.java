@@ -154,6 +154,38 @@ public final class UpstreamHttp implements AutoCloseable {
         return result;
     }
 
+    /**
+     * A request of any method with a body of any type ({@code body} null: none), for an upstream's other APIs (files,
+     * batches); a 200 answer's body as sent, any other status mapped to the gateway's exceptions.
+     */
+    public CompletionStage<byte[]> send(HttpMethod method, String url, Map<String, String> headers, String contentType, byte[] body) {
+        RequestOptions options = options(url, headers, null).setMethod(method);
+        if (contentType != null) options.putHeader("content-type", contentType);
+        else options.removeHeader("content-type");
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        http.request(options).compose(request -> (body == null ? request.send() : request.send(Buffer.buffer(body)))
+                .compose(response -> response.body().map(received -> {
+                    byte[] bytes = received == null ? new byte[0] : received.getBytes();
+                    if (response.statusCode() != 200) throw UpstreamErrors.fromStatus(response.statusCode(), response.headers(), bytes, json);
+                    return bytes;
+                }))).onComplete(ar -> {
+                    if (ar.succeeded()) result.complete(ar.result());
+                    else result.completeExceptionally(UpstreamErrors.fromThrowable(ar.cause()));
+                });
+        return result;
+    }
+
+    /** {@link #send} answered with JSON. */
+    public CompletionStage<JsonNode> sendJson(HttpMethod method, String url, Map<String, String> headers, String contentType, byte[] body) {
+        return send(method, url, headers, contentType, body).thenApply(bytes -> {
+            try {
+                return json.readTree(bytes);
+            } catch (java.io.IOException e) {
+                throw new UpstreamUnavailableException(200, "The upstream provider sent a malformed response", null, e);
+            }
+        });
+    }
+
     private io.vertx.core.http.HttpClientResponse observed(io.vertx.core.http.HttpClientResponse response, String model) {
         observe(response.headers(), model);
         return response;

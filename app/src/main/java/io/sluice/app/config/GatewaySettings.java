@@ -21,7 +21,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                               List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
                               boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer, RedisSettings redis,
                               RetentionSettings retention, boolean requirePrices,
-                              ResponseCacheSettings responseCache) {
+                              ResponseCacheSettings responseCache, io.sluice.engine.batch.BatchSettings batches) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
@@ -31,6 +31,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         redis = redis == null ? RedisSettings.DEFAULTS : redis;
         retention = retention == null ? RetentionSettings.FOREVER : retention;
         responseCache = responseCache == null ? ResponseCacheSettings.OFF : responseCache;
+        batches = batches == null ? io.sluice.engine.batch.BatchSettings.ofDefaults() : batches;
     }
 
     /** Settings to build from a server and a storage; everything else has the embedded defaults until set. */
@@ -46,7 +47,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache);
+                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache, batches);
     }
 
     /**
@@ -73,6 +74,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         private boolean commitBillBeforeAnswer = true;
         private RedisSettings redis = RedisSettings.DEFAULTS;
         private RetentionSettings retention = RetentionSettings.FOREVER;
+        private io.sluice.engine.batch.BatchSettings batches = io.sluice.engine.batch.BatchSettings.ofDefaults();
         private boolean requirePrices;
         private ResponseCacheSettings responseCache = ResponseCacheSettings.OFF;
 
@@ -176,9 +178,14 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
             return this;
         }
 
+        public Builder batches(io.sluice.engine.batch.BatchSettings value) {
+            batches = java.util.Objects.requireNonNull(value, "batches");
+            return this;
+        }
+
         public GatewaySettings build() {
             return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary,
-                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache);
+                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache, batches);
         }
     }
 }

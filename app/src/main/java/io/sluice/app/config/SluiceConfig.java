@@ -111,6 +111,20 @@ public interface SluiceConfig {
         java.time.Duration sweepInterval();
     }
 
+    /** How the Batch API's batches are run. */
+    Batch batch();
+
+    interface Batch {
+        /** How often the runner looks at unfinished batches (asks providers how far they got, takes up a stopped replica's). */
+        @WithName("poll-interval")
+        @WithDefault("10s")
+        java.time.Duration pollInterval();
+
+        /** How many of a batch's requests the gateway runs at once, for a provider without a batch API. */
+        @WithDefault("4")
+        int concurrency();
+    }
+
     SlaConfig sla();
 
     /** Names clients may use as their model, each served by a degradation chain or a canary split of chains. */

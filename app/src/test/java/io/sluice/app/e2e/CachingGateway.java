@@ -44,7 +44,10 @@ final class CachingGateway implements AutoCloseable {
         this(dir, cache, schema, redisUri, "");
     }
 
-    /** @param providers more providers, each a line indented by four spaces, beside {@code sim} (this gateway's simulator) */
+    /**
+     * @param providers more providers, each a line indented by four spaces, beside {@code sim} (this gateway's simulator,
+     *                  whose base URL {@code ${SIM}} stands for)
+     */
     CachingGateway(Path dir, String cache, PostgresTestSchema schema, String redisUri, String providers) throws Exception {
         this.schema = schema;
         simulator = new Simulator(SimulatorConfig.ofDefaults());
@@ -65,7 +68,7 @@ final class CachingGateway implements AutoCloseable {
                     enabled: true
                 %s
                 """.formatted(ADMIN, schema.jdbcUrl(), schema.user(), redisUri == null ? "redis://127.0.0.1:6379" : redisUri,
-                simulator.baseUrl(), providers, cache));
+                simulator.baseUrl(), providers.replace("${SIM}", simulator.baseUrl()), cache));
         gateway = Gateway.start(ConfigLoader.load(Optional.of(file), Map.of(), Map.of()));
     }
 

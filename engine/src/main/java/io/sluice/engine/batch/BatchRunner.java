@@ -82,7 +82,16 @@ public final class BatchRunner implements AutoCloseable {
                 java.math.BigDecimal.ZERO));
     }
 
-    private CompletionStage<Void> step(Batch batch) {
+    /** Steps the batch as it is now: the list it was found in may be older than a step that ended since. */
+    private CompletionStage<Void> step(Batch listed) {
+        return parts.store().find(listed.owner(), listed.id()).thenCompose(found -> {
+            if (found.isEmpty() || found.get().status().ended()) return java.util.concurrent.CompletableFuture.completedFuture(null);
+            busy.put(listed.id(), found.get());
+            return stepFresh(found.get());
+        });
+    }
+
+    private CompletionStage<Void> stepFresh(Batch batch) {
         boolean expired = parts.clock().instant().isAfter(batch.expiresAt());
         try {
             if (batch.upstreamProvider() != null) return upstream.step(batch, expired);

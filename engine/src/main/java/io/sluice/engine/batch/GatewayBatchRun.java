@@ -105,13 +105,19 @@ final class GatewayBatchRun {
         return all;
     }
 
+    /** The answer as the chat endpoint gives it: named for the model that served it when a route or a fallback did. */
+    private static io.sluice.domain.ChatResponse answer(BatchLine line, io.sluice.ports.in.ChatResult result) {
+        String served = result.servedBy().model();
+        return served.equals(line.request().model()) ? result.response() : result.response().withModel(served);
+    }
+
     /** Runs one request and keeps what it came to; whether it was answered. */
     private CompletionStage<Boolean> one(Batch batch, Caller caller, BatchLine line) {
         String requestId = batch.id() + "-" + line.index();
         ChatCall call = new ChatCall(caller, new ConversationRef.None(), line.request(), Optional.empty(), Optional.empty(), 0, requestId, null,
                 CacheDirective.DEFAULT, Priority.LOW);
         return parts.chat().complete(call).handle((result, error) -> error == null
-                        ? new BatchLineResult(line.index(), line.customId(), true, parts.codec().okLine(line.customId(), requestId, result.response()))
+                        ? new BatchLineResult(line.index(), line.customId(), true, parts.codec().okLine(line.customId(), requestId, answer(line, result)))
                         : new BatchLineResult(line.index(), line.customId(), false, parts.codec().errorLine(line.customId(), requestId, error)))
                 .thenCompose(result -> parts.store().saveResults(batch.id(), List.of(result)).thenApply(x -> result.ok()));
     }

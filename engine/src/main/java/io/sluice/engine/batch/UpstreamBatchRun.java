@@ -103,7 +103,7 @@ final class UpstreamBatchRun {
             entries.add(new UsageEntry(batch.id(), line.index() + 1, batch.owner(), batch.apiKeyId(), null, null, null, target.spec().name(),
                     plan.upstream().name(), outcome.response().usage(), cost, 0, UsageEntry.Outcome.OK, now, prices.source()));
             results.add(new BatchLineResult(line.index(), line.customId(), true,
-                    parts.codec().okLine(line.customId(), requestId, outcome.response().withModel(target.spec().name()))));
+                    parts.codec().okLine(line.customId(), requestId, outcome.response())));
         }
         BigDecimal total = billed;
         return parts.ledger().record(entries).thenCompose(x -> parts.store().saveResults(batch.id(), results)).thenApply(x -> total);

@@ -50,6 +50,7 @@ public final class Simulator implements AutoCloseable {
     final AtomicLong served = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
     private final SimulatedEmbeddings embeddings = new SimulatedEmbeddings(this);
+    private final SimulatedBatches batches = new SimulatedBatches(this);
     private final AtomicLong promptTokens = new AtomicLong();
     private final AtomicLong completionTokens = new AtomicLong();
     private final Map<Fault, AtomicLong> faults = new ConcurrentHashMap<>();
@@ -88,13 +89,15 @@ public final class Simulator implements AutoCloseable {
             ctx.response().putHeader("x-request-id", "req_sim_" + requestIds.incrementAndGet());
             ctx.next();
         });
-        router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024));
+        router.route().handler(BodyHandler.create().setBodyLimit(32L * 1024 * 1024).setDeleteUploadedFilesOnEnd(true)
+                .setUploadsDirectory(System.getProperty("java.io.tmpdir") + "/sluice-simulator-uploads"));
         router.post("/v1/chat/completions").handler(ctx -> chat(ctx, OpenAiDialect.INSTANCE));
         router.post("/v1/messages").handler(ctx -> chat(ctx, AnthropicDialect.INSTANCE));
         router.postWithRegex("/v1beta/models/[^/:]+:(generateContent|streamGenerateContent)").handler(ctx -> chat(ctx, GeminiDialect.INSTANCE));
         router.get("/v1/models").handler(this::models);
         router.post("/v1/embeddings").handler(embeddings::openAi);
         router.postWithRegex("/v1beta/models/[^/:]+:batchEmbedContents").handler(embeddings::gemini);
+        batches.route(router);
         // HTTP/2 in clear text (prior knowledge or upgrade) too, at most 100 streams a connection as the server's default
         server = join(vertx.createHttpServer().connectionHandler(c -> connections.incrementAndGet()).requestHandler(router).listen(port, host));
         return server.actualPort();
@@ -151,6 +154,21 @@ public final class Simulator implements AutoCloseable {
     /** How many chat requests their client called off (reset, or closed the connection) before the answer was whole. */
     public long abandoned() {
         return abandoned.get();
+    }
+
+    /** How long each request of a batch (either batch API) takes: they are answered one after another. */
+    public void batchPace(Duration pace) {
+        batches.pace(pace);
+    }
+
+    /** How many requests of batches (either batch API) it has answered. */
+    public long batchRequestsAnswered() {
+        return batches.answered();
+    }
+
+    /** How many batches (either batch API) were submitted to it. */
+    public int batchesSubmitted() {
+        return batches.submitted();
     }
 
     /** How many connections clients have opened to it. */

@@ -1,0 +1,95 @@
+package io.sluice.http.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.domain.batch.BatchLine;
+import io.sluice.http.upstream.UpstreamHttp;
+import io.sluice.ports.out.UpstreamBatches;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Anthropic's Message Batches: the requests sent as Messages API params ({@code POST /messages/batches}), asked after
+ * ({@code GET /messages/batches/{id}}, {@code processing_status: ended}), their results read as JSONL
+ * ({@code GET /messages/batches/{id}/results}) and translated back, and cancelled ({@code POST .../cancel}). Thread-safe.
+ */
+final class AnthropicBatches implements UpstreamBatches {
+    private final UpstreamHttp http;
+    private final AnthropicJson json;
+    private final ObjectMapper mapper;
+    private final Map<String, String> headers;
+    private final String batchesUrl;
+
+    AnthropicBatches(UpstreamHttp http, AnthropicJson json, Map<String, String> headers, String baseUrl) {
+        this.http = http;
+        this.json = json;
+        this.mapper = json.mapper();
+        this.headers = headers;
+        this.batchesUrl = UpstreamHttp.join(baseUrl, "/messages/batches");
+    }
+
+    @Override
+    public CompletionStage<String> submit(List<BatchLine> lines) {
+        ObjectNode body = mapper.createObjectNode();
+        ArrayNode requests = body.putArray("requests");
+        try {
+            for (BatchLine line : lines) {
+                requests.addObject().put("custom_id", line.customId()).set("params", mapper.readTree(json.writeRequest(line.request(), false)));
+            }
+            return http.sendJson(HttpMethod.POST, batchesUrl, headers, "application/json", mapper.writeValueAsBytes(body))
+                    .thenApply(created -> created.path("id").asText());
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(new UncheckedIOException(e));
+        }
+    }
+
+    @Override
+    public CompletionStage<State> state(String upstreamId) {
+        return http.sendJson(HttpMethod.GET, batchesUrl + "/" + upstreamId, headers, null, null).thenApply(b -> {
+            JsonNode counts = b.path("request_counts");
+            return new State("ended".equals(b.path("processing_status").asText()), counts.path("succeeded").asInt(), counts.path("errored").asInt());
+        });
+    }
+
+    @Override
+    public CompletionStage<List<Outcome>> results(String upstreamId) {
+        return http.send(HttpMethod.GET, batchesUrl + "/" + upstreamId + "/results", headers, null, null).thenApply(bytes -> {
+            List<Outcome> outcomes = new ArrayList<>();
+            for (String row : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+                if (row.isBlank()) continue;
+                JsonNode line;
+                try {
+                    line = mapper.readTree(row);
+                } catch (IOException e) {
+                    continue; // a line the upstream garbled: its request is reported as not run
+                }
+                String customId = line.path("custom_id").asText();
+                JsonNode result = line.path("result");
+                switch (result.path("type").asText()) {
+                    case "succeeded" -> outcomes.add(new Outcome(customId, json.readResponse(result.path("message")), 200, null));
+                    case "errored" -> {
+                        JsonNode error = result.path("error").path("error");
+                        int status = "invalid_request_error".equals(error.path("type").asText()) ? 400 : 500;
+                        outcomes.add(new Outcome(customId, null, status, error.path("message").asText("failed")));
+                    }
+                    default -> outcomes.add(new Outcome(customId, null, 0, result.path("type").asText())); // canceled, expired
+                }
+            }
+            return outcomes;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> cancel(String upstreamId) {
+        return http.sendJson(HttpMethod.POST, batchesUrl + "/" + upstreamId + "/cancel", headers, "application/json", new byte[0]).thenApply(x -> null);
+    }
+}
