@@ -22,7 +22,7 @@ public final class BatchRunner implements AutoCloseable {
     private final UpstreamBatchRun upstream;
     private final GatewayBatchRun gateway;
     private final BatchEnd end;
-    private final String holder = "runner-" + UUID.randomUUID();
+    private final String holder = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     /** The batches being stepped or run here, as last seen in the store. */
     private final Map<String, Batch> busy = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -35,7 +35,7 @@ public final class BatchRunner implements AutoCloseable {
         this.parts = parts;
         this.end = new BatchEnd(parts);
         this.upstream = new UpstreamBatchRun(parts, end);
-        this.gateway = new GatewayBatchRun(parts, end);
+        this.gateway = new GatewayBatchRun(parts, end, holder);
     }
 
     /** Starts looking at batches every poll interval. */

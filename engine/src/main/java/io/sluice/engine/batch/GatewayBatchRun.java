@@ -24,17 +24,21 @@ import java.util.function.Supplier;
 /**
  * A batch the gateway runs itself, for providers without a batch API: each request is a call of its own, in the
  * {@code low} lane (interactive calls go first wherever calls wait), a few at a time, under the key's limits and
- * budgets and billed as any call. Each request's id is the batch's and its line's, so that a batch taken up again
- * after a restart runs only the requests that had not ended, and a request run twice is billed once. The batch's own
- * reservation is released when it starts: each request then reserves and settles its own.
+ * budgets and billed as any call. What each request came to is kept as it ends, so that a batch taken up again after
+ * a restart runs only the requests that had not ended. A request's id is the batch's, its line's and this runner's: a
+ * request that was running when its gateway died is run again under a new id, and both are billed, as the upstream
+ * served both. The batch's own reservation is released when it starts: each request then reserves and settles its own.
  */
 final class GatewayBatchRun {
     private final BatchParts parts;
     private final BatchEnd end;
+    private final String runner;
 
-    GatewayBatchRun(BatchParts parts, BatchEnd end) {
+    /** @param runner a short name of this runner, unique to its process */
+    GatewayBatchRun(BatchParts parts, BatchEnd end, String runner) {
         this.parts = parts;
         this.end = end;
+        this.runner = runner;
     }
 
     /**
@@ -113,7 +117,7 @@ final class GatewayBatchRun {
 
     /** Runs one request and keeps what it came to; whether it was answered. */
     private CompletionStage<Boolean> one(Batch batch, Caller caller, BatchLine line) {
-        String requestId = batch.id() + "-" + line.index();
+        String requestId = batch.id() + "-" + line.index() + "-" + runner;
         ChatCall call = new ChatCall(caller, new ConversationRef.None(), line.request(), Optional.empty(), Optional.empty(), 0, requestId, null,
                 CacheDirective.DEFAULT, Priority.LOW);
         return parts.chat().complete(call).handle((result, error) -> error == null
