@@ -48,6 +48,15 @@ public interface ContextConfig {
         @WithName("max-summary-tokens")
         @WithDefault("500")
         int maxSummaryTokens();
+
+        /** Background refreshes through the summary model's provider's batch API, at its batch price (half, for OpenAI and Anthropic). */
+        @WithDefault("false")
+        boolean batch();
+
+        /** How often a batched refresh asks its provider whether it is done. */
+        @WithName("batch-poll-interval")
+        @WithDefault("30s")
+        java.time.Duration batchPollInterval();
     }
 
     interface Cache {

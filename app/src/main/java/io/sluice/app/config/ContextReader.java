@@ -35,7 +35,7 @@ final class ContextReader {
                 c.context().cache().ttl(), c.context().cache().maxTotalTokens(), c.redis().uri()));
         ContextConfig.Summary s = c.context().summary();
         SummaryPolicy summary = check("sluice.context.summary", () -> new SummaryPolicy(s.model(), s.thresholdTokens(),
-                s.keepRecentTokens(), s.maxSummaryTokens()));
+                s.keepRecentTokens(), s.maxSummaryTokens(), s.batch(), s.batchPollInterval()));
         summary.model().ifPresent(m -> {
             if (!models.contains(m) && passthrough.isEmpty()) {
                 throw new ConfigProblem("sluice.context.summary.model", "unknown model '" + m + "'; configured: " + models);

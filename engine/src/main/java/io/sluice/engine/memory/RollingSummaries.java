@@ -22,11 +22,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * refresh runs in the background (at most one per conversation at a time); a call waits for one only when its
  * uncovered messages cannot fit otherwise. A refresh folds every uncovered message but the newest few into the
  * summary, saves it (never moving it backwards), and drops the conversation's cache entry so the next turn reads it.
- * Thread-safe.
+ * A background refresh goes through the summary model's provider's batch API when the policy says so and the provider
+ * has one, at its batch price; a refresh a call waits for never does. Every summary call is billed to the
+ * conversation's owner, under the route {@value #ROUTE}. Thread-safe.
  */
 final class RollingSummaries {
     private static final System.Logger LOG = System.getLogger(RollingSummaries.class.getName());
     private static final int PAGE = 500;
+    /** What the ledger's route column says of a summary's bill, so that reports show what summaries cost. */
+    static final String ROUTE = "sluice:summary";
 
     private final ModelRegistry registry;
     private final ConversationStore store;
@@ -34,9 +38,14 @@ final class RollingSummaries {
     private final Summarizer summarizer;
     private final SummaryPolicy policy;
     private final Set<ConversationId> refreshing = ConcurrentHashMap.newKeySet();
+    private final io.sluice.ports.out.UsageLedger ledger;
+    private final java.time.Clock clock;
 
-    RollingSummaries(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, SummaryPolicy policy) {
+    RollingSummaries(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, SummaryPolicy policy,
+                     io.sluice.ports.out.UsageLedger ledger, java.time.Clock clock) {
         this.registry = registry;
+        this.ledger = ledger;
+        this.clock = clock;
         this.store = store;
         this.cache = cache;
         this.summarizer = new Summarizer(tokens);
@@ -48,30 +57,58 @@ final class RollingSummaries {
     }
 
     /** After a turn: refresh in the background when {@code uncoveredTokens} passed the threshold. Never waits. */
-    void afterTurn(ConversationId id, long uncoveredTokens, ModelRegistry.Target chatRoute) {
+    void afterTurn(io.sluice.domain.Conversation conversation, long uncoveredTokens, ModelRegistry.Target chatRoute) {
+        ConversationId id = conversation.id();
         if (uncoveredTokens <= policy.thresholdTokens() || !refreshing.add(id)) return;
-        refresh(id, chatRoute, policy.keepRecentTokens()).whenComplete((saved, error) -> {
+        refresh(id, conversation.owner(), conversation.user(), chatRoute, policy.keepRecentTokens(), true).whenComplete((saved, error) -> {
             refreshing.remove(id);
             if (error != null) LOG.log(System.Logger.Level.WARNING, "background summary of " + id + " failed: " + io.sluice.domain.error.Failures.describe(error));
         });
     }
 
-    /** Folds the uncovered messages, all but the newest {@code keepRecentTokens} worth, into the summary. */
-    CompletionStage<Boolean> refresh(ConversationId id, ModelRegistry.Target chatRoute, int keepRecentTokens) {
+    /**
+     * Folds the uncovered messages, all but the newest {@code keepRecentTokens} worth, into the summary, billed to
+     * {@code owner} and {@code user}; through the provider's batch API when {@code canWait} and the policy batches.
+     */
+    CompletionStage<Boolean> refresh(ConversationId id, String owner, String user, ModelRegistry.Target chatRoute, int keepRecentTokens,
+                                     boolean canWait) {
         ModelRegistry.Target summaryRoute = policy.model().map(registry::resolve).orElse(chatRoute);
+        var complete = billed(id, owner, user, summaryRoute, canWait && policy.batch() ? summaryRoute.provider().batches() : java.util.Optional.empty());
         return store.window(id, 0, 0).thenCompose(window -> {
             Summary current = window.summary();
             long after = Math.max(current == null ? 0 : current.throughSeq(), window.systemPrompt().isEmpty() ? 0 : window.systemPrompt().getLast().seq());
             return uncovered(id, after, new ArrayList<>()).thenCompose(uncovered -> {
                 List<StoredMessage> fold = foldable(uncovered, keepRecentTokens);
                 if (fold.isEmpty()) return CompletableFuture.completedFuture(false);
-                return summarizer.fold(current, fold, summaryRoute.provider(), summaryRoute.spec().upstreamName(),
+                return summarizer.fold(current, fold, complete, summaryRoute.spec().upstreamName(),
                                 summaryRoute.spec().contextWindow(), summaryRoute.spec().encoding(), policy.maxSummaryTokens(),
                                 chatRoute.spec().encoding())
                         .thenCompose(summary -> store.saveSummary(id, current, summary, after, fold.size()))
                         .thenCompose(saved -> cache.invalidate(id).thenApply(done -> saved));
             });
         });
+    }
+
+    /** Sends a summary request, through {@code batches} when present, and bills each answer at its price. */
+    private java.util.function.Function<io.sluice.domain.ChatRequest, CompletionStage<io.sluice.domain.ChatResponse>> billed(
+            ConversationId id, String owner, String user, ModelRegistry.Target route, java.util.Optional<io.sluice.ports.out.UpstreamBatches> batches) {
+        io.sluice.domain.Prices prices = batches.isPresent() ? registry.batchPrices(route.spec()) : route.spec().prices();
+        String requestId = "sum_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        return request -> {
+            long started = System.nanoTime();
+            CompletionStage<io.sluice.domain.ChatResponse> sent = batches.isPresent()
+                    ? io.sluice.engine.batch.SingleRequestBatch.complete(batches.get(), request, policy.batchPollInterval())
+                    : route.provider().complete(request);
+            return sent.thenCompose(response -> ledger.record(List.of(new io.sluice.domain.usage.UsageEntry(requestId, attempts.incrementAndGet(), owner,
+                            null, user, id.value(), ROUTE, route.spec().name(), route.provider().name(), response.usage(), prices.cost(response.usage()),
+                            (System.nanoTime() - started) / 1_000_000, io.sluice.domain.usage.UsageEntry.Outcome.OK, clock.instant(), prices.source())))
+                    .handle((done, error) -> {
+                        if (error != null) LOG.log(System.Logger.Level.WARNING, "the bill of a summary of " + id + " could not be written: "
+                                + io.sluice.domain.error.Failures.describe(error));
+                        return response;
+                    }));
+        };
     }
 
     private CompletionStage<List<StoredMessage>> uncovered(ConversationId id, long afterSeq, List<StoredMessage> into) {

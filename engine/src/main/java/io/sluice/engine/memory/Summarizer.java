@@ -7,7 +7,6 @@ import io.sluice.domain.Encoding;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.ToolCall;
 import io.sluice.domain.context.Summary;
-import io.sluice.ports.out.LlmProvider;
 import io.sluice.ports.out.TokenCounter;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,17 +34,18 @@ public final class Summarizer {
     /**
      * @param previous      the summary so far, or null
      * @param messages      the messages to fold in, oldest first, all newer than {@code previous}
-     * @param provider      the summary model's provider; {@code upstreamModel} its name there
+     * @param complete      sends a request to the summary model (whose name upstream is {@code upstreamModel})
      * @param modelWindow   the summary model's context window
      * @param sendEncoding  the encoding of the model the summary will be sent to, for its token count
      */
-    public CompletionStage<Summary> fold(Summary previous, List<StoredMessage> messages, LlmProvider provider, String upstreamModel,
+    public CompletionStage<Summary> fold(Summary previous, List<StoredMessage> messages,
+                                         java.util.function.Function<ChatRequest, CompletionStage<io.sluice.domain.ChatResponse>> complete, String upstreamModel,
                                          int modelWindow, Encoding modelEncoding, int maxSummaryTokens, Encoding sendEncoding) {
         int chunkBudget = Math.max(1, modelWindow - maxSummaryTokens - OVERHEAD_TOKENS - (previous == null ? 0 : previous.tokens()));
         List<List<StoredMessage>> chunks = chunks(messages, chunkBudget, modelEncoding);
         CompletionStage<Summary> result = CompletableFuture.completedFuture(previous);
         for (List<StoredMessage> chunk : chunks) {
-            result = result.thenCompose(summary -> provider.complete(request(summary, chunk, upstreamModel, maxSummaryTokens))
+            result = result.thenCompose(summary -> complete.apply(request(summary, chunk, upstreamModel, maxSummaryTokens))
                     .thenApply(response -> {
                         String text = response.message().content() == null ? "" : response.message().content().strip();
                         if (text.isEmpty()) throw new IllegalStateException("the summary model returned an empty summary");

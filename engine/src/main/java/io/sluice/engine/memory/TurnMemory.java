@@ -54,13 +54,13 @@ public final class TurnMemory {
 
     /** The memory of {@code store}'s conversations, with summaries written by {@code registry}'s models as {@code summaryPolicy} says. */
     public TurnMemory(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                      ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall) {
+                      ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall, io.sluice.ports.out.UsageLedger ledger) {
         this.store = store;
         this.cache = cache;
         this.tokens = tokens;
         this.clock = clock;
         this.contextDefaults = contextDefaults;
-        this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy);
+        this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy, ledger, clock);
         this.recall = recall;
     }
 
@@ -93,7 +93,8 @@ public final class TurnMemory {
                 }).exceptionallyCompose(error -> {
                     // the uncovered messages do not fit: summarize now, on this call's time, then build again from the store
                     if (!(Failures.cause(error) instanceof SummaryNeededException)) return CompletableFuture.failedFuture(error);
-                    return summaries.refresh(existing.id(), route.target(), summaries.policy().keepRecentTokens())
+                    return summaries.refresh(existing.id(), call.caller().owner(), call.caller().user(), route.target(),
+                                    summaries.policy().keepRecentTokens(), false)
                             .thenCompose(saved -> fromStore(call, route, existing.id(), fresh));
                 });
             }
@@ -212,7 +213,7 @@ public final class TurnMemory {
                 .thenApply(advanced -> {
                     if (turn.strategy() instanceof ContextStrategy.RollingSummary) {
                         long added = messages.stream().mapToLong(NewMessage::tokenCount).sum();
-                        summaries.afterTurn(turn.conversation().id(), turn.uncoveredTokens() + added, route);
+                        summaries.afterTurn(turn.conversation(), turn.uncoveredTokens() + added, route);
                     }
                     return advanced;
                 }));
