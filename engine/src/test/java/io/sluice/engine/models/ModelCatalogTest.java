@@ -48,10 +48,32 @@ class ModelCatalogTest {
     }
 
     @Test
+    void batchPricesAreTheCatalogsOrAConfiguredPriceAtTheCatalogsDiscountOrTheStandardPrice() {
+        var gpt4o = new io.sluice.domain.ModelSpec("gpt-4o", "openai", null, 128_000, io.sluice.domain.Encoding.O200K_BASE,
+                catalog.find("gpt-4o").orElseThrow().prices());
+        assertThat(catalog.batchPrices(gpt4o).inputPerMillion()).isEqualByComparingTo("1.25");
+        assertThat(catalog.batchPrices(gpt4o).outputPerMillion()).isEqualByComparingTo("5");
+        assertThat(catalog.batchPrices(gpt4o).source()).endsWith("batch");
+        var configured = new io.sluice.domain.ModelSpec("support-bot", "openai", "gpt-4o-mini", 128_000, io.sluice.domain.Encoding.O200K_BASE,
+                io.sluice.domain.Prices.of("0.20", "0.80"));
+        assertThat(catalog.batchPrices(configured).inputPerMillion()).as("its own price, halved as the catalog halves gpt-4o-mini's")
+                .isEqualByComparingTo("0.10");
+        assertThat(catalog.batchPrices(configured).outputPerMillion()).isEqualByComparingTo("0.40");
+        assertThat(catalog.batchPrices(configured).source()).isEqualTo("config batch");
+        var deepseek = new io.sluice.domain.ModelSpec("deepseek-chat", "deepseek", null, 128_000, io.sluice.domain.Encoding.CL100K_BASE,
+                catalog.find("deepseek-chat").orElseThrow().prices());
+        assertThat(catalog.batchPrices(deepseek)).as("no batch API: the standard price").isEqualTo(deepseek.prices());
+        var unknown = new io.sluice.domain.ModelSpec("acme-finetune", "vllm", null, 8_000, io.sluice.domain.Encoding.CL100K_BASE,
+                io.sluice.domain.Prices.of("1", "2"));
+        assertThat(catalog.batchPrices(unknown)).isEqualTo(unknown.prices());
+    }
+
+    @Test
     void aMalformedFileIsRefusedNamingItsLine() {
         String csv = "# as-of: 2025-01-01\nmodel,provider,kind,context_window,input,output,cached_input,cache_write\ngpt-x,openai,chat,1000,1\n";
         assertThatThrownBy(() -> ModelCatalog.parse(new BufferedReader(new StringReader(csv)))).hasMessageContaining("line 3");
-        String negative = "model,provider,kind,context_window,input,output,cached_input,cache_write\ngpt-x,openai,chat,1000,-1,2,,\n";
+        String negative = "model,provider,kind,context_window,input,output,cached_input,cache_write,batch_input,batch_output\n"
+                + "gpt-x,openai,chat,1000,-1,2,,,,\n";
         assertThatThrownBy(() -> ModelCatalog.parse(new BufferedReader(new StringReader(negative)))).isInstanceOf(IllegalArgumentException.class);
     }
 }
