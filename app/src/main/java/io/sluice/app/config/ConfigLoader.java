@@ -132,7 +132,8 @@ public final class ConfigLoader {
                 .redis(LimitsReader.redis(c)).requirePrices(c.pricing().require())
                 .responseCache(ResponseCacheReader.read(c, java.util.Set.copyOf(models.names()), c.routes().keySet())).retention(ConfigProblem.check("sluice.retention", () -> new RetentionSettings(c.retention().days(),
                         c.retention().owners(), c.retention().sweepInterval())))
-                .batches(ConfigProblem.check("sluice.batch", () -> io.sluice.engine.batch.BatchSettings.of(c.batch().pollInterval(), c.batch().concurrency())))
+                .batches(ConfigProblem.check("sluice.batch", () -> io.sluice.engine.batch.BatchSettings.of(c.batch().pollInterval(), c.batch().concurrency(),
+                        c.batch().window())))
                 .build();
     }
 }

@@ -123,6 +123,10 @@ public interface SluiceConfig {
         /** How many of a batch's requests the gateway runs at once, for a provider without a batch API. */
         @WithDefault("4")
         int concurrency();
+
+        /** How long a batch may run before it expires (what has not run by then is not run); clients name 24h. */
+        @WithDefault("24h")
+        java.time.Duration window();
     }
 
     SlaConfig sla();

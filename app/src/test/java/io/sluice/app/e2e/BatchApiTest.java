@@ -45,18 +45,25 @@ class BatchApiTest {
 
     /** A gateway whose batch runner looks every 100 ms, with a per-owner daily cap of {@code cap} dollars. */
     private CachingGateway gateway(String cap) throws Exception {
+        return gateway(cap, "24h");
+    }
+
+    /** ... whose batches expire after {@code window}. */
+    private CachingGateway gateway(String cap, String window) throws Exception {
         // ${SIM}: the gateway's own simulator, which speaks both batch APIs
         return new CachingGateway(dir, """
 
-                  batch: {poll-interval: 100ms, concurrency: 4}
+                  batch: {poll-interval: 100ms, concurrency: 4, window: %s}
                   budgets:
                     key: {day: "%s"}
                   models:
                     claude-sonnet-4-5: {provider: claude}
                     relay-mini: {provider: relay, upstream-name: gpt-4o-mini}
-                """.formatted(cap), new PostgresTestSchema(), null, """
+                    dead-model: {provider: dead, upstream-name: gpt-4o}
+                """.formatted(window, cap), new PostgresTestSchema(), null, """
                     claude: {type: anthropic, base-url: "${SIM}", api-key: sk-claude, timeout: 5s}
                     relay: {type: openai, base-url: "${SIM}", api-key: sk-relay, timeout: 5s, options: {batch-api: "false"}}
+                    dead: {type: openai, base-url: "http://127.0.0.1:1/v1", api-key: sk-dead, timeout: 2s}
                 """.stripTrailing());
     }
 
@@ -83,11 +90,16 @@ class BatchApiTest {
     }
 
     private static Batch awaitEnd(OpenAIClient client, String id) {
+        return awaitEnd(client, id, Batch.Status.COMPLETED);
+    }
+
+    /** The batch once it has ended: {@code expected}, or cancelled or failed. */
+    private static Batch awaitEnd(OpenAIClient client, String id, Batch.Status expected) {
         Batch[] last = new Batch[1];
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
             last[0] = client.batches().retrieve(id);
             Batch.Status s = last[0].status();
-            return s.equals(Batch.Status.COMPLETED) || s.equals(Batch.Status.CANCELLED) || s.equals(Batch.Status.FAILED);
+            return s.equals(expected) || s.equals(Batch.Status.CANCELLED) || s.equals(Batch.Status.FAILED);
         });
         return last[0];
     }
@@ -224,6 +236,46 @@ class BatchApiTest {
     }
 
     @Test
+    void aBatchPastItsWindowExpiresWithWhatRanBilledAndTheRestReported() throws Exception {
+        try (CachingGateway sluice = gateway("10", "2s")) {
+            sluice.simulator.batchPace(Duration.ofMillis(100));
+            OpenAIClient acme = client(sluice, sluice.key("acme"));
+            Batch done = awaitEnd(acme, submit(acme, input("gpt-4o", 100, "")).id(), Batch.Status.EXPIRED);
+            assertThat(done.status()).isEqualTo(Batch.Status.EXPIRED);
+            assertThat(done.expiredAt()).isPresent();
+            int ran = (int) done.requestCounts().orElseThrow().completed();
+            assertThat(ran).isBetween(1, 99);
+            assertThat(lines(acme, done.outputFileId().orElseThrow())).hasSize(ran);
+            assertThat(lines(acme, done.errorFileId().orElseThrow())).hasSize(100 - ran)
+                    .allSatisfy(line -> assertThat(line.path("error").path("code").asText()).isEqualTo("batch_expired"));
+            BigDecimal billed = billedAt(sluice, done.id(), ran, "1.25", "5");
+            BigDecimal[] budget = counter(sluice, "acme");
+            assertThat(budget[0]).isEqualByComparingTo(billed);
+            assertThat(budget[1]).isZero();
+        }
+    }
+
+    @Test
+    void aBatchWhoseProviderIsDownWaitsForItAndCanBeCancelled() throws Exception {
+        try (CachingGateway sluice = gateway("10")) {
+            OpenAIClient acme = client(sluice, sluice.key("acme"));
+            Batch submitted = submit(acme, input("dead-model", 3, ""));
+            Awaitility.await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(5))
+                    .until(() -> acme.batches().retrieve(submitted.id()).status().equals(Batch.Status.VALIDATING));
+            assertThat(counter(sluice, "acme")[1]).as("its worst case stays reserved").isPositive();
+            acme.batches().cancel(submitted.id());
+            Batch done = awaitEnd(acme, submitted.id());
+            assertThat(done.status()).isEqualTo(Batch.Status.CANCELLED);
+            assertThat(done.outputFileId()).isEmpty();
+            assertThat(lines(acme, done.errorFileId().orElseThrow())).hasSize(3)
+                    .allSatisfy(line -> assertThat(line.path("error").path("code").asText()).isEqualTo("batch_cancelled"));
+            BigDecimal[] budget = counter(sluice, "acme");
+            assertThat(budget[0]).isZero();
+            assertThat(budget[1]).isZero();
+        }
+    }
+
+    @Test
     void badBatchesAreRefusedBeforeAnythingGoesUpstream() throws Exception {
         try (CachingGateway sluice = gateway("0.01")) {
             String key = sluice.key("acme");
@@ -243,6 +295,15 @@ class BatchApiTest {
             assertThatThrownBy(() -> other.batches().create(BatchCreateParams.builder().inputFileId(small)
                     .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H).build()))
                     .as("another owner's file").isInstanceOf(NotFoundException.class);
+            assertThatThrownBy(() -> acme.batches().create(BatchCreateParams.builder().inputFileId("file-" + "9".repeat(100))
+                    .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H).build()))
+                    .isInstanceOf(BadRequestException.class).hasMessageContaining("input_file_id");
+            Map<String, String> tooMuch = new java.util.HashMap<>();
+            for (int i = 0; i < 17; i++) tooMuch.put("k" + i, "v");
+            assertThatThrownBy(() -> acme.batches().create(BatchCreateParams.builder().inputFileId(small)
+                    .endpoint(BatchCreateParams.Endpoint.V1_CHAT_COMPLETIONS).completionWindow(BatchCreateParams.CompletionWindow._24H)
+                    .putAdditionalBodyProperty("metadata", com.openai.core.JsonValue.from(tooMuch)).build()))
+                    .isInstanceOf(BadRequestException.class).hasMessageContaining("metadata");
             String badRequest = input("gpt-4o", 1, "").replace("\"messages\":[{\"role\":\"user\",", "\"messages\":[{\"role\":\"wizard\",");
             assertThatThrownBy(() -> submit(acme, badRequest)).isInstanceOf(BadRequestException.class).hasMessageContaining("Line 1");
             OpenAIServiceException overBudget = (OpenAIServiceException) org.assertj.core.api.Assertions.catchThrowable(

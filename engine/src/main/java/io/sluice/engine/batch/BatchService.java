@@ -21,8 +21,6 @@ import java.util.concurrent.CompletionStage;
  * with 402 when the budgets cannot hold it), then {@link BatchRunner} runs it. Thread-safe.
  */
 public final class BatchService implements Batches {
-    /** How long a batch has to run, from its submission. */
-    public static final Duration WINDOW = Duration.ofHours(24);
     /** How long a submission waits for room on a budget that calls in flight hold. */
     private static final Duration RESERVE_WAIT = Duration.ofSeconds(2);
     private static final int MAX_METADATA = 16;
@@ -55,7 +53,7 @@ public final class BatchService implements Batches {
             BatchPlan plan = BatchPlan.of(lines, parts.models(), parts.tokens(), parts.context());
             Instant now = parts.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as the store keeps it
             String id = Batch.newId();
-            Instant expires = now.plus(WINDOW);
+            Instant expires = now.plus(parts.settings().window());
             Batch batch = new Batch(id, owner, caller.key().map(ApiKey::id).orElse(null), inputFileId, endpoint, completionWindow, metadata,
                     BatchStatus.VALIDATING, null, now, expires, new Batch.Counts(lines.size(), 0, 0), null, null,
                     plan.upstream() == null ? null : plan.upstream().name(), null, plan.worstCase(), null);
