@@ -7,6 +7,7 @@ import io.sluice.jdbc.StorageSettings;
 import io.sluice.testkit.servers.SecondPostgres;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,9 +41,11 @@ class PostgresOutageTest {
             HttpResponse<String> notDeleted = sluice.delete("/v1/conversations/" + conversation + "/items/msg_1");
             assertThat(notDeleted.statusCode()).as(notDeleted.body()).isEqualTo(503);
             assertThat(notDeleted.body()).doesNotContain("Exception").doesNotContain("jdbc:").doesNotContain("4111");
-            HttpResponse<String> noFiles = sluice.get("/v1/files");
-            assertThat(noFiles.statusCode()).as(noFiles.body()).isEqualTo(503);
-            assertThat(noFiles.body()).contains("\"code\":\"storage_unavailable\"").doesNotContain("Exception").doesNotContain("jdbc:");
+            for (HttpResponse<String> down : List.of(sluice.get("/v1/files"), sluice.get("/v1/batches"), sluice.post("/v1/batches",
+                    "{\"input_file_id\":\"file-0123456789abcdef01234567\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}"))) {
+                assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
+                assertThat(down.body()).contains("\"code\":\"storage_unavailable\"").doesNotContain("Exception").doesNotContain("jdbc:");
+            }
             long started = System.nanoTime();
             HttpResponse<String> ready = sluice.get("/health/ready");
             assertThat(ready.statusCode()).isEqualTo(503);
@@ -58,6 +61,7 @@ class PostgresOutageTest {
             assertThat(sluice.delete("/v1/conversations/" + conversation + "/items/msg_1").statusCode()).as("the delete, asked again").isEqualTo(200);
             assertThat(sluice.get("/v1/conversations/" + conversation + "/items").body()).doesNotContain("4111");
             assertThat(sluice.get("/v1/files").statusCode()).as("the Files API is back with the database").isEqualTo(200);
+            assertThat(sluice.get("/v1/batches").statusCode()).as("the Batch API too").isEqualTo(200);
         }
     }
 }
