@@ -103,6 +103,12 @@ final class JdbcBatchStore implements BatchStore {
     }
 
     @Override
+    public CompletionStage<Void> dropResults(String batchId) {
+        return executor.run(() -> jdbi.withHandle(h -> h.createUpdate("DELETE FROM batch_results WHERE batch_id = :batch").bind("batch", batchId)
+                .execute())).thenApply(rows -> null);
+    }
+
+    @Override
     public CompletionStage<Boolean> lease(String batchId, String holder, Instant now, Instant until) {
         return executor.run(() -> jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE batches SET leased_by = :holder, leased_until = :until

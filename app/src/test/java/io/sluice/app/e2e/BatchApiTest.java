@@ -168,6 +168,8 @@ class BatchApiTest {
                 BigDecimal billed = billedAt(sluice, done.id(), 100, run[1], run[2]);
                 assertThat(billed).isPositive();
             }
+            assertThat(Sql.value(sluice.storage(), "SELECT COUNT(*) FROM batch_results")).as("the files hold the answers; no second copy")
+                    .isEqualTo(0L);
             assertThat(sluice.simulator.batchesSubmitted()).isEqualTo(2);
             assertThat(sluice.simulator.batchRequestsAnswered()).isEqualTo(200);
             assertThat(sluice.simulator.stats().requests()).as("no request went as a chat call").isZero();

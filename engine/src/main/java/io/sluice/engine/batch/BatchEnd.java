@@ -17,8 +17,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Ends a batch, once its requests have all ended or it was stopped: writes its output file (the answers) and error file
- * (the failures, and the requests it never ran), settles its reservation and stores its last status. Every step may be
- * done again after a restart without doubling anything: the files' ids come from the batch's, and a hold settles once.
+ * (the failures, and the requests it never ran), settles its reservation, stores its last status, and forgets the
+ * results its files now hold. Every step may be done again after a restart without doubling anything: the files' ids
+ * come from the batch's, and a hold settles once.
  */
 final class BatchEnd {
     /** What OpenAI calls the files a batch writes. */
@@ -59,7 +60,9 @@ final class BatchEnd {
             return file(batch, "output", output).thenCombine(file(batch, "error", errors), (out, err) -> batch.withFiles(out, err))
                     .thenCompose(next -> settled == null ? CompletableFuture.completedFuture(next) : parts.settle(batch, settled).thenApply(v -> next))
                     .thenCompose(next -> parts.store().update(next.withCounts(counts)
-                            .withStatus(BatchStatus.FINALIZING, now).withStatus(end, now), batch.status()));
+                            .withStatus(BatchStatus.FINALIZING, now).withStatus(end, now), batch.status()))
+                    // the files hold the answers now: a second copy of them is not kept
+                    .thenCompose(written -> written ? parts.store().dropResults(batch.id()).thenApply(x -> true) : CompletableFuture.completedFuture(false));
         });
     }
 

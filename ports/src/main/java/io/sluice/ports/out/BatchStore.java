@@ -39,4 +39,7 @@ public interface BatchStore {
 
     /** What the batch's requests came to so far, in the input's order. */
     CompletionStage<List<BatchLineResult>> results(String batchId);
+
+    /** Forgets what the batch's requests came to, once its output and error files hold it. */
+    CompletionStage<Void> dropResults(String batchId);
 }

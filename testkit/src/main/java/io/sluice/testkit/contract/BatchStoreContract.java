@@ -78,6 +78,8 @@ public abstract class BatchStoreContract {
         join(store().saveResults(batch.id(), List.of(first, new BatchLineResult(1, "b", true, "{\"again\":true}"))));
         assertThat(join(store().results(batch.id()))).containsExactly(first, second);
         assertThat(join(store().results("batch_other"))).isEmpty();
+        join(store().dropResults(batch.id()));
+        assertThat(join(store().results(batch.id()))).isEmpty();
     }
 
     @Test
