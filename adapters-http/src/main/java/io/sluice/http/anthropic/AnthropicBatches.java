@@ -64,14 +64,7 @@ final class AnthropicBatches implements UpstreamBatches {
     public CompletionStage<List<Outcome>> results(String upstreamId) {
         return http.send(HttpMethod.GET, batchesUrl + "/" + upstreamId + "/results", headers, null, null).thenApply(bytes -> {
             List<Outcome> outcomes = new ArrayList<>();
-            for (String row : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-                if (row.isBlank()) continue;
-                JsonNode line;
-                try {
-                    line = mapper.readTree(row);
-                } catch (IOException e) {
-                    continue; // a line the upstream garbled: its request is reported as not run
-                }
+            for (JsonNode line : io.sluice.http.upstream.JsonLines.read(mapper, new String(bytes, StandardCharsets.UTF_8))) {
                 String customId = line.path("custom_id").asText();
                 JsonNode result = line.path("result");
                 switch (result.path("type").asText()) {

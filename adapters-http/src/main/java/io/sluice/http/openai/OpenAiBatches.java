@@ -102,14 +102,7 @@ final class OpenAiBatches implements UpstreamBatches {
     }
 
     private void read(String file, List<Outcome> outcomes) {
-        for (String row : file.split("\n")) {
-            if (row.isBlank()) continue;
-            JsonNode line;
-            try {
-                line = mapper.readTree(row);
-            } catch (IOException e) {
-                continue; // a line the upstream garbled: its request is reported as not run
-            }
+        for (JsonNode line : io.sluice.http.upstream.JsonLines.read(mapper, file)) {
             String customId = line.path("custom_id").asText();
             JsonNode response = line.path("response");
             int status = response.path("status_code").asInt(0);

@@ -1,7 +1,6 @@
 package io.sluice.http.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.batch.Batch;
 import io.sluice.domain.batch.BatchStatus;
@@ -65,26 +64,8 @@ final class BatchesHandler {
     }
 
     void list(RoutingContext ctx) {
-        Replies.json(ctx, json, 200, () -> batches.list(Authenticator.owner(ctx), ctx.request().getParam("after"), limit(ctx)), page -> {
-            ObjectNode root = json.mapper().createObjectNode().put("object", "list");
-            ArrayNode data = root.putArray("data");
-            for (Batch b : page.items()) write(data.addObject(), b);
-            root.put("first_id", page.items().isEmpty() ? null : page.items().getFirst().id());
-            root.put("last_id", page.items().isEmpty() ? null : page.items().getLast().id());
-            return root.put("has_more", page.hasMore()).toString();
-        });
-    }
-
-    private static int limit(RoutingContext ctx) {
-        String limit = ctx.request().getParam("limit");
-        if (limit == null) return 20;
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= MAX_LIST) return n;
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new InvalidRequestException("'limit' must be between 1 and " + MAX_LIST, "limit");
+        Replies.json(ctx, json, 200, () -> batches.list(Authenticator.owner(ctx), ctx.request().getParam("after"), Paging.limit(ctx, 20, MAX_LIST)),
+                page -> Paging.write(json.mapper(), page, Batch::id, BatchesHandler::write));
     }
 
     /** OpenAI's batch object. */

@@ -1,6 +1,5 @@
 package io.sluice.http.server;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.files.StoredFile;
@@ -65,33 +64,15 @@ final class FilesHandler {
         Replies.json(ctx, json, 200, () -> {
             String order = ctx.request().getParam("order", "desc");
             if (!order.equals("desc")) throw new InvalidRequestException("Only 'order=desc' (newest first) is supported", "order");
-            return files.list(Authenticator.owner(ctx), ctx.request().getParam("purpose"), ctx.request().getParam("after"), limit(ctx));
-        }, page -> {
-            ObjectNode root = json.mapper().createObjectNode().put("object", "list");
-            ArrayNode data = root.putArray("data");
-            for (StoredFile f : page.items()) write(data.addObject(), f);
-            root.put("first_id", page.items().isEmpty() ? null : page.items().getFirst().id());
-            root.put("last_id", page.items().isEmpty() ? null : page.items().getLast().id());
-            return root.put("has_more", page.hasMore()).toString();
-        });
+            return files.list(Authenticator.owner(ctx), ctx.request().getParam("purpose"), ctx.request().getParam("after"),
+                    Paging.limit(ctx, 100, MAX_LIST));
+        }, page -> Paging.write(json.mapper(), page, StoredFile::id, FilesHandler::write));
     }
 
     void delete(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         Replies.json(ctx, json, 200, () -> files.delete(Authenticator.owner(ctx), id),
                 done -> json.mapper().createObjectNode().put("id", id).put("object", "file").put("deleted", true).toString());
-    }
-
-    private static int limit(RoutingContext ctx) {
-        String limit = ctx.request().getParam("limit");
-        if (limit == null) return 100;
-        try {
-            int n = Integer.parseInt(limit);
-            if (n >= 1 && n <= MAX_LIST) return n;
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new InvalidRequestException("'limit' must be between 1 and " + MAX_LIST, "limit");
     }
 
     /** OpenAI's file object. */
