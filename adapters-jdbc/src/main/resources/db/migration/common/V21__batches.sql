@@ -7,7 +7,7 @@ CREATE TABLE batches (
     input_file_id      VARCHAR(64)    NOT NULL,
     endpoint           VARCHAR(64)    NOT NULL,
     completion_window  VARCHAR(16)    NOT NULL,
-    metadata           VARCHAR(20000),
+    metadata           TEXT,
     status             VARCHAR(16)    NOT NULL,
     times              VARCHAR(1000),
     created_at         TIMESTAMP      NOT NULL,
@@ -20,7 +20,7 @@ CREATE TABLE batches (
     upstream_provider  VARCHAR(128),
     upstream_id        VARCHAR(256),
     reserved           NUMERIC(20, 9) NOT NULL,
-    failure            VARCHAR(1000),
+    failure            TEXT,
     leased_by          VARCHAR(64),
     leased_until       TIMESTAMP
 );

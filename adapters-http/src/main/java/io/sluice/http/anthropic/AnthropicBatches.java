@@ -27,13 +27,16 @@ final class AnthropicBatches implements UpstreamBatches {
     private final AnthropicJson json;
     private final ObjectMapper mapper;
     private final Map<String, String> headers;
+    private final Map<String, String> structuredHeaders;
     private final String batchesUrl;
 
-    AnthropicBatches(UpstreamHttp http, AnthropicJson json, Map<String, String> headers, String baseUrl) {
+    /** @param structuredHeaders the headers of a request that asks for structured outputs (a beta) */
+    AnthropicBatches(UpstreamHttp http, AnthropicJson json, Map<String, String> headers, Map<String, String> structuredHeaders, String baseUrl) {
         this.http = http;
         this.json = json;
         this.mapper = json.mapper();
         this.headers = headers;
+        this.structuredHeaders = structuredHeaders;
         this.batchesUrl = UpstreamHttp.join(baseUrl, "/messages/batches");
     }
 
@@ -41,11 +44,13 @@ final class AnthropicBatches implements UpstreamBatches {
     public CompletionStage<String> submit(List<BatchLine> lines) {
         ObjectNode body = mapper.createObjectNode();
         ArrayNode requests = body.putArray("requests");
+        boolean structured = false;
         try {
             for (BatchLine line : lines) {
-                requests.addObject().put("custom_id", line.customId()).set("params", mapper.readTree(json.writeRequest(line.request(), false)));
+                requests.addObject().put("custom_id", UpstreamBatches.upstreamId(line)).set("params", mapper.readTree(json.writeRequest(line.request(), false)));
+                structured |= AnthropicJson.needsStructuredOutputs(line.request().options());
             }
-            return http.sendJson(HttpMethod.POST, batchesUrl, headers, "application/json", mapper.writeValueAsBytes(body))
+            return http.sendJson(HttpMethod.POST, batchesUrl, structured ? structuredHeaders : headers, "application/json", mapper.writeValueAsBytes(body))
                     .thenApply(created -> created.path("id").asText());
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new UncheckedIOException(e));
@@ -56,7 +61,10 @@ final class AnthropicBatches implements UpstreamBatches {
     public CompletionStage<State> state(String upstreamId) {
         return http.sendJson(HttpMethod.GET, batchesUrl + "/" + upstreamId, headers, null, null).thenApply(b -> {
             JsonNode counts = b.path("request_counts");
-            return new State("ended".equals(b.path("processing_status").asText()), counts.path("succeeded").asInt(), counts.path("errored").asInt());
+            // Anthropic ends a batch as "ended" whatever came of it: a cancel asked for ends it cancelled
+            io.sluice.domain.batch.BatchStatus endedAs = !"ended".equals(b.path("processing_status").asText()) ? null
+                    : b.hasNonNull("cancel_initiated_at") ? io.sluice.domain.batch.BatchStatus.CANCELLED : io.sluice.domain.batch.BatchStatus.COMPLETED;
+            return new State(endedAs, counts.path("succeeded").asInt(), counts.path("errored").asInt());
         });
     }
 
@@ -65,16 +73,17 @@ final class AnthropicBatches implements UpstreamBatches {
         return http.send(HttpMethod.GET, batchesUrl + "/" + upstreamId + "/results", headers, null, null).thenApply(bytes -> {
             List<Outcome> outcomes = new ArrayList<>();
             for (JsonNode line : io.sluice.http.upstream.JsonLines.read(mapper, new String(bytes, StandardCharsets.UTF_8))) {
-                String customId = line.path("custom_id").asText();
+                int index = UpstreamBatches.lineOf(line.path("custom_id").asText());
+                if (index < 0) continue; // not a line of ours
                 JsonNode result = line.path("result");
                 switch (result.path("type").asText()) {
-                    case "succeeded" -> outcomes.add(new Outcome(customId, json.readResponse(result.path("message")), 200, null));
+                    case "succeeded" -> outcomes.add(new Outcome(index, json.readResponse(result.path("message")), 200, null));
                     case "errored" -> {
                         JsonNode error = result.path("error").path("error");
                         int status = "invalid_request_error".equals(error.path("type").asText()) ? 400 : 500;
-                        outcomes.add(new Outcome(customId, null, status, error.path("message").asText("failed")));
+                        outcomes.add(new Outcome(index, null, status, error.path("message").asText("failed")));
                     }
-                    default -> outcomes.add(new Outcome(customId, null, 0, result.path("type").asText())); // canceled, expired
+                    default -> outcomes.add(new Outcome(index, null, 0, result.path("type").asText())); // canceled, expired
                 }
             }
             return outcomes;

@@ -33,7 +33,7 @@ final class AnthropicProvider extends HttpProvider {
         this.structuredHeaders = Map.copyOf(h);
         this.messagesUrl = UpstreamHttp.join(settings.baseUrl(), "/messages");
         this.batches = Boolean.parseBoolean(settings.options().getOrDefault("batch-api", "true"))
-                ? java.util.Optional.of(new AnthropicBatches(http, json, headers, settings.baseUrl())) : java.util.Optional.empty();
+                ? java.util.Optional.of(new AnthropicBatches(http, json, headers, structuredHeaders, settings.baseUrl())) : java.util.Optional.empty();
     }
 
     @Override

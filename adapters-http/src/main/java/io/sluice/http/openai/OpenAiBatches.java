@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import io.sluice.domain.batch.BatchStatus;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -25,7 +25,9 @@ import java.util.concurrent.CompletionStage;
  * ended, and cancelled ({@code POST /batches/{id}/cancel}). Thread-safe.
  */
 final class OpenAiBatches implements UpstreamBatches {
-    private static final Set<String> ENDED = Set.of("completed", "failed", "expired", "cancelled");
+    /** How OpenAI's ended batches end, by their status. */
+    private static final Map<String, BatchStatus> ENDED = Map.of("completed", BatchStatus.COMPLETED, "failed", BatchStatus.FAILED,
+            "expired", BatchStatus.EXPIRED, "cancelled", BatchStatus.CANCELLED);
     private final UpstreamHttp http;
     private final OpenAiJson json;
     private final ObjectMapper mapper;
@@ -45,7 +47,7 @@ final class OpenAiBatches implements UpstreamBatches {
         StringBuilder file = new StringBuilder();
         try {
             for (BatchLine line : lines) {
-                ObjectNode request = mapper.createObjectNode().put("custom_id", line.customId()).put("method", "POST").put("url", Batches.CHAT_ENDPOINT);
+                ObjectNode request = mapper.createObjectNode().put("custom_id", UpstreamBatches.upstreamId(line)).put("method", "POST").put("url", Batches.CHAT_ENDPOINT);
                 request.set("body", mapper.readTree(json.writeRequest(line.request(), false)));
                 file.append(request).append('\n');
             }
@@ -76,7 +78,7 @@ final class OpenAiBatches implements UpstreamBatches {
 
     @Override
     public CompletionStage<State> state(String upstreamId) {
-        return batch(upstreamId).thenApply(b -> new State(ENDED.contains(b.path("status").asText()), b.path("request_counts").path("completed").asInt(),
+        return batch(upstreamId).thenApply(b -> new State(ENDED.get(b.path("status").asText()), b.path("request_counts").path("completed").asInt(),
                 b.path("request_counts").path("failed").asInt()));
     }
 
@@ -103,12 +105,13 @@ final class OpenAiBatches implements UpstreamBatches {
 
     private void read(String file, List<Outcome> outcomes) {
         for (JsonNode line : io.sluice.http.upstream.JsonLines.read(mapper, file)) {
-            String customId = line.path("custom_id").asText();
+            int index = UpstreamBatches.lineOf(line.path("custom_id").asText());
+            if (index < 0) continue; // not a line of ours
             JsonNode response = line.path("response");
             int status = response.path("status_code").asInt(0);
-            if (status == 200) outcomes.add(new Outcome(customId, json.readResponse(response.path("body")), 200, null));
-            else if (status != 0) outcomes.add(new Outcome(customId, null, status, response.path("body").path("error").path("message").asText("failed")));
-            else outcomes.add(new Outcome(customId, null, 0, line.path("error").path("message").asText("not run")));
+            if (status == 200) outcomes.add(new Outcome(index, json.readResponse(response.path("body")), 200, null));
+            else if (status != 0) outcomes.add(new Outcome(index, null, status, response.path("body").path("error").path("message").asText("failed")));
+            else outcomes.add(new Outcome(index, null, 0, line.path("error").path("message").asText("not run")));
         }
     }
 

@@ -49,12 +49,7 @@ final class BatchEnd {
             Batch.Counts counts = new Batch.Counts(batch.counts().total(), ok, results.size() - ok);
             for (BatchLine line : lines) {
                 if (ended.contains(line.index())) continue;
-                String code = "batch_" + end.wire();
-                errors.append(parts.codec().errorLine(line.customId(), null, 0, code, switch (end) {
-                    case EXPIRED -> "This request could not be executed before the completion window expired.";
-                    case FAILED -> "This request was not run: the batch failed.";
-                    default -> "This request was not executed because the batch was cancelled.";
-                })).append('\n');
+                errors.append(notRun(line, end)).append('\n');
             }
             Instant now = parts.clock().instant();
             return file(batch, "output", output).thenCombine(file(batch, "error", errors), (out, err) -> batch.withFiles(out, err))
@@ -64,6 +59,18 @@ final class BatchEnd {
                     // the files hold the answers now: a second copy of them is not kept
                     .thenCompose(written -> written ? parts.store().dropResults(batch.id()).thenApply(x -> true) : CompletableFuture.completedFuture(false));
         });
+    }
+
+    /** The error line of a request that never ran, and why. */
+    private String notRun(BatchLine line, BatchStatus end) {
+        return switch (end) {
+            case EXPIRED -> parts.codec().errorLine(line.customId(), null, 0, "batch_expired",
+                    "This request could not be executed before the completion window expired.");
+            case CANCELLED -> parts.codec().errorLine(line.customId(), null, 0, "batch_cancelled",
+                    "This request was not executed because the batch was cancelled.");
+            case FAILED -> parts.codec().errorLine(line.customId(), null, 0, "batch_failed", "This request was not executed because the batch failed.");
+            default -> parts.codec().errorLine(line.customId(), null, 0, "request_not_run", "The provider's batch ended without running this request.");
+        };
     }
 
     /** The batch's output or error file, written once; null when it has nothing to hold. */

@@ -16,16 +16,19 @@ import java.util.List;
 /**
  * How a batch's requests will run: each line's model resolved, and who runs them. A batch whose every request goes to
  * one provider with a batch API is passed to it whole ({@code upstream}), at its batch prices; any other is run by the
- * gateway, each request as a call of its own, at the standard prices the upstream charges then. {@code worstCase}: what
- * the batch costs at most (every prompt, and every reply at its {@code max_tokens} or the reply reserve). Immutable.
+ * gateway, each request as a call of its own, at the standard prices the upstream charges then. Immutable.
  */
-record BatchPlan(List<BatchLine> lines, List<ModelRegistry.Target> targets, LlmProvider upstream, BigDecimal worstCase) {
-    static BatchPlan of(List<BatchLine> lines, ModelRegistry models, TokenCounter tokens, ContextDefaults context) {
+record BatchPlan(List<BatchLine> lines, List<ModelRegistry.Target> targets, LlmProvider upstream) {
+    static BatchPlan of(List<BatchLine> lines, ModelRegistry models) {
         List<ModelRegistry.Target> targets = new ArrayList<>(lines.size());
         for (BatchLine line : lines) targets.add(models.resolve(line.request().model()));
         LlmProvider provider = targets.getFirst().provider();
         boolean oneProvider = targets.stream().allMatch(t -> t.provider() == provider);
-        LlmProvider upstream = oneProvider && provider.batches().isPresent() ? provider : null;
+        return new BatchPlan(List.copyOf(lines), List.copyOf(targets), oneProvider && provider.batches().isPresent() ? provider : null);
+    }
+
+    /** What the batch costs at most: every prompt, and every reply at its {@code max_tokens} or the reply reserve. */
+    BigDecimal worstCase(ModelRegistry models, TokenCounter tokens, ContextDefaults context) {
         BigDecimal worst = BigDecimal.ZERO;
         for (int i = 0; i < lines.size(); i++) {
             ModelRegistry.Target target = targets.get(i);
@@ -36,7 +39,7 @@ record BatchPlan(List<BatchLine> lines, List<ModelRegistry.Target> targets, LlmP
             int reply = context.replyReserve(request.options().maxTokens(), target.spec().contextWindow());
             worst = worst.add(prices.cost(new Usage(prompt, reply, 0)));
         }
-        return new BatchPlan(List.copyOf(lines), List.copyOf(targets), upstream, worst);
+        return worst;
     }
 
     /** The lines as the upstream names their models. */

@@ -50,14 +50,15 @@ public final class BatchService implements Batches {
             return parts.lines(new Batch(Batch.newId(), owner, null, inputFileId, endpoint, completionWindow, null, BatchStatus.VALIDATING, null,
                     Instant.EPOCH, Instant.EPOCH, new Batch.Counts(0, 0, 0), null, null, null, null, BigDecimal.ZERO, null));
         }).thenCompose(lines -> {
-            BatchPlan plan = BatchPlan.of(lines, parts.models(), parts.tokens(), parts.context());
+            BatchPlan plan = BatchPlan.of(lines, parts.models());
+            BigDecimal worstCase = plan.worstCase(parts.models(), parts.tokens(), parts.context());
             Instant now = parts.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // as the store keeps it
             String id = Batch.newId();
             Instant expires = now.plus(parts.settings().window());
             Batch batch = new Batch(id, owner, caller.key().map(ApiKey::id).orElse(null), inputFileId, endpoint, completionWindow, metadata,
                     BatchStatus.VALIDATING, null, now, expires, new Batch.Counts(lines.size(), 0, 0), null, null,
-                    plan.upstream() == null ? null : plan.upstream().name(), null, plan.worstCase(), null);
-            return parts.budgets().reserveUntil(caller, plan.worstCase(), id, now, expires, System.nanoTime() + RESERVE_WAIT.toNanos())
+                    plan.upstream() == null ? null : plan.upstream().name(), null, worstCase, null);
+            return parts.budgets().reserveUntil(caller, worstCase, id, now, expires, System.nanoTime() + RESERVE_WAIT.toNanos())
                     .thenCompose(hold -> parts.store().create(batch).handle((done, error) -> {
                         if (error == null) return CompletableFuture.completedFuture(batch);
                         return hold.settle(BigDecimal.ZERO, now).<Batch>thenCompose(x -> CompletableFuture.failedFuture(error));

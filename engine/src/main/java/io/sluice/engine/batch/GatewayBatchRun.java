@@ -4,6 +4,7 @@ import io.sluice.domain.batch.Batch;
 import io.sluice.domain.batch.BatchLine;
 import io.sluice.domain.batch.BatchLineResult;
 import io.sluice.domain.batch.BatchStatus;
+import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.domain.limits.Priority;
 import io.sluice.ports.in.CacheDirective;
 import io.sluice.ports.in.Caller;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * A batch the gateway runs itself, for providers without a batch API: each request is a call of its own, in the
@@ -42,46 +42,70 @@ final class GatewayBatchRun {
     }
 
     /**
-     * Runs what is left of the batch until every request has ended, or {@code current} (the batch as last seen) says
-     * it was cancelled, or it expires; then ends it.
+     * What the runner tells a run while it goes: the batch as last seen in the store (a cancel shows there), and
+     * whether to stop starting requests because this process stops or lost the batch's lease to another.
      */
-    CompletionStage<Void> run(Batch batch, Supplier<Batch> current) {
-        CompletionStage<Batch> started = batch.status() == BatchStatus.VALIDATING
-                ? parts.store().update(batch.withStatus(BatchStatus.IN_PROGRESS, parts.clock().instant()), BatchStatus.VALIDATING)
-                        .thenApply(ok -> batch.withStatus(BatchStatus.IN_PROGRESS, parts.clock().instant()))
-                : CompletableFuture.completedFuture(batch);
-        return started.thenCompose(b -> parts.settle(b, BigDecimal.ZERO).thenCompose(x -> parts.lines(b))
-                .thenCombine(parts.store().results(b.id()), (lines, done) -> new Object[]{lines, done})
-                .thenCompose(read -> {
-                    @SuppressWarnings("unchecked") List<BatchLine> lines = (List<BatchLine>) read[0];
-                    @SuppressWarnings("unchecked") List<BatchLineResult> done = (List<BatchLineResult>) read[1];
-                    Set<Integer> ended = new HashSet<>();
-                    int[] counts = new int[2]; // answered, failed
-                    for (BatchLineResult r : done) {
-                        ended.add(r.index());
-                        counts[r.ok() ? 0 : 1]++;
-                    }
-                    Queue<BatchLine> left = new ArrayDeque<>();
-                    for (BatchLine line : lines) if (!ended.contains(line.index())) left.add(line);
-                    return parts.caller(b).thenCompose(caller -> drain(b, caller, left, current, counts))
-                            .thenCompose(stopped -> {
-                                Batch last = current.get();
+    interface Watch {
+        Batch current();
+
+        void changed(Batch batch);
+
+        boolean stopping();
+    }
+
+    /**
+     * Runs what is left of the batch until every request has ended, or the batch was cancelled, or it expires; then
+     * ends it. A run stopped by its runner leaves the batch to the next one.
+     */
+    CompletionStage<Void> run(Batch batch, Watch watch) {
+        return started(batch).thenCompose(b -> {
+            if (b.status().ended()) return CompletableFuture.completedFuture(null);
+            watch.changed(b);
+            return parts.caller(b).thenCompose(caller -> {
+                if (b.apiKeyId() != null && caller.key().map(k -> k.revokedAt().isPresent()).orElse(true)) {
+                    throw new InvalidRequestException("The key that submitted this batch was revoked", null);
+                }
+                return parts.settle(b, BigDecimal.ZERO).thenCompose(x -> parts.lines(b)).thenCompose(lines -> parts.store().results(b.id())
+                        .thenCompose(done -> {
+                            Set<Integer> ended = new HashSet<>();
+                            int[] counts = new int[2]; // answered, failed
+                            for (BatchLineResult r : done) {
+                                ended.add(r.index());
+                                counts[r.ok() ? 0 : 1]++;
+                            }
+                            Queue<BatchLine> left = new ArrayDeque<>();
+                            for (BatchLine line : lines) if (!ended.contains(line.index())) left.add(line);
+                            return drain(b, caller, left, watch, counts).thenCompose(x -> {
+                                if (watch.stopping()) return CompletableFuture.completedFuture(false);
+                                Batch last = watch.current();
                                 BatchStatus outcome = parts.clock().instant().isAfter(b.expiresAt()) ? BatchStatus.EXPIRED
                                         : last.status() == BatchStatus.CANCELLING ? BatchStatus.CANCELLED : BatchStatus.COMPLETED;
                                 return end.finish(last, lines, outcome, null);
                             });
-                })).thenApply(x -> null);
+                        }));
+            });
+        }).thenApply(x -> null);
+    }
+
+    /** The batch in progress: a validating one is moved on, or read again when another change came first. */
+    private CompletionStage<Batch> started(Batch batch) {
+        if (batch.status() != BatchStatus.VALIDATING) return CompletableFuture.completedFuture(batch);
+        Batch next = batch.withStatus(BatchStatus.IN_PROGRESS, parts.clock().instant());
+        return parts.store().update(next, BatchStatus.VALIDATING).thenCompose(moved -> moved ? CompletableFuture.completedFuture(next)
+                : parts.store().find(batch.owner(), batch.id()).thenApply(fresh -> fresh.orElse(batch.withStatus(BatchStatus.CANCELLED,
+                        parts.clock().instant()))));
     }
 
     /** Runs the lines left, {@code concurrency} at a time, until none is left or the batch is stopped. */
-    private CompletionStage<Void> drain(Batch batch, Caller caller, Queue<BatchLine> left, Supplier<Batch> current, int[] counts) {
+    private CompletionStage<Void> drain(Batch batch, Caller caller, Queue<BatchLine> left, Watch watch, int[] counts) {
         CompletableFuture<Void> all = new CompletableFuture<>();
         AtomicInteger running = new AtomicInteger();
         Runnable[] next = new Runnable[1];
         next[0] = () -> {
             BatchLine line;
             synchronized (left) {
-                boolean stop = current.get().status() == BatchStatus.CANCELLING || parts.clock().instant().isAfter(batch.expiresAt());
+                boolean stop = watch.stopping() || watch.current().status() == BatchStatus.CANCELLING
+                        || parts.clock().instant().isAfter(batch.expiresAt());
                 line = stop ? null : left.poll();
                 if (line == null) {
                     if (running.get() == 0) all.complete(null);
@@ -89,11 +113,12 @@ final class GatewayBatchRun {
                 }
                 running.incrementAndGet();
             }
-            one(batch, caller, line).thenCompose(ok -> {
+            one(batch, caller, line, watch).thenCompose(ok -> {
+                if (ok.isEmpty()) return CompletableFuture.completedFuture(false);
                 Batch seen;
                 synchronized (left) {
-                    counts[ok ? 0 : 1]++;
-                    seen = current.get().withCounts(new Batch.Counts(batch.counts().total(), counts[0], counts[1]));
+                    counts[ok.get() ? 0 : 1]++;
+                    seen = watch.current().withCounts(new Batch.Counts(batch.counts().total(), counts[0], counts[1]));
                 }
                 // what a client polling the batch sees move; a cancel that came between is not overwritten
                 return seen.status() == BatchStatus.IN_PROGRESS ? parts.store().update(seen, BatchStatus.IN_PROGRESS) : CompletableFuture.completedFuture(false);
@@ -115,14 +140,19 @@ final class GatewayBatchRun {
         return served.equals(line.request().model()) ? result.response() : result.response().withModel(served);
     }
 
-    /** Runs one request and keeps what it came to; whether it was answered. */
-    private CompletionStage<Boolean> one(Batch batch, Caller caller, BatchLine line) {
+    /**
+     * Runs one request and keeps what it came to; whether it was answered. A request that failed because its runner
+     * is stopping is not kept (empty): the next runner runs it.
+     */
+    private CompletionStage<Optional<Boolean>> one(Batch batch, Caller caller, BatchLine line, Watch watch) {
         String requestId = batch.id() + "-" + line.index() + "-" + runner;
         ChatCall call = new ChatCall(caller, new ConversationRef.None(), line.request(), Optional.empty(), Optional.empty(), 0, requestId, null,
                 CacheDirective.DEFAULT, Priority.LOW);
         return parts.chat().complete(call).handle((result, error) -> error == null
                         ? new BatchLineResult(line.index(), line.customId(), true, parts.codec().okLine(line.customId(), requestId, answer(line, result)))
+                        : watch.stopping() ? null
                         : new BatchLineResult(line.index(), line.customId(), false, parts.codec().errorLine(line.customId(), requestId, error)))
-                .thenCompose(result -> parts.store().saveResults(batch.id(), List.of(result)).thenApply(x -> result.ok()));
+                .thenCompose(result -> result == null ? CompletableFuture.completedFuture(Optional.<Boolean>empty())
+                        : parts.store().saveResults(batch.id(), List.of(result)).thenApply(x -> Optional.of(result.ok())));
     }
 }

@@ -16,32 +16,39 @@ import java.util.concurrent.CompletionStage;
 /**
  * One request sent through a provider's batch API, for work that can wait (a rolling summary): submitted as a batch of
  * one, asked after every {@code poll} until it has ended, and answered with what it came to. Asking fails for good
- * after {@value #MAX_FAILED_POLLS} failed polls in a row, or at once when the provider refuses.
+ * after {@value #MAX_FAILED_POLLS} failed polls in a row, when the provider refuses, or once {@code maxWait} has passed
+ * (the batch is then called off).
  */
 public final class SingleRequestBatch {
     static final int MAX_FAILED_POLLS = 10;
-    private static final String CUSTOM_ID = "sluice-1";
+    private static final String CUSTOM_ID = "summary";
 
     private SingleRequestBatch() {}
 
-    public static CompletionStage<ChatResponse> complete(UpstreamBatches api, ChatRequest request, Duration poll) {
+    public static CompletionStage<ChatResponse> complete(UpstreamBatches api, ChatRequest request, Duration poll, Duration maxWait) {
         CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
+        long deadline = System.nanoTime() + maxWait.toNanos();
         api.submit(List.of(new BatchLine(0, CUSTOM_ID, request))).whenComplete((id, error) -> {
             if (error != null) answer.completeExceptionally(error);
-            else ask(api, id, poll, 0, answer);
+            else ask(api, id, poll, deadline, 0, answer);
         });
         return answer;
     }
 
-    private static void ask(UpstreamBatches api, String id, Duration poll, int failed, CompletableFuture<ChatResponse> answer) {
+    private static void ask(UpstreamBatches api, String id, Duration poll, long deadline, int failed, CompletableFuture<ChatResponse> answer) {
         TimeoutScheduler.later(poll, () -> api.state(id).whenComplete((state, error) -> {
             if (error != null) {
                 if (Failures.cause(error) instanceof NonRetriableException || failed + 1 >= MAX_FAILED_POLLS) answer.completeExceptionally(error);
-                else ask(api, id, poll, failed + 1, answer);
+                else ask(api, id, poll, deadline, failed + 1, answer);
+                return;
+            }
+            if (!state.ended() && System.nanoTime() > deadline) {
+                api.cancel(id);
+                answer.completeExceptionally(new UpstreamUnavailableException(0, "The provider's batch did not end in time", null, null));
                 return;
             }
             if (!state.ended()) {
-                ask(api, id, poll, 0, answer);
+                ask(api, id, poll, deadline, 0, answer);
                 return;
             }
             api.results(id).whenComplete((outcomes, failure) -> {
@@ -49,7 +56,7 @@ public final class SingleRequestBatch {
                     answer.completeExceptionally(failure);
                     return;
                 }
-                outcomes.stream().filter(o -> CUSTOM_ID.equals(o.customId()) && o.response() != null).findFirst().ifPresentOrElse(
+                outcomes.stream().filter(o -> o.index() == 0 && o.response() != null).findFirst().ifPresentOrElse(
                         o -> answer.complete(o.response()),
                         () -> answer.completeExceptionally(new UpstreamUnavailableException(0, "The provider's batch ended without an answer", null, null)));
             });

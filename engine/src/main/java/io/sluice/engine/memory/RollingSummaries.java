@@ -89,26 +89,47 @@ final class RollingSummaries {
         });
     }
 
-    /** Sends a summary request, through {@code batches} when present, and bills each answer at its price. */
+    /**
+     * Sends a summary request, through {@code batches} when present (at once, when the provider turns out to have no
+     * batch API), and bills each answer at the price of the way it went.
+     */
     private java.util.function.Function<io.sluice.domain.ChatRequest, CompletionStage<io.sluice.domain.ChatResponse>> billed(
             ConversationId id, String owner, String user, ModelRegistry.Target route, java.util.Optional<io.sluice.ports.out.UpstreamBatches> batches) {
-        io.sluice.domain.Prices prices = batches.isPresent() ? registry.batchPrices(route.spec()) : route.spec().prices();
         String requestId = "sum_" + java.util.UUID.randomUUID().toString().replace("-", "");
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         return request -> {
             long started = System.nanoTime();
-            CompletionStage<io.sluice.domain.ChatResponse> sent = batches.isPresent()
-                    ? io.sluice.engine.batch.SingleRequestBatch.complete(batches.get(), request, policy.batchPollInterval())
-                    : route.provider().complete(request);
-            return sent.thenCompose(response -> ledger.record(List.of(new io.sluice.domain.usage.UsageEntry(requestId, attempts.incrementAndGet(), owner,
-                            null, user, id.value(), ROUTE, route.spec().name(), route.provider().name(), response.usage(), prices.cost(response.usage()),
-                            (System.nanoTime() - started) / 1_000_000, io.sluice.domain.usage.UsageEntry.Outcome.OK, clock.instant(), prices.source())))
+            CompletionStage<Served> sent = batches.isEmpty() ? now(route, request)
+                    : io.sluice.engine.batch.SingleRequestBatch.complete(batches.get(), request, policy.batchPollInterval(), BATCH_MAX_WAIT)
+                            .thenApply(response -> new Served(response, registry.batchPrices(route.spec())))
+                            .exceptionallyCompose(error -> noBatchApi(error) ? now(route, request) : CompletableFuture.failedFuture(error));
+            return sent.thenCompose(served -> ledger.record(List.of(new io.sluice.domain.usage.UsageEntry(requestId, attempts.incrementAndGet(), owner,
+                            null, user, id.value(), ROUTE, route.spec().name(), route.provider().name(), served.response().usage(),
+                            served.prices().cost(served.response().usage()), (System.nanoTime() - started) / 1_000_000,
+                            io.sluice.domain.usage.UsageEntry.Outcome.OK, clock.instant(), served.prices().source())))
                     .handle((done, error) -> {
                         if (error != null) LOG.log(System.Logger.Level.WARNING, "the bill of a summary of " + id + " could not be written: "
                                 + io.sluice.domain.error.Failures.describe(error));
-                        return response;
+                        return served.response();
                     }));
         };
+    }
+
+    /** How long a batched summary may take before it is called off (and made again after a later turn). */
+    private static final java.time.Duration BATCH_MAX_WAIT = java.time.Duration.ofHours(24);
+
+    /** An answer, and the prices it is billed at. */
+    private record Served(io.sluice.domain.ChatResponse response, io.sluice.domain.Prices prices) {}
+
+    private static CompletionStage<Served> now(ModelRegistry.Target route, io.sluice.domain.ChatRequest request) {
+        return route.provider().complete(request).thenApply(response -> new Served(response, route.spec().prices()));
+    }
+
+    /** The provider has no batch API after all (an OpenAI-compatible server answers 404). */
+    private static boolean noBatchApi(Throwable error) {
+        Throwable cause = io.sluice.domain.error.Failures.cause(error);
+        return cause instanceof io.sluice.domain.error.UnsupportedFeatureException
+                || cause instanceof io.sluice.domain.error.UpstreamRejectedException r && r.status() == 404;
     }
 
     private CompletionStage<List<StoredMessage>> uncovered(ConversationId id, long afterSeq, List<StoredMessage> into) {

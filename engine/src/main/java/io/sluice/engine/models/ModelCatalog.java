@@ -124,7 +124,9 @@ public final class ModelCatalog {
             BigDecimal input = new BigDecimal(f[4]);
             Prices prices = new Prices(input, new BigDecimal(f[5]), f[6].isEmpty() ? input : new BigDecimal(f[6]),
                     f[7].isEmpty() ? input : new BigDecimal(f[7]), "catalog " + asOf);
-            Prices batch = f[8].isEmpty() ? null : new Prices(new BigDecimal(f[8]), new BigDecimal(f[9]), new BigDecimal(f[8]), new BigDecimal(f[8]),
+            // prompt-cache reads and writes at the batch API's discount of the input price
+            Prices batch = f[8].isEmpty() ? null : new Prices(new BigDecimal(f[8]), new BigDecimal(f[9]),
+                    scaled(prices.cachedInputPerMillion(), new BigDecimal(f[8]), input), scaled(prices.cacheWritePerMillion(), new BigDecimal(f[8]), input),
                     "catalog " + asOf + " batch");
             entries.put(f[0].toLowerCase(Locale.ROOT), new Entry(f[0], f[1], f[2], Integer.parseInt(f[3]), prices, batch));
         }

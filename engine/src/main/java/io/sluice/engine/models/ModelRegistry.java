@@ -95,6 +95,12 @@ public final class ModelRegistry implements ModelDirectory {
         this.fallbackEncoding = fallbackEncoding;
     }
 
+    /** The provider of the endpoint named {@code name} (its first key's), when one is configured. */
+    public Optional<LlmProvider> provider(String name) {
+        Endpoint e = endpoints.get(name);
+        return e == null ? Optional.empty() : Optional.of(e.keys().getFirst().provider());
+    }
+
     /** What a model costs through its provider's batch API ({@link ModelCatalog#batchPrices}). */
     public io.sluice.domain.Prices batchPrices(ModelSpec spec) {
         return pricing.catalog().batchPrices(spec);

@@ -54,6 +54,11 @@ class ModelCatalogTest {
         assertThat(catalog.batchPrices(gpt4o).inputPerMillion()).isEqualByComparingTo("1.25");
         assertThat(catalog.batchPrices(gpt4o).outputPerMillion()).isEqualByComparingTo("5");
         assertThat(catalog.batchPrices(gpt4o).source()).endsWith("batch");
+        assertThat(catalog.batchPrices(gpt4o).cachedInputPerMillion()).as("cache reads at the same discount").isEqualByComparingTo("0.625");
+        var sonnet = new io.sluice.domain.ModelSpec("claude-sonnet-4-5", "anthropic", null, 200_000, io.sluice.domain.Encoding.CL100K_BASE,
+                catalog.find("claude-sonnet-4-5").orElseThrow().prices());
+        assertThat(catalog.batchPrices(sonnet).cachedInputPerMillion()).isEqualByComparingTo("0.15");
+        assertThat(catalog.batchPrices(sonnet).cacheWritePerMillion()).isEqualByComparingTo("1.875");
         var configured = new io.sluice.domain.ModelSpec("support-bot", "openai", "gpt-4o-mini", 128_000, io.sluice.domain.Encoding.O200K_BASE,
                 io.sluice.domain.Prices.of("0.20", "0.80"));
         assertThat(catalog.batchPrices(configured).inputPerMillion()).as("its own price, halved as the catalog halves gpt-4o-mini's")

@@ -43,6 +43,7 @@ final class SimulatedBatches {
         final List<Item> items;
         final long createdAt = System.currentTimeMillis() / 1000;
         volatile String status = "in_progress";
+        volatile boolean cancelInitiated;
         volatile int next;
 
         SimBatch(String id, boolean anthropic, List<Item> items) {
@@ -203,7 +204,16 @@ final class SimulatedBatches {
             notFound(ctx, anthropic);
             return;
         }
-        if (batch.status.equals("in_progress")) batch.status = anthropic ? "ended" : "cancelled";
+        if (batch.status.equals("in_progress")) {
+            if (anthropic) {
+                batch.status = "ended";
+                batch.cancelInitiated = true;
+            } else {
+                // as OpenAI does: cancelling for a moment, then cancelled
+                batch.status = "cancelling";
+                simulator.after(pace, () -> batch.status = "cancelled");
+            }
+        }
         json(ctx, object(batch));
     }
 
@@ -240,10 +250,12 @@ final class SimulatedBatches {
             node.putObject("request_counts").put("processing", b.status.equals("ended") ? 0 : b.items.size() - done - failed).put("succeeded", done)
                     .put("errored", failed).put("canceled", b.status.equals("ended") ? b.items.size() - done - failed : 0).put("expired", 0);
             node.put("results_url", b.status.equals("ended") ? "/v1/messages/batches/" + b.id + "/results" : null);
+            if (b.cancelInitiated) node.put("cancel_initiated_at", "2026-12-03T00:00:00Z");
+            else node.putNull("cancel_initiated_at");
         } else {
             node.put("object", "batch").put("status", b.status).put("endpoint", "/v1/chat/completions");
             node.putObject("request_counts").put("total", b.items.size()).put("completed", done).put("failed", failed);
-            boolean ended = !b.status.equals("in_progress");
+            boolean ended = !b.status.equals("in_progress") && !b.status.equals("cancelling");
             node.put("output_file_id", ended && done > 0 ? b.id + "-output" : null).put("error_file_id", ended && failed > 0 ? b.id + "-errors" : null);
         }
         return node;
