@@ -74,7 +74,7 @@ class BatchApiTest {
     private static String input(String model, int count, String extra) {
         StringBuilder file = new StringBuilder();
         for (int i = 0; i < count; i++) {
-            file.append("{\"custom_id\":\"ticket-").append(i).append("\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"")
+            file.append("{\"custom_id\":\"ticket:").append(i).append(".v1 ").append("x".repeat(60)).append("\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"")
                     .append(model).append("\",\"messages\":[{\"role\":\"user\",\"content\":\"Summarise ticket ").append(i).append(extra)
                     .append("\"}]}}\n");
         }
@@ -164,7 +164,8 @@ class BatchApiTest {
                     assertThat(body.path("model").asText()).isEqualTo(run[0]);
                     assertThat(body.path("choices").path(0).path("message").path("content").asText()).isNotBlank();
                 }
-                assertThat(ids).hasSize(100).allMatch(id -> id.matches("ticket-\\d+"));
+                assertThat(ids).as("the client's own ids, which Anthropic's pattern would refuse").hasSize(100)
+                        .allMatch(id -> id.matches("ticket:\\d+\\.v1 x{60}"));
                 BigDecimal billed = billedAt(sluice, done.id(), 100, run[1], run[2]);
                 assertThat(billed).isPositive();
             }
@@ -234,6 +235,27 @@ class BatchApiTest {
             assertThat(budget[0]).as("spent: what ran").isEqualByComparingTo(billed);
             assertThat(budget[1]).isZero();
             assertThat(acme.batches().cancel(done.id()).status()).as("an ended batch stays as it ended").isEqualTo(Batch.Status.CANCELLED);
+        }
+    }
+
+    @Test
+    void aBatchCancelledWhileItIsSubmittedIsCalledOffAtItsProvider() throws Exception {
+        try (CachingGateway sluice = gateway("10")) {
+            sluice.simulator.batchSubmitDelay(Duration.ofSeconds(1));
+            sluice.simulator.batchPace(Duration.ofMillis(100));
+            OpenAIClient acme = client(sluice, sluice.key("acme"));
+            Batch submitted = submit(acme, input("claude-sonnet-4-5", 50, ""));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sluice.simulator.batchSubmissionsReceived() == 1);
+            assertThat(acme.batches().cancel(submitted.id()).status()).isEqualTo(Batch.Status.CANCELLING);
+            Batch done = awaitEnd(acme, submitted.id());
+            assertThat(done.status()).isEqualTo(Batch.Status.CANCELLED);
+            assertThat(sluice.simulator.batchesSubmitted()).as("it reached the provider while it was being cancelled").isEqualTo(1);
+            assertThat(sluice.simulator.batchesCancelled()).as("and was called off there").isEqualTo(1);
+            int ran = (int) done.requestCounts().orElseThrow().completed();
+            assertThat(ran).isLessThan(50);
+            BigDecimal billed = billedAt(sluice, done.id(), ran, "1.5", "7.5");
+            assertThat(counter(sluice, "acme")[0]).isEqualByComparingTo(billed);
+            assertThat(counter(sluice, "acme")[1]).isZero();
         }
     }
 

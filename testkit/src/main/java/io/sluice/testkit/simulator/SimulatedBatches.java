@@ -58,7 +58,9 @@ final class SimulatedBatches {
     private final Map<String, SimBatch> batches = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong answered = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
     private volatile Duration pace = Duration.ofMillis(5);
+    private volatile Duration submitDelay = Duration.ZERO;
 
     SimulatedBatches(Simulator simulator) {
         this.simulator = simulator;
@@ -78,6 +80,10 @@ final class SimulatedBatches {
 
     void pace(Duration value) {
         pace = value;
+    }
+
+    void submitDelay(Duration value) {
+        submitDelay = value;
     }
 
     /** How many batch requests have been answered, in all batches. */
@@ -156,6 +162,9 @@ final class SimulatedBatches {
         List<Item> items = new ArrayList<>();
         try {
             for (JsonNode request : body.path("requests")) {
+                if (!request.path("custom_id").asText().matches("[a-zA-Z0-9_-]{1,64}")) {
+                    throw new IllegalArgumentException("requests.custom_id: String should match pattern '^[a-zA-Z0-9_-]{1,64}$'");
+                }
                 items.add(new Item(request.path("custom_id").asText(), AnthropicDialect.INSTANCE.toOpenAi(request.path("params"), ctx)));
             }
         } catch (IllegalArgumentException e) {
@@ -169,10 +178,24 @@ final class SimulatedBatches {
         start(ctx, new SimBatch("msgbatch_sim" + ids.incrementAndGet(), true, items));
     }
 
+    /** Answers the batch's creation after {@code submitDelay}, then works on it. */
     private void start(RoutingContext ctx, SimBatch batch) {
-        batches.put(batch.id, batch);
-        simulator.after(pace, () -> work(batch));
-        json(ctx, object(batch));
+        received.incrementAndGet();
+        simulator.after(submitDelay, () -> {
+            batches.put(batch.id, batch);
+            simulator.after(pace, () -> work(batch));
+            json(ctx, object(batch));
+        });
+    }
+
+    /** How many batch creations have come in, answered or not yet. */
+    long received() {
+        return received.get();
+    }
+
+    /** How many batches were cancelled by their client. */
+    int cancelled() {
+        return (int) batches.values().stream().filter(b -> b.cancelInitiated).count();
     }
 
     /** Answers the batch's next request, and comes back for the one after. */
@@ -205,9 +228,9 @@ final class SimulatedBatches {
             return;
         }
         if (batch.status.equals("in_progress")) {
+            batch.cancelInitiated = true;
             if (anthropic) {
                 batch.status = "ended";
-                batch.cancelInitiated = true;
             } else {
                 // as OpenAI does: cancelling for a moment, then cancelled
                 batch.status = "cancelling";

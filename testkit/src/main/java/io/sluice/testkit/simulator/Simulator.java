@@ -161,6 +161,21 @@ public final class Simulator implements AutoCloseable {
         batches.pace(pace);
     }
 
+    /** How long creating a batch (either batch API) takes before it is answered. */
+    public void batchSubmitDelay(Duration delay) {
+        batches.submitDelay(delay);
+    }
+
+    /** How many batch creations (either batch API) have come in, including those not answered yet. */
+    public long batchSubmissionsReceived() {
+        return batches.received();
+    }
+
+    /** How many batches (either batch API) their client cancelled. */
+    public int batchesCancelled() {
+        return batches.cancelled();
+    }
+
     /** How many requests of batches (either batch API) it has answered. */
     public long batchRequestsAnswered() {
         return batches.answered();
