@@ -100,7 +100,7 @@ final class RollingSummaries {
         return request -> {
             long started = System.nanoTime();
             CompletionStage<Served> sent = batches.isEmpty() ? now(route, request)
-                    : io.sluice.engine.batch.SingleRequestBatch.complete(batches.get(), request, policy.batchPollInterval(), BATCH_MAX_WAIT)
+                    : SingleRequestBatch.complete(batches.get(), request, policy.batchPollInterval(), BATCH_MAX_WAIT)
                             .thenApply(response -> new Served(response, registry.batchPrices(route.spec())))
                             .exceptionallyCompose(error -> noBatchApi(error) ? now(route, request) : CompletableFuture.failedFuture(error));
             return sent.thenCompose(served -> ledger.record(List.of(new io.sluice.domain.usage.UsageEntry(requestId, attempts.incrementAndGet(), owner,

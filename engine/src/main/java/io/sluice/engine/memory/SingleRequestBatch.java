@@ -1,4 +1,4 @@
-package io.sluice.engine.batch;
+package io.sluice.engine.memory;
 
 import io.sluice.domain.ChatRequest;
 import io.sluice.domain.ChatResponse;
@@ -19,13 +19,13 @@ import java.util.concurrent.CompletionStage;
  * after {@value #MAX_FAILED_POLLS} failed polls in a row, when the provider refuses, or once {@code maxWait} has passed
  * (the batch is then called off).
  */
-public final class SingleRequestBatch {
+final class SingleRequestBatch {
     static final int MAX_FAILED_POLLS = 10;
     private static final String CUSTOM_ID = "summary";
 
     private SingleRequestBatch() {}
 
-    public static CompletionStage<ChatResponse> complete(UpstreamBatches api, ChatRequest request, Duration poll, Duration maxWait) {
+    static CompletionStage<ChatResponse> complete(UpstreamBatches api, ChatRequest request, Duration poll, Duration maxWait) {
         CompletableFuture<ChatResponse> answer = new CompletableFuture<>();
         long deadline = System.nanoTime() + maxWait.toNanos();
         api.submit(List.of(new BatchLine(0, CUSTOM_ID, request))).whenComplete((id, error) -> {
