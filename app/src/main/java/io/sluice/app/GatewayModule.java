@@ -245,9 +245,20 @@ public final class GatewayModule extends AbstractModule {
                             Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
                             PrometheusMeterRegistry meters, Resources resources, BudgetGuard budgets, Optional<RedisLink> redisLink,
                             ObjectMapper json) {
-        UpstreamEvents events = (model, endpoint, reason) -> io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries")
-                .description("Upstream attempts that failed and were retried")
-                .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
+        UpstreamEvents events = new UpstreamEvents() {
+            @Override
+            public void retried(String model, String endpoint, String reason) {
+                io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries").description("Upstream attempts that failed and were retried")
+                        .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
+            }
+
+            @Override
+            public void failed(String endpoint, String errorType) {
+                io.micrometer.core.instrument.Counter.builder("sluice.upstream.errors")
+                        .description("Upstream attempts that failed, by endpoint and how: 429s (rate_limited) apart from 503s (unavailable)")
+                        .tag("endpoint", endpoint).tag("error.type", errorType).register(meters).increment();
+            }
+        };
         Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
                 : new ProviderEmbedder(registry, settings.semantic().embedder());
         SlaSettings sla = settings.sla();

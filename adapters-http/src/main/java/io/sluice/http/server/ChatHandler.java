@@ -97,6 +97,7 @@ final class ChatHandler implements Handler<RoutingContext> {
                     ServerTiming.FirstChunk timing = new ServerTiming.FirstChunk(start, stream.servedBy(), metrics);
                     StreamFormat format = StreamFormat.withCost(api.streamFormat(parsed, new ChatApi.Answered(call.requestId(), stream.conversationId())),
                             stream.cost());
+                    stream.cost().thenAccept(cost -> metrics.cost(modelTag(model, true), call.caller().owner(), cost));
                     stream.chunks().subscribe(new SseWriter(ctx.response(), context, api, format,
                             stream.conversationId(), model, stream.servedBy(), timing, (last, failure) -> streamEnded(model, last, failure, start)));
                 }));
@@ -124,6 +125,7 @@ final class ChatHandler implements Handler<RoutingContext> {
                 .putHeader(ServerTiming.HEADER, ServerTiming.answered(start, result.timings(), metrics))
                 .putHeader("content-type", "application/json").end(body);
         String tag = modelTag(model, true);
+        metrics.cost(tag, Authenticator.owner(ctx), result.cost());
         metrics.tokens(tag, result.response().model(), result.response().usage());
         metrics.operation(tag, result.response().model(), null, System.nanoTime() - start);
     }

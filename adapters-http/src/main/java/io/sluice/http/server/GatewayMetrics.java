@@ -37,6 +37,11 @@ final class GatewayMetrics {
     private final Map<Operation, Timer> operations = new ConcurrentHashMap<>();
     private final Map<Tokens, DistributionSummary> tokens = new ConcurrentHashMap<>();
     private final Map<HttpRequest, Timer> httpRequests = new ConcurrentHashMap<>();
+    private final BoundedLabel owners = new BoundedLabel(MAX_LABEL_VALUES);
+    /** What was billed, per model and owner, in nano-dollars: exact; only the scrape turns it into dollars. */
+    private final Map<Spend, java.util.concurrent.atomic.LongAdder> spend = new ConcurrentHashMap<>();
+
+    private record Spend(String model, String owner) {}
 
     private record Operation(String name, String requestModel, String responseModel, String errorType) {}
 
@@ -104,6 +109,18 @@ final class GatewayMetrics {
         responseModel = responseModels.of(responseModel);
         summary(operation, "input", requestModel, responseModel).record(usage.promptTokens());
         if (!operation.equals(EMBEDDINGS)) summary(operation, "output", requestModel, responseModel).record(usage.completionTokens());
+    }
+
+    /** What a call was billed ({@code sluice_cost_usd_total{model, owner}}). */
+    void cost(String model, String owner, java.math.BigDecimal dollars) {
+        if (dollars == null || dollars.signum() <= 0) return;
+        spend.computeIfAbsent(new Spend(model, orEmpty(owners.of(owner))), k -> {
+            java.util.concurrent.atomic.LongAdder nanos = new java.util.concurrent.atomic.LongAdder();
+            io.micrometer.core.instrument.FunctionCounter.builder("sluice.cost", nanos, n -> n.sum() / 1e9)
+                    .description("US dollars billed to the ledger, by model and owner (exact there; this is for graphs and alerts)")
+                    .baseUnit("usd").tag("model", k.model()).tag("owner", k.owner()).register(registry);
+            return nanos;
+        }).add(dollars.movePointRight(io.sluice.domain.Prices.COST_SCALE).longValue());
     }
 
     void httpRequest(String method, String route, int status, long nanos) {

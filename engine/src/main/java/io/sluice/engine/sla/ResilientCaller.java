@@ -43,6 +43,17 @@ public final class ResilientCaller {
     private final RetrySettings retries;
     private final UpstreamEvents events;
 
+    /** How an attempt failed, as {@link UpstreamEvents#failed} names it: 429s apart from 503s apart from other 5xx. */
+    static String errorType(Throwable failure) {
+        return switch (io.sluice.domain.error.Failures.cause(failure)) {
+            case io.sluice.domain.error.UpstreamRateLimitedException e -> "rate_limited";
+            case io.sluice.domain.error.UpstreamTimeoutException e -> "timeout";
+            case io.sluice.domain.error.UpstreamUnavailableException e -> e.status() == 0 ? "connection"
+                    : e.status() == 503 || e.status() == 529 ? "unavailable" : "server_error";
+            default -> "rejected";
+        };
+    }
+
     public ResilientCaller(Circuits circuits, RetrySettings retries) {
         this(circuits, retries, UpstreamEvents.NONE);
     }
@@ -232,6 +243,7 @@ public final class ResilientCaller {
             }
             Duration delay = onFailure(call, choice, failure);
             choice.endpoint().record(latency, endpointsFault(failure));
+            events.failed(choice.endpoint().name(), errorType(failure));
             if (delay == null || call.attempts >= retries.maxAttempts() || delay.toMillis() >= call.remainingMillis()) {
                 result.completeExceptionally(failure);
                 return;

@@ -5,5 +5,12 @@ public interface UpstreamEvents {
     /** An attempt failed and the call will try again; {@code reason} is the retry-table class, e.g. {@code retry_now}. */
     void retried(String model, String endpoint, String reason);
 
+    /**
+     * An attempt at {@code endpoint} failed, retried or not; {@code errorType} says how: {@code rate_limited} (429),
+     * {@code unavailable} (503, Anthropic's 529), {@code server_error} (another 5xx), {@code timeout}, {@code connection}
+     * or {@code rejected} (the upstream refused the request).
+     */
+    default void failed(String endpoint, String errorType) {}
+
     UpstreamEvents NONE = (model, endpoint, reason) -> { };
 }
