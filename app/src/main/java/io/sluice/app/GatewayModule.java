@@ -15,7 +15,6 @@ import io.sluice.app.config.RoutingSettings;
 import io.sluice.engine.routing.Router;
 import io.sluice.engine.SlaPolicy;
 import io.sluice.engine.sla.Circuits;
-import io.sluice.ports.out.CallEvents;
 import io.sluice.ports.out.UpstreamEvents;
 import io.sluice.engine.sla.UpstreamHealth;
 import io.sluice.engine.sla.Endpoint;
@@ -245,20 +244,7 @@ public final class GatewayModule extends AbstractModule {
                             Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
                             PrometheusMeterRegistry meters, Resources resources, BudgetGuard budgets, Optional<RedisLink> redisLink,
                             ObjectMapper json) {
-        UpstreamEvents events = new UpstreamEvents() {
-            @Override
-            public void retried(String model, String endpoint, String reason) {
-                io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries").description("Upstream attempts that failed and were retried")
-                        .tag("model", model).tag("endpoint", endpoint).tag("reason", reason).register(meters).increment();
-            }
-
-            @Override
-            public void failed(String endpoint, String errorType) {
-                io.micrometer.core.instrument.Counter.builder("sluice.upstream.errors")
-                        .description("Upstream attempts that failed, by endpoint and how: 429s (rate_limited) apart from 503s (unavailable)")
-                        .tag("endpoint", endpoint).tag("error.type", errorType).register(meters).increment();
-            }
-        };
+        UpstreamEvents events = EngineMeters.upstream(meters);
         Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
                 : new ProviderEmbedder(registry, settings.semantic().embedder());
         SlaSettings sla = settings.sla();
@@ -266,7 +252,7 @@ public final class GatewayModule extends AbstractModule {
                 .summaries(settings.summary()).recall(new SemanticRecall(store, embedder, settings.semantic().candidates()))
                 .sla(new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router))
                 .ledger(ledger).rateLimits(new FlowControl(settings.limits().limits(), counters)).budgets(budgets)
-                .storageHealth(storage.health()).events(callEvents(meters)).responseCache(ResponseCaches.policy(settings.responseCache(), registry, redisLink, json, clock))
+                .storageHealth(storage.health()).events(EngineMeters.calls(meters)).responseCache(ResponseCaches.policy(settings.responseCache(), registry, redisLink, json, clock))
                 .fallbackReplies(settings.sla().routing().fallbackReplies()).build();
     }
 
@@ -291,32 +277,6 @@ public final class GatewayModule extends AbstractModule {
         io.sluice.engine.batch.BatchRunner runner = resources.add(new io.sluice.engine.batch.BatchRunner(parts).start(),
                 io.sluice.engine.batch.BatchRunner::close);
         return new io.sluice.engine.batch.BatchService(parts, runner);
-    }
-
-    /** Calls by how they ended, and bills that could not be written; each counter registered once, not on every call. */
-    private static CallEvents callEvents(PrometheusMeterRegistry meters) {
-        io.micrometer.core.instrument.Counter unwritten = io.micrometer.core.instrument.Counter.builder("sluice.bills.unwritten")
-                .description("Bills that could not be written to the ledger (each logged with its request id)").register(meters);
-        Map<String, io.micrometer.core.instrument.Counter> ended = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<String, io.micrometer.core.instrument.Counter> lookups = new java.util.concurrent.ConcurrentHashMap<>();
-        return new CallEvents() {
-            @Override
-            public void ended(String outcome) {
-                ended.computeIfAbsent(outcome, o -> io.micrometer.core.instrument.Counter.builder("sluice.calls.ended")
-                        .description("Chat calls by how they ended").tag("outcome", o).register(meters)).increment();
-            }
-
-            @Override
-            public void billUnwritten() {
-                unwritten.increment();
-            }
-
-            @Override
-            public void cache(String status) {
-                lookups.computeIfAbsent(status, r -> io.micrometer.core.instrument.Counter.builder("sluice.response.cache")
-                        .description("Chat calls by the response cache's part in them: hit, miss or bypass").tag("result", r).register(meters)).increment();
-            }
-        };
     }
 
     @Provides
