@@ -16,7 +16,6 @@ import io.sluice.ports.out.TokenCounter;
 import io.sluice.ports.out.UsageLedger;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -28,15 +27,19 @@ public record BatchParts(BatchStore store, FileStore files, BatchCodec codec, Mo
 
     /** The batch's requests, read again from its input file. */
     CompletionStage<List<BatchLine>> lines(Batch batch) {
-        return files.content(batch.owner(), batch.inputFileId()).thenApply(content -> codec.read(content.orElseThrow(
-                () -> new InvalidRequestException("The batch's input file " + batch.inputFileId() + " was deleted before the batch ran", "input_file_id"))));
+        return lines(batch.owner(), batch.inputFileId());
+    }
+
+    /** The requests of the owner's input file {@code fileId}. */
+    CompletionStage<List<BatchLine>> lines(String owner, String fileId) {
+        return files.content(owner, fileId).thenApply(content -> codec.read(content.orElseThrow(
+                () -> new InvalidRequestException("The batch's input file " + fileId + " was deleted", "input_file_id"))));
     }
 
     /** Who submitted the batch: its owner, with the key it came with when that key is still known. */
     CompletionStage<Caller> caller(Batch batch) {
         if (batch.apiKeyId() == null) return java.util.concurrent.CompletableFuture.completedFuture(new Caller(batch.owner(), null));
-        return keys.find(batch.apiKeyId()).thenApply(key -> new Caller(batch.owner(), null, key.filter(k -> k.owner().equals(batch.owner()))
-                .or(Optional::empty)));
+        return keys.find(batch.apiKeyId()).thenApply(key -> new Caller(batch.owner(), null, key.filter(k -> k.owner().equals(batch.owner()))));
     }
 
     /** The batch's reservation, made again to settle. */

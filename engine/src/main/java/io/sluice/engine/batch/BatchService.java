@@ -47,8 +47,7 @@ public final class BatchService implements Batches {
                 throw new InvalidRequestException("The file " + inputFileId + " was uploaded with purpose '" + file.get().purpose()
                         + "'; a batch's input needs purpose 'batch'", "input_file_id");
             }
-            return parts.lines(new Batch(Batch.newId(), owner, null, inputFileId, endpoint, completionWindow, null, BatchStatus.VALIDATING, null,
-                    Instant.EPOCH, Instant.EPOCH, new Batch.Counts(0, 0, 0), null, null, null, null, BigDecimal.ZERO, null));
+            return parts.lines(owner, inputFileId);
         }).thenCompose(lines -> {
             BatchPlan plan = BatchPlan.of(lines, parts.models());
             BigDecimal worstCase = plan.worstCase(parts.models(), parts.tokens(), parts.context());
