@@ -36,6 +36,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static Gateway start(GatewaySettings settings, Module... extraModules) {
+        io.sluice.app.logging.LogSetup.apply(settings.log());
         Simulator simulator = null;
         if (settings.startSimulator()) {
             simulator = new Simulator(SimulatorConfig.ofDefaults());

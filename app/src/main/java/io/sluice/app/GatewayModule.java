@@ -8,6 +8,9 @@ import com.google.inject.multibindings.Multibinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
+import io.sluice.app.telemetry.CallLogTracer;
+import io.sluice.app.telemetry.OtelCallTracer;
+import io.sluice.app.telemetry.Telemetry;
 import io.sluice.app.config.CacheSettings;
 import io.sluice.app.config.EndpointSettings;
 import io.sluice.app.config.SlaSettings;
@@ -243,7 +246,7 @@ public final class GatewayModule extends AbstractModule {
     ChatService chatService(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
                             Circuits circuits, Router router, UsageLedger ledger, LimitCounters counters, JdbcStorage storage,
                             PrometheusMeterRegistry meters, Resources resources, BudgetGuard budgets, Optional<RedisLink> redisLink,
-                            ObjectMapper json) {
+                            ObjectMapper json, io.sluice.ports.out.CallTracer tracer) {
         UpstreamEvents events = EngineMeters.upstream(meters);
         Embedder embedder = settings.semantic().isLocal() ? new LexicalEmbedder(LexicalVectors.DEFAULT_DIMENSIONS)
                 : new ProviderEmbedder(registry, settings.semantic().embedder());
@@ -253,7 +256,16 @@ public final class GatewayModule extends AbstractModule {
                 .sla(new SlaPolicy(sla.tiers(), sla.tiers().get(sla.defaultTier()), sla.retries(), circuits, events, router))
                 .ledger(ledger).rateLimits(new FlowControl(settings.limits().limits(), counters)).budgets(budgets)
                 .storageHealth(storage.health()).events(EngineMeters.calls(meters)).responseCache(ResponseCaches.policy(settings.responseCache(), registry, redisLink, json, clock))
-                .fallbackReplies(settings.sla().routing().fallbackReplies()).build();
+                .fallbackReplies(settings.sla().routing().fallbackReplies()).tracer(tracer).build();
+    }
+
+    /** Each call's spans, exported as the OpenTelemetry SDK's OTEL_* variables say; a log record per call when asked for. */
+    @Provides
+    @Singleton
+    io.sluice.ports.out.CallTracer callTracer(Resources resources) {
+        var otel = resources.add(Telemetry.open(System.getenv(), System.getProperties()), Telemetry::close);
+        io.sluice.ports.out.CallTracer tracer = new OtelCallTracer(otel);
+        return settings.log().calls() ? new CallLogTracer(tracer) : tracer;
     }
 
     /** Hard caps, for calls and batches alike; holds no call settled are swept while the gateway runs. */

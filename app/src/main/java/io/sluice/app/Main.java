@@ -21,18 +21,8 @@ import picocli.CommandLine.Option;
         subcommands = {Main.Serve.class, Main.SimulatorCommand.class, KeysCommand.class, io.sluice.app.tune.TuneCommand.class})
 public final class Main {
     public static void main(String[] args) {
-        configureLogging();
+        io.sluice.app.logging.LogSetup.routeJul();
         System.exit(new CommandLine(new Main()).execute(args));
-    }
-
-    /** One-line log records from the bundled logging.properties, unless the operator points JUL elsewhere. */
-    private static void configureLogging() {
-        if (System.getProperty("java.util.logging.config.file") != null) return;
-        try (var in = Main.class.getResourceAsStream("/logging.properties")) {
-            if (in != null) java.util.logging.LogManager.getLogManager().readConfiguration(in);
-        } catch (java.io.IOException e) {
-            System.err.println("sluice: could not read logging.properties: " + e.getMessage());
-        }
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the gateway.")

@@ -41,14 +41,18 @@ final class Call {
     final SlaTier tier;
     final long startNanos;
     final long deadlineNanos;
+    /** The call's span: started as it opened, ended by its settlement. */
+    final io.sluice.ports.out.TraceSpan span;
     private final Settlement settlement;
     private final AtomicBoolean ending = new AtomicBoolean();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile CallPlan plan;
     private volatile CallAdmission.Admitted admitted;
     private volatile boolean followed;
+    private volatile Throwable failure;
 
-    Call(ChatCall request, Selection selection, SlaTier tier, Settlement settlement) {
+    Call(ChatCall request, Selection selection, SlaTier tier, Settlement settlement, io.sluice.ports.out.TraceSpan span) {
+        this.span = span;
         this.requestId = request.requestId();
         this.request = request;
         this.selection = selection;
@@ -107,6 +111,16 @@ final class Call {
         return "chatcmpl-" + requestId.replaceFirst("^req_", "");
     }
 
+    /** Says why the call failed (the first reason given stands), before it ends. */
+    void failedWith(Throwable error) {
+        if (failure == null) failure = io.sluice.domain.error.Failures.cause(error);
+    }
+
+    /** Why the call failed, when it ended failed, refused or cut; else null. */
+    Throwable failure() {
+        return failure;
+    }
+
     String route() {
         return selection.route();
     }
@@ -136,6 +150,7 @@ final class Call {
         return stage.whenComplete((ok, error) -> {
             if (error == null) return;
             boolean gone = io.sluice.domain.error.Failures.cause(error) instanceof ClientGoneException;
+            if (!gone) failedWith(error);
             end(gone ? Outcome.CANCELLED : admitted == null ? Outcome.REFUSED : Outcome.FAILED, Delivery.NOTHING);
         });
     }

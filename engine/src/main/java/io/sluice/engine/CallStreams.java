@@ -49,9 +49,12 @@ final class CallStreams {
      */
     ChatStream upstream(Call call, ResponseCaching.Lookup lookup) {
         ResilientCaller.ServedStream served = caller.stream(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry(),
-                call.request.priority());
+                call.request.priority(), call.span);
         // a deployment's stream latency is its time to the first chunk: what a client waiting on it feels
-        served.servedBy().whenComplete((by, error) -> call.selection.recordCall(System.nanoTime() - call.startNanos, error));
+        served.servedBy().whenComplete((by, error) -> {
+            call.selection.recordCall(System.nanoTime() - call.startNanos, error);
+            if (error == null) call.span.event("sluice.first_chunk");
+        });
         // a failure before the first chunk that the route's fallback reply covers goes on as that reply
         AtomicReference<Throwable> replaced = new AtomicReference<>();
         CompletableFuture<ServedBy> servedBy = served.servedBy().toCompletableFuture().exceptionallyCompose(error ->
@@ -97,6 +100,7 @@ final class CallStreams {
         } else {
             caching.abandoned(lookup, outcome == Call.Outcome.FAILED ? error : null);
         }
+        if (error != null && (outcome == Call.Outcome.CUT || outcome == Call.Outcome.FAILED)) call.failedWith(error);
         return call.end(outcome, delivery);
     }
 

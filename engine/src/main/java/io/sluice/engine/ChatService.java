@@ -66,8 +66,10 @@ public final class ChatService implements ChatCompletions {
     private final FallbackReplies fallbacks;
     private final CallStreams streams;
     private final Clock clock;
+    private final io.sluice.ports.out.CallTracer tracer;
 
     private ChatService(Builder b) {
+        this.tracer = b.tracer;
         this.registry = b.registry;
         this.tokens = b.tokens;
         this.contextDefaults = b.context;
@@ -145,7 +147,7 @@ public final class ChatService implements ChatCompletions {
 
     private CompletionStage<ChatResult> completeUpstream(Call call, ResponseCaching.Lookup lookup) {
         long upstreamStart = System.nanoTime();
-        return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry(), call.request.priority())
+        return caller.complete(call.candidates(), call.tier, call.plan()::estimatedTokens, call.clientRetry(), call.request.priority(), call.span)
                 .thenCompose(served -> {
             long storeStart = System.nanoTime();
             ChatResponse response = served.value();
@@ -198,10 +200,12 @@ public final class ChatService implements ChatCompletions {
 
     /** The call, with the models that may serve it (its route's chain, or the model it names) and its tier; or why it is refused. */
     private CompletionStage<Call> open(ChatCall request) {
+        io.sluice.ports.out.TraceSpan span = CallSpans.open(tracer, request);
         try {
             Selection selection = select(request);
-            return CompletableFuture.completedFuture(new Call(request, selection, tierOf(request, selection), settlement));
+            return CompletableFuture.completedFuture(new Call(request, selection, tierOf(request, selection), settlement, span));
         } catch (RuntimeException refused) {
+            CallSpans.refused(span, refused);
             events.ended("refused");
             return CompletableFuture.failedFuture(refused);
         }
@@ -213,13 +217,26 @@ public final class ChatService implements ChatCompletions {
      * they are all busy with a queue of such prompts, the call is refused as an overload.
      */
     private CompletionStage<Call> context(Call call) {
-        if (promptChars(call.request) < LARGE_PROMPT_CHARS) return plan(call.request, call.selection, 0).thenApply(call::planned);
-        try {
-            return CompletableFuture.supplyAsync(() -> plan(call.request, call.selection, 0), promptWorkers)
-                    .thenCompose(java.util.function.Function.identity()).thenApply(call::planned);
-        } catch (java.util.concurrent.RejectedExecutionException busy) {
-            return CompletableFuture.failedFuture(new io.sluice.domain.error.GatewayOverloadedException("Too many large prompts are being counted; try again shortly"));
+        io.sluice.ports.out.TraceSpan span = CallSpans.stage(call, "sluice.context");
+        CompletionStage<CallPlan> planned;
+        if (promptChars(call.request) < LARGE_PROMPT_CHARS) {
+            planned = plan(call.request, call.selection, 0);
+        } else {
+            try {
+                planned = CompletableFuture.supplyAsync(() -> plan(call.request, call.selection, 0), promptWorkers)
+                        .thenCompose(java.util.function.Function.identity());
+            } catch (java.util.concurrent.RejectedExecutionException busy) {
+                planned = CompletableFuture.failedFuture(new io.sluice.domain.error.GatewayOverloadedException("Too many large prompts are being counted; try again shortly"));
+            }
         }
+        return planned.whenComplete((plan, error) -> {
+            if (error == null) {
+                CallSpans.contextBuilt(span, plan);
+            } else {
+                span.failed(CallSpans.errorType(error));
+                span.end();
+            }
+        }).thenApply(call::planned);
     }
 
     /** Prompts of more characters than this are counted off the caller's thread. */
@@ -295,6 +312,7 @@ public final class ChatService implements ChatCompletions {
         private FlowControl flow = FlowControl.none();
         private BudgetGuard budgets = BudgetGuard.none();
         private CallEvents events = CallEvents.NONE;
+        private io.sluice.ports.out.CallTracer tracer = io.sluice.ports.out.CallTracer.NONE;
         private StorageHealth storage = StorageHealth.ALWAYS;
         private java.util.concurrent.Executor promptWorkers;
         private ResponseCachePolicy responseCache = ResponseCachePolicy.OFF;
@@ -378,6 +396,12 @@ public final class ChatService implements ChatCompletions {
 
         public Builder events(CallEvents value) {
             events = Objects.requireNonNull(value, "events");
+            return this;
+        }
+
+        /** Where each call's spans go; by default nowhere. */
+        public Builder tracer(io.sluice.ports.out.CallTracer value) {
+            tracer = Objects.requireNonNull(value, "tracer");
             return this;
         }
 

@@ -46,6 +46,8 @@ final class Settlement {
     CompletionStage<Void> settle(Call call, Call.Outcome outcome, Delivery delivered) {
         CallPlan plan = call.plan();
         UsageEntry bill = delivered.served() && plan != null ? bill(call, plan, delivered, outcome) : null;
+        io.sluice.ports.out.TraceSpan storing = bill == null ? io.sluice.ports.out.TraceSpan.NONE : CallSpans.stage(call, "sluice.storage")
+                .attribute("sluice.storage.turn", plan.turn().isStored() && delivered.hasReply());
         CompletionStage<?> stored = bill == null ? CompletableFuture.completedFuture(null) : store(plan, outcome, delivered, bill);
         List<UsageEntry> bills = bill == null ? List.of() : List.of(bill);
         if (bill != null && delivered.abandoned() != null) {
@@ -55,10 +57,14 @@ final class Settlement {
         }
         List<UsageEntry> settled = bills;
         return stored.handle((ok, error) -> {
+            if (error != null) storing.failed(CallSpans.errorType(error));
+            storing.end();
             Instant billedAt = clock.instant();
             CallAdmission.Admitted admitted = call.admission();
             if (admitted != null) admitted.settle(settled, billedAt);
             events.ended(outcome.name().toLowerCase(Locale.ROOT));
+            if (error != null) call.failedWith(error);
+            CallSpans.ended(call, outcome, bill);
             if (error != null) throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
             return null;
         });

@@ -7,6 +7,7 @@ import io.sluice.domain.keys.ApiKey;
 import io.sluice.ports.in.CacheDirective;
 import io.sluice.ports.in.Caller;
 import io.sluice.ports.in.ChatCall;
+import io.sluice.ports.out.TraceHeaders;
 import io.sluice.ports.in.ChatCompletions;
 import io.sluice.ports.in.ChatResult;
 import io.sluice.ports.in.ConversationRef;
@@ -79,7 +80,8 @@ final class ChatHandler implements Handler<RoutingContext> {
                     strategy == null || strategy.isBlank() ? Optional.empty() : Optional.of(ContextStrategy.parse(strategy)),
                     Optional.ofNullable(ctx.request().getHeader(TIER_HEADER)).filter(t -> !t.isBlank()),
                     clientRetries(ctx.request().getHeader(RETRY_COUNT_HEADER)), RequestIds.of(ctx),
-                    () -> ctx.response().closed(), CacheDirective.parse(ctx.request().getHeader("Cache-Control")), Priorities.of(ctx));
+                    () -> ctx.response().closed(), CacheDirective.parse(ctx.request().getHeader("Cache-Control")), Priorities.of(ctx),
+                    new TraceHeaders(ctx.request().getHeader("traceparent"), ctx.request().getHeader("tracestate")));
         } catch (RuntimeException e) {
             fail(ctx, e, OTHER_MODEL, start);
             return;

@@ -236,6 +236,9 @@ public final class UpstreamHttp implements AutoCloseable {
                 .putHeader("content-type", "application/json");
         headers.forEach(options::putHeader);
         if (connectTimeout != null) options.setConnectTimeout(connectTimeout.toMillis());
+        // the attempt's span, made current by the engine while it sends, is the upstream's parent (W3C traceparent)
+        io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance()
+                .inject(io.opentelemetry.context.Context.current(), options, RequestOptions::putHeader);
         return options;
     }
 

@@ -37,6 +37,8 @@ public final class ConfigLoader {
      */
     public static GatewaySettings load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
         SluiceConfig config = read(file, overrides);
+        // the log format first, so that what reading the rest warns of is in it too
+        io.sluice.app.logging.LogSetup.apply(logSettings(config));
         return settings(config, env);
     }
 
@@ -76,6 +78,11 @@ public final class ConfigLoader {
         } catch (RuntimeException e) {
             throw new ConfigProblem("invalid configuration: " + e.getMessage(), e);
         }
+    }
+
+    private static io.sluice.app.logging.LogSettings logSettings(SluiceConfig c) {
+        return ConfigProblem.check("sluice.log.format", () -> new io.sluice.app.logging.LogSettings(
+                io.sluice.app.logging.LogSettings.format(c.log().format()), c.log().calls()));
     }
 
     /** {@code ${NAME}} without a default ({@code ${NAME:default}} has one). */
@@ -132,6 +139,7 @@ public final class ConfigLoader {
                 .redis(LimitsReader.redis(c)).requirePrices(c.pricing().require())
                 .responseCache(ResponseCacheReader.read(c, java.util.Set.copyOf(models.names()), c.routes().keySet())).retention(ConfigProblem.check("sluice.retention", () -> new RetentionSettings(c.retention().days(),
                         c.retention().owners(), c.retention().sweepInterval())))
+                .log(logSettings(c))
                 .batches(ConfigProblem.check("sluice.batch", () -> io.sluice.engine.batch.BatchSettings.of(c.batch().pollInterval(), c.batch().concurrency(),
                         c.batch().window())))
                 .build();

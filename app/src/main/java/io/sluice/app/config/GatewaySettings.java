@@ -21,7 +21,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
                               List<EndpointSettings> endpoints, Map<String, List<String>> modelEndpoints, SlaSettings sla,
                               boolean startSimulator, LimitSettings limits, boolean commitBillBeforeAnswer, RedisSettings redis,
                               RetentionSettings retention, boolean requirePrices,
-                              ResponseCacheSettings responseCache, io.sluice.engine.batch.BatchSettings batches) {
+                              ResponseCacheSettings responseCache, io.sluice.engine.batch.BatchSettings batches, io.sluice.app.logging.LogSettings log) {
     public GatewaySettings {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
@@ -32,6 +32,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         retention = retention == null ? RetentionSettings.FOREVER : retention;
         responseCache = responseCache == null ? ResponseCacheSettings.OFF : responseCache;
         batches = batches == null ? io.sluice.engine.batch.BatchSettings.ofDefaults() : batches;
+        log = log == null ? io.sluice.app.logging.LogSettings.DEFAULTS : log;
     }
 
     /** Settings to build from a server and a storage; everything else has the embedded defaults until set. */
@@ -47,7 +48,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
 
     public GatewaySettings withProviders(List<ProviderSettings> value) {
         return new GatewaySettings(server, storage, value, models, passthroughProvider, fallbackEncoding, context, cache, summary, semantic,
-                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache, batches);
+                endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache, batches, log);
     }
 
     /**
@@ -75,6 +76,7 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
         private RedisSettings redis = RedisSettings.DEFAULTS;
         private RetentionSettings retention = RetentionSettings.FOREVER;
         private io.sluice.engine.batch.BatchSettings batches = io.sluice.engine.batch.BatchSettings.ofDefaults();
+        private io.sluice.app.logging.LogSettings log = io.sluice.app.logging.LogSettings.DEFAULTS;
         private boolean requirePrices;
         private ResponseCacheSettings responseCache = ResponseCacheSettings.OFF;
 
@@ -183,9 +185,14 @@ public record GatewaySettings(ServerSettings server, StorageSettings storage, Li
             return this;
         }
 
+        public Builder log(io.sluice.app.logging.LogSettings value) {
+            log = java.util.Objects.requireNonNull(value, "log");
+            return this;
+        }
+
         public GatewaySettings build() {
             return new GatewaySettings(server, storage, providers, models, passthroughProvider, fallbackEncoding, context, cache, summary,
-                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache, batches);
+                    semantic, endpoints, modelEndpoints, sla, startSimulator, limits, commitBillBeforeAnswer, redis, retention, requirePrices, responseCache, batches, log);
         }
     }
 }

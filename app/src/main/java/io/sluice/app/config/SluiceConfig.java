@@ -129,6 +129,19 @@ public interface SluiceConfig {
         java.time.Duration window();
     }
 
+    /** How the gateway logs. */
+    Log log();
+
+    interface Log {
+        /** {@code text}, or {@code json}: one JSON object per line. */
+        @WithDefault("text")
+        String format();
+
+        /** One record per call as it ends (request id, trace id, owner, model, status, latency). */
+        @WithDefault("false")
+        boolean calls();
+    }
+
     SlaConfig sla();
 
     /** Names clients may use as their model, each served by a degradation chain or a canary split of chains. */

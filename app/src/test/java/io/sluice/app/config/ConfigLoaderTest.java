@@ -90,6 +90,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void logsAreTextLinesWithNoCallRecordsByDefaultAndAnUnknownFormatNamesItsKey() throws IOException {
+        assertThat(load("sluice: {}\n", Map.of()).log()).isEqualTo(io.sluice.app.logging.LogSettings.DEFAULTS);
+        assertThatThrownBy(() -> load("sluice: {log: {format: xml}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.log.format").hasMessageContaining("text or json");
+    }
+
+    @Test
     void connectionTimeoutsHaveDefaultsAndTheIdleOneMustOutlastEveryProvidersSilence() throws IOException {
         GatewaySettings defaults = load("sluice: {}\n", Map.of());
         assertThat(defaults.server().idleTimeout()).hasMinutes(2);

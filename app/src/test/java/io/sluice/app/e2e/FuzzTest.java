@@ -18,10 +18,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.function.LongConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,21 +51,7 @@ class FuzzTest {
     private static final List<String> problems = new CopyOnWriteArrayList<>();
     private static final AtomicInteger sent = new AtomicInteger();
     private static final java.util.Map<Integer, AtomicInteger> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
-    private static final Handler LOG_WATCH = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            String text = record.getMessage() == null ? "" : record.getMessage();
-            if (record.getLevel().intValue() >= Level.SEVERE.intValue() || record.getThrown() != null || text.contains("\tat ")) {
-                problems.add("log: " + record.getLevel() + " " + text);
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private static LogCapture log;
 
     private static final long BASE_SEED = Long.getLong("sluice.fuzz.seed", System.nanoTime());
 
@@ -77,13 +59,19 @@ class FuzzTest {
     static void start() {
         System.out.println("fuzz: seed " + BASE_SEED + " (replay with -Dsluice.fuzz.seed=" + BASE_SEED + ")");
         sluice = TestGateway.onPostgres();
-        Logger.getLogger("").addHandler(LOG_WATCH);
+        log = LogCapture.all();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        Logger.getLogger("").removeHandler(LOG_WATCH);
+        log.close();
         sluice.close();
+        for (var record : log.events) {
+            String text = record.getFormattedMessage() == null ? "" : record.getFormattedMessage();
+            if (record.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR) || record.getThrowableProxy() != null || text.contains("\tat ")) {
+                problems.add("log: " + record.getLevel() + " " + text);
+            }
+        }
         System.out.println("fuzz: " + sent.get() + " requests, answers by status " + statuses);
         assertThat(problems).as("answers or log lines that break the rules").isEmpty();
         assertThat(sent.get()).as("requests sent").isGreaterThanOrEqualTo(10_000);

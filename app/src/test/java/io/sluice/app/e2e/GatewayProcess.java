@@ -24,6 +24,11 @@ final class GatewayProcess implements AutoCloseable {
 
     /** @param yaml the {@code sluice.yaml} to start with */
     GatewayProcess(String yaml) throws IOException, InterruptedException {
+        this(yaml, java.util.Map.of());
+    }
+
+    /** @param env environment variables the process gets besides this one's (OpenTelemetry's {@code OTEL_*}) */
+    GatewayProcess(String yaml, java.util.Map<String, String> env) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("sluice-process");
         Path config = Files.writeString(dir.resolve("sluice.yaml"), yaml);
         log = dir.resolve("sluice.log");
@@ -31,9 +36,10 @@ final class GatewayProcess implements AutoCloseable {
             port = free.getLocalPort();
         }
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.sluice.app.Main", "serve", "--port", Integer.toString(port),
+                "-Xmx256m", "-Dguice_bytecode_gen_option=DISABLED", "-cp", System.getProperty("java.class.path"), "io.sluice.app.Main", "serve", "--port", Integer.toString(port),
                 "--config", config.toString()).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().remove("OPENAI_API_KEY");
+        builder.environment().putAll(env);
         process = builder.start();
         awaitReady();
     }
@@ -55,6 +61,11 @@ final class GatewayProcess implements AutoCloseable {
         } catch (IOException notYet) {
             return false; // still starting
         }
+    }
+
+    /** What the process has logged so far. */
+    String log() throws IOException {
+        return Files.readString(log);
     }
 
     String baseUrl() {

@@ -8,10 +8,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,26 +94,9 @@ class TransportErrorsTest {
 
     @Test
     void aClientThatHangsUpMidBodyIsNotAnErrorInTheLog() throws Exception {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger root = Logger.getLogger("");
-        Logger transport = Logger.getLogger("io.sluice.http.server.TransportErrors");
-        Level before = transport.getLevel();
-        transport.setLevel(Level.FINE); // its hang-ups are logged at DEBUG: seeing them says the gateway has handled each
-        capture.setLevel(Level.ALL);
-        root.addHandler(capture);
-        try {
+        // its hang-ups are logged at DEBUG: seeing them says the gateway has handled each
+        try (LogCapture log = new LogCapture("io.sluice.http.server.TransportErrors", ch.qos.logback.classic.Level.DEBUG);
+             LogCapture all = LogCapture.all()) {
             for (int i = 0; i < 5; i++) {
                 try (Socket socket = new Socket("127.0.0.1", sluice.gateway.port())) {
                     socket.getOutputStream().write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{\"model\":"
@@ -125,15 +104,11 @@ class TransportErrorsTest {
                     socket.getOutputStream().flush();
                 }
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> records.stream().filter(r -> String.valueOf(r.getMessage())
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.messages().stream().filter(m -> String.valueOf(m)
                     .startsWith("client went away")).count() >= 5);
-        } finally {
-            root.removeHandler(capture);
-            transport.setLevel(before);
+            assertThat(all.events).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                    .extracting(e -> e.getFormattedMessage()).isEmpty();
         }
-
-        assertThat(records).filteredOn(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
-                .extracting(LogRecord::getMessage).isEmpty();
     }
 
     @Test

@@ -39,6 +39,8 @@ final class CallAttempts {
     long estimate = -1;
     /** The call's lane where calls wait for a key; when it first waited ({@link System#nanoTime()}), or -1. */
     io.sluice.domain.limits.Priority priority = io.sluice.domain.limits.Priority.NORMAL;
+    /** The call's span: each attempt is a span under it. */
+    io.sluice.ports.out.TraceSpan span = io.sluice.ports.out.TraceSpan.NONE;
     long queuedAt = -1;
     volatile int current;
     /** Where this call's chain ends for it: before the model a fallback started alongside it stands at. */
@@ -77,6 +79,7 @@ final class CallAttempts {
         CallAttempts next = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry, deadline);
         next.current = from;
         next.priority = priority;
+        next.span = span;
         end = from; // from now on the fallback serves the rest of the chain: this side does not follow it there
         return next;
     }

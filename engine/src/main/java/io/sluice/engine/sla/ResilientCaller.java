@@ -13,6 +13,7 @@ import io.sluice.domain.sla.RetrySettings;
 import io.sluice.domain.sla.SlaTier;
 import io.sluice.engine.internal.TimeoutScheduler;
 import io.sluice.ports.in.ServedBy;
+import io.sluice.ports.out.TraceSpan;
 import io.sluice.ports.out.UpstreamEvents;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,11 @@ public final class ResilientCaller {
                     : e.status() == 503 || e.status() == 529 ? "unavailable" : "server_error";
             default -> "rejected";
         };
+    }
+
+    /** Why a failure is tried again, as the retry table classes it: {@code retry_now}, {@code retry_later}, {@code switch_key}. */
+    static String retryReason(Throwable failure) {
+        return FailureClass.of(failure).name().toLowerCase(java.util.Locale.ROOT);
     }
 
     public ResilientCaller(Circuits circuits, RetrySettings retries) {
@@ -113,8 +119,15 @@ public final class ResilientCaller {
     /** {@link #complete(List, SlaTier, LongSupplier, boolean)} in a lane: where it waits for a key, higher lanes go first. */
     public CompletionStage<Served<ChatResponse>> complete(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate,
                                                           boolean clientRetry, io.sluice.domain.limits.Priority priority) {
+        return complete(candidates, tier, tokenEstimate, clientRetry, priority, TraceSpan.NONE);
+    }
+
+    /** {@link #complete(List, SlaTier, LongSupplier, boolean, io.sluice.domain.limits.Priority)}, each attempt a span under {@code span}. */
+    public CompletionStage<Served<ChatResponse>> complete(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate,
+                                                          boolean clientRetry, io.sluice.domain.limits.Priority priority, TraceSpan span) {
         CallAttempts call = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry);
         call.priority = priority;
+        call.span = span;
         if (tier.fallbackAfter().isPresent() && candidates.size() > 1) return new HedgedCall(this, call, tier.fallbackAfter().get()).run();
         CompletableFuture<Served<ChatResponse>> result = new CompletableFuture<>();
         attempt(call, result, completion(call));
@@ -198,9 +211,10 @@ public final class ResilientCaller {
             return;
         }
         call.attempts++;
+        AttemptSpan span = AttemptSpan.start(call, choice);
         CompletableFuture<T> sending;
         try {
-            sending = sendWithin(call, choice, send, call.remainingMillis());
+            sending = sendWithin(call, choice, span.sending(send), call.remainingMillis());
         } catch (RuntimeException e) { // a provider that throws instead of failing its answer: this call fails, nothing else
             sending = CompletableFuture.failedFuture(e);
         }
@@ -208,6 +222,7 @@ public final class ResilientCaller {
             long latency = System.nanoTime() - choice.startedAt();
             boolean wasSent = call.wasSent(choice);
             Runnable callOff = call.answered(error == null);
+            span.ended(call, error);
             if (error != null && call.isAbandoned()) {
                 // called off: when another model answered first, this one was slow, not failed (a client that left says
                 // nothing of it); a half-open trial's permit comes back only with a result, and an unfinished trial does
@@ -248,8 +263,7 @@ public final class ResilientCaller {
                 result.completeExceptionally(failure);
                 return;
             }
-            events.retried(call.candidates.get(choice.candidate()).model(), choice.endpoint().name(),
-                    FailureClass.of(failure).name().toLowerCase(java.util.Locale.ROOT));
+            events.retried(call.candidates.get(choice.candidate()).model(), choice.endpoint().name(), retryReason(failure));
             TimeoutScheduler.later(delay, () -> attempt(call, result, send));
         });
     }
@@ -369,11 +383,18 @@ public final class ResilientCaller {
     /** {@link #stream(List, SlaTier, LongSupplier, boolean)} in a lane, as {@link #complete(List, SlaTier, LongSupplier, boolean, io.sluice.domain.limits.Priority)}. */
     public ServedStream stream(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry,
                                io.sluice.domain.limits.Priority priority) {
+        return stream(candidates, tier, tokenEstimate, clientRetry, priority, TraceSpan.NONE);
+    }
+
+    /** {@link #stream(List, SlaTier, LongSupplier, boolean, io.sluice.domain.limits.Priority)}, each attempt a span under {@code span}. */
+    public ServedStream stream(List<Candidate> candidates, SlaTier tier, LongSupplier tokenEstimate, boolean clientRetry,
+                               io.sluice.domain.limits.Priority priority, TraceSpan span) {
         CompletableFuture<ServedBy> servedBy = new CompletableFuture<>();
         java.util.concurrent.atomic.AtomicReference<ServedBy> abandoned = new java.util.concurrent.atomic.AtomicReference<>();
         Flow.Publisher<ChatChunk> chunks = subscriber -> {
             CallAttempts call = new CallAttempts(circuits, candidates, tier, tokenEstimate, clientRetry);
             call.priority = priority;
+            call.span = span;
             new FailoverStream(this, call, servedBy, abandoned, subscriber).start();
         };
         return new ServedStream(chunks, servedBy, abandoned::get);

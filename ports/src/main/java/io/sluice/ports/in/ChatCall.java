@@ -14,11 +14,12 @@ import java.util.Optional;
  * call in its answer's {@code x-request-id}, its bill and the log lines about it. {@code clientGone} says whether the
  * client has hung up: a call whose client left while it waited (for its limits, its budget, a slow store) is not sent
  * upstream. {@code cache} is what the client's {@code Cache-Control} asks of the response cache. {@code priority}: its lane
- * where calls wait (its key's, or its {@code X-Sluice-Priority} where the key allows it).
+ * where calls wait (its key's, or its {@code X-Sluice-Priority} where the key allows it). {@code trace}: the caller's
+ * trace, which the call's span joins.
  */
 public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
                        Optional<String> slaTier, int clientRetries, String requestId, java.util.function.BooleanSupplier clientGone,
-                       CacheDirective cache, io.sluice.domain.limits.Priority priority) {
+                       CacheDirective cache, io.sluice.domain.limits.Priority priority, io.sluice.ports.out.TraceHeaders trace) {
     public ChatCall {
         Require.nonNull(caller, "caller");
         Require.nonNull(conversation, "conversation");
@@ -30,6 +31,13 @@ public record ChatCall(Caller caller, ConversationRef conversation, ChatRequest 
         clientGone = clientGone == null ? () -> false : clientGone;
         cache = cache == null ? CacheDirective.DEFAULT : cache;
         priority = priority == null ? caller.policy().priority() : priority;
+        trace = trace == null ? io.sluice.ports.out.TraceHeaders.NONE : trace;
+    }
+
+    public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,
+                    Optional<String> slaTier, int clientRetries, String requestId, java.util.function.BooleanSupplier clientGone,
+                    CacheDirective cache, io.sluice.domain.limits.Priority priority) {
+        this(caller, conversation, request, contextStrategy, slaTier, clientRetries, requestId, clientGone, cache, priority, io.sluice.ports.out.TraceHeaders.NONE);
     }
 
     public ChatCall(Caller caller, ConversationRef conversation, ChatRequest request, Optional<ContextStrategy> contextStrategy,

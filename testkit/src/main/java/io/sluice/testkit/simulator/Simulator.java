@@ -55,6 +55,7 @@ public final class Simulator implements AutoCloseable {
     private final AtomicLong completionTokens = new AtomicLong();
     private final Map<Fault, AtomicLong> faults = new ConcurrentHashMap<>();
     private final ArrayDeque<JsonNode> recent = new ArrayDeque<>();
+    private final ArrayDeque<String> traceparents = new ArrayDeque<>();
     private volatile boolean collapse;
     private final AtomicLong requestIds = new AtomicLong();
     private final Map<String, long[]> rpmWindows = new ConcurrentHashMap<>();
@@ -213,6 +214,13 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /** The W3C {@code traceparent} headers of the most recent chat requests that carried one, oldest first. */
+    public List<String> recentTraceparents() {
+        synchronized (traceparents) {
+            return new ArrayList<>(traceparents);
+        }
+    }
+
     /** Forgets counts, recent requests and rate-limit windows. */
     public void reset() {
         requests.set(0);
@@ -225,6 +233,9 @@ public final class Simulator implements AutoCloseable {
         faults.clear();
         rpmWindows.clear();
         keyTimes.clear();
+        synchronized (traceparents) {
+            traceparents.clear();
+        }
         synchronized (recent) {
             recent.clear();
         }
@@ -249,6 +260,8 @@ public final class Simulator implements AutoCloseable {
             return;
         }
         remember(raw);
+        String traceparent = ctx.request().getHeader("traceparent");
+        if (traceparent != null) keepLast(traceparents, traceparent, RECENT_REQUESTS);
         ctx.response().closeHandler(v -> {
             if (!ctx.response().ended()) abandoned.incrementAndGet();
         });
