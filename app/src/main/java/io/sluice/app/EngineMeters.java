@@ -52,4 +52,39 @@ final class EngineMeters {
             }
         };
     }
+
+    /**
+     * How far each budget is spent (0 to 1 and past it), by budget without its window ({@code key:acme:day}); at most
+     * {@link #MAX_BUDGET_LABELS} budgets get a series of their own, the rest share {@code other}.
+     */
+    static io.sluice.ports.out.BudgetAlerts budgets(PrometheusMeterRegistry meters) {
+        Map<String, java.util.concurrent.atomic.AtomicReference<Double>> used = new java.util.concurrent.ConcurrentHashMap<>();
+        return new io.sluice.ports.out.BudgetAlerts() {
+            private String label(io.sluice.domain.budget.BudgetCheck check) {
+                String budget = io.sluice.domain.budget.BudgetThreshold.budgetOf(check);
+                return used.containsKey(budget) || used.size() < MAX_BUDGET_LABELS ? budget : "other";
+            }
+
+            @Override
+            public void spent(io.sluice.domain.budget.BudgetCheck check, java.math.BigDecimal spentUsd) {
+                if (check.limitUsd().signum() <= 0) return;
+                String budget = label(check);
+                double ratio = spentUsd.divide(check.limitUsd(), 6, java.math.RoundingMode.HALF_UP).doubleValue(); // a gauge, not a bill
+                used.computeIfAbsent(budget, b -> {
+                    var value = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+                    io.micrometer.core.instrument.Gauge.builder("sluice.budget.used.ratio", value, java.util.concurrent.atomic.AtomicReference::get)
+                            .description("How far each budget's current period is spent: 0.8 at 80%, 1 at its cap").tag("budget", b).register(meters);
+                    return value;
+                }).set(ratio);
+            }
+
+            @Override
+            public void crossed(io.sluice.domain.budget.BudgetThreshold crossing) {
+                io.micrometer.core.instrument.Counter.builder("sluice.budget.thresholds").description("Budget thresholds crossed (80%, 100%)")
+                        .tag("budget", label(crossing.check())).tag("percent", Integer.toString(crossing.percent())).register(meters).increment();
+            }
+        };
+    }
+
+    static final int MAX_BUDGET_LABELS = 64;
 }

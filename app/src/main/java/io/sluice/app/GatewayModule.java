@@ -8,6 +8,9 @@ import com.google.inject.multibindings.Multibinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
+import io.sluice.engine.budget.BudgetWatch;
+import io.sluice.http.webhook.BudgetWebhook;
+import io.sluice.ports.out.BudgetAlerts;
 import io.sluice.app.telemetry.CallLogTracer;
 import io.sluice.app.telemetry.OtelCallTracer;
 import io.sluice.app.telemetry.Telemetry;
@@ -271,9 +274,15 @@ public final class GatewayModule extends AbstractModule {
     /** Hard caps, for calls and batches alike; holds no call settled are swept while the gateway runs. */
     @Provides
     @Singleton
-    BudgetGuard budgetGuard(BudgetStore budgetStore, UsageLedger ledger, Clock clock, Resources resources) {
+    BudgetGuard budgetGuard(BudgetStore budgetStore, UsageLedger ledger, Clock clock, Resources resources, PrometheusMeterRegistry meters,
+                            Vertx vertx, ObjectMapper json) {
+        var alerts = settings.limits().alerts();
+        BudgetAlerts reports = EngineMeters.budgets(meters);
+        if (alerts.webhook().isPresent()) {
+            reports = reports.and(resources.add(new BudgetWebhook(vertx, alerts.webhook().get(), alerts.secret(), json), BudgetWebhook::close));
+        }
         BudgetGuard budgets = new BudgetGuard(settings.limits().budgets(), budgetStore, ledger, clock, settings.limits().holds().margin(),
-                settings.redis().budgetsFailOpen());
+                settings.redis().budgetsFailOpen(), new BudgetWatch(budgetStore, reports, alerts.thresholds(), BudgetWatch.DEFAULT_INTERVAL, clock));
         resources.add(budgets.sweepEvery(settings.limits().holds().sweepInterval()), Runnable::run);
         return budgets;
     }

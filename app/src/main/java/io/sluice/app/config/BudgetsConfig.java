@@ -25,6 +25,20 @@ public interface BudgetsConfig {
     @io.smallrye.config.WithDefault("10s")
     java.time.Duration sweepInterval();
 
+    /** Percentages of a cap at which a budget is reported (the {@code sluice_budget_thresholds_total} counter, the webhook). */
+    @io.smallrye.config.WithName("alert-at")
+    @io.smallrye.config.WithDefault("80,100")
+    java.util.List<Integer> alertAt();
+
+    /** Where budget thresholds are POSTed, and the secret they are signed with; none by default. */
+    Webhook webhook();
+
+    interface Webhook {
+        Optional<String> url();
+
+        Optional<String> secret();
+    }
+
     /** Everyone together. */
     Caps global();
 

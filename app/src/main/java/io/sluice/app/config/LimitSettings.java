@@ -13,7 +13,7 @@ import java.util.List;
  * Immutable.
  */
 public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency, boolean budgetsInRedis,
-                            Holds holds) {
+                            Holds holds, Alerts alerts) {
     public static final LimitSettings NONE = new LimitSettings(RateLimits.NONE, false, List.of());
 
     /** How long after its call's deadline a budget hold expires, and how often expired holds are swept. */
@@ -41,14 +41,29 @@ public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budg
         }
     }
 
+    /**
+     * When a budget is reported as nearly or wholly spent: at these percentages of its cap (a gauge and a counter in
+     * {@code /metrics}), and to {@code webhook} when set, signed with {@code secret} when set.
+     */
+    public record Alerts(List<Integer> thresholds, java.util.Optional<java.net.URI> webhook, java.util.Optional<String> secret) {
+        public static final Alerts DEFAULTS = new Alerts(io.sluice.engine.budget.BudgetWatch.DEFAULT_THRESHOLDS, java.util.Optional.empty(),
+                java.util.Optional.empty());
+
+        public Alerts {
+            thresholds = List.copyOf(thresholds);
+            for (int t : thresholds) if (t < 1 || t > 1000) throw new IllegalArgumentException("thresholds are percentages from 1 to 1000, was " + t);
+        }
+    }
+
     public LimitSettings {
+        alerts = alerts == null ? Alerts.DEFAULTS : alerts;
         budgets = List.copyOf(budgets);
         concurrency = concurrency == null ? Concurrency.OFF : concurrency;
         holds = holds == null ? Holds.DEFAULTS : holds;
     }
 
     public LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets, Concurrency concurrency) {
-        this(limits, shared, budgets, concurrency, false, Holds.DEFAULTS);
+        this(limits, shared, budgets, concurrency, false, Holds.DEFAULTS, Alerts.DEFAULTS);
     }
 
     public LimitSettings(RateLimits limits, boolean shared, List<Budget> budgets) {
@@ -60,18 +75,22 @@ public record LimitSettings(RateLimits limits, boolean shared, List<Budget> budg
     }
 
     public LimitSettings withConcurrency(Concurrency value) {
-        return new LimitSettings(limits, shared, budgets, value, budgetsInRedis, holds);
+        return new LimitSettings(limits, shared, budgets, value, budgetsInRedis, holds, alerts);
     }
 
     public LimitSettings withBudgets(List<Budget> value) {
-        return new LimitSettings(limits, shared, value, concurrency, budgetsInRedis, holds);
+        return new LimitSettings(limits, shared, value, concurrency, budgetsInRedis, holds, alerts);
     }
 
     public LimitSettings withBudgetsInRedis(boolean value) {
-        return new LimitSettings(limits, shared, budgets, concurrency, value, holds);
+        return new LimitSettings(limits, shared, budgets, concurrency, value, holds, alerts);
     }
 
     public LimitSettings withHolds(Holds value) {
-        return new LimitSettings(limits, shared, budgets, concurrency, budgetsInRedis, value);
+        return new LimitSettings(limits, shared, budgets, concurrency, budgetsInRedis, value, alerts);
+    }
+
+    public LimitSettings withAlerts(Alerts value) {
+        return new LimitSettings(limits, shared, budgets, concurrency, budgetsInRedis, holds, value);
     }
 }

@@ -33,8 +33,24 @@ final class LimitsReader {
         return new LimitSettings(limits, shared, budgets(b))
                 .withBudgetsInRedis(budgetsInRedis(b))
                 .withHolds(check("sluice.budgets.hold-margin", () -> new LimitSettings.Holds(b.holdMargin(), b.sweepInterval())))
+                .withAlerts(alerts(b))
                 .withConcurrency(check("sluice.limits.concurrency", () -> new LimitSettings.Concurrency(l.concurrency().adaptive(),
                         l.concurrency().initialLimit(), l.concurrency().maxLimit(), l.concurrency().maxQueue())));
+    }
+
+    /** {@code sluice.budgets.alert-at} and {@code sluice.budgets.webhook}: an absolute http or https URL, or none. */
+    private static LimitSettings.Alerts alerts(BudgetsConfig b) {
+        java.util.Optional<java.net.URI> url = b.webhook().url().filter(u -> !u.isBlank()).map(u -> {
+            try {
+                java.net.URI uri = new java.net.URI(u.trim());
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+                if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) throw new java.net.URISyntaxException(u, "not http(s)");
+                return uri;
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigProblem("sluice.budgets.webhook.url", "must be an absolute http or https URL");
+            }
+        });
+        return check("sluice.budgets.alert-at", () -> new LimitSettings.Alerts(b.alertAt(), url, b.webhook().secret()));
     }
 
     /** {@code sluice.redis.command-timeout}, {@code sluice.limits.replicas}, {@code sluice.budgets.on-redis-outage}. */

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,21 @@ class ConfigLoaderTest {
         assertThat(holds.sweepInterval()).hasMillis(250);
         assertThatThrownBy(() -> load("sluice: {budgets: {hold-margin: 0s}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
                 .hasMessageContaining("sluice.budgets.hold-margin");
+    }
+
+    @Test
+    void budgetsAreReportedAt80And100PercentAndAWebhookMustBeAnHttpUrl() throws IOException {
+        assertThat(load("sluice: {}\n", Map.of()).limits().alerts()).isEqualTo(LimitSettings.Alerts.DEFAULTS);
+        var alerts = load("sluice: {budgets: {alert-at: '50,90,100', webhook: {url: 'https://ops.example.com/hooks', secret: whsec}}}\n", Map.of())
+                .limits().alerts();
+        assertThat(alerts.thresholds()).containsExactly(50, 90, 100);
+        assertThat(alerts.webhook()).contains(java.net.URI.create("https://ops.example.com/hooks"));
+        for (String url : List.of("file:///etc/passwd", "ops.example.com/hooks", "http://")) {
+            assertThatThrownBy(() -> load("sluice: {budgets: {webhook: {url: '" + url + "'}}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                    .hasMessageContaining("sluice.budgets.webhook.url");
+        }
+        assertThatThrownBy(() -> load("sluice: {budgets: {alert-at: '0,100'}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.budgets.alert-at");
     }
 
     @Test

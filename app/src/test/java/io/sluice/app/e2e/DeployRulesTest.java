@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.app.config.LimitSettings;
 import io.sluice.domain.Encoding;
+import io.sluice.domain.budget.Budget;
 import io.sluice.domain.ModelSpec;
 import io.sluice.domain.Prices;
 import io.sluice.engine.limits.RateLimits;
@@ -32,20 +33,26 @@ class DeployRulesTest {
 
     @Test
     void theAlertRulesPassPromtoolAndTheirUnitTests() throws Exception {
-        assertThat(promtool("check", "rules", "alerts.yml")).contains("SUCCESS: 8 rules found");
+        assertThat(promtool("check", "rules", "alerts.yml")).contains("SUCCESS: 10 rules found");
         assertThat(promtool("test", "rules", "alerts_test.yml")).contains("SUCCESS");
     }
 
     @Test
     void everyMetricTheRulesAndTheDashboardReadIsExposedAndCostIsWhatWasBilled() throws Exception {
         ModelSpec mini = new ModelSpec("gpt-4o-mini", TestGateway.PROVIDER, "gpt-4o-mini", 128_000, Encoding.O200K_BASE, Prices.of("0.15", "0.60"));
-        LimitSettings adaptive = new LimitSettings(RateLimits.NONE, false, List.of(), new LimitSettings.Concurrency(true, 5, 200, 1_000));
+        // each end user may spend a millionth of a dollar a day: a call with a user is refused, and its budget reported spent
+        LimitSettings adaptive = new LimitSettings(RateLimits.NONE, false, List.of(new Budget(Budget.Scope.USER, Budget.Period.DAY, new BigDecimal("0.000001"))),
+                new LimitSettings.Concurrency(true, 5, 200, 1_000));
         try (TestGateway sluice = TestGateway.onPostgresWithLimits(List.of(mini), adaptive)) {
             HttpResponse<String> answered = sluice.post("/v1/chat/completions", TestGateway.chat("Where is parcel 5001?"));
             assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
             BigDecimal billed = new BigDecimal(answered.headers().firstValue("X-Sluice-Cost").orElseThrow());
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("[sim:503] and this one?")).statusCode()).isEqualTo(503);
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("[sim:429] and that one?")).statusCode()).isEqualTo(429);
+            assertThat(sluice.post("/v1/chat/completions", """
+                    {"model":"gpt-4o-mini","user":"u-capped","messages":[{"role":"user","content":"Where is parcel 5002?"}]}""").statusCode()).isEqualTo(402);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> sluice.get("/metrics").body().contains("sluice_budget_thresholds_total{budget=\"user:default/u-capped:day\""));
             String scrape = sluice.get("/metrics").body();
 
             Set<String> read = new TreeSet<>();

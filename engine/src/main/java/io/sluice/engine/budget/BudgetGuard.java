@@ -42,6 +42,7 @@ public final class BudgetGuard {
     private final Clock clock;
     private final Duration holdMargin;
     private final boolean failOpen;
+    private final BudgetWatch watch;
 
     public BudgetGuard(List<Budget> budgets, BudgetStore store, UsageLedger ledger, Clock clock, Duration holdMargin) {
         this(budgets, store, ledger, clock, holdMargin, false);
@@ -52,6 +53,13 @@ public final class BudgetGuard {
      *                 the ledger, from which lost counters are rebuilt) instead of refusing them
      */
     public BudgetGuard(List<Budget> budgets, BudgetStore store, UsageLedger ledger, Clock clock, Duration holdMargin, boolean failOpen) {
+        this(budgets, store, ledger, clock, holdMargin, failOpen, null);
+    }
+
+    /** @param watch reads each counter calls settle on and reports thresholds crossed; null for none */
+    public BudgetGuard(List<Budget> budgets, BudgetStore store, UsageLedger ledger, Clock clock, Duration holdMargin, boolean failOpen,
+                       BudgetWatch watch) {
+        this.watch = watch;
         this.budgets = List.copyOf(budgets);
         this.store = store;
         this.ledger = ledger;
@@ -87,7 +95,9 @@ public final class BudgetGuard {
         public synchronized CompletionStage<Void> settle(BigDecimal actual, Instant billedAt) {
             if (settled || held == null) return CompletableFuture.completedFuture(null);
             settled = true;
-            return store.settle(held, actual, billedAt);
+            CompletionStage<Void> done = store.settle(held, actual, billedAt);
+            if (watch != null && actual.signum() > 0) done.thenRun(() -> watch.settled(held.checks()));
+            return done;
         }
     }
 
@@ -142,7 +152,10 @@ public final class BudgetGuard {
             }
             switch (reservation.outcome()) {
                 case RESERVED -> result.complete(new Hold(hold));
-                case EXCEEDED -> result.completeExceptionally(new BudgetExceededException(reservation.refusedBy()));
+                case EXCEEDED -> {
+                    if (watch != null) watch.refused(reservation.refusedBy());
+                    result.completeExceptionally(new BudgetExceededException(reservation.refusedBy()));
+                }
                 case MISSING -> rebuild(reservation.refusedBy(), newConversation).whenComplete((ok, failed) -> {
                     if (failed != null) storeFailed(failed, result);
                     // made again after the rebuild: a counter rebuilt before its hold was made never mistakes it for one it lost
