@@ -11,7 +11,18 @@ final class EngineMeters {
 
     /** Upstream attempts retried (by the retry table's class), and failed (by endpoint and how: 429s apart from 503s). */
     static UpstreamEvents upstream(PrometheusMeterRegistry meters) {
+        Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
         return new UpstreamEvents() {
+            @Override
+            public void inFlight(String endpoint, int change) {
+                inFlight.computeIfAbsent(endpoint, e -> {
+                    var count = new java.util.concurrent.atomic.AtomicInteger();
+                    io.micrometer.core.instrument.Gauge.builder("sluice.upstream.in.flight", count, java.util.concurrent.atomic.AtomicInteger::get)
+                            .description("Upstream attempts under way by endpoint (a stream's until its first chunk)").tag("endpoint", e).register(meters);
+                    return count;
+                }).addAndGet(change);
+            }
+
             @Override
             public void retried(String model, String endpoint, String reason) {
                 io.micrometer.core.instrument.Counter.builder("sluice.upstream.retries").description("Upstream attempts that failed and were retried")

@@ -212,6 +212,7 @@ public final class ResilientCaller {
         }
         call.attempts++;
         AttemptSpan span = AttemptSpan.start(call, choice);
+        events.inFlight(choice.endpoint().name(), 1);
         CompletableFuture<T> sending;
         try {
             sending = sendWithin(call, choice, span.sending(send), call.remainingMillis());
@@ -223,6 +224,7 @@ public final class ResilientCaller {
             boolean wasSent = call.wasSent(choice);
             Runnable callOff = call.answered(error == null);
             span.ended(call, error);
+            events.inFlight(choice.endpoint().name(), -1);
             if (error != null && call.isAbandoned()) {
                 // called off: when another model answered first, this one was slow, not failed (a client that left says
                 // nothing of it); a half-open trial's permit comes back only with a result, and an unfinished trial does

@@ -12,5 +12,11 @@ public interface UpstreamEvents {
      */
     default void failed(String endpoint, String errorType) {}
 
+    /**
+     * An attempt at {@code endpoint} began ({@code +1}: it may first wait for the endpoint's concurrency permit) or is over
+     * ({@code -1}: answered, failed, called off; a stream's once its first chunk is in).
+     */
+    default void inFlight(String endpoint, int change) {}
+
     UpstreamEvents NONE = (model, endpoint, reason) -> { };
 }
