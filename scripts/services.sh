@@ -33,13 +33,13 @@ sluice_ensure_redis() {
   }
 }
 
-# promtool (Debian's prometheus package) checks and unit-tests deploy/prometheus/alerts.yml (DeployRulesTest).
+# promtool and prometheus (Debian's prometheus package): DeployRulesTest checks and unit-tests deploy/prometheus/alerts.yml, PrometheusScrapeTest scrapes a gateway.
 sluice_ensure_promtool() {
-  if command -v promtool >/dev/null; then return 0; fi
-  echo "test: installing promtool (Debian's prometheus package)" >&2
+  if command -v promtool >/dev/null && command -v prometheus >/dev/null; then return 0; fi
+  echo "test: installing promtool and prometheus (Debian's prometheus package)" >&2
   if [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >/dev/null \
       || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >/dev/null; }
   fi
-  command -v promtool >/dev/null || { echo "test: promtool is needed (apt-get install prometheus)" >&2; return 1; }
+  command -v promtool >/dev/null && command -v prometheus >/dev/null || { echo "test: promtool and prometheus are needed (apt-get install prometheus)" >&2; return 1; }
 }
