@@ -79,6 +79,10 @@ public final class JdbcStorage implements AutoCloseable {
         return new JdbcBatchStore(jdbi, executor);
     }
 
+    public io.sluice.ports.out.RouteWeightStore routeWeights() {
+        return new JdbcRouteWeightStore(jdbi, executor);
+    }
+
     public io.sluice.ports.out.ErasureStore erasure() {
         return new JdbcErasureStore(jdbi, executor);
     }

@@ -61,6 +61,16 @@ class JdbcContractsTest {
         }
 
         @Nested
+        class RouteWeights extends io.sluice.testkit.contract.RouteWeightStoreContract {
+            private final io.sluice.ports.out.RouteWeightStore store = storage.routeWeights();
+
+            @Override
+            protected io.sluice.ports.out.RouteWeightStore store() {
+                return store;
+            }
+        }
+
+        @Nested
         class Files extends io.sluice.testkit.contract.FileStoreContract {
             private final io.sluice.ports.out.FileStore store = storage.files();
 

@@ -8,6 +8,9 @@ import com.google.inject.multibindings.Multibinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
+import io.sluice.engine.background.Periodic;
+import io.sluice.engine.routing.CanaryWatch;
+import io.sluice.engine.routing.RouteWeights;
 import io.sluice.engine.budget.BudgetWatch;
 import io.sluice.http.webhook.BudgetWebhook;
 import io.sluice.ports.out.BudgetAlerts;
@@ -238,6 +241,29 @@ public final class GatewayModule extends AbstractModule {
         return new Router(routing.routes(), routing.classifier(), routing.tierByComplexity(), clock);
     }
 
+    /**
+     * Canary weights changed at runtime: the stored ones applied over the configured ones before the first call, then
+     * each replica's changes picked up every {@link #WEIGHTS_REFRESH}; each route's canary watched for a rollback or a
+     * ramp step every {@link #CANARY_CHECK}.
+     */
+    @Provides
+    @Singleton
+    RouteWeights routeWeights(Router router, JdbcStorage storage, Clock clock, Resources resources, PrometheusMeterRegistry meters) {
+        RouteWeights weights = new RouteWeights(router, storage.routeWeights(), clock);
+        weights.refresh().toCompletableFuture().join();
+        resources.add(Periodic.every("route-weights", WEIGHTS_REFRESH, weights::refresh), Runnable::run);
+        var canaries = settings.sla().routing().canaries();
+        if (!canaries.isEmpty()) {
+            CanaryWatch watch = new CanaryWatch(weights, router, canaries, clock, route -> io.micrometer.core.instrument.Counter.builder("sluice.canary.rollbacks")
+                    .description("Canary deployments rolled back by themselves").tag("route", route).register(meters).increment());
+            resources.add(Periodic.every("canary-watch", CANARY_CHECK, watch::check), Runnable::run);
+        }
+        return weights;
+    }
+
+    static final java.time.Duration WEIGHTS_REFRESH = java.time.Duration.ofMillis(250);
+    static final java.time.Duration CANARY_CHECK = java.time.Duration.ofSeconds(2);
+
     @Provides
     @Singleton
     Circuits circuits() {
@@ -362,10 +388,10 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness, Erasure erasure,
                          PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints,
-                         ModelRegistry registryOfModels, Router router, UsageLedger ledger, ApiKeys keys, ChatService engine, JdbcStorage storage,
+                         ModelRegistry registryOfModels, RouteWeights routeWeights, UsageLedger ledger, ApiKeys keys, ChatService engine, JdbcStorage storage,
                          Clock clock, io.sluice.ports.in.Batches batches) {
         GatewayServices services = new GatewayServices(chat, models, conversations,
-                new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), router, ledger::totals, keys, readiness, erasure,
+                new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), routeWeights, ledger::totals, keys, readiness, erasure,
                 engine.embeddings(), new io.sluice.engine.files.FileService(storage.files(), clock), batches);
         return new GatewayServer(vertx, settings.server(), services, registry, json);
     }

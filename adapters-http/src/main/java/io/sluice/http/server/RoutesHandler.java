@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * {@code /admin/routes}: each route's deployments with their weights and health, and {@code PUT
- * /admin/routes/{name}/weights} with a body like {@code {"stable": 90, "canary": 10}} to change the split at runtime.
+ * /admin/routes/{name}/weights} with a body like {@code {"stable": 90, "canary": 10}} to change the split at runtime: kept
+ * in the database, and applied by every replica within a second.
  */
 final class RoutesHandler {
     private final RouteAdmin routes;
@@ -35,12 +36,18 @@ final class RoutesHandler {
     }
 
     void setWeights(RoutingContext ctx) {
+        java.util.concurrent.CompletionStage<RouteAdmin.RouteReport> saved;
         try {
-            RouteAdmin.RouteReport report = routes.setWeights(ctx.pathParam("name"), readWeights(ctx.body().buffer()));
-            ctx.response().putHeader("content-type", "application/json").end(write(json.mapper().createObjectNode(), report).toString());
+            saved = routes.setWeights(ctx.pathParam("name"), readWeights(ctx.body().buffer()));
         } catch (RuntimeException e) {
             ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
+            return;
         }
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        saved.whenComplete((report, error) -> context.runOnContext(v -> {
+            if (error != null) ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(io.sluice.domain.error.Failures.cause(error)));
+            else ctx.response().putHeader("content-type", "application/json").end(write(json.mapper().createObjectNode(), report).toString());
+        }));
     }
 
     private Map<String, Integer> readWeights(Buffer body) {

@@ -65,6 +65,39 @@ public interface RouteConfig {
     /** A canary split: deployments by name, each with its weight and chain. */
     Map<String, Deployment> deployments();
 
+    /** A canary among the deployments: rolled back by itself when it does worse than the stable one, and ramped on a schedule. */
+    Optional<Canary> canary();
+
+    interface Canary {
+        /** The canary deployment. */
+        String deployment();
+
+        /** The deployment it is compared with, which takes the traffic back. */
+        String stable();
+
+        /** Roll back when the canary's recent error rate passes the stable one's by more than this (0.05: five points). */
+        @WithName("max-error-rate-increase")
+        @io.smallrye.config.WithDefault("0.05")
+        double maxErrorRateIncrease();
+
+        /** Roll back when the canary's recent p95 latency passes the stable one's times this. */
+        @WithName("max-p95-ratio")
+        @io.smallrye.config.WithDefault("1.5")
+        double maxP95Ratio();
+
+        /** Judge only on at least this many recent calls of the canary. */
+        @WithName("min-calls")
+        @io.smallrye.config.WithDefault("20")
+        int minCalls();
+
+        /** The canary's share of the traffic, in rising percentages, one step each {@code ramp-every}; none by default. */
+        Optional<java.util.List<Integer>> ramp();
+
+        @WithName("ramp-every")
+        @io.smallrye.config.WithDefault("1h")
+        java.time.Duration rampEvery();
+    }
+
     interface Deployment {
         int weight();
 

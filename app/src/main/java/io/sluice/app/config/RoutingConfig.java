@@ -25,11 +25,25 @@ final class RoutingConfig {
     static RoutingSettings read(SluiceConfig c, List<String> modelNames) {
         List<RouteSpec> routes = new ArrayList<>();
         java.util.Map<String, io.sluice.domain.sla.FallbackReply> replies = new java.util.HashMap<>();
+        List<io.sluice.engine.routing.CanaryPolicy> canaries = new ArrayList<>();
         new TreeMap<>(c.routes()).forEach((name, r) -> {
-            routes.add(route(name, r, modelNames));
+            RouteSpec spec = route(name, r, modelNames);
+            routes.add(spec);
             fallbackReply(name, r).ifPresent(reply -> replies.put(name, reply));
+            r.canary().ifPresent(canary -> canaries.add(canary(name, canary, spec)));
         });
-        return new RoutingSettings(routes, classifier(c.classifier()), tiers(c.classifier()), replies);
+        return new RoutingSettings(routes, classifier(c.classifier()), tiers(c.classifier()), replies, canaries);
+    }
+
+    /** A route's canary policy: both deployments must be the route's. */
+    private static io.sluice.engine.routing.CanaryPolicy canary(String name, RouteConfig.Canary c, RouteSpec spec) {
+        String key = "sluice.routes.\"" + name + "\".canary";
+        List<String> deployments = spec.deployments().stream().map(Deployment::name).toList();
+        for (String d : List.of(c.deployment(), c.stable())) {
+            if (!deployments.contains(d)) throw new ConfigProblem(key, "'" + d + "' is not a deployment of the route; its deployments are " + deployments);
+        }
+        return check(key, () -> new io.sluice.engine.routing.CanaryPolicy(name, c.deployment(), c.stable(), c.maxErrorRateIncrease(), c.maxP95Ratio(),
+                c.minCalls(), c.ramp().orElse(List.of()), c.rampEvery()));
     }
 
     /** A route's fallback reply, if it has one; {@code fallback-reply-on} without a reply is a mistake. */

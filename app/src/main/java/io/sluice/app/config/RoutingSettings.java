@@ -10,13 +10,19 @@ import java.util.Map;
 
 /** The routes, the complexity classifier, the SLA tier of each complexity, and the routes' fallback replies. Immutable. */
 public record RoutingSettings(List<RouteSpec> routes, ComplexityClassifier classifier, Map<Complexity, String> tierByComplexity,
-                              Map<String, io.sluice.domain.sla.FallbackReply> fallbackReplies) {
+                              Map<String, io.sluice.domain.sla.FallbackReply> fallbackReplies, List<io.sluice.engine.routing.CanaryPolicy> canaries) {
     /** Simple calls get the fast tier, moderate ones normal, complex ones deep. */
     public static final Map<Complexity, String> DEFAULT_TIERS = Map.of(Complexity.SIMPLE, "fast", Complexity.MODERATE, "normal",
             Complexity.COMPLEX, "deep");
-    public static final RoutingSettings NONE = new RoutingSettings(List.of(), ComplexityClassifier.DEFAULTS, DEFAULT_TIERS, Map.of());
+    public static final RoutingSettings NONE = new RoutingSettings(List.of(), ComplexityClassifier.DEFAULTS, DEFAULT_TIERS, Map.of(), List.of());
+
+    public RoutingSettings(List<RouteSpec> routes, ComplexityClassifier classifier, Map<Complexity, String> tierByComplexity,
+                           Map<String, io.sluice.domain.sla.FallbackReply> fallbackReplies) {
+        this(routes, classifier, tierByComplexity, fallbackReplies, List.of());
+    }
 
     public RoutingSettings {
+        canaries = canaries == null ? List.of() : List.copyOf(canaries);
         routes = List.copyOf(routes);
         tierByComplexity = Map.copyOf(new EnumMap<>(tierByComplexity));
         fallbackReplies = fallbackReplies == null ? Map.of() : Map.copyOf(fallbackReplies);

@@ -106,6 +106,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aCanaryNamesTwoDeploymentsOfItsRouteAndRisingRampSteps() throws IOException {
+        String route = """
+                sluice:
+                  providers: {up: {type: openai, base-url: "http://127.0.0.1:9", api-key: k}}
+                  models: {big: {provider: up}, small: {provider: up}}
+                  routes:
+                    split:
+                      deployments:
+                        stable: {weight: 90, chain: [{model: big}]}
+                        canary: {weight: 10, chain: [{model: small}]}
+                      canary: %s
+                """;
+        var policy = load(route.formatted("{deployment: canary, stable: stable, ramp: [25, 50, 100], ramp-every: 30m}"), Map.of())
+                .sla().routing().canaries().getFirst();
+        assertThat(policy.ramp()).containsExactly(25, 50, 100);
+        assertThat(policy.rampEvery()).hasMinutes(30);
+        assertThat(policy.minCalls()).isEqualTo(20);
+        assertThatThrownBy(() -> load(route.formatted("{deployment: canari, stable: stable}"), Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.routes.\"split\".canary").hasMessageContaining("canari");
+        assertThatThrownBy(() -> load(route.formatted("{deployment: canary, stable: stable, ramp: [50, 25]}"), Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("ramp");
+    }
+
+    @Test
     void logsAreTextLinesWithNoCallRecordsByDefaultAndAnUnknownFormatNamesItsKey() throws IOException {
         assertThat(load("sluice: {}\n", Map.of()).log()).isEqualTo(io.sluice.app.logging.LogSettings.DEFAULTS);
         assertThatThrownBy(() -> load("sluice: {log: {format: xml}}\n", Map.of())).isInstanceOf(ConfigProblem.class)

@@ -223,20 +223,6 @@ public final class BudgetGuard {
 
     /** Runs {@link #sweepExpired()} every {@code interval} on a daemon thread of its own; running the returned task stops it. */
     public Runnable sweepEvery(Duration interval) {
-        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sluice-budget-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                sweepExpired().toCompletableFuture().get(interval.toMillis() + 30_000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "budget hold sweep failed: " + e.getClass().getSimpleName());
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        return timer::shutdownNow;
+        return io.sluice.engine.background.Periodic.every("budget-hold-sweep", interval, this::sweepExpired);
     }
 }

@@ -59,19 +59,8 @@ public final class Retention {
 
     /** Sweeps every {@code interval} on a thread of its own; the returned action stops it. */
     public Runnable sweepEvery(Duration interval) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sluice-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                long purged = sweep().toCompletableFuture().join();
-                if (purged > 0) LOG.log(System.Logger.Level.INFO, purged + " conversations past their retention were purged");
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "retention sweep failed: " + io.sluice.domain.error.Failures.describe(e));
-            }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        return timer::shutdownNow;
+        return io.sluice.engine.background.Periodic.every("retention-sweep", interval, () -> sweep().thenAccept(purged -> {
+            if (purged > 0) LOG.log(System.Logger.Level.INFO, purged + " conversations past their retention were purged");
+        }));
     }
 }

@@ -14,13 +14,35 @@ public final class DeploymentStats {
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final long[] recentNanos = new long[RECENT];
+    private final boolean[] recentFailed = new boolean[RECENT];
     private long recorded;
 
     public void record(long latencyNanos, boolean failed) {
         requests.increment();
         if (failed) errors.increment();
         synchronized (recentNanos) {
-            recentNanos[(int) (recorded++ % RECENT)] = latencyNanos;
+            int slot = (int) (recorded++ % RECENT);
+            recentNanos[slot] = latencyNanos;
+            recentFailed[slot] = failed;
+        }
+    }
+
+    /** How many recent calls there are to judge by (at most {@value #RECENT}), and the share of them that failed. */
+    public record Recent(int calls, double errorRate) {}
+
+    public Recent recent() {
+        synchronized (recentNanos) {
+            int calls = (int) Math.min(recorded, RECENT);
+            int failed = 0;
+            for (int i = 0; i < calls; i++) if (recentFailed[i]) failed++;
+            return new Recent(calls, calls == 0 ? 0 : (double) failed / calls);
+        }
+    }
+
+    /** Forgets the recent calls (the totals stay): what a deployment did before it was rolled back says nothing of it now. */
+    public void forgetRecent() {
+        synchronized (recentNanos) {
+            recorded = 0;
         }
     }
 

@@ -9,7 +9,8 @@ import io.sluice.domain.routing.Complexity;
 import io.sluice.domain.routing.ComplexityClassifier;
 import io.sluice.domain.routing.Deployment;
 import io.sluice.domain.routing.RouteSpec;
-import io.sluice.ports.in.RouteAdmin;
+import io.sluice.ports.in.RouteAdmin.DeploymentReport;
+import io.sluice.ports.in.RouteAdmin.RouteReport;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * (by complexity) and its tier; keeps each deployment's stats; lets operators change the weights. Thread-safe: a
  * route's spec is replaced whole when its weights change.
  */
-public final class Router implements RouteAdmin {
+public final class Router {
     private final Map<String, AtomicReference<Scheduled>> routes = new LinkedHashMap<>();
     private final Map<String, DeploymentStats> stats = new ConcurrentHashMap<>();
     private final ComplexityClassifier classifier;
@@ -107,7 +108,6 @@ public final class Router implements RouteAdmin {
         return List.copyOf(routes.keySet());
     }
 
-    @Override
     public List<RouteReport> routes() {
         List<RouteReport> reports = new ArrayList<>();
         for (AtomicReference<Scheduled> route : routes.values()) reports.add(report(route.get()));
@@ -120,13 +120,42 @@ public final class Router implements RouteAdmin {
         return all;
     }
 
-    /** Sets the weights outside the route's time windows; a window that sets weights of its own keeps them. */
-    @Override
-    public RouteReport setWeights(String route, Map<String, Integer> weights) {
+    /**
+     * Sets the weights outside the route's time windows, by deployment; those not named keep theirs. A window that sets
+     * weights of its own keeps them.
+     *
+     * @throws RouteNotFoundException when there is no such route
+     * @throws InvalidRequestException when a name is not a deployment of it, a weight is negative, or none would be positive
+     */
+    public RouteReport applyWeights(String route, Map<String, Integer> weights) {
         AtomicReference<Scheduled> current = routes.get(route);
         if (current == null) throw new RouteNotFoundException(route);
         Scheduled updated = current.updateAndGet(scheduled -> Scheduled.of(withWeights(scheduled.base(), weights)));
         return report(updated);
+    }
+
+    /** Every deployment's weight once {@code weights} were applied, in order; refused as {@link #applyWeights} refuses. */
+    public Map<String, Integer> weightsAfter(String route, Map<String, Integer> weights) {
+        AtomicReference<Scheduled> current = routes.get(route);
+        if (current == null) throw new RouteNotFoundException(route);
+        Map<String, Integer> all = new LinkedHashMap<>();
+        for (Deployment d : withWeights(current.get().base(), weights).deployments()) all.put(d.name(), d.weight());
+        return all;
+    }
+
+    /** Forgets the recent calls of a route's deployment (see {@link DeploymentStats#forgetRecent}). */
+    public void forgetRecent(String route, String deployment) {
+        statsOf(route, deployment).forgetRecent();
+    }
+
+    /** The recent calls of a route's deployment. */
+    public DeploymentStats.Recent recent(String route, String deployment) {
+        return statsOf(route, deployment).recent();
+    }
+
+    /** The recent p95 latency of a route's deployment, in milliseconds; null before its first call. */
+    public Double recentP95Millis(String route, String deployment) {
+        return statsOf(route, deployment).percentileMillis(95);
     }
 
     private static RouteSpec withWeights(RouteSpec spec, Map<String, Integer> weights) {

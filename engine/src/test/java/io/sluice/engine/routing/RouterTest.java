@@ -114,7 +114,7 @@ class RouterTest {
                 Optional.empty(), null, List.of(night));
         Router timed = new Router(List.of(route), ComplexityClassifier.DEFAULTS, TIERS);
         assertThat(timed.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("b");
-        timed.setWeights("pinned", Map.of("a", 5, "b", 0));
+        timed.applyWeights("pinned", Map.of("a", 5, "b", 0));
         assertThat(timed.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("b");
         assertThat(timed.routes().getFirst().deployments()).extracting(d -> d.weight()).containsExactly(5, 0);
     }
@@ -122,13 +122,13 @@ class RouterTest {
     @Test
     void weightsChangeAtRuntimeAndBadChangesAreRefusedWhole() {
         assertThat(router.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("a");
-        var report = router.setWeights("pinned", Map.of("a", 0, "b", 5));
+        var report = router.applyWeights("pinned", Map.of("a", 0, "b", 5));
         assertThat(report.deployments()).extracting(d -> d.name() + "=" + d.weight()).containsExactly("a=0", "b=5");
         assertThat(router.route("pinned", "u", List.of(ChatMessage.user("hi"))).orElseThrow().deployment()).isEqualTo("b");
 
-        assertThatThrownBy(() -> router.setWeights("pinned", Map.of("b", 0))).isInstanceOf(InvalidRequestException.class);
-        assertThatThrownBy(() -> router.setWeights("pinned", Map.of("a", 3, "zzz", 1))).isInstanceOf(InvalidRequestException.class);
-        assertThatThrownBy(() -> router.setWeights("nowhere", Map.of("a", 1))).isInstanceOf(RouteNotFoundException.class);
+        assertThatThrownBy(() -> router.applyWeights("pinned", Map.of("b", 0))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> router.applyWeights("pinned", Map.of("a", 3, "zzz", 1))).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> router.applyWeights("nowhere", Map.of("a", 1))).isInstanceOf(RouteNotFoundException.class);
         assertThat(router.routes().get(1).deployments()).extracting(d -> d.weight()).as("a refused change changes nothing").containsExactly(0, 5);
     }
 

@@ -22,13 +22,12 @@ public interface RouteAdmin {
     List<RouteReport> routes();
 
     /**
-     * Sets the weights of a route's deployments, by name; deployments not named keep theirs.
-     *
-     * @throws io.sluice.domain.error.RouteNotFoundException when there is no such route
-     * @throws io.sluice.domain.error.InvalidRequestException when a name is not a deployment of it, a weight is
-     *                                                         negative, or no weight would be left positive
+     * Sets the weights of a route's deployments, by name; deployments not named keep theirs. The change is kept (it
+     * outlives a restart) and reaches every replica. Fails with {@link io.sluice.domain.error.RouteNotFoundException}
+     * when there is no such route, with {@link io.sluice.domain.error.InvalidRequestException} when a name is not a
+     * deployment of it, a weight is negative, or no weight would be left positive.
      */
-    RouteReport setWeights(String route, Map<String, Integer> weights);
+    java.util.concurrent.CompletionStage<RouteReport> setWeights(String route, Map<String, Integer> weights);
 
     RouteAdmin NONE = new RouteAdmin() {
         @Override
@@ -37,8 +36,8 @@ public interface RouteAdmin {
         }
 
         @Override
-        public RouteReport setWeights(String route, Map<String, Integer> weights) {
-            throw new io.sluice.domain.error.RouteNotFoundException(route);
+        public java.util.concurrent.CompletionStage<RouteReport> setWeights(String route, Map<String, Integer> weights) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new io.sluice.domain.error.RouteNotFoundException(route));
         }
     };
 }

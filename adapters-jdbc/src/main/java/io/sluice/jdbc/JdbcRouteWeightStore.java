@@ -1,0 +1,88 @@
+package io.sluice.jdbc;
+
+import io.sluice.ports.out.RouteWeightStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@link RouteWeightStore} on JDBI, for PostgreSQL and H2 alike: a route's row is updated in place (its version one up,
+ * under the row's lock) or inserted with version 1; of two replicas inserting at once, the one refused by the key
+ * updates the other's row. Thread-safe.
+ */
+final class JdbcRouteWeightStore implements RouteWeightStore {
+    private final Jdbi jdbi;
+    private final StorageExecutor executor;
+
+    JdbcRouteWeightStore(Jdbi jdbi, StorageExecutor executor) {
+        this.jdbi = jdbi;
+        this.executor = executor;
+    }
+
+    @Override
+    public CompletionStage<Change> save(String route, Map<String, Integer> weights, Instant at, String by) {
+        String encoded = encode(weights);
+        return executor.run(() -> {
+            while (true) {
+                // the update and the read in one transaction: the row's lock keeps a racing change out until both are done
+                Change updated = jdbi.inTransaction(h -> h.createUpdate("""
+                                UPDATE route_weights SET weights = :weights, version = version + 1, changed_at = :at, changed_by = :by
+                                WHERE route = :route""")
+                        .bind("route", route).bind("weights", encoded).bind("at", Timestamp.from(at)).bind("by", by).execute() == 0 ? null : read(h, route));
+                if (updated != null) return updated;
+                try {
+                    return jdbi.inTransaction(h -> {
+                        h.createUpdate("INSERT INTO route_weights (route, weights, version, changed_at, changed_by) VALUES (:route, :weights, 1, :at, :by)")
+                                .bind("route", route).bind("weights", encoded).bind("at", Timestamp.from(at)).bind("by", by).execute();
+                        return read(h, route);
+                    });
+                } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                    if (!(e.getCause() instanceof SQLException sql) || !"23505".equals(sql.getSQLState())) throw e;
+                    // another replica inserted the route's first row meanwhile: this change updates it
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<List<Change>> all() {
+        return executor.run(() -> jdbi.withHandle(h -> h.createQuery("SELECT route, weights, version, changed_at, changed_by FROM route_weights ORDER BY route")
+                .map((rs, ctx) -> change(rs)).list()));
+    }
+
+    private static Change read(Handle h, String route) {
+        return h.createQuery("SELECT route, weights, version, changed_at, changed_by FROM route_weights WHERE route = :route")
+                .bind("route", route).map((rs, ctx) -> change(rs)).one();
+    }
+
+    private static Change change(ResultSet rs) throws SQLException {
+        return new Change(rs.getString("route"), decode(rs.getString("weights")), rs.getLong("version"), rs.getTimestamp("changed_at").toInstant(),
+                rs.getString("changed_by"));
+    }
+
+    /** {@code name=weight} lines: deployment names are configuration keys, with no line breaks or {@code =} in them. */
+    static String encode(Map<String, Integer> weights) {
+        StringBuilder text = new StringBuilder();
+        weights.forEach((name, weight) -> {
+            if (name.indexOf('\n') >= 0 || name.indexOf('=') >= 0) throw new IllegalArgumentException("a deployment name may not hold '=' or a line break");
+            text.append(name).append('=').append(weight).append('\n');
+        });
+        return text.toString();
+    }
+
+    static Map<String, Integer> decode(String text) {
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.lastIndexOf('=');
+            if (eq > 0) weights.put(line.substring(0, eq), Integer.parseInt(line.substring(eq + 1)));
+        }
+        return weights;
+    }
+}

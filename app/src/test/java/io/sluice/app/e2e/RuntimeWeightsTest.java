@@ -1,0 +1,114 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.testkit.db.PostgresTestSchema;
+import io.sluice.testkit.simulator.Fault;
+import io.sluice.testkit.simulator.Simulator;
+import io.sluice.testkit.simulator.SimulatorConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Canary weights changed at runtime on one replica reach the other within a second, outlive a restart of both, and a
+ * canary whose endpoint fails is rolled back by itself, on every replica.
+ */
+class RuntimeWeightsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static String yaml(PostgresTestSchema schema, Simulator sim) {
+        return """
+                sluice:
+                  storage:
+                    type: postgres
+                    postgres: {url: "%s", user: "%s", password: "%s", pool-size: 4}
+                  providers:
+                    good: {type: openai, base-url: "%s", api-key: sk-good}
+                    bad: {type: openai, base-url: "%s", api-key: sk-bad}
+                  models:
+                    big: {provider: good, upstream-name: gpt-4o}
+                    small: {provider: bad, upstream-name: gpt-4o-mini}
+                  routes:
+                    split:
+                      deployments:
+                        stable: {weight: 95, chain: [{model: big}]}
+                        canary: {weight: 5, chain: [{model: small}]}
+                      canary: {deployment: canary, stable: stable, min-calls: 10}
+                  sla: {retry: {max-attempts: 1}}
+                """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl(), sim.baseUrl());
+    }
+
+    @Test
+    void weightsSetOnOneReplicaRouteTheOtherWithinASecondOutliveARestartAndAFailingCanaryIsRolledBack() throws Exception {
+        try (PostgresTestSchema schema = new PostgresTestSchema(); Simulator sim = new Simulator(SimulatorConfig.ofDefaults())) {
+            sim.start(0);
+            String yaml = yaml(schema, sim);
+            try (GatewayProcess a = new GatewayProcess(yaml); GatewayProcess b = new GatewayProcess(yaml)) {
+                for (int i = 0; i < 20; i++) assertThat(chat(b, "warm-" + i).statusCode()).isEqualTo(200); // the measure is the change's, not a cold JVM's
+                HttpResponse<String> put = send(a, "PUT", "/admin/routes/split/weights", "{\"stable\": 0, \"canary\": 100}");
+                assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+                long changed = System.nanoTime();
+                Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(25)).until(() -> "small".equals(servedBy(b, "user-1")));
+                System.out.printf("runtime weights: the second replica routed by the change %d ms after it was made%n",
+                        (System.nanoTime() - changed) / 1_000_000);
+                assertThat(weights(b)).containsEntry("stable", 0).containsEntry("canary", 100);
+                assertThat(send(a, "PUT", "/admin/routes/split/weights", "{\"canary\": -1}").statusCode()).isEqualTo(400);
+                assertThat(send(a, "PUT", "/admin/routes/split/weights", "{\"stable\": 0, \"canary\": 0}").statusCode()).isEqualTo(400);
+                assertThat(send(a, "PUT", "/admin/routes/nowhere/weights", "{\"canary\": 1}").statusCode()).isEqualTo(404);
+            }
+            try (GatewayProcess restarted = new GatewayProcess(yaml)) {
+                assertThat(weights(restarted)).as("kept over the restart").containsEntry("stable", 0).containsEntry("canary", 100);
+                assertThat(servedBy(restarted, "user-2")).isEqualTo("small");
+            }
+
+            // the canary's endpoint fails every call: each replica that sees it roll it back, and every replica follows
+            sim.configure(sim.config().withKeyFault("sk-bad", Fault.UNAVAILABLE));
+            try (GatewayProcess a = new GatewayProcess(yaml); GatewayProcess b = new GatewayProcess(yaml)) {
+                assertThat(send(a, "PUT", "/admin/routes/split/weights", "{\"stable\": 50, \"canary\": 50}").statusCode()).isEqualTo(200);
+                Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> weights(b).get("canary") == 50);
+                Map<Integer, Integer> statuses = new HashMap<>();
+                for (int i = 0; i < 60; i++) statuses.merge(chat(b, "user-" + i).statusCode(), 1, Integer::sum);
+                assertThat(statuses).as("the canary's calls fail, the stable's are answered").containsKeys(200, 503);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> weights(a).get("canary") == 0);
+                assertThat(weights(a)).containsEntry("stable", 50);
+                for (int i = 0; i < 20; i++) assertThat(chat(a, "user-" + i).statusCode()).isEqualTo(200);
+                assertThat(send(b, "GET", "/metrics", null).body()).contains("sluice_canary_rollbacks_total{route=\"split\"} 1.0");
+            }
+        }
+    }
+
+    private static HttpResponse<String> send(GatewayProcess gateway, String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(10));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) request.header("content-type", "application/json");
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> chat(GatewayProcess gateway, String user) throws Exception {
+        return send(gateway, "POST", "/v1/chat/completions", "{\"model\":\"split\",\"user\":\"" + user
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Explain why my parcel is late.\"}]}");
+    }
+
+    private static String servedBy(GatewayProcess gateway, String user) throws Exception {
+        return chat(gateway, user).headers().firstValue("X-Sluice-Model").orElse(null);
+    }
+
+    private static Map<String, Integer> weights(GatewayProcess gateway) throws Exception {
+        Map<String, Integer> weights = new HashMap<>();
+        for (JsonNode route : JSON.readTree(send(gateway, "GET", "/admin/routes", null).body()).path("data")) {
+            if (!route.path("name").asText().equals("split")) continue;
+            for (JsonNode d : route.path("deployments")) weights.put(d.path("name").asText(), d.path("weight").asInt());
+        }
+        return weights;
+    }
+}

@@ -1,0 +1,34 @@
+package io.sluice.ports.out;
+
+import io.sluice.domain.Require;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The canary weights set at runtime (through the admin API, a ramp or an automatic rollback), one entry per route: they
+ * outlive a restart and reach every replica, which applies them over the configured weights. Implementations are
+ * thread-safe.
+ */
+public interface RouteWeightStore {
+    /**
+     * A route's weights as last set: every deployment's, in order; {@code version} grows by one with each change of the
+     * route; when, and by whom ({@code admin}, {@code ramp}, {@code rollback}).
+     */
+    record Change(String route, Map<String, Integer> weights, long version, Instant at, String by) {
+        public Change {
+            Require.nonBlank(route, "route");
+            weights = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(Require.nonNull(weights, "weights")));
+            Require.nonNull(at, "at");
+            Require.nonBlank(by, "by");
+        }
+    }
+
+    /** Stores {@code weights} as {@code route}'s, one version past its last; returns the change as stored. */
+    CompletionStage<Change> save(String route, Map<String, Integer> weights, Instant at, String by);
+
+    /** Each route's latest change. */
+    CompletionStage<List<Change>> all();
+}
