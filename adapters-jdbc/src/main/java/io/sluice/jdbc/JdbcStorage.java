@@ -83,6 +83,10 @@ public final class JdbcStorage implements AutoCloseable {
         return new JdbcRouteWeightStore(jdbi, executor);
     }
 
+    public io.sluice.ports.out.UpstreamKeyStore upstreamKeys() {
+        return new JdbcUpstreamKeyStore(jdbi, executor);
+    }
+
     public io.sluice.ports.out.ErasureStore erasure() {
         return new JdbcErasureStore(jdbi, executor);
     }

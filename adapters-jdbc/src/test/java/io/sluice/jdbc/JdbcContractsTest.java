@@ -71,6 +71,16 @@ class JdbcContractsTest {
         }
 
         @Nested
+        class UpstreamKeys extends io.sluice.testkit.contract.UpstreamKeyStoreContract {
+            private final io.sluice.ports.out.UpstreamKeyStore store = storage.upstreamKeys();
+
+            @Override
+            protected io.sluice.ports.out.UpstreamKeyStore store() {
+                return store;
+            }
+        }
+
+        @Nested
         class Files extends io.sluice.testkit.contract.FileStoreContract {
             private final io.sluice.ports.out.FileStore store = storage.files();
 

@@ -8,8 +8,7 @@ import com.google.inject.multibindings.Multibinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sluice.app.config.GatewaySettings;
-import io.sluice.engine.background.Periodic;
-import io.sluice.engine.routing.CanaryWatch;
+import io.sluice.engine.sla.RuntimeKeys;
 import io.sluice.engine.routing.RouteWeights;
 import io.sluice.engine.budget.BudgetWatch;
 import io.sluice.http.webhook.BudgetWebhook;
@@ -103,6 +102,7 @@ public final class GatewayModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(GatewaySettings.class).toInstance(settings);
+        install(new RuntimeChangesModule(settings));
         Multibinder<LlmProviderFactory> factories = Multibinder.newSetBinder(binder(), LlmProviderFactory.class);
         factories.addBinding().to(OpenAiProviderFactory.class);
         factories.addBinding().to(AnthropicProviderFactory.class);
@@ -216,7 +216,7 @@ public final class GatewayModule extends AbstractModule {
         return limit;
     }
 
-    private static ProviderEnvironment environment(Vertx vertx, ObjectMapper json) {
+    static ProviderEnvironment environment(Vertx vertx, ObjectMapper json) {
         return new ProviderEnvironment() {
             @Override
             public <T> Optional<T> lookup(Class<T> type) {
@@ -240,29 +240,6 @@ public final class GatewayModule extends AbstractModule {
         RoutingSettings routing = settings.sla().routing();
         return new Router(routing.routes(), routing.classifier(), routing.tierByComplexity(), clock);
     }
-
-    /**
-     * Canary weights changed at runtime: the stored ones applied over the configured ones before the first call, then
-     * each replica's changes picked up every {@link #WEIGHTS_REFRESH}; each route's canary watched for a rollback or a
-     * ramp step every {@link #CANARY_CHECK}.
-     */
-    @Provides
-    @Singleton
-    RouteWeights routeWeights(Router router, JdbcStorage storage, Clock clock, Resources resources, PrometheusMeterRegistry meters) {
-        RouteWeights weights = new RouteWeights(router, storage.routeWeights(), clock);
-        weights.refresh().toCompletableFuture().join();
-        resources.add(Periodic.every("route-weights", WEIGHTS_REFRESH, weights::refresh), Runnable::run);
-        var canaries = settings.sla().routing().canaries();
-        if (!canaries.isEmpty()) {
-            CanaryWatch watch = new CanaryWatch(weights, router, canaries, clock, route -> io.micrometer.core.instrument.Counter.builder("sluice.canary.rollbacks")
-                    .description("Canary deployments rolled back by themselves").tag("route", route).register(meters).increment());
-            resources.add(Periodic.every("canary-watch", CANARY_CHECK, watch::check), Runnable::run);
-        }
-        return weights;
-    }
-
-    static final java.time.Duration WEIGHTS_REFRESH = java.time.Duration.ofMillis(250);
-    static final java.time.Duration CANARY_CHECK = java.time.Duration.ofSeconds(2);
 
     @Provides
     @Singleton
@@ -389,10 +366,10 @@ public final class GatewayModule extends AbstractModule {
     GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness, Erasure erasure,
                          PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints,
                          ModelRegistry registryOfModels, RouteWeights routeWeights, UsageLedger ledger, ApiKeys keys, ChatService engine, JdbcStorage storage,
-                         Clock clock, io.sluice.ports.in.Batches batches) {
+                         Clock clock, io.sluice.ports.in.Batches batches, RuntimeKeys runtimeKeys) {
         GatewayServices services = new GatewayServices(chat, models, conversations,
                 new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), routeWeights, ledger::totals, keys, readiness, erasure,
-                engine.embeddings(), new io.sluice.engine.files.FileService(storage.files(), clock), batches);
+                engine.embeddings(), new io.sluice.engine.files.FileService(storage.files(), clock), batches, runtimeKeys);
         return new GatewayServer(vertx, settings.server(), services, registry, json);
     }
 

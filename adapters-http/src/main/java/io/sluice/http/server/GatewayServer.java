@@ -154,8 +154,10 @@ public final class GatewayServer implements AutoCloseable {
             metrics.circuits(health);
             ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
         });
-        UpstreamsHandler upstreams = new UpstreamsHandler(health, json);
+        UpstreamsHandler upstreams = new UpstreamsHandler(health, services.upstreamKeys(), json);
         router.get("/admin/upstreams").handler(upstreams::list);
+        router.post("/admin/upstreams/:endpoint/keys").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(upstreams::addKey);
+        router.delete("/admin/upstreams/:endpoint/keys/:key").handler(upstreams::removeKey);
         router.post("/admin/upstreams/keys/enable").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(upstreams::enableKey);
         FilesHandler filesApi = new FilesHandler(services.files(), json);

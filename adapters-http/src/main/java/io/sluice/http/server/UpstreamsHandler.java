@@ -16,11 +16,62 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class UpstreamsHandler {
     private final RouteHealth health;
+    private final io.sluice.ports.in.UpstreamKeyAdmin keys;
     private final OpenAiJson json;
 
-    UpstreamsHandler(RouteHealth health, OpenAiJson json) {
+    UpstreamsHandler(RouteHealth health, io.sluice.ports.in.UpstreamKeyAdmin keys, OpenAiJson json) {
         this.health = health;
+        this.keys = keys;
         this.json = json;
+    }
+
+    /** {@code POST /admin/upstreams/{endpoint}/keys} with {@code {"api_key": ..., "rpm": ..., "tpm": ...}}: 201 with its label, never the key. */
+    void addKey(RoutingContext ctx) {
+        java.util.concurrent.CompletionStage<io.sluice.ports.in.UpstreamKeyAdmin.AddedKey> added;
+        try {
+            Buffer body = ctx.body().buffer();
+            JsonNode root = JsonBodies.readObject(json.mapper().reader(), body == null ? null : body.getBytes());
+            JsonNode apiKey = root.path("api_key");
+            if (!apiKey.isTextual()) throw new InvalidRequestException("'api_key' (a string) is required", "api_key");
+            added = keys.add(ctx.pathParam("endpoint"), apiKey.textValue(), whole(root, "rpm"), whole(root, "tpm"));
+        } catch (RuntimeException e) {
+            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
+            return;
+        }
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        added.whenComplete((key, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(io.sluice.domain.error.Failures.cause(error)));
+                return;
+            }
+            ctx.response().setStatusCode(201).putHeader("content-type", "application/json").end(json.mapper().createObjectNode()
+                    .put("endpoint", key.endpoint()).put("key", key.label()).put("rpm", key.rpm()).put("tpm", key.tpm())
+                    .put("created_at", key.createdAt().getEpochSecond()).toString());
+        }));
+    }
+
+    /** {@code DELETE /admin/upstreams/{endpoint}/keys/{key}}: a key added at runtime, out of use on every replica. */
+    void removeKey(RoutingContext ctx) {
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        keys.remove(ctx.pathParam("endpoint"), ctx.pathParam("key")).whenComplete((removed, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(io.sluice.domain.error.Failures.cause(error)));
+            } else if (!removed) {
+                ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(404, "invalid_request_error", "upstream_key_not_found", "key",
+                        "No upstream key '" + clip(ctx.pathParam("key")) + "' added at runtime on endpoint '" + clip(ctx.pathParam("endpoint")) + "'", null));
+            } else {
+                ctx.response().setStatusCode(204).end();
+            }
+        }));
+    }
+
+    private static int whole(JsonNode root, String field) {
+        JsonNode value = root.path(field);
+        if (value.isMissingNode() || value.isNull()) return 0;
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+            throw new InvalidRequestException("'" + field + "' must be a whole number of 0 (no limit) or more", field);
+        }
+        return value.intValue();
     }
 
     void list(RoutingContext ctx) {

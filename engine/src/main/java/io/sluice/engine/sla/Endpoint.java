@@ -21,7 +21,8 @@ public final class Endpoint {
 
     private final String name;
     private final int weight;
-    private final List<UpstreamKey> keys;
+    /** Replaced whole when a key is added or removed at runtime; readers take it once per use. */
+    private volatile List<UpstreamKey> keys;
     private final AtomicInteger next = new AtomicInteger();
     private final AdaptiveConcurrency concurrency;
     private double latencyMillis = Double.NaN;
@@ -54,6 +55,22 @@ public final class Endpoint {
         return keys;
     }
 
+    /** Adds a key (one added at runtime); a label already here is not added twice. */
+    public synchronized void addKey(UpstreamKey key) {
+        if (keys.stream().anyMatch(k -> k.label().equals(key.label()))) return;
+        List<UpstreamKey> more = new java.util.ArrayList<>(keys);
+        more.add(key);
+        keys = List.copyOf(more);
+    }
+
+    /** Removes the key of {@code label}, unless it is the endpoint's last; returns it, or null. */
+    public synchronized UpstreamKey removeKey(String label) {
+        UpstreamKey gone = keys.stream().filter(k -> k.label().equals(label)).findFirst().orElse(null);
+        if (gone == null || keys.size() == 1) return null;
+        keys = keys.stream().filter(k -> k != gone).toList();
+        return gone;
+    }
+
     /** The endpoint's adaptive concurrency limit, if it has one. */
     public java.util.Optional<AdaptiveConcurrency> concurrency() {
         return java.util.Optional.ofNullable(concurrency);
@@ -61,6 +78,7 @@ public final class Endpoint {
 
     /** A key that may be used now for a request of {@code estimatedTokens}, starting after the last one handed out. */
     UpstreamKey acquireKey(long now, long estimatedTokens, String upstreamModel) {
+        List<UpstreamKey> keys = this.keys;
         int start = Math.floorMod(next.getAndIncrement(), keys.size());
         for (int i = 0; i < keys.size(); i++) {
             UpstreamKey key = keys.get((start + i) % keys.size());
@@ -106,6 +124,7 @@ public final class Endpoint {
     /** The endpoint's state for a model, given that model's circuit on it. */
     EndpointHealth health(boolean circuitOpen, boolean circuitHalfOpen) {
         long now = System.nanoTime();
+        List<UpstreamKey> keys = this.keys;
         boolean allDisabled = keys.stream().allMatch(k -> k.disabled(now));
         if (circuitOpen || allDisabled) return EndpointHealth.DOWN;
         boolean someDisabled = keys.stream().anyMatch(k -> k.disabled(now));

@@ -1,0 +1,134 @@
+package io.sluice.engine.sla;
+
+import io.sluice.domain.error.EndpointNotFoundException;
+import io.sluice.domain.error.InvalidRequestException;
+import io.sluice.engine.secrets.KeySealer;
+import io.sluice.ports.in.UpstreamKeyAdmin;
+import io.sluice.ports.out.LlmProvider;
+import io.sluice.ports.out.UpstreamKeyStore;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Upstream keys added at runtime: sealed ({@link KeySealer}) and stored, then used by every replica from its next
+ * {@link #refresh()} beside the endpoint's configured keys; a key removed from the store is taken out of use, and its
+ * provider closed. Without a secrets key, none can be added, and stored ones are left unused (said once in the log).
+ * A stored key this replica's secrets key does not open is left unused too. Thread-safe.
+ */
+public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RuntimeKeys.class.getName());
+    /** Longer than any provider's key; a key is sent as a header, so only visible ASCII. */
+    public static final int MAX_KEY_CHARS = 1024;
+
+    /** Makes the provider one key of an endpoint talks through: the endpoint's configured provider, with this key. */
+    @FunctionalInterface
+    public interface ProviderMaker {
+        LlmProvider make(String endpoint, String label, String apiKey);
+    }
+
+    private final Map<String, Endpoint> endpoints;
+    private final UpstreamKeyStore store;
+    private final Optional<KeySealer> sealer;
+    private final ProviderMaker maker;
+    private final Clock clock;
+    /** A key in use here, and its endpoint. */
+    private record InUse(Endpoint endpoint, UpstreamKey key) {}
+
+    /** The keys in use here, by endpoint and label. */
+    private final Map<String, InUse> inUse = new ConcurrentHashMap<>();
+    private final Set<String> unopened = ConcurrentHashMap.newKeySet();
+
+    public RuntimeKeys(Map<String, Endpoint> endpoints, UpstreamKeyStore store, Optional<KeySealer> sealer, ProviderMaker maker, Clock clock) {
+        this.endpoints = endpoints;
+        this.store = store;
+        this.sealer = sealer;
+        this.maker = maker;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<AddedKey> add(String endpoint, String apiKey, int rpm, long tpm) {
+        try {
+            if (!endpoints.containsKey(endpoint)) throw new EndpointNotFoundException(endpoint);
+            check(apiKey);
+            if (rpm < 0 || tpm < 0) throw new InvalidRequestException("'rpm' and 'tpm' must be 0 (no limit) or more", rpm < 0 ? "rpm" : "tpm");
+            KeySealer seal = sealer.orElseThrow(() -> new InvalidRequestException("Upstream keys can be added at runtime only when the gateway has a "
+                    + "secrets key to seal them with: set SLUICE_SECRETS_KEY (32 random bytes, base64)", null, "secrets_key_missing"));
+            String label = endpoint + "-rt-" + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
+            var key = new UpstreamKeyStore.StoredKey(endpoint, label, seal.seal(apiKey, row(endpoint, label)), rpm, tpm, clock.instant());
+            return store.save(key).thenCompose(saved -> refresh()).thenApply(done -> new AddedKey(endpoint, label, rpm, tpm, key.createdAt()));
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
+    private static void check(String apiKey) {
+        if (apiKey == null || apiKey.isBlank()) throw new InvalidRequestException("'api_key' must be a non-empty string", "api_key");
+        if (apiKey.length() > MAX_KEY_CHARS) throw new InvalidRequestException("'api_key' must be at most " + MAX_KEY_CHARS + " characters", "api_key");
+        for (int i = 0; i < apiKey.length(); i++) {
+            char c = apiKey.charAt(i);
+            if (c < 0x21 || c > 0x7e) throw new InvalidRequestException("'api_key' may hold only visible ASCII characters", "api_key");
+        }
+    }
+
+    @Override
+    public CompletionStage<Boolean> remove(String endpoint, String label) {
+        if (!endpoints.containsKey(endpoint)) return CompletableFuture.failedFuture(new EndpointNotFoundException(endpoint));
+        return store.delete(endpoint, label).thenCompose(deleted -> refresh().thenApply(done -> deleted));
+    }
+
+    /** Puts into use the stored keys not in use here, and takes out of use those no longer stored. */
+    public synchronized CompletionStage<Void> refresh() {
+        return store.all().thenAccept(this::apply);
+    }
+
+    private synchronized void apply(List<UpstreamKeyStore.StoredKey> stored) {
+        Set<String> present = new HashSet<>();
+        for (UpstreamKeyStore.StoredKey key : stored) {
+            String id = row(key.endpoint(), key.label());
+            present.add(id);
+            Endpoint endpoint = endpoints.get(key.endpoint());
+            if (inUse.containsKey(id) || endpoint == null || unopened.contains(id)) continue;
+            if (sealer.isEmpty()) {
+                if (unopened.add(id)) LOG.log(System.Logger.Level.WARNING, "upstream key " + key.label() + " is stored but unused: set SLUICE_SECRETS_KEY to open it");
+                continue;
+            }
+            String apiKey;
+            try {
+                apiKey = sealer.get().open(key.sealed(), id);
+            } catch (IllegalArgumentException e) {
+                unopened.add(id);
+                LOG.log(System.Logger.Level.WARNING, "upstream key " + key.label() + " is stored but unused: " + e.getMessage()
+                        + " (is SLUICE_SECRETS_KEY the one it was added under?)");
+                continue;
+            }
+            UpstreamKey added = new UpstreamKey(key.label(), maker.make(key.endpoint(), key.label(), apiKey), key.rpm(), key.tpm());
+            endpoint.addKey(added);
+            inUse.put(id, new InUse(endpoint, added));
+            LOG.log(System.Logger.Level.INFO, "upstream key " + key.label() + " in use");
+        }
+        for (String id : List.copyOf(inUse.keySet())) {
+            if (present.contains(id)) continue;
+            InUse gone = inUse.remove(id);
+            if (gone.endpoint().removeKey(gone.key().label()) != null) gone.key().provider().close();
+            LOG.log(System.Logger.Level.INFO, "upstream key " + gone.key().label() + " removed");
+        }
+    }
+
+    /** The associated data a key is sealed under: its endpoint and label. */
+    private static String row(String endpoint, String label) {
+        return endpoint + "/" + label;
+    }
+
+    @Override
+    public void close() {
+        inUse.values().forEach(k -> k.key().provider().close());
+    }
+}

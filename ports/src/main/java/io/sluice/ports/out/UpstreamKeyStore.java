@@ -1,0 +1,29 @@
+package io.sluice.ports.out;
+
+import io.sluice.domain.Require;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Upstream API keys added at runtime (through the admin API), kept sealed: the store holds only what the gateway's
+ * secrets key opens. Every replica reads them and uses them beside its configured keys. Implementations are thread-safe.
+ */
+public interface UpstreamKeyStore {
+    /** A key of {@code endpoint} by its {@code label}, sealed; its requests and tokens per minute (0: no limit). */
+    record StoredKey(String endpoint, String label, String sealed, int rpm, long tpm, Instant createdAt) {
+        public StoredKey {
+            Require.nonBlank(endpoint, "endpoint");
+            Require.nonBlank(label, "label");
+            Require.nonBlank(sealed, "sealed");
+            Require.nonNull(createdAt, "createdAt");
+        }
+    }
+
+    CompletionStage<Void> save(StoredKey key);
+
+    /** Whether a key was there to delete. */
+    CompletionStage<Boolean> delete(String endpoint, String label);
+
+    CompletionStage<List<StoredKey>> all();
+}
