@@ -43,3 +43,14 @@ sluice_ensure_promtool() {
   fi
   command -v promtool >/dev/null && command -v prometheus >/dev/null || { echo "test: promtool and prometheus are needed (apt-get install prometheus)" >&2; return 1; }
 }
+
+# Debian's chromium and chromium-driver: the console's browser tests (ConsoleBrowserTest) drive them through Selenium.
+sluice_ensure_chromium() {
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then return 0; fi
+  echo "test: installing chromium and chromium-driver (Debian's packages)" >&2
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null \
+      || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null; }
+  fi
+  command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "test: chromium and chromedriver are needed (apt-get install chromium chromium-driver)" >&2; return 1; }
+}

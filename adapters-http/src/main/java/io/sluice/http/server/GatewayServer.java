@@ -150,6 +150,13 @@ public final class GatewayServer implements AutoCloseable {
             ctx.response().setStatusCode(s.ready() ? 200 : 503).putHeader("content-type", "application/json").end(body.toString());
             }));
         });
+        // the console: static pages from the jar; everything they show comes from the APIs, with the key signed in
+        router.getWithRegex("/console").handler(ctx -> ctx.redirect("/console/")); // exactly: "/console/" is the page
+        router.get("/console/*").handler(ctx -> {
+            ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+                    .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
+            ctx.next();
+        }).handler(io.vertx.ext.web.handler.StaticHandler.create("console").setCachingEnabled(false));
         router.get("/metrics").handler(ctx -> {
             metrics.circuits(health);
             ctx.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());

@@ -1,0 +1,232 @@
+// The console: a page per view, each drawn from the gateway's admin and usage APIs with the signed-in key.
+// No framework and no build step: one module, small enough to read in one go.
+
+const main = document.getElementById('main');
+const signInForm = main.innerHTML;
+let key = sessionStorage.getItem('sluice.key');
+
+/** A call to the gateway's API with the signed-in key; its JSON, or an Error carrying the API's message. */
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { 'Authorization': 'Bearer ' + key, 'Content-Type': 'application/json', ...(options.headers || {}) },
+  });
+  if (response.status === 204) return null;
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error((body.error && body.error.message) || ('HTTP ' + response.status));
+  return body;
+}
+
+/** Text as HTML, escaped: every value drawn comes from the API, some of it typed by callers. */
+function esc(value) {
+  return String(value ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}
+
+/** Dollars as the ledger has them (a decimal string), to the cent or, under a cent, to six places. */
+function usd(text) {
+  const n = Number(text);
+  return '$' + (n !== 0 && Math.abs(n) < 0.01 ? n.toFixed(6) : n.toFixed(2));
+}
+
+function table(headers, rows) {
+  return '<table><thead><tr>' + headers.map(h => `<th class="${h.num ? 'num' : ''}">${esc(h.label)}</th>`).join('') + '</tr></thead><tbody>'
+    + rows.map(r => '<tr>' + r.map((cell, i) => `<td class="${headers[i].num ? 'num' : ''}">${cell}</td>`).join('') + '</tr>').join('')
+    + '</tbody></table>';
+}
+
+const startOfDay = () => { const d = new Date(); d.setUTCHours(0, 0, 0, 0); return Math.floor(d / 1000); };
+const startOfMonth = () => { const d = new Date(); d.setUTCDate(1); d.setUTCHours(0, 0, 0, 0); return Math.floor(d / 1000); };
+const now = () => Math.floor(Date.now() / 1000) + 1;
+
+/** Spend: the admin key sees everyone's (/admin/usage), a gateway key its owner's (/v1/usage). */
+async function usage(params) {
+  const query = new URLSearchParams(params).toString();
+  try {
+    return await api('/admin/usage?' + query);
+  } catch (e) {
+    return api('/v1/usage?' + query);
+  }
+}
+
+const views = {
+  async spend() {
+    const [today, month, byModel, byOwner, daily] = await Promise.all([
+      usage({ start_time: startOfDay(), end_time: now() }),
+      usage({ start_time: startOfMonth(), end_time: now() }),
+      usage({ start_time: startOfDay(), end_time: now(), group_by: 'model' }),
+      usage({ start_time: startOfDay(), end_time: now(), group_by: 'owner' }),
+      usage({ start_time: startOfDay() - 29 * 86400, end_time: now(), group_by: 'day' }),
+    ]);
+    // one bar a day for the 30 days, a day without spend a bar of nothing
+    const byDay = Object.fromEntries(daily.data.map(d => [String(d.day).slice(0, 10), Number(d.cost_usd)]));
+    const days = Array.from({ length: 30 }, (_, i) => new Date((startOfDay() - (29 - i) * 86400) * 1000).toISOString().slice(0, 10));
+    const most = Math.max(...days.map(d => byDay[d] || 0), 0);
+    const bars = days.map(d => `<div title="${esc(d)}: ${esc(usd(byDay[d] || 0))}" style="height:${most ? 100 * (byDay[d] || 0) / most : 0}%"></div>`);
+    const money = [{ label: 'Requests', num: true }, { label: 'Input tokens', num: true }, { label: 'Output tokens', num: true }, { label: 'Cost', num: true }];
+    const sums = r => [esc(r.requests), esc(r.input_tokens), esc(r.output_tokens), esc(usd(r.cost_usd))];
+    return `<h1>Spend</h1>
+      <div class="cards">
+        <div class="card">Today<div class="figure" id="spend-today" data-usd="${esc(today.total.cost_usd)}">${esc(usd(today.total.cost_usd))}</div>${esc(today.total.requests)} requests</div>
+        <div class="card">This month<div class="figure" id="spend-month">${esc(usd(month.total.cost_usd))}</div>${esc(month.total.requests)} requests</div>
+        <div class="card">Cache savings today<div class="figure">${esc(usd(today.total.saved_usd ?? 0))}</div>${esc(today.total.cache_hits ?? 0)} hits</div>
+      </div>
+      <h2>The last 30 days</h2><div class="chart" id="spend-chart">${bars.join('')}</div>
+      <h2>Today by model</h2>${table([{ label: 'Model' }, ...money], byModel.data.map(r => [esc(r.model), ...sums(r)]))}
+      <h2>Today by owner</h2>${table([{ label: 'Owner' }, ...money], byOwner.data.map(r => [esc(r.owner), ...sums(r)]))}`;
+  },
+
+  async upstreams() {
+    const u = await api('/admin/upstreams');
+    return `<h1>Upstreams</h1>
+      <h2>Endpoints</h2>${table([{ label: 'Model' }, { label: 'Endpoint' }, { label: 'State' }, { label: 'Latency EWMA (ms)', num: true }, { label: 'Failure rate', num: true }],
+        u.endpoints.map(e => [esc(e.model), esc(e.endpoint), `<span class="state-${esc(e.state)}">${esc(e.state)}</span>`,
+          esc(e.latency_ewma_ms == null || Number.isNaN(e.latency_ewma_ms) ? '-' : Math.round(e.latency_ewma_ms)), esc((100 * (e.failure_rate_ewma || 0)).toFixed(1) + '%')]))}
+      <h2>Keys</h2>${table([{ label: 'Endpoint' }, { label: 'Key' }, { label: 'State' }, { label: 'Retry in (s)', num: true }],
+        u.keys.map(k => [esc(k.endpoint), esc(k.key), `<span class="state-${esc(k.state)}">${esc(k.state)}</span>`, esc(k.retry_in_s)]))}
+      <h2>Circuits</h2>${table([{ label: 'Circuit' }, { label: 'State' }],
+        Object.entries(u.circuits).map(([name, state]) => [esc(name), `<span class="state-${esc(String(state).toLowerCase())}">${esc(state)}</span>`]))}`;
+  },
+
+  async keys() {
+    const list = await api('/admin/keys');
+    return `<h1>Keys</h1>
+      <form class="inline" id="create-key">
+        <label>Owner <input name="owner" required maxlength="128"></label>
+        <label>Name <input name="name" maxlength="128"></label>
+        <button type="submit">Create</button>
+      </form>
+      <p id="new-key"></p>
+      ${table([{ label: 'Id' }, { label: 'Owner' }, { label: 'Name' }, { label: 'Created' }, { label: 'State' }, { label: '' }],
+        list.data.map(k => [esc(k.id), esc(k.owner), esc(k.name), esc(new Date(k.created_at * 1000).toISOString().slice(0, 16)),
+          k.revoked_at ? 'revoked' : 'active', k.revoked_at ? '' : `<button type="button" data-revoke="${esc(k.id)}">Revoke</button>`]))}`;
+  },
+
+  async routes() {
+    const routes = await api('/admin/routes');
+    return '<h1>Routes</h1>' + routes.data.map(r => `
+      <h2>${esc(r.name)}${r.active_window ? ' (window ' + esc(r.active_window) + ')' : ''}</h2>
+      <form class="inline weights" data-route="${esc(r.name)}">
+        ${table([{ label: 'Deployment' }, { label: 'Chain' }, { label: 'Weight' }, { label: 'Requests', num: true }, { label: 'Error rate', num: true }, { label: 'p95 (ms)', num: true }],
+          r.deployments.map(d => [esc(d.name), esc(d.chain.join(' → ')),
+            `<input type="number" min="0" name="${esc(d.name)}" value="${esc(d.weight)}">`, esc(d.health.requests),
+            esc((100 * d.health.error_rate).toFixed(1) + '%'), esc(d.health.p95_ms == null ? '-' : Math.round(d.health.p95_ms))]))}
+        <button type="submit">Save weights</button>
+      </form>`).join('') + '<p id="routes-message" role="status"></p>';
+  },
+
+  async conversations() {
+    const list = await api('/v1/conversations?limit=50');
+    return `<h1>Conversations</h1>
+      ${table([{ label: 'Id' }, { label: 'Created' }, { label: 'Messages', num: true }, { label: 'Tokens', num: true }],
+        list.data.map(c => [`<a href="#/conversation/${encodeURIComponent(c.id)}">${esc(c.id)}</a>`, esc(new Date(c.created_at * 1000).toISOString().slice(0, 16)),
+          esc(c.stats ? c.stats.messages : ''), esc(c.stats ? c.stats.tokens : '')]))}`;
+  },
+
+  async conversation(id) {
+    const items = await api('/v1/conversations/' + encodeURIComponent(id) + '/items?limit=100');
+    return `<h1>Conversation ${esc(id)}</h1>
+      ${table([{ label: '#', num: true }, { label: 'Role' }, { label: 'Tokens', num: true }, { label: 'Text' }],
+        items.data.map(m => [esc(m.seq), esc(m.role), esc(m.tokens), esc((m.content || []).map(p => p.text || '').join(' ').slice(0, 400))]))}`;
+  },
+};
+
+/** Wires a view's forms and buttons once it is drawn. */
+const actions = {
+  keys() {
+    document.getElementById('create-key').addEventListener('submit', async event => {
+      event.preventDefault();
+      const form = new FormData(event.target);
+      try {
+        const created = await api('/admin/keys', { method: 'POST', body: JSON.stringify({ owner: form.get('owner'), name: form.get('name') || undefined }) });
+        await show('keys');
+        document.getElementById('new-key').innerHTML = `Created ${esc(created.id)}. Its secret, shown once: <span class="secret" id="new-key-secret">${esc(created.key)}</span>`;
+      } catch (e) {
+        document.getElementById('new-key').innerHTML = `<span class="error">${esc(e.message)}</span>`;
+      }
+    });
+    main.querySelectorAll('[data-revoke]').forEach(button => button.addEventListener('click', async () => {
+      await api('/admin/keys/' + encodeURIComponent(button.dataset.revoke), { method: 'DELETE' });
+      await show('keys');
+    }));
+  },
+  routes() {
+    main.querySelectorAll('form.weights').forEach(form => form.addEventListener('submit', async event => {
+      event.preventDefault();
+      const weights = {};
+      for (const [name, value] of new FormData(form)) weights[name] = Number(value);
+      const message = document.getElementById('routes-message');
+      try {
+        await api('/admin/routes/' + encodeURIComponent(form.dataset.route) + '/weights', { method: 'PUT', body: JSON.stringify(weights) });
+        await show('routes');
+        document.getElementById('routes-message').textContent = 'Saved: every replica routes by it within a second.';
+      } catch (e) {
+        message.innerHTML = `<span class="error">${esc(e.message)}</span>`;
+      }
+    }));
+  },
+};
+
+async function show(view, arg) {
+  document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.getAttribute('href') === '#/' + view));
+  try {
+    main.innerHTML = await views[view](arg);
+    if (actions[view]) actions[view]();
+    main.dataset.view = view;
+  } catch (e) {
+    main.innerHTML = `<p class="error" role="alert">${esc(e.message)}</p>`;
+  }
+}
+
+const ADMIN_VIEWS = ['upstreams', 'keys', 'routes'];
+
+function route() {
+  if (!key) return;
+  const [, view, arg] = (location.hash || '#/spend').split('/');
+  const allowed = views[view] && !(sessionStorage.getItem('sluice.role') === 'owner' && ADMIN_VIEWS.includes(view));
+  show(allowed ? view : 'spend', arg && decodeURIComponent(arg));
+}
+
+function signedIn() {
+  const owner = sessionStorage.getItem('sluice.role') === 'owner';
+  document.querySelectorAll('#nav a').forEach(a => {
+    a.hidden = owner && ADMIN_VIEWS.includes(a.getAttribute('href').slice(2));
+  });
+  document.getElementById('nav').hidden = false;
+  route();
+}
+
+document.getElementById('sign-in').addEventListener('submit', async event => {
+  event.preventDefault();
+  key = document.getElementById('key').value;
+  try {
+    sessionStorage.setItem('sluice.role', await roleOf());
+    sessionStorage.setItem('sluice.key', key);
+    signedIn();
+  } catch (e) {
+    key = null;
+    document.getElementById('sign-in-error').textContent = 'Not signed in: ' + e.message;
+  }
+});
+
+/** {@code admin} for the admin key (the admin API answers it), {@code owner} for a gateway key; else the API's refusal. */
+async function roleOf() {
+  try {
+    await api('/admin/routes');
+    return 'admin';
+  } catch (e) {
+    await api('/v1/models');
+    return 'owner';
+  }
+}
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  sessionStorage.removeItem('sluice.key');
+  sessionStorage.removeItem('sluice.role');
+  key = null;
+  document.getElementById('nav').hidden = true;
+  main.innerHTML = signInForm;
+  location.replace(location.pathname); // the next one signed in starts at the spend page
+});
+
+window.addEventListener('hashchange', route);
+if (key) signedIn();
