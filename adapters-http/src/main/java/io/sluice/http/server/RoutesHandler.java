@@ -36,18 +36,8 @@ final class RoutesHandler {
     }
 
     void setWeights(RoutingContext ctx) {
-        java.util.concurrent.CompletionStage<RouteAdmin.RouteReport> saved;
-        try {
-            saved = routes.setWeights(ctx.pathParam("name"), readWeights(ctx.body().buffer()));
-        } catch (RuntimeException e) {
-            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
-            return;
-        }
-        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
-        saved.whenComplete((report, error) -> context.runOnContext(v -> {
-            if (error != null) ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(io.sluice.domain.error.Failures.cause(error)));
-            else ctx.response().putHeader("content-type", "application/json").end(write(json.mapper().createObjectNode(), report).toString());
-        }));
+        Replies.json(ctx, json, 200, () -> routes.setWeights(ctx.pathParam("name"), readWeights(ctx.body().buffer())),
+                report -> write(json.mapper().createObjectNode(), report).toString());
     }
 
     private Map<String, Integer> readWeights(Buffer body) {

@@ -27,27 +27,14 @@ final class UpstreamsHandler {
 
     /** {@code POST /admin/upstreams/{endpoint}/keys} with {@code {"api_key": ..., "rpm": ..., "tpm": ...}}: 201 with its label, never the key. */
     void addKey(RoutingContext ctx) {
-        java.util.concurrent.CompletionStage<io.sluice.ports.in.UpstreamKeyAdmin.AddedKey> added;
-        try {
+        Replies.json(ctx, json, 201, () -> {
             Buffer body = ctx.body().buffer();
             JsonNode root = JsonBodies.readObject(json.mapper().reader(), body == null ? null : body.getBytes());
             JsonNode apiKey = root.path("api_key");
             if (!apiKey.isTextual()) throw new InvalidRequestException("'api_key' (a string) is required", "api_key");
-            added = keys.add(ctx.pathParam("endpoint"), apiKey.textValue(), whole(root, "rpm"), whole(root, "tpm"));
-        } catch (RuntimeException e) {
-            ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
-            return;
-        }
-        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
-        added.whenComplete((key, error) -> context.runOnContext(v -> {
-            if (error != null) {
-                ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(io.sluice.domain.error.Failures.cause(error)));
-                return;
-            }
-            ctx.response().setStatusCode(201).putHeader("content-type", "application/json").end(json.mapper().createObjectNode()
-                    .put("endpoint", key.endpoint()).put("key", key.label()).put("rpm", key.rpm()).put("tpm", key.tpm())
-                    .put("created_at", key.createdAt().getEpochSecond()).toString());
-        }));
+            return keys.add(ctx.pathParam("endpoint"), apiKey.textValue(), whole(root, "rpm"), whole(root, "tpm"));
+        }, key -> json.mapper().createObjectNode().put("endpoint", key.endpoint()).put("key", key.label()).put("rpm", key.rpm())
+                .put("tpm", key.tpm()).put("created_at", key.createdAt().getEpochSecond()).toString());
     }
 
     /** {@code DELETE /admin/upstreams/{endpoint}/keys/{key}}: a key added at runtime, out of use on every replica. */

@@ -149,10 +149,7 @@ class ConsoleBrowserTest {
                     shot(browser, "routes");
 
                     // the owner's own view: their conversation's turns, the hostile message drawn as text
-                    browser.findElement(By.id("sign-out")).click();
-                    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key"))).sendKeys(secret);
-                    browser.findElement(By.cssSelector("#sign-in button")).click();
-                    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("spend-today")));
+                    signInAgain(browser, wait, secret);
                     browser.get(console + "#/conversations");
                     wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText(conversation))).click();
                     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("main"), "where is it?"));
@@ -162,10 +159,7 @@ class ConsoleBrowserTest {
                     shot(browser, "conversation");
 
                     // revoked in the page: the key stops working
-                    browser.findElement(By.id("sign-out")).click();
-                    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key"))).sendKeys(ADMIN_KEY);
-                    browser.findElement(By.cssSelector("#sign-in button")).click();
-                    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("spend-today")));
+                    signInAgain(browser, wait, ADMIN_KEY);
                     browser.get(console + "#/keys");
                     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-revoke]"))).click();
                     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-revoke]")));
@@ -176,6 +170,14 @@ class ConsoleBrowserTest {
                 }
             }
         }
+    }
+
+    /** Signs out, and in again with {@code key}: the Spend page is drawn. */
+    private static void signInAgain(WebDriver browser, WebDriverWait wait, String key) {
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key"))).sendKeys(key);
+        browser.findElement(By.cssSelector("#sign-in button")).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("spend-today")));
     }
 
     private static void shot(WebDriver browser, String page) throws Exception {

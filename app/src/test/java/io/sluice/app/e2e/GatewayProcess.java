@@ -63,6 +63,16 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** A request to the process, {@code body} (JSON) or none. */
+    java.net.http.HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) request.header("content-type", "application/json");
+        return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
     /** What the process has logged so far. */
     String log() throws IOException {
         return Files.readString(log);

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.testkit.db.PostgresTestSchema;
 import io.sluice.testkit.simulator.Simulator;
 import io.sluice.testkit.simulator.SimulatorConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimeKeysTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String SECRET = "sk-runtime-secret-4f1c";
 
     private static String secretsKey() {
@@ -104,10 +100,7 @@ class RuntimeKeysTest {
     }
 
     private static HttpResponse<String> send(GatewayProcess gateway, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(10));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) request.header("content-type", "application/json");
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.send(method, path, body);
     }
 
     private static HttpResponse<String> chat(GatewayProcess gateway) throws Exception {

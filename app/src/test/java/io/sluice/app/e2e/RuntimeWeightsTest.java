@@ -8,9 +8,6 @@ import io.sluice.testkit.db.PostgresTestSchema;
 import io.sluice.testkit.simulator.Fault;
 import io.sluice.testkit.simulator.Simulator;
 import io.sluice.testkit.simulator.SimulatorConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class RuntimeWeightsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static String yaml(PostgresTestSchema schema, Simulator sim) {
         return """
@@ -88,10 +84,7 @@ class RuntimeWeightsTest {
     }
 
     private static HttpResponse<String> send(GatewayProcess gateway, String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(10));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) request.header("content-type", "application/json");
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return gateway.send(method, path, body);
     }
 
     private static HttpResponse<String> chat(GatewayProcess gateway, String user) throws Exception {
