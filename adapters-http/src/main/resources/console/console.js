@@ -170,7 +170,7 @@ async function show(view, arg) {
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.getAttribute('href') === '#/' + view));
   try {
     main.innerHTML = await views[view](arg);
-    if (actions[view]) actions[view]();
+    if (Object.hasOwn(actions, view)) actions[view]();
     main.dataset.view = view;
   } catch (e) {
     main.innerHTML = `<p class="error" role="alert">${esc(e.message)}</p>`;
@@ -182,7 +182,7 @@ const ADMIN_VIEWS = ['upstreams', 'keys', 'routes'];
 function route() {
   if (!key) return;
   const [, view, arg] = (location.hash || '#/spend').split('/');
-  const allowed = views[view] && !(sessionStorage.getItem('sluice.role') === 'owner' && ADMIN_VIEWS.includes(view));
+  const allowed = Object.hasOwn(views, view) && !(sessionStorage.getItem('sluice.role') === 'owner' && ADMIN_VIEWS.includes(view));
   show(allowed ? view : 'spend', arg && decodeURIComponent(arg));
 }
 

@@ -13,9 +13,9 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * {@link RouteWeightStore} on JDBI, for PostgreSQL and H2 alike: a route's row is updated in place (its version one up,
- * under the row's lock) or inserted with version 1; of two replicas inserting at once, the one refused by the key
- * updates the other's row. Thread-safe.
+ * {@link RouteWeightStore} on JDBI, for PostgreSQL and H2 alike: a route's row is updated in place, only from the
+ * version the change was made from (its version one up, under the row's lock), or inserted with version 1; of two
+ * replicas inserting at once, the one refused by the key is told another came first. Thread-safe.
  */
 final class JdbcRouteWeightStore implements RouteWeightStore {
     private final Jdbi jdbi;
@@ -27,26 +27,26 @@ final class JdbcRouteWeightStore implements RouteWeightStore {
     }
 
     @Override
-    public CompletionStage<Change> save(String route, Map<String, Integer> weights, Instant at, String by) {
+    public CompletionStage<java.util.Optional<Change>> save(String route, Map<String, Integer> weights, Instant at, String by, long expectedVersion) {
         String encoded = encode(weights);
         return executor.run(() -> {
-            while (true) {
+            if (expectedVersion > 0) {
                 // the update and the read in one transaction: the row's lock keeps a racing change out until both are done
-                Change updated = jdbi.inTransaction(h -> h.createUpdate("""
+                return jdbi.inTransaction(h -> h.createUpdate("""
                                 UPDATE route_weights SET weights = :weights, version = version + 1, changed_at = :at, changed_by = :by
-                                WHERE route = :route""")
-                        .bind("route", route).bind("weights", encoded).bind("at", Timestamp.from(at)).bind("by", by).execute() == 0 ? null : read(h, route));
-                if (updated != null) return updated;
-                try {
-                    return jdbi.inTransaction(h -> {
-                        h.createUpdate("INSERT INTO route_weights (route, weights, version, changed_at, changed_by) VALUES (:route, :weights, 1, :at, :by)")
-                                .bind("route", route).bind("weights", encoded).bind("at", Timestamp.from(at)).bind("by", by).execute();
-                        return read(h, route);
-                    });
-                } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
-                    if (!(e.getCause() instanceof SQLException sql) || !"23505".equals(sql.getSQLState())) throw e;
-                    // another replica inserted the route's first row meanwhile: this change updates it
-                }
+                                WHERE route = :route AND version = :expected""")
+                        .bind("route", route).bind("weights", encoded).bind("at", Timestamp.from(at)).bind("by", by).bind("expected", expectedVersion)
+                        .execute() == 0 ? java.util.Optional.<Change>empty() : java.util.Optional.of(read(h, route)));
+            }
+            try {
+                return jdbi.inTransaction(h -> {
+                    h.createUpdate("INSERT INTO route_weights (route, weights, version, changed_at, changed_by) VALUES (:route, :weights, 1, :at, :by)")
+                            .bind("route", route).bind("weights", encoded).bind("at", Timestamp.from(at)).bind("by", by).execute();
+                    return java.util.Optional.of(read(h, route));
+                });
+            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+                if (!(e.getCause() instanceof SQLException sql) || !"23505".equals(sql.getSQLState())) throw e;
+                return java.util.Optional.<Change>empty(); // another replica stored the route's first change meanwhile
             }
         });
     }

@@ -90,6 +90,12 @@ final class EngineMeters {
             }
 
             @Override
+            public void refused(io.sluice.domain.budget.BudgetCheck check) {
+                io.micrometer.core.instrument.Counter.builder("sluice.budget.refusals").description("Calls refused for want of room in a budget")
+                        .tag("budget", label(check)).register(meters).increment();
+            }
+
+            @Override
             public void crossed(io.sluice.domain.budget.BudgetThreshold crossing) {
                 io.micrometer.core.instrument.Counter.builder("sluice.budget.thresholds").description("Budget thresholds crossed (80%, 100%)")
                         .tag("budget", label(crossing.check())).tag("percent", Integer.toString(crossing.percent())).register(meters).increment();

@@ -135,6 +135,8 @@ final class Call {
             try {
                 settled = settlement.settle(this, outcome, delivered);
             } catch (RuntimeException e) {
+                failedWith(e);
+                CallSpans.ended(this, outcome, null); // the settlement that ends the span never got to it
                 settled = CompletableFuture.failedFuture(e);
             }
             settled.whenComplete((ok, error) -> {

@@ -17,6 +17,15 @@ final class CallSpans {
 
     /** The span of a chat call, named {@code chat <model>} as the conventions ask, with what the caller asked. */
     static TraceSpan open(CallTracer tracer, ChatCall request) {
+        try {
+            return start(tracer, request);
+        } catch (RuntimeException e) { // the call goes on untraced
+            System.getLogger(CallSpans.class.getName()).log(System.Logger.Level.WARNING, "call span not started: " + Failures.describe(e));
+            return TraceSpan.NONE;
+        }
+    }
+
+    private static TraceSpan start(CallTracer tracer, ChatCall request) {
         String model = request.request().model();
         TraceSpan span = tracer.start("chat " + model, request.trace());
         span.attribute("gen_ai.operation.name", "chat").attribute("gen_ai.request.model", model)
@@ -44,8 +53,16 @@ final class CallSpans {
         span.end();
     }
 
-    /** The call's span once it is over: who served it, what it used and cost, how it ended; then ended. */
+    /** The call's span once it is over: who served it, what it used and cost, how it ended; then ended. Never throws. */
     static void ended(Call call, Call.Outcome outcome, UsageEntry bill) {
+        try {
+            end(call, outcome, bill);
+        } catch (RuntimeException e) { // a tracer's fault must not fail a call that was answered and billed
+            System.getLogger(CallSpans.class.getName()).log(System.Logger.Level.WARNING, "call span not ended: " + Failures.describe(e));
+        }
+    }
+
+    private static void end(Call call, Call.Outcome outcome, UsageEntry bill) {
         TraceSpan span = call.span;
         span.attribute("sluice.outcome", outcome.name().toLowerCase(Locale.ROOT));
         if (call.route() != null) span.attribute("sluice.route", call.route());

@@ -220,7 +220,11 @@ public final class ChatService implements ChatCompletions {
         io.sluice.ports.out.TraceSpan span = CallSpans.stage(call, "sluice.context");
         CompletionStage<CallPlan> planned;
         if (promptChars(call.request) < LARGE_PROMPT_CHARS) {
-            planned = plan(call.request, call.selection, 0);
+            try {
+                planned = plan(call.request, call.selection, 0);
+            } catch (RuntimeException refused) { // the context's span ends either way
+                planned = CompletableFuture.failedFuture(refused);
+            }
         } else {
             try {
                 planned = CompletableFuture.supplyAsync(() -> plan(call.request, call.selection, 0), promptWorkers)

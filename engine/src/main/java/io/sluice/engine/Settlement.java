@@ -57,8 +57,7 @@ final class Settlement {
         }
         List<UsageEntry> settled = bills;
         return stored.handle((ok, error) -> {
-            if (error != null) storing.failed(CallSpans.errorType(error));
-            storing.end();
+            endStorage(storing, error);
             Instant billedAt = clock.instant();
             CallAdmission.Admitted admitted = call.admission();
             if (admitted != null) admitted.settle(settled, billedAt);
@@ -68,6 +67,15 @@ final class Settlement {
             if (error != null) throw error instanceof RuntimeException r ? r : new java.util.concurrent.CompletionException(error);
             return null;
         });
+    }
+
+    private static void endStorage(io.sluice.ports.out.TraceSpan storing, Throwable error) {
+        try {
+            if (error != null) storing.failed(CallSpans.errorType(error));
+            storing.end();
+        } catch (RuntimeException e) { // the hold is settled and the call ended whatever the tracer does
+            LOG.log(System.Logger.Level.WARNING, "storage span not ended: " + e.getClass().getSimpleName());
+        }
     }
 
     private UsageEntry bill(Call call, CallPlan plan, Delivery delivered, Call.Outcome outcome) {

@@ -81,6 +81,7 @@ final class ErrorResponses {
             case RouteNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case io.sluice.domain.error.KeyNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case io.sluice.domain.error.EndpointNotFoundException e -> new ApiError(404, "invalid_request_error", e.code(), null, e.getMessage(), null);
+            case io.sluice.domain.error.ConcurrentChangeException e -> new ApiError(409, "invalid_request_error", e.code(), null, e.getMessage(), null);
             case UpstreamRejectedException e -> new ApiError(e.status(), "invalid_request_error", e.code(), e.param(), e.getMessage(), null);
             // OpenAI's types only: its SDKs and frameworks sort errors by status and type, and know no others
             case UpstreamAuthenticationException e -> new ApiError(502, "server_error", e.code(), null, e.getMessage(), null);

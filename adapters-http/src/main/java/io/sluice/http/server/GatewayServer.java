@@ -153,7 +153,7 @@ public final class GatewayServer implements AutoCloseable {
         // the console: static pages from the jar; everything they show comes from the APIs, with the key signed in
         router.getWithRegex("/console").handler(ctx -> ctx.redirect("/console/")); // exactly: "/console/" is the page
         router.get("/console/*").handler(ctx -> {
-            ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+            ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
                     .putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer");
             ctx.next();
         }).handler(io.vertx.ext.web.handler.StaticHandler.create("console").setCachingEnabled(false));

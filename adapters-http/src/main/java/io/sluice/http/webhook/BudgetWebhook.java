@@ -89,7 +89,8 @@ public final class BudgetWebhook implements BudgetAlerts, AutoCloseable {
     private void deliver(String id, byte[] body, int attempt) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
                 .setTimeout(TIMEOUT.toMillis()).putHeader("content-type", "application/json").putHeader("user-agent", "sluice")
-                .putHeader("x-sluice-event", "budget.threshold").putHeader("x-sluice-delivery", id);
+                // the id holds budget names made of callers' user ids: encoded, a header can hold any
+                .putHeader("x-sluice-event", "budget.threshold").putHeader("x-sluice-delivery", java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
         secret.ifPresent(key -> options.putHeader("x-sluice-signature", signature(key, body)));
         http.request(options).compose(request -> request.send(Buffer.buffer(body))).compose(response -> response.body().map(ignored -> response.statusCode()))
                 .onComplete(done -> {

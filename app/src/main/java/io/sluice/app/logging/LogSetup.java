@@ -42,8 +42,15 @@ public final class LogSetup {
         appender.setTarget("System.err");
         appender.setEncoder(encoder);
         appender.start();
+        // off the calling thread (often an event loop), as the bundled logback.xml does for text lines
+        ch.qos.logback.classic.AsyncAppender async = new ch.qos.logback.classic.AsyncAppender();
+        async.setContext(context);
+        async.setName("async-json");
+        async.setNeverBlock(true);
+        async.addAppender(appender);
+        async.start();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.detachAndStopAllAppenders();
-        root.addAppender(appender);
+        root.addAppender(async);
     }
 }

@@ -40,7 +40,7 @@ class DeployRulesTest {
     @Test
     void everyMetricTheRulesAndTheDashboardReadIsExposedAndCostIsWhatWasBilled() throws Exception {
         ModelSpec mini = new ModelSpec("gpt-4o-mini", TestGateway.PROVIDER, "gpt-4o-mini", 128_000, Encoding.O200K_BASE, Prices.of("0.15", "0.60"));
-        // each end user may spend a millionth of a dollar a day: a call with a user is refused, and its budget reported spent
+        // each end user may spend a millionth of a dollar a day: a call with a user is refused, and the refusal counted
         LimitSettings adaptive = new LimitSettings(RateLimits.NONE, false, List.of(new Budget(Budget.Scope.USER, Budget.Period.DAY, new BigDecimal("0.000001"))),
                 new LimitSettings.Concurrency(true, 5, 200, 1_000));
         try (TestGateway sluice = TestGateway.onPostgresWithLimits(List.of(mini), adaptive)) {
@@ -52,7 +52,7 @@ class DeployRulesTest {
             assertThat(sluice.post("/v1/chat/completions", """
                     {"model":"gpt-4o-mini","user":"u-capped","messages":[{"role":"user","content":"Where is parcel 5002?"}]}""").statusCode()).isEqualTo(402);
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
-                    .until(() -> sluice.get("/metrics").body().contains("sluice_budget_thresholds_total{budget=\"user:default/u-capped:day\""));
+                    .until(() -> sluice.get("/metrics").body().contains("sluice_budget_refusals_total{budget=\"user:default/u-capped:day\""));
             String scrape = sluice.get("/metrics").body();
 
             Set<String> read = new TreeSet<>();

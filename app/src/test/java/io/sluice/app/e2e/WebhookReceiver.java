@@ -21,7 +21,7 @@ final class WebhookReceiver implements AutoCloseable {
         server.createContext("/hooks/budget", exchange -> {
             try (exchange) {
                 var headers = exchange.getRequestHeaders();
-                deliveries.add(new Delivery(headers.getFirst("x-sluice-delivery"), headers.getFirst("x-sluice-event"), headers.getFirst("x-sluice-signature"),
+                deliveries.add(new Delivery(java.net.URLDecoder.decode(headers.getFirst("x-sluice-delivery"), StandardCharsets.UTF_8), headers.getFirst("x-sluice-event"), headers.getFirst("x-sluice-signature"),
                         new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
                 exchange.sendResponseHeaders(toFail.getAndDecrement() > 0 ? 503 : 204, -1);
             }

@@ -11,15 +11,18 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads a budget's counter after calls settle on it and reports how far it is spent, and each threshold it crosses once;
- * a budget that refuses a call for want of room has crossed 100%.
+ * a budget that refuses a call for want of room once past its highest threshold under 100% has crossed 100%.
  * A counter is read at most once per {@code interval}: a settle within it is read at its end (so the last calls before a
  * quiet spell are seen too), not dropped. A read that fails is skipped: the next settle reads again. Thread-safe.
  */
 public final class BudgetWatch {
+    private static final System.Logger LOG = System.getLogger(BudgetWatch.class.getName());
     /** 80% and 100% of each cap. */
     public static final List<Integer> DEFAULT_THRESHOLDS = List.of(80, 100);
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
@@ -60,21 +63,27 @@ public final class BudgetWatch {
     }
 
     /**
-     * A call was refused for want of room in {@code check}: the budget is spent as far as calls go (reservations of the
-     * worst case stop short of the cap itself), so every threshold up to 100% is reported as reached.
+     * A call was refused for want of room in {@code check}. Reservations of a call's worst case stop short of the cap
+     * itself, so a budget refusing calls while already past its highest threshold under 100% (80% by default) is spent
+     * as far as calls go: every threshold up to 100% is reported as reached. A refusal of one large call in a budget
+     * still mostly free is only counted ({@link BudgetAlerts#refused}), not reported as spent.
      */
     void refused(BudgetCheck check) {
+        safely(() -> alerts.refused(check));
         // a budget refusing calls refuses many: once all is reported, no read each time
         if (thresholds.stream().filter(p -> p <= 100).allMatch(p -> reported.getIfPresent(check.counter() + "@" + p) != null)) return;
-        store.spent(check.counter()).whenComplete((spent, error) -> {
-            if (error == null && spent != null) report(check, spent, true);
+        read(check).thenAccept(spent -> {
+            int nearly = thresholds.stream().filter(p -> p < 100).max(Integer::compare).orElse(100);
+            boolean spentAsFarAsCallsGo = reached(check, spent, nearly);
+            safely(() -> report(check, spent, spentAsFarAsCallsGo));
         });
     }
 
     private void read(BudgetCheck check, State state) {
         state.dirty.set(false);
-        store.spent(check.counter()).whenComplete((spent, error) -> {
-            if (error == null && spent != null) report(check, spent, false);
+        read(check).whenComplete((spent, error) -> {
+            if (spent != null) safely(() -> report(check, spent, false));
+            // always: a counter whose read or report failed is read again at the next settle, never left busy
             TimeoutScheduler.later(interval, () -> {
                 if (state.dirty.get()) {
                     read(check, state); // calls settled meanwhile: read again, still no sooner than an interval apart
@@ -87,14 +96,35 @@ public final class BudgetWatch {
         });
     }
 
+    /** The counter's spend, or null when it could not be read (a read that throws at once included). */
+    private CompletionStage<BigDecimal> read(BudgetCheck check) {
+        try {
+            return store.spent(check.counter()).exceptionally(error -> null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private static void safely(Runnable report) {
+        try {
+            report.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "budget report failed: " + io.sluice.domain.error.Failures.describe(e));
+        }
+    }
+
+    private static boolean reached(BudgetCheck check, BigDecimal spent, int percent) {
+        return spent.multiply(BigDecimal.valueOf(100)).compareTo(check.limitUsd().multiply(BigDecimal.valueOf(percent))) >= 0;
+    }
+
     private void report(BudgetCheck check, BigDecimal spent, boolean refusing) {
         alerts.spent(check, spent);
         if (check.limitUsd().signum() <= 0) return;
         for (int percent : thresholds) {
-            boolean reached = refusing && percent <= 100
-                    || spent.multiply(BigDecimal.valueOf(100)).compareTo(check.limitUsd().multiply(BigDecimal.valueOf(percent))) >= 0;
+            boolean reached = refusing && percent <= 100 || reached(check, spent, percent);
             if (reached && reported.asMap().putIfAbsent(check.counter() + "@" + percent, Boolean.TRUE) == null) {
-                alerts.crossed(new BudgetThreshold(check, percent, spent, clock.instant()));
+                BudgetThreshold crossing = new BudgetThreshold(check, percent, spent, clock.instant());
+                safely(() -> alerts.crossed(crossing));
             }
         }
     }

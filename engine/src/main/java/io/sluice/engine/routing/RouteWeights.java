@@ -45,13 +45,33 @@ public final class RouteWeights implements RouteAdmin {
 
     /** {@link #setWeights}, saying who changed them: {@code admin}, {@code ramp}, {@code rollback}. */
     public CompletionStage<RouteReport> set(String route, Map<String, Integer> weights, String by) {
+        return set(route, weights, by, MAX_TRIES);
+    }
+
+    /** How often a change is made again from a fresh view when others keep coming first. */
+    static final int MAX_TRIES = 5;
+
+    /**
+     * Makes the change from the weights as this replica has them, stored only if no other change came since; when one
+     * did, the stored changes are applied here and the change is made again from them, so that none is undone unseen.
+     */
+    private CompletionStage<RouteReport> set(String route, Map<String, Integer> weights, String by, int tries) {
         Map<String, Integer> all;
+        long from;
         try {
-            all = router.weightsAfter(route, weights);
+            synchronized (this) {
+                all = router.weightsAfter(route, weights);
+                from = applied.getOrDefault(route, 0L);
+            }
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-        return store.save(route, all, clock.instant(), by).thenApply(this::apply);
+        return store.save(route, all, clock.instant(), by, from).thenCompose(saved -> {
+            if (saved.isPresent()) return CompletableFuture.completedFuture(apply(saved.get()));
+            if (tries <= 1) return CompletableFuture.failedFuture(new io.sluice.domain.error.ConcurrentChangeException(
+                    "Route '" + route + "' keeps being changed elsewhere; try again"));
+            return refresh().thenCompose(done -> set(route, weights, by, tries - 1));
+        });
     }
 
     /** Applies every stored change this replica has not applied yet. */

@@ -42,8 +42,16 @@ final class AttemptSpan {
         };
     }
 
-    /** The attempt is over: answered ({@code error} null), failed, called off, or out of time. */
+    /** The attempt is over: answered ({@code error} null), failed, called off, or out of time. Never throws. */
     void ended(CallAttempts call, Throwable error) {
+        try {
+            end(call, error);
+        } catch (RuntimeException e) { // the attempt's outcome goes on to its call whatever the tracer does
+            System.getLogger(AttemptSpan.class.getName()).log(System.Logger.Level.WARNING, "attempt span not ended: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private void end(CallAttempts call, Throwable error) {
         if (error == null) {
             span.attribute("sluice.attempt.outcome", "answered");
         } else {

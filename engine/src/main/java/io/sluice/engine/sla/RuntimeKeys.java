@@ -61,7 +61,9 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
             if (rpm < 0 || tpm < 0) throw new InvalidRequestException("'rpm' and 'tpm' must be 0 (no limit) or more", rpm < 0 ? "rpm" : "tpm");
             KeySealer seal = sealer.orElseThrow(() -> new InvalidRequestException("Upstream keys can be added at runtime only when the gateway has a "
                     + "secrets key to seal them with: set SLUICE_SECRETS_KEY (32 random bytes, base64)", null, "secrets_key_missing"));
-            String label = endpoint + "-rt-" + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
+            byte[] id = new byte[8];
+            RANDOM.nextBytes(id);
+            String label = endpoint + "-rt-" + java.util.HexFormat.of().formatHex(id);
             var key = new UpstreamKeyStore.StoredKey(endpoint, label, seal.seal(apiKey, row(endpoint, label)), rpm, tpm, clock.instant());
             return store.save(key).thenCompose(saved -> refresh()).thenApply(done -> new AddedKey(endpoint, label, rpm, tpm, key.createdAt()));
         } catch (RuntimeException refused) {
@@ -84,10 +86,30 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
         return store.delete(endpoint, label).thenCompose(deleted -> refresh().thenApply(done -> deleted));
     }
 
-    /** Puts into use the stored keys not in use here, and takes out of use those no longer stored. */
-    public synchronized CompletionStage<Void> refresh() {
-        return store.all().thenAccept(this::apply);
+    /**
+     * Puts into use the stored keys not in use here, and takes out of use those no longer stored. Refreshes run one
+     * after another, each reading the store after the one before applied: an older read never undoes a newer.
+     */
+    public CompletionStage<Void> refresh() {
+        CompletableFuture<Void> next = new CompletableFuture<>();
+        CompletableFuture<Void> previous;
+        synchronized (this) {
+            previous = last;
+            last = next;
+        }
+        previous.handle((ok, error) -> null).thenCompose(ignored -> store.all()).thenAccept(this::apply)
+                .whenComplete((ok, error) -> {
+                    if (error != null) next.completeExceptionally(error);
+                    else next.complete(null);
+                });
+        return next;
     }
+
+    /** The refresh under way or last done. */
+    private CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+    /** Longer than any call's deadline: a removed key's client outlives the calls that took it. */
+    static final java.time.Duration CLOSE_AFTER = java.time.Duration.ofMinutes(10);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private synchronized void apply(List<UpstreamKeyStore.StoredKey> stored) {
         Set<String> present = new HashSet<>();
@@ -109,7 +131,14 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
                         + " (is SLUICE_SECRETS_KEY the one it was added under?)");
                 continue;
             }
-            UpstreamKey added = new UpstreamKey(key.label(), maker.make(key.endpoint(), key.label(), apiKey), key.rpm(), key.tpm());
+            UpstreamKey added;
+            try {
+                added = new UpstreamKey(key.label(), maker.make(key.endpoint(), key.label(), apiKey), key.rpm(), key.tpm());
+            } catch (RuntimeException e) { // one key that cannot be made stops neither the others nor the removals
+                unopened.add(id);
+                LOG.log(System.Logger.Level.WARNING, "upstream key " + key.label() + " is stored but unused: " + io.sluice.domain.error.Failures.describe(e));
+                continue;
+            }
             endpoint.addKey(added);
             inUse.put(id, new InUse(endpoint, added));
             LOG.log(System.Logger.Level.INFO, "upstream key " + key.label() + " in use");
@@ -117,7 +146,8 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
         for (String id : List.copyOf(inUse.keySet())) {
             if (present.contains(id)) continue;
             InUse gone = inUse.remove(id);
-            if (gone.endpoint().removeKey(gone.key().label()) != null) gone.key().provider().close();
+            // its client is closed once the calls that took it before its removal are surely over, not under them
+            if (gone.endpoint().removeKey(gone.key().label()) != null) io.sluice.engine.internal.TimeoutScheduler.later(CLOSE_AFTER, gone.key().provider()::close);
             LOG.log(System.Logger.Level.INFO, "upstream key " + gone.key().label() + " removed");
         }
     }

@@ -25,7 +25,7 @@ class BudgetWatchTest {
     private static final BudgetCheck DAY = new BudgetCheck("key:acme:day:2026-12-04", Budget.Period.DAY, new BigDecimal("10"));
 
     /** A counter store whose spend is set by the test; a read fails while {@code down}. */
-    private static final class Counter implements BudgetStore {
+    private static class Counter implements BudgetStore {
         final AtomicReference<BigDecimal> spent = new AtomicReference<>(BigDecimal.ZERO);
         final AtomicInteger reads = new AtomicInteger();
         volatile boolean down;
@@ -59,6 +59,7 @@ class BudgetWatchTest {
     private final Counter store = new Counter();
     private final List<BudgetThreshold> crossed = new CopyOnWriteArrayList<>();
     private final List<BigDecimal> seen = new CopyOnWriteArrayList<>();
+    private final List<String> refusals = new CopyOnWriteArrayList<>();
     private final BudgetAlerts alerts = new BudgetAlerts() {
         public void spent(BudgetCheck check, BigDecimal spentUsd) {
             seen.add(spentUsd);
@@ -66,6 +67,10 @@ class BudgetWatchTest {
 
         public void crossed(BudgetThreshold crossing) {
             crossed.add(crossing);
+        }
+
+        public void refused(BudgetCheck check) {
+            refusals.add(check.counter());
         }
     };
     private final BudgetWatch watch = new BudgetWatch(store, alerts, List.of(80, 100), Duration.ofMillis(200), Clock.systemUTC());
@@ -115,5 +120,33 @@ class BudgetWatchTest {
         for (int i = 0; i < 100; i++) watch.refused(DAY);
         assertThat(store.reads).hasValue(reads);
         assertThat(crossed).hasSize(2);
+    }
+
+    @Test
+    void aLargeCallRefusedByABudgetStillMostlyFreeIsCountedNotReportedAsSpent() {
+        store.spent.set(new BigDecimal("1"));
+        watch.refused(DAY);
+        assertThat(refusals).containsExactly(DAY.counter());
+        assertThat(crossed).isEmpty();
+        assertThat(seen).containsExactly(new BigDecimal("1"));
+    }
+
+    @Test
+    void aReadThatThrowsAtOnceLeavesTheCounterToBeReadAgain() {
+        BudgetStore throwing = new Counter() {
+            final AtomicInteger calls = new AtomicInteger();
+
+            @Override
+            public CompletionStage<BigDecimal> spent(String counter) {
+                if (calls.getAndIncrement() == 0) throw new IllegalStateException("pool closed");
+                return CompletableFuture.completedFuture(new BigDecimal("9"));
+            }
+        };
+        BudgetWatch watching = new BudgetWatch(throwing, alerts, List.of(80, 100), Duration.ofMillis(100), Clock.systemUTC());
+        watching.settled(List.of(DAY));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            watching.settled(List.of(DAY));
+            assertThat(crossed).extracting(BudgetThreshold::percent).containsExactly(80);
+        });
     }
 }

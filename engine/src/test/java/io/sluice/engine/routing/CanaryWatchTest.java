@@ -28,11 +28,12 @@ class CanaryWatchTest {
     private static final class Store implements RouteWeightStore {
         final Map<String, Change> changes = new ConcurrentHashMap<>();
 
-        public synchronized CompletionStage<Change> save(String route, Map<String, Integer> weights, Instant at, String by) {
+        public synchronized CompletionStage<Optional<Change>> save(String route, Map<String, Integer> weights, Instant at, String by, long from) {
             Change last = changes.get(route);
-            Change change = new Change(route, weights, last == null ? 1 : last.version() + 1, at, by);
+            if ((last == null ? 0 : last.version()) != from) return CompletableFuture.completedFuture(Optional.empty());
+            Change change = new Change(route, weights, from + 1, at, by);
             changes.put(route, change);
-            return CompletableFuture.completedFuture(change);
+            return CompletableFuture.completedFuture(Optional.of(change));
         }
 
         public CompletionStage<List<Change>> all() {
@@ -133,9 +134,20 @@ class CanaryWatchTest {
     }
 
     @Test
+    void aChangeMadeFromAStaleViewIsMadeAgainFromTheStoredOneNotOverIt() {
+        weights.setWeights("support", Map.of("canary", 0)).toCompletableFuture().join(); // version 1 here
+        // version 2, stored by another replica, unseen here
+        store.changes.put("support", new RouteWeightStore.Change("support", Map.of("stable", 70, "canary", 0), 2, now, "rollback"));
+        var report = weights.setWeights("support", Map.of("stable", 60)).toCompletableFuture().join();
+        assertThat(store.changes.get("support").version()).isEqualTo(3);
+        assertThat(current()).containsEntry("stable", 60).containsEntry("canary", 0);
+        assertThat(report.name()).isEqualTo("support");
+    }
+
+    @Test
     void weightsStoredByAnotherReplicaAreAppliedAtTheNextRefreshAndUnknownDeploymentsAreIgnored() {
-        store.save("support", Map.of("stable", 40, "canary", 60, "gone", 5), now, "admin");
-        store.save("elsewhere", Map.of("x", 1), now, "admin");
+        store.save("support", Map.of("stable", 40, "canary", 60, "gone", 5), now, "admin", 0);
+        store.save("elsewhere", Map.of("x", 1), now, "admin", 0);
         weights.refresh().toCompletableFuture().join();
         assertThat(current()).containsEntry("stable", 40).containsEntry("canary", 60).doesNotContainKey("gone");
     }

@@ -16,6 +16,9 @@ public interface BudgetAlerts {
 
     void crossed(BudgetThreshold crossing);
 
+    /** A call was refused for want of room in {@code check}'s counter. */
+    default void refused(BudgetCheck check) {}
+
     BudgetAlerts NONE = crossing -> { };
 
     /** Both, in order. */
@@ -32,6 +35,12 @@ public interface BudgetAlerts {
             public void crossed(BudgetThreshold crossing) {
                 first.crossed(crossing);
                 other.crossed(crossing);
+            }
+
+            @Override
+            public void refused(BudgetCheck check) {
+                first.refused(check);
+                other.refused(check);
             }
         };
     }

@@ -26,8 +26,12 @@ public interface RouteWeightStore {
         }
     }
 
-    /** Stores {@code weights} as {@code route}'s, one version past its last; returns the change as stored. */
-    CompletionStage<Change> save(String route, Map<String, Integer> weights, Instant at, String by);
+    /**
+     * Stores {@code weights} as {@code route}'s, one version past its last, if its last is still {@code expectedVersion}
+     * (0: none stored yet); returns the change as stored, or empty when another change came first (so that no change
+     * made from a stale view undoes a newer one).
+     */
+    CompletionStage<java.util.Optional<Change>> save(String route, Map<String, Integer> weights, Instant at, String by, long expectedVersion);
 
     /** Each route's latest change. */
     CompletionStage<List<Change>> all();

@@ -13,7 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-/** What every {@link RouteWeightStore} must do: keep each route's latest weights in order, one version per change, even when changes race. */
+/** What every {@link RouteWeightStore} must do: keep each route's latest weights in order, one version per change, and store no change made from a stale version. */
 public abstract class RouteWeightStoreContract {
     protected abstract RouteWeightStore store();
 
@@ -31,10 +31,12 @@ public abstract class RouteWeightStoreContract {
     void eachChangeOfARouteIsOneVersionPastItsLastAndTheLatestIsKeptInOrder() {
         String route = route();
         Instant at = Instant.parse("2026-12-04T10:00:00Z");
-        Change first = store().save(route, weights("stable", 95, "canary", 5), at, "admin").toCompletableFuture().join();
+        Change first = store().save(route, weights("stable", 95, "canary", 5), at, "admin", 0).toCompletableFuture().join().orElseThrow();
         assertThat(first.version()).isEqualTo(1);
-        Change second = store().save(route, weights("stable", 75, "canary", 25), at.plusSeconds(60), "ramp").toCompletableFuture().join();
+        Change second = store().save(route, weights("stable", 75, "canary", 25), at.plusSeconds(60), "ramp", 1).toCompletableFuture().join().orElseThrow();
         assertThat(second.version()).isEqualTo(2);
+        assertThat(store().save(route, weights("stable", 100, "canary", 0), at, "rollback", 1).toCompletableFuture().join())
+                .as("made from version 1, after version 2 was stored: refused").isEmpty();
         Change stored = store().all().toCompletableFuture().join().stream().filter(c -> c.route().equals(route)).findFirst().orElseThrow();
         assertThat(stored).isEqualTo(second);
         assertThat(stored.weights().keySet()).containsExactly("stable", "canary");
@@ -44,21 +46,26 @@ public abstract class RouteWeightStoreContract {
     }
 
     @Test
-    void changesThatRaceAreAllCountedAndTheStoreKeepsOneOfThem() {
+    void ofChangesThatRaceFromOneVersionOneIsStoredAndTheOthersAreToldSo() {
         String route = route();
-        List<CompletableFuture<Change>> saves = new ArrayList<>();
-        for (int i = 0; i < 8; i++) saves.add(store().save(route, weights("stable", 100 - i, "canary", i), Instant.now(), "admin").toCompletableFuture());
-        List<Long> versions = saves.stream().map(CompletableFuture::join).map(Change::version).sorted().toList();
-        assertThat(versions).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        store().save(route, weights("stable", 90, "canary", 10), Instant.now(), "admin", 0).toCompletableFuture().join().orElseThrow();
+        for (long from : new long[] {0, 1}) {
+            List<CompletableFuture<java.util.Optional<Change>>> saves = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                saves.add(store().save(route, weights("stable", 100 - i, "canary", i), Instant.now(), "admin", from).toCompletableFuture());
+            }
+            long stored = saves.stream().map(CompletableFuture::join).filter(java.util.Optional::isPresent).count();
+            assertThat(stored).as("from version %d", from).isEqualTo(from == 0 ? 0 : 1);
+        }
         Change stored = store().all().toCompletableFuture().join().stream().filter(c -> c.route().equals(route)).findFirst().orElseThrow();
-        assertThat(stored.version()).isEqualTo(8);
+        assertThat(stored.version()).isEqualTo(2);
         assertThat(stored.weights().get("stable") + stored.weights().get("canary")).isEqualTo(100);
     }
 
     @Test
     void aDeploymentNameWithUnicodeIsKeptAsItWas() {
         String route = route();
-        store().save(route, weights("ổn-định", 90, "thử", 10), Instant.now(), "admin").toCompletableFuture().join();
+        store().save(route, weights("ổn-định", 90, "thử", 10), Instant.now(), "admin", 0).toCompletableFuture().join();
         Change stored = store().all().toCompletableFuture().join().stream().filter(c -> c.route().equals(route)).findFirst().orElseThrow();
         assertThat(stored.weights()).containsExactly(Map.entry("ổn-định", 90), Map.entry("thử", 10));
     }
