@@ -114,19 +114,47 @@ const views = {
       </form>`).join('') + '<p id="routes-message" role="status"></p>';
   },
 
-  async conversations() {
-    const list = await api('/v1/conversations?limit=50');
-    return `<h1>Conversations</h1>
-      ${table([{ label: 'Id' }, { label: 'Created' }, { label: 'Messages', num: true }, { label: 'Tokens', num: true }],
-        list.data.map(c => [`<a href="#/conversation/${encodeURIComponent(c.id)}">${esc(c.id)}</a>`, esc(new Date(c.created_at * 1000).toISOString().slice(0, 16)),
+  // the admin reads any owner's conversations (/admin/owners/{owner}/...), a gateway key its owner's (/v1/...)
+  async conversations(arg) {
+    const query = new URLSearchParams(arg || '');
+    const admin = isAdmin();
+    const base = admin ? (query.get('owner') ? '/admin/owners/' + encodeURIComponent(query.get('owner')) : null) : '/v1';
+    const search = `<form class="inline" id="find-conversations">
+        ${admin ? `<label>Owner <input name="owner" required maxlength="200" value="${esc(query.get('owner'))}"></label>` : ''}
+        <label>User <input name="user" maxlength="256" value="${esc(query.get('user'))}"></label>
+        <button type="submit">Search</button></form>`;
+    if (!base) return `<h1>Conversations</h1>${search}<p>Name an owner to list their conversations.</p>`;
+    const params = new URLSearchParams({ limit: 50 });
+    if (query.get('user')) params.set('user', query.get('user'));
+    const list = await api(base + '/conversations?' + params);
+    const link = c => '#/conversation/' + encodeURIComponent(new URLSearchParams({ id: c.id, owner: query.get('owner') || '' }).toString());
+    return `<h1>Conversations</h1>${search}
+      ${table([{ label: 'Id' }, { label: 'User' }, { label: 'Created' }, { label: 'Messages', num: true }, { label: 'Tokens', num: true }],
+        list.data.map(c => [`<a href="${link(c)}">${esc(c.id)}</a>`, esc(c.user), esc(new Date(c.created_at * 1000).toISOString().slice(0, 16)),
           esc(c.stats ? c.stats.messages : ''), esc(c.stats ? c.stats.tokens : '')]))}`;
   },
 
-  async conversation(id) {
-    const items = await api('/v1/conversations/' + encodeURIComponent(id) + '/items?limit=100');
+  // each turn as it was sent: the answer's metadata keeps the context's strategy, tokens, messages and summary
+  async conversation(arg) {
+    const query = new URLSearchParams(arg || '');
+    const base = isAdmin() ? '/admin/owners/' + encodeURIComponent(query.get('owner') || '-') : '/v1';
+    const id = query.get('id') || '';
+    const items = await api(base + '/conversations/' + encodeURIComponent(id) + '/items?limit=100');
+    const answers = items.data.filter(m => m.metadata && m.metadata.context_strategy);
+    const cost = answers.reduce((sum, m) => sum + Number(m.metadata.cost_usd || 0), 0);
+    const context = m => {
+      const md = m.metadata || {};
+      if (!md.context_strategy) return '';
+      return `<span class="context">${esc(md.context_strategy)}: ${esc(md.context_tokens)} tokens, ${esc(md.context_messages)} stored messages`
+        + (md.summary_through_seq ? `, summary of #1–${esc(md.summary_through_seq)} (${esc(md.summary_tokens)} tokens)` : '') + '</span>';
+    };
     return `<h1>Conversation ${esc(id)}</h1>
-      ${table([{ label: '#', num: true }, { label: 'Role' }, { label: 'Tokens', num: true }, { label: 'Text' }],
-        items.data.map(m => [esc(m.seq), esc(m.role), esc(m.tokens), esc((m.content || []).map(p => p.text || '').join(' ').slice(0, 400))]))}`;
+      <div class="cards"><div class="card">Turns<div class="figure" id="conversation-turns">${esc(answers.length)}</div></div>
+        <div class="card">Cost<div class="figure" id="conversation-cost">${esc(usd(cost))}</div></div></div>
+      ${table([{ label: '#', num: true }, { label: 'Role' }, { label: 'Tokens', num: true }, { label: 'Text' }, { label: 'Context sent' },
+        { label: 'Cost', num: true }, { label: 'Latency (ms)', num: true }],
+        items.data.map(m => [esc(m.seq), esc(m.role), esc(m.tokens), esc((m.content || []).map(p => p.text || '').join(' ').slice(0, 400)),
+          context(m), m.metadata && m.metadata.cost_usd ? esc(usd(m.metadata.cost_usd)) : '', esc(m.metadata && m.metadata.latency_ms)]))}`;
   },
 };
 
@@ -148,6 +176,14 @@ const actions = {
       await api('/admin/keys/' + encodeURIComponent(button.dataset.revoke), { method: 'DELETE' });
       await show('keys');
     }));
+  },
+  conversations() {
+    document.getElementById('find-conversations').addEventListener('submit', event => {
+      event.preventDefault();
+      const params = new URLSearchParams();
+      for (const [name, value] of new FormData(event.target)) if (value) params.set(name, value);
+      location.hash = '#/conversations/' + encodeURIComponent(params.toString());
+    });
   },
   routes() {
     main.querySelectorAll('form.weights').forEach(form => form.addEventListener('submit', async event => {
@@ -178,6 +214,7 @@ async function show(view, arg) {
 }
 
 const ADMIN_VIEWS = ['upstreams', 'keys', 'routes'];
+const isAdmin = () => sessionStorage.getItem('sluice.role') === 'admin';
 
 function route() {
   if (!key) return;

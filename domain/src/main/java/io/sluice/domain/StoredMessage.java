@@ -18,6 +18,18 @@ public record StoredMessage(ConversationId conversationId, long seq, ChatMessage
     public static final String CACHED = "cached";
     /** The metadata key of a stored answer that is the route's fallback reply ({@code "true"}): never context again. */
     public static final String FALLBACK = "fallback";
+    /**
+     * The metadata keys of a stored answer that say what its turn sent upstream: the context strategy, the prompt's
+     * tokens, the stored messages that made it in ({@code "sent/available"}), the summary's last seq and tokens (when
+     * one was sent); and what the turn cost (dollars, as the ledger has it) and took (milliseconds).
+     */
+    public static final String CONTEXT_STRATEGY = "context_strategy";
+    public static final String CONTEXT_TOKENS = "context_tokens";
+    public static final String CONTEXT_MESSAGES = "context_messages";
+    public static final String SUMMARY_THROUGH_SEQ = "summary_through_seq";
+    public static final String SUMMARY_TOKENS = "summary_tokens";
+    public static final String COST_USD = "cost_usd";
+    public static final String LATENCY_MS = "latency_ms";
 
     /** The billed usage stored with an answer, if it was stored with one. */
     public java.util.Optional<Usage> usage() {

@@ -140,6 +140,9 @@ final class Settlement {
         if (outcome == Call.Outcome.CANCELLED) metadata.put("ended", "cancelled");
         if (outcome == Call.Outcome.CACHE_HIT) metadata.put(io.sluice.domain.StoredMessage.CACHED, "true");
         if (outcome == Call.Outcome.FALLBACK_REPLY) metadata.put(io.sluice.domain.StoredMessage.FALLBACK, "true");
+        plan.turn().describeContext(metadata);
+        metadata.put(io.sluice.domain.StoredMessage.COST_USD, bill.cost().toPlainString());
+        metadata.put(io.sluice.domain.StoredMessage.LATENCY_MS, Long.toString(bill.latencyMillis()));
         return memory.record(plan.turn(), servedTarget(plan, delivered, outcome), delivered.reply(), metadata, bill);
     }
 

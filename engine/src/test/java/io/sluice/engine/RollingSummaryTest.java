@@ -27,6 +27,7 @@ import io.sluice.ports.in.ConversationRef;
 import io.sluice.ports.out.LlmProvider;
 import java.time.Clock;
 import java.time.Duration;
+import io.sluice.domain.StoredMessage;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +106,12 @@ class RollingSummaryTest {
         List<ChatMessage> sent = chats.getLast().messages();
         assertThat(sent.getFirst().content()).startsWith(Summary.prefix() + "SUMMARY of");
         assertThat(sent.getLast().content()).startsWith("Turn " + i + ":");
+        // the stored answer says what its turn sent: the strategy, and the summary that stood for the older messages
+        Map<String, String> said = store.messages.get(id).getLast().metadata();
+        assertThat(said).containsEntry(StoredMessage.CONTEXT_STRATEGY, "rolling_summary")
+                .containsEntry(StoredMessage.SUMMARY_THROUGH_SEQ, Long.toString(summary.throughSeq()))
+                .containsEntry(StoredMessage.SUMMARY_TOKENS, Integer.toString(summary.tokens()))
+                .containsKeys(StoredMessage.CONTEXT_TOKENS, StoredMessage.CONTEXT_MESSAGES, StoredMessage.COST_USD, StoredMessage.LATENCY_MS);
     }
 
     @Test

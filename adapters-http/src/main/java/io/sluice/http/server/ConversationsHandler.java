@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 /**
  * {@code /v1/conversations}: create, list, get (with stats), update, delete, and a conversation's items: page, add,
  * retrieve and delete.
- * Every route is scoped to the caller's owner.
+ * Every route is scoped to the caller's owner; the admin API lists and reads any owner's (the console's view).
  */
 final class ConversationsHandler {
     private final Conversations conversations;
@@ -112,8 +112,12 @@ final class ConversationsHandler {
         Replies.json(ctx, errors, status, call, write);
     }
 
+    /** The key's owner; on the admin API's read-only routes ({@code /admin/owners/{owner}/...}), the owner named. */
     private static Caller caller(RoutingContext ctx) {
-        return new Caller(Authenticator.owner(ctx), null);
+        String named = ctx.pathParam("owner");
+        if (named == null) return new Caller(Authenticator.owner(ctx), null);
+        if (named.isBlank() || named.length() > 200) throw new InvalidRequestException("'owner' must be 1 to 200 characters", "owner");
+        return new Caller(named, null);
     }
 
     private static ConversationId id(RoutingContext ctx) {

@@ -191,6 +191,8 @@ public final class GatewayServer implements AutoCloseable {
         router.delete("/admin/users/:owner/:user").handler(new UsersHandler(services.erasure(), json)::erase);
         RoutesHandler routesApi = new RoutesHandler(routes, json);
         router.get("/admin/routes").handler(routesApi::list);
+        router.get("/admin/owners/:owner/conversations").handler(conversationsApi::list);
+        router.get("/admin/owners/:owner/conversations/:id/items").handler(conversationsApi::items);
         router.put("/admin/routes/:name/weights").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(routesApi::setWeights);
         router.route().failureHandler(ctx -> {

@@ -117,6 +117,7 @@ class ConsoleBrowserTest {
                     HttpResponse<String> stored = chat(a, secret, "big", "<img src=x onerror=\"document.title='owned'\"> where is it?", "new");
                     assertThat(stored.statusCode()).isEqualTo(200);
                     String conversation = stored.headers().firstValue("X-Conversation-Id").orElseThrow();
+                    assertThat(chat(a, secret, "big", "And when will it arrive?", conversation).statusCode()).isEqualTo(200);
 
                     // today's spend, as the ledger says
                     browser.get(console + "#/spend");
@@ -156,10 +157,23 @@ class ConsoleBrowserTest {
                     assertThat(browser.findElement(By.id("main")).getText()).contains("<img src=x").contains("assistant");
                     assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
                     assertThat(browser.getTitle()).isNotEqualTo("owned");
+                    // each turn's context as it was sent: the second turn carried the first's two messages
+                    assertThat(browser.findElement(By.id("conversation-turns")).getText()).isEqualTo("2");
+                    assertThat(browser.findElements(By.cssSelector("span.context"))).extracting(WebElement::getText)
+                            .containsExactly("token_budget: 23 tokens, 0/0 stored messages", "token_budget: 50 tokens, 2/2 stored messages");
                     shot(browser, "conversation");
 
-                    // revoked in the page: the key stops working
+                    // the admin finds it by owner and user
                     signInAgain(browser, wait, ADMIN_KEY);
+                    browser.get(console + "#/conversations");
+                    wait.until(ExpectedConditions.presenceOfElementLocated(By.name("owner"))).sendKeys("acme");
+                    browser.findElement(By.name("user")).sendKeys("u1");
+                    browser.findElement(By.cssSelector("#find-conversations button")).click();
+                    wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText(conversation))).click();
+                    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("span.context"), 2));
+                    shot(browser, "conversations-admin");
+
+                    // revoked in the page: the key stops working
                     browser.get(console + "#/keys");
                     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-revoke]"))).click();
                     wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("[data-revoke]")));

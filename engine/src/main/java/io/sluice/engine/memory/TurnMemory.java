@@ -12,6 +12,7 @@ import io.sluice.domain.context.BuiltContext;
 import io.sluice.domain.context.ContextBuilder;
 import io.sluice.domain.ContextStrategy;
 import io.sluice.domain.context.CountedMessage;
+import io.sluice.domain.context.Summary;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.domain.error.Failures;
 import io.sluice.domain.error.SummaryNeededException;
@@ -158,7 +159,8 @@ public final class TurnMemory {
             int contextWindow = route.spec().contextWindow();
             BuiltContext context = ContextBuilder.buildSemantic(semantic, ContextHistory.counted(window.systemPrompt()),
                     ContextHistory.counted(window.recent()), relevant, fresh, contextWindow, route.replyReserve());
-            return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, semantic, 0, context.promptTokens());
+            return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, semantic, 0, context.promptTokens(),
+                    new ContextSent(context.historyMessagesSent(), context.historyMessagesAvailable(), null));
         });
     }
 
@@ -171,7 +173,9 @@ public final class TurnMemory {
                 history.complete(), fresh, contextWindow, route.replyReserve());
         long uncovered = 0;
         for (StoredMessage m : history.messages()) uncovered += m.tokenCount();
-        return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, strategy, uncovered, context.promptTokens());
+        Summary summary = strategy instanceof ContextStrategy.RollingSummary ? window.summary() : null;
+        return new Turn(conversation, call.request(), fresh, context.messages(), snapshot, strategy, uncovered, context.promptTokens(),
+                new ContextSent(context.historyMessagesSent(), context.historyMessagesAvailable(), summary));
     }
 
     /** How much history to read: never more than could fit, so a long conversation costs no more to read than a short one. */
