@@ -48,14 +48,18 @@ async function usage(params) {
   }
 }
 
+/** The spend page's tables of today's spend: by model, owner, API key, end user and route. */
+const SPEND_GROUPS = [{ by: 'model', label: 'Model' }, { by: 'owner', label: 'Owner' }, { by: 'key', label: 'Key' },
+  { by: 'user', label: 'User' }, { by: 'route', label: 'Route' }];
+
 const views = {
   async spend() {
-    const [today, month, byModel, byOwner, daily] = await Promise.all([
+    const today_ = group => usage({ start_time: startOfDay(), end_time: now(), group_by: group });
+    const [today, month, daily, ...groups] = await Promise.all([
       usage({ start_time: startOfDay(), end_time: now() }),
       usage({ start_time: startOfMonth(), end_time: now() }),
-      usage({ start_time: startOfDay(), end_time: now(), group_by: 'model' }),
-      usage({ start_time: startOfDay(), end_time: now(), group_by: 'owner' }),
       usage({ start_time: startOfDay() - 29 * 86400, end_time: now(), group_by: 'day' }),
+      ...SPEND_GROUPS.map(g => today_(g.by)),
     ]);
     // one bar a day for the 30 days, a day without spend a bar of nothing
     const byDay = Object.fromEntries(daily.data.map(d => [String(d.day).slice(0, 10), Number(d.cost_usd)]));
@@ -71,8 +75,21 @@ const views = {
         <div class="card">Cache savings today<div class="figure">${esc(usd(today.total.saved_usd ?? 0))}</div>${esc(today.total.cache_hits ?? 0)} hits</div>
       </div>
       <h2>The last 30 days</h2><div class="chart" id="spend-chart">${bars.join('')}</div>
-      <h2>Today by model</h2>${table([{ label: 'Model' }, ...money], byModel.data.map(r => [esc(r.model), ...sums(r)]))}
-      <h2>Today by owner</h2>${table([{ label: 'Owner' }, ...money], byOwner.data.map(r => [esc(r.owner), ...sums(r)]))}`;
+      ${SPEND_GROUPS.map((g, i) => `<h2>Today by ${esc(g.label.toLowerCase())}</h2>
+        <div id="spend-by-${esc(g.by)}">${table([{ label: g.label }, ...money], groups[i].data.map(r => [esc(r[g.by] ?? '-'), ...sums(r)]))}</div>`).join('')}`;
+  },
+
+  // each cap in its period: spent, held by calls in flight, and when it runs out at today's pace
+  async budgets() {
+    const list = await api(isAdmin() ? '/admin/budgets' : '/v1/budgets');
+    const when = b => b.projected_exhaustion_at == null ? 'lasts the period'
+      : new Date(b.projected_exhaustion_at * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+    return `<h1>Budgets</h1>
+      ${list.data.length === 0 ? '<p>No cap has counted a call in its current period.</p>' : ''}
+      ${table([{ label: 'Budget' }, { label: 'Scope' }, { label: 'Period' }, { label: 'Cap', num: true }, { label: 'Spent', num: true },
+        { label: 'Reserved', num: true }, { label: 'Used', num: true }, { label: 'Runs out' }],
+        list.data.map(b => [esc(b.id), esc(b.scope), esc(b.period), esc(usd(b.limit_usd)), esc(usd(b.spent_usd)), esc(usd(b.reserved_usd)),
+          `<span class="${b.used_ratio >= 0.8 ? 'state-open' : ''}">${esc((100 * b.used_ratio).toFixed(1))}%</span>`, esc(when(b))]))}`;
   },
 
   async upstreams() {

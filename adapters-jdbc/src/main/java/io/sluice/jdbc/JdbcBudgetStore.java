@@ -125,6 +125,15 @@ final class JdbcBudgetStore implements BudgetStore {
         return column("reserved", counter);
     }
 
+    @Override
+    public CompletionStage<List<Counter>> counters(String prefix, int max) {
+        String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return async(() -> jdbi.withHandle(h -> h.createQuery("""
+                        SELECT counter, spent, reserved FROM budget_counters WHERE counter LIKE :p ESCAPE '\\'
+                        ORDER BY spent DESC, counter LIMIT :max""").bind("p", like).bind("max", max)
+                .map((rs, ctx) -> new Counter(rs.getString("counter"), rs.getBigDecimal("spent"), rs.getBigDecimal("reserved"))).list()));
+    }
+
     /** One counter's column; {@code column} is one of this class's own names, never request text. */
     private CompletionStage<BigDecimal> column(String column, String counter) {
         return async(() -> jdbi.withHandle(h -> h.createQuery("SELECT " + column + " FROM budget_counters WHERE counter = :c")

@@ -236,6 +236,32 @@ public final class RedisBudgetStore implements BudgetStore {
         });
     }
 
+    /** Scans the counters' keys (not their late-bill sets, nor the holds), reads each one's fields, the most spent first. */
+    @Override
+    public CompletionStage<List<Counter>> counters(String prefix, int max) {
+        String pattern = key(prefix).replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
+        List<Counter> found = new java.util.concurrent.CopyOnWriteArrayList<>();
+        return counters(pattern, io.lettuce.core.ScanCursor.INITIAL, found).thenApply(done -> found.stream()
+                .sorted(java.util.Comparator.comparing(Counter::spent).reversed().thenComparing(Counter::name)).limit(max).toList());
+    }
+
+    private CompletionStage<Void> counters(String pattern, io.lettuce.core.ScanCursor cursor, List<Counter> found) {
+        return redis.call(c -> c.scan(cursor, io.lettuce.core.ScanArgs.Builder.matches(pattern).limit(500))).thenCompose(page -> {
+            List<CompletableFuture<Void>> reads = new java.util.ArrayList<>();
+            for (String key : page.getKeys()) {
+                if (key.endsWith(":late") || key.startsWith(holdKey("")) || key.equals(HOLDS)) continue;
+                reads.add(redis.call(c -> c.hmget(key, "s", "r")).thenAccept(fields -> found.add(new Counter(key.substring(key("").length()),
+                        nanoDollars(fields.get(0)), nanoDollars(fields.get(1))))).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+                    .thenCompose(read -> page.isFinished() ? CompletableFuture.completedFuture(null) : counters(pattern, page, found));
+        });
+    }
+
+    private static BigDecimal nanoDollars(io.lettuce.core.KeyValue<String, String> field) {
+        return field.hasValue() ? new BigDecimal(field.getValue()).movePointLeft(9) : BigDecimal.ZERO;
+    }
+
     @Override
     public CompletionStage<BigDecimal> spent(String counter) {
         return field(counter, "s");

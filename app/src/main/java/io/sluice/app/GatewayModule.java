@@ -366,10 +366,11 @@ public final class GatewayModule extends AbstractModule {
     GatewayServer server(Vertx vertx, ChatCompletions chat, ModelDirectory models, Conversations conversations, Readiness readiness, Erasure erasure,
                          PrometheusMeterRegistry registry, ObjectMapper json, Circuits circuits, Map<String, Endpoint> endpoints,
                          ModelRegistry registryOfModels, RouteWeights routeWeights, UsageLedger ledger, ApiKeys keys, ChatService engine, JdbcStorage storage,
-                         Clock clock, io.sluice.ports.in.Batches batches, RuntimeKeys runtimeKeys) {
+                         Clock clock, io.sluice.ports.in.Batches batches, RuntimeKeys runtimeKeys, BudgetStore budgetStore) {
         GatewayServices services = new GatewayServices(chat, models, conversations,
                 new UpstreamHealth(circuits, endpoints.values(), registryOfModels.servingEndpoints()), routeWeights, ledger::totals, keys, readiness, erasure,
-                engine.embeddings(), new io.sluice.engine.files.FileService(storage.files(), clock), batches, runtimeKeys);
+                engine.embeddings(), new io.sluice.engine.files.FileService(storage.files(), clock), batches, runtimeKeys,
+                new io.sluice.engine.budget.BudgetReport(settings.limits().budgets(), budgetStore, storage.apiKeys(), clock));
         return new GatewayServer(vertx, settings.server(), services, registry, json);
     }
 

@@ -188,6 +188,9 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/v1/usage").handler(usageApi::own);
         router.get("/v1/usage/daily").handler(usageApi::ownDaily);
         router.get("/admin/usage").handler(usageApi::everyone);
+        BudgetsHandler budgetsApi = new BudgetsHandler(services.budgets(), json);
+        router.get("/admin/budgets").handler(budgetsApi::everyone);
+        router.get("/v1/budgets").handler(budgetsApi::own);
         router.delete("/admin/users/:owner/:user").handler(new UsersHandler(services.erasure(), json)::erase);
         RoutesHandler routesApi = new RoutesHandler(routes, json);
         router.get("/admin/routes").handler(routesApi::list);

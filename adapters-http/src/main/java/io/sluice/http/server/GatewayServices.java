@@ -13,4 +13,5 @@ import io.sluice.ports.in.UsageReports;
 /** The use cases the HTTP server exposes. */
 public record GatewayServices(ChatCompletions chat, ModelDirectory models, Conversations conversations, RouteHealth health, RouteAdmin routes,
                               UsageReports usage, ApiKeys keys, Readiness readiness, Erasure erasure, io.sluice.ports.in.Embeddings embeddings,
-                              io.sluice.ports.in.Files files, io.sluice.ports.in.Batches batches, io.sluice.ports.in.UpstreamKeyAdmin upstreamKeys) {}
+                              io.sluice.ports.in.Files files, io.sluice.ports.in.Batches batches, io.sluice.ports.in.UpstreamKeyAdmin upstreamKeys,
+                              io.sluice.ports.in.Budgets budgets) {}

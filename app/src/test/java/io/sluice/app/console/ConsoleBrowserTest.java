@@ -69,6 +69,8 @@ class ConsoleBrowserTest {
                         new ModelSpec("small", "sim", "gpt-4o-mini", 128_000, Encoding.O200K_BASE, Prices.of("0.15", "0.60"))))
                 .sla(SlaSettings.ofDefaults().withRouting(new RoutingSettings(List.of(split), ComplexityClassifier.DEFAULTS, RoutingSettings.DEFAULT_TIERS,
                         Map.of())))
+                .limits(new io.sluice.app.config.LimitSettings(io.sluice.engine.limits.RateLimits.NONE, false,
+                        List.of(new io.sluice.domain.budget.Budget(io.sluice.domain.budget.Budget.Scope.KEY, io.sluice.domain.budget.Budget.Period.DAY, new BigDecimal("5")))))
                 .build();
     }
 
@@ -128,7 +130,15 @@ class ConsoleBrowserTest {
                     assertThat(new BigDecimal(ledger)).isPositive();
                     assertThat(new BigDecimal(today.getAttribute("data-usd"))).isEqualByComparingTo(ledger);
                     assertThat(browser.findElements(By.cssSelector("#spend-chart div"))).as("a bar a day").hasSize(30);
+                    assertThat(browser.findElement(By.id("spend-by-route")).getText()).contains("split");
+                    assertThat(browser.findElement(By.id("spend-by-user")).getText()).contains("u1");
                     shot(browser, "spend");
+
+                    // acme's daily cap: what it spent is today's spend
+                    browser.get(console + "#/budgets");
+                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("main"), "key:acme:day:"));
+                    assertThat(browser.findElement(By.id("main")).getText()).contains("$5.00").contains(usd(ledger));
+                    shot(browser, "budgets");
 
                     browser.get(console + "#/upstreams");
                     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("main"), "Circuits"));
@@ -192,6 +202,12 @@ class ConsoleBrowserTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("key"))).sendKeys(key);
         browser.findElement(By.cssSelector("#sign-in button")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("spend-today")));
+    }
+
+    /** Dollars as the console draws them: to the cent, or under a cent to six places. */
+    private static String usd(String dollars) {
+        BigDecimal n = new BigDecimal(dollars);
+        return "$" + n.setScale(n.signum() != 0 && n.abs().compareTo(new BigDecimal("0.01")) < 0 ? 6 : 2, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private static void shot(WebDriver browser, String page) throws Exception {

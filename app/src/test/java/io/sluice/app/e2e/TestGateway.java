@@ -97,10 +97,14 @@ final class TestGateway implements AutoCloseable {
 
     /** On a fresh PostgreSQL schema, with gateway API keys required, this admin key and these models. */
     static TestGateway onPostgresWithKeys(String adminKey, List<ModelSpec> models) {
+        return onPostgresWithKeys(adminKey, models, io.sluice.app.config.LimitSettings.NONE);
+    }
+
+    /** On a fresh PostgreSQL schema, with gateway API keys required, this admin key, these models and limits. */
+    static TestGateway onPostgresWithKeys(String adminKey, List<ModelSpec> models, io.sluice.app.config.LimitSettings limits) {
         PostgresTestSchema schema = new PostgresTestSchema();
         return new TestGateway(new StorageSettings(StorageSettings.Dialect.POSTGRESQL, schema.jdbcUrl(), schema.user(), schema.password(), 8),
-                schema, models, CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.of(adminKey),
-                io.sluice.app.config.LimitSettings.NONE);
+                schema, models, CacheSettings.local(), SummaryPolicy.ofDefaults(), ContextDefaults.ofDefaults(), Optional.of(adminKey), limits);
     }
 
     /** On a fresh PostgreSQL schema, with these rate limits. */

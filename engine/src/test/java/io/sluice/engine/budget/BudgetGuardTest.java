@@ -61,6 +61,10 @@ class BudgetGuardTest {
         public CompletionStage<BigDecimal> reserved(String counter) {
             return CompletableFuture.completedFuture(BigDecimal.ZERO);
         }
+
+        public CompletionStage<List<BudgetStore.Counter>> counters(String prefix, int max) {
+            return CompletableFuture.completedFuture(List.of());
+        }
     }
 
     /** A ledger that counts its spend reads and says each counter's period billed $0.25. */

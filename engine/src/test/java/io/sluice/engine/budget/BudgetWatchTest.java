@@ -54,6 +54,10 @@ class BudgetWatchTest {
         public CompletionStage<BigDecimal> reserved(String counter) {
             throw new UnsupportedOperationException();
         }
+
+        public CompletionStage<List<BudgetStore.Counter>> counters(String prefix, int max) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private final Counter store = new Counter();

@@ -74,6 +74,15 @@ public interface BudgetStore {
     /** What a counter holds reserved for calls in flight. */
     CompletionStage<BigDecimal> reserved(String counter);
 
+    /** A counter as it stands: what it has spent and holds reserved. */
+    record Counter(String name, BigDecimal spent, BigDecimal reserved) {}
+
+    /**
+     * The counters whose names start with {@code prefix}, the most spent first, at most {@code max}: what the budgets
+     * report reads, never a call.
+     */
+    CompletionStage<List<Counter>> counters(String prefix, int max);
+
     /**
      * Drops every counter whose name starts with {@code prefix} (an erased end user's or conversation's). A store whose
      * counters live in the database erases them with the rest ({@link ErasureStore}): nothing to do here.

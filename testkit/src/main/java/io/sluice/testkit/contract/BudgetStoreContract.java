@@ -113,4 +113,30 @@ public abstract class BudgetStoreContract {
         assertThat(reserved(day)).isEqualByComparingTo("0.30");
         assertThat(spent(total)).isEqualByComparingTo("0.35");
     }
+
+    @Test
+    void countersAreListedByPrefixMostSpentFirstWithWhatTheyHoldAndNoOtherPrefixLeaksIn() {
+        String prefix = "list:" + UUID.randomUUID() + "_%*:";
+        BudgetCheck small = new BudgetCheck(prefix + "a", Budget.Period.TOTAL, new BigDecimal("10"));
+        BudgetCheck large = new BudgetCheck(prefix + "b", Budget.Period.TOTAL, new BigDecimal("10"));
+        // what a wildcard taken as one would match: LIKE's _ and %, a glob's *
+        BudgetCheck likeWise = new BudgetCheck(prefix.replace("_%*", "ab*") + "c", Budget.Period.TOTAL, new BigDecimal("10"));
+        BudgetCheck globWise = new BudgetCheck(prefix.replace("_%*", "_%Z") + "c", Budget.Period.TOTAL, new BigDecimal("10"));
+        BudgetStore.Hold first = hold("1", Duration.ofMinutes(5), small);
+        reserve(first);
+        settle(first, "0.25");
+        reserve(hold("2", Duration.ofMinutes(5), large)); // still in flight
+        BudgetStore.Hold done = hold("3", Duration.ofMinutes(5), large);
+        reserve(done);
+        settle(done, "3");
+        reserve(hold("1", Duration.ofMinutes(5), likeWise, globWise));
+
+        List<BudgetStore.Counter> listed = store().counters(prefix, 10).toCompletableFuture().join();
+        assertThat(listed).extracting(BudgetStore.Counter::name).as("LIKE's and SCAN's wildcards in a name match only themselves")
+                .containsExactly(large.counter(), small.counter());
+        assertThat(listed.getFirst().spent()).isEqualByComparingTo("3");
+        assertThat(listed.getFirst().reserved()).isEqualByComparingTo("2");
+        assertThat(listed.get(1).spent()).isEqualByComparingTo("0.25");
+        assertThat(store().counters(prefix, 1).toCompletableFuture().join()).hasSize(1);
+    }
 }
