@@ -98,14 +98,26 @@ const views = {
       <h2>Endpoints</h2>${table([{ label: 'Model' }, { label: 'Endpoint' }, { label: 'State' }, { label: 'Latency EWMA (ms)', num: true }, { label: 'Failure rate', num: true }],
         u.endpoints.map(e => [esc(e.model), esc(e.endpoint), `<span class="state-${esc(e.state)}">${esc(e.state)}</span>`,
           esc(e.latency_ewma_ms == null || Number.isNaN(e.latency_ewma_ms) ? '-' : Math.round(e.latency_ewma_ms)), esc((100 * (e.failure_rate_ewma || 0)).toFixed(1) + '%')]))}
-      <h2>Keys</h2>${table([{ label: 'Endpoint' }, { label: 'Key' }, { label: 'State' }, { label: 'Retry in (s)', num: true }],
-        u.keys.map(k => [esc(k.endpoint), esc(k.key), `<span class="state-${esc(k.state)}">${esc(k.state)}</span>`, esc(k.retry_in_s)]))}
+      <h2>Keys</h2>${table([{ label: 'Endpoint' }, { label: 'Key' }, { label: 'State' }, { label: 'Retry in (s)', num: true }, { label: '' }],
+        u.keys.map(k => [esc(k.endpoint), esc(k.key), `<span class="state-${esc(k.state)}">${esc(k.state)}</span>`, esc(k.retry_in_s),
+          (k.state === 'disabled' ? `<button type="button" data-enable="${esc(k.key)}" data-endpoint="${esc(k.endpoint)}">Enable</button> ` : '')
+          + (k.key.includes('-rt-') ? `<button type="button" data-remove="${esc(k.key)}" data-endpoint="${esc(k.endpoint)}">Remove</button>` : '')]))}
+      <form class="inline" id="add-upstream-key">
+        <label>Endpoint <select name="endpoint">${[...new Set(u.keys.map(k => k.endpoint))].map(e => `<option>${esc(e)}</option>`).join('')}</select></label>
+        <label>API key <input name="api_key" type="password" autocomplete="off" required maxlength="1024"></label>
+        <label>RPM <input name="rpm" type="number" min="0" value="0"></label>
+        <label>TPM <input name="tpm" type="number" min="0" value="0"></label>
+        <button type="submit">Add key</button>
+      </form>
+      <p id="upstreams-message" role="status"></p>
       <h2>Circuits</h2>${table([{ label: 'Circuit' }, { label: 'State' }],
         Object.entries(u.circuits).map(([name, state]) => [esc(name), `<span class="state-${esc(String(state).toLowerCase())}">${esc(state)}</span>`]))}`;
   },
 
   async keys() {
     const list = await api('/admin/keys');
+    keyPolicies = Object.fromEntries(list.data.map(k => [k.id, POLICY_PARTS.reduce((p, part) => (k[part] == null ? p : { ...p, [part]: k[part] }), {})]));
+    const budgets = k => Object.entries(k.budgets || {}).filter(([, v]) => v != null).map(([p, v]) => `${p} ${usd(v)}`).join(', ');
     return `<h1>Keys</h1>
       <form class="inline" id="create-key">
         <label>Owner <input name="owner" required maxlength="128"></label>
@@ -113,9 +125,19 @@ const views = {
         <button type="submit">Create</button>
       </form>
       <p id="new-key"></p>
-      ${table([{ label: 'Id' }, { label: 'Owner' }, { label: 'Name' }, { label: 'Created' }, { label: 'State' }, { label: '' }],
+      ${table([{ label: 'Id' }, { label: 'Owner' }, { label: 'Name' }, { label: 'Created' }, { label: 'Limits' }, { label: 'Budgets' }, { label: 'State' }, { label: '' }],
         list.data.map(k => [esc(k.id), esc(k.owner), esc(k.name), esc(new Date(k.created_at * 1000).toISOString().slice(0, 16)),
-          k.revoked_at ? 'revoked' : 'active', k.revoked_at ? '' : `<button type="button" data-revoke="${esc(k.id)}">Revoke</button>`]))}`;
+          esc(`${(k.limits && k.limits.rpm) || 0} rpm, ${(k.limits && k.limits.tpm) || 0} tpm`), esc(budgets(k)),
+          k.revoked_at ? 'revoked' : 'active', k.revoked_at ? '' : `<button type="button" data-policy="${esc(k.id)}">Policy</button>
+            <button type="button" data-revoke="${esc(k.id)}">Revoke</button>`]))}
+      <form id="policy-form" hidden>
+        <h2>Policy of <span id="policy-key"></span></h2>
+        <p>As <code>PUT /admin/keys/{id}/policy</code> takes it: <code>defaults</code>, <code>limits</code>, <code>budgets</code>,
+          <code>priority</code>, <code>response_cache</code>, <code>fallback_reply</code>.</p>
+        <textarea name="policy" rows="12" cols="80" spellcheck="false"></textarea>
+        <p><button type="submit">Save policy</button></p>
+      </form>
+      <p id="policy-message" role="status"></p>`;
   },
 
   async routes() {
@@ -175,8 +197,38 @@ const views = {
   },
 };
 
+/** The parts of a key's policy as the admin API writes and takes them; what the policy editor shows of the last list. */
+const POLICY_PARTS = ['defaults', 'limits', 'budgets', 'priority', 'response_cache', 'fallback_reply'];
+let keyPolicies = {};
+
+/** Runs an admin action, then draws {@code view} again with the outcome (or the API's refusal) in {@code messageId}. */
+async function act(view, messageId, request, done) {
+  try {
+    await request();
+    await show(view);
+    document.getElementById(messageId).textContent = done;
+  } catch (e) {
+    document.getElementById(messageId).innerHTML = `<span class="error">${esc(e.message)}</span>`;
+  }
+}
+
 /** Wires a view's forms and buttons once it is drawn. */
 const actions = {
+  upstreams() {
+    const post = (path, body) => api(path, { method: 'POST', body: JSON.stringify(body) });
+    main.querySelectorAll('[data-enable]').forEach(button => button.addEventListener('click', () => act('upstreams', 'upstreams-message',
+      () => post('/admin/upstreams/keys/enable', { endpoint: button.dataset.endpoint, key: button.dataset.enable }),
+      'Enabled: every replica uses it again within a second.')));
+    main.querySelectorAll('[data-remove]').forEach(button => button.addEventListener('click', () => act('upstreams', 'upstreams-message',
+      () => api('/admin/upstreams/' + encodeURIComponent(button.dataset.endpoint) + '/keys/' + encodeURIComponent(button.dataset.remove), { method: 'DELETE' }),
+      'Removed from every replica.')));
+    document.getElementById('add-upstream-key').addEventListener('submit', event => {
+      event.preventDefault();
+      const form = new FormData(event.target);
+      act('upstreams', 'upstreams-message', () => post('/admin/upstreams/' + encodeURIComponent(form.get('endpoint')) + '/keys',
+        { api_key: form.get('api_key'), rpm: Number(form.get('rpm')), tpm: Number(form.get('tpm')) }), 'Added: stored sealed, in use on every replica within a second.');
+    });
+  },
   keys() {
     document.getElementById('create-key').addEventListener('submit', async event => {
       event.preventDefault();
@@ -193,6 +245,25 @@ const actions = {
       await api('/admin/keys/' + encodeURIComponent(button.dataset.revoke), { method: 'DELETE' });
       await show('keys');
     }));
+    const editor = document.getElementById('policy-form');
+    main.querySelectorAll('[data-policy]').forEach(button => button.addEventListener('click', () => {
+      editor.hidden = false;
+      editor.dataset.key = button.dataset.policy;
+      document.getElementById('policy-key').textContent = button.dataset.policy;
+      editor.elements.policy.value = JSON.stringify(keyPolicies[button.dataset.policy], null, 2);
+    }));
+    editor.addEventListener('submit', event => {
+      event.preventDefault();
+      let policy;
+      try {
+        policy = JSON.parse(editor.elements.policy.value);
+      } catch (e) {
+        document.getElementById('policy-message').innerHTML = `<span class="error">${esc('Not JSON: ' + e.message)}</span>`;
+        return;
+      }
+      act('keys', 'policy-message', () => api('/admin/keys/' + encodeURIComponent(editor.dataset.key) + '/policy', { method: 'PUT', body: JSON.stringify(policy) }),
+        'Policy saved: in force on every replica within the key cache\'s lifetime.');
+    });
   },
   conversations() {
     document.getElementById('find-conversations').addEventListener('submit', event => {

@@ -36,4 +36,33 @@ final class JdbcUpstreamKeyStore implements UpstreamKeyStore {
                 .map((rs, ctx) -> new StoredKey(rs.getString("endpoint"), rs.getString("label"), rs.getString("sealed"), rs.getInt("rpm"), rs.getLong("tpm"),
                         rs.getTimestamp("created_at").toInstant())).list()));
     }
+
+    /** Its row is made first if need be; two replicas making it at once is a unique violation, and one more go counts. */
+    @Override
+    public CompletionStage<Void> enable(String endpoint, String label) {
+        return executor.run(() -> {
+            try {
+                return count(endpoint, label);
+            } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException raced) {
+                return count(endpoint, label);
+            }
+        }).thenApply(rows -> null);
+    }
+
+    private int count(String endpoint, String label) {
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("""
+                    INSERT INTO upstream_key_enables (endpoint, label, enables) SELECT :endpoint, :label, 0
+                    WHERE NOT EXISTS (SELECT 1 FROM upstream_key_enables WHERE endpoint = :endpoint AND label = :label)""")
+                    .bind("endpoint", endpoint).bind("label", label).execute();
+            return h.createUpdate("UPDATE upstream_key_enables SET enables = enables + 1 WHERE endpoint = :endpoint AND label = :label")
+                    .bind("endpoint", endpoint).bind("label", label).execute();
+        });
+    }
+
+    @Override
+    public CompletionStage<List<Enabled>> enabled() {
+        return executor.run(() -> jdbi.withHandle(h -> h.createQuery("SELECT endpoint, label, enables FROM upstream_key_enables")
+                .map((rs, ctx) -> new Enabled(rs.getString("endpoint"), rs.getString("label"), rs.getLong("enables"))).list()));
+    }
 }

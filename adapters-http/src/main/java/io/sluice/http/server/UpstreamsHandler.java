@@ -75,27 +75,35 @@ final class UpstreamsHandler {
         ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }
 
+    /** {@code POST /admin/upstreams/keys/enable} with {@code {"endpoint", "key"}}: enabled here at once, on every replica within a second. */
     void enableKey(RoutingContext ctx) {
+        io.vertx.core.Context context = ctx.vertx().getOrCreateContext();
+        String endpoint;
+        String key;
         try {
             Buffer body = ctx.body().buffer();
             JsonNode root = JsonBodies.readObject(json.mapper().reader(), body == null ? null : body.getBytes());
-            JsonNode endpoint = root.path("endpoint");
-            JsonNode key = root.path("key");
-            if (!endpoint.isTextual() || !key.isTextual()) {
+            if (!root.path("endpoint").isTextual() || !root.path("key").isTextual()) {
                 throw new InvalidRequestException("'endpoint' and 'key' (strings, as GET /admin/upstreams names them) are required",
-                        endpoint.isTextual() ? "key" : "endpoint");
+                        root.path("endpoint").isTextual() ? "key" : "endpoint");
             }
-            if (!health.enableKey(endpoint.textValue(), key.textValue())) {
-                ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(404, "invalid_request_error", "upstream_key_not_found", "key",
-                        "No upstream key '" + clip(key.textValue()) + "' on endpoint '" + clip(endpoint.textValue()) + "'", null));
-                return;
-            }
-            RouteHealth.KeyState state = health.keys().stream()
-                    .filter(k -> k.endpoint().equals(endpoint.textValue()) && k.key().equals(key.textValue())).findFirst().orElseThrow();
-            ctx.response().putHeader("content-type", "application/json").end(key(state).toString());
+            endpoint = root.path("endpoint").textValue();
+            key = root.path("key").textValue();
         } catch (RuntimeException e) {
             ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(e));
+            return;
         }
+        keys.enable(endpoint, key).whenComplete((found, error) -> context.runOnContext(v -> {
+            if (error != null) {
+                ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(io.sluice.domain.error.Failures.cause(error)));
+            } else if (!found) {
+                ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(404, "invalid_request_error", "upstream_key_not_found", "key",
+                        "No upstream key '" + clip(key) + "' on endpoint '" + clip(endpoint) + "'", null));
+            } else {
+                RouteHealth.KeyState state = health.keys().stream().filter(k -> k.endpoint().equals(endpoint) && k.key().equals(key)).findFirst().orElseThrow();
+                ctx.response().putHeader("content-type", "application/json").end(key(state).toString());
+            }
+        }));
     }
 
     private ObjectNode key(RouteHealth.KeyState k) {

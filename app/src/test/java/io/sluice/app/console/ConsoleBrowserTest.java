@@ -112,6 +112,18 @@ class ConsoleBrowserTest {
                     browser.findElement(By.cssSelector("#create-key button")).click();
                     String secret = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("new-key-secret"))).getText();
                     assertThat(secret).isNotBlank();
+                    // its policy, edited in the page; what the API refuses is said, and nothing changes
+                    browser.findElement(By.cssSelector("[data-policy]")).click();
+                    WebElement policy = browser.findElement(By.name("policy"));
+                    policy.clear();
+                    policy.sendKeys("{\"limits\": {\"rpm\": -1}}");
+                    browser.findElement(By.cssSelector("#policy-form button")).click();
+                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("policy-message"), "rpm"));
+                    policy.clear();
+                    policy.sendKeys("{\"limits\": {\"rpm\": 600}, \"budgets\": {\"day\": \"2\"}}");
+                    browser.findElement(By.cssSelector("#policy-form button")).click();
+                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("policy-message"), "Policy saved"));
+                    assertThat(browser.findElement(By.id("main")).getText()).contains("600 rpm").contains("day $2.00");
                     shot(browser, "keys");
 
                     // calls with it, one a stored conversation with a hostile message
@@ -140,9 +152,19 @@ class ConsoleBrowserTest {
                     assertThat(browser.findElement(By.id("main")).getText()).contains("$5.00").contains(usd(ledger));
                     shot(browser, "budgets");
 
+                    // a key the upstream refused (401), enabled again in the page once the account is fixed
+                    sim.configure(sim.config().withKeyFault("sk-sim", io.sluice.testkit.simulator.Fault.UNAUTHORIZED));
+                    assertThat(chat(a, secret, "big", "Where is it now?", null).statusCode()).isEqualTo(503);
+                    sim.configure(sim.config().withKeyFault("sk-sim", null));
                     browser.get(console + "#/upstreams");
-                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("main"), "Circuits"));
-                    assertThat(browser.findElement(By.id("main")).getText()).contains("sim");
+                    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-enable=sim]"))).click();
+                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upstreams-message"), "Enabled"));
+                    assertThat(chat(a, secret, "big", "Where is it now?", null).statusCode()).isEqualTo(200);
+                    // a key added without a secrets key to seal it: refused, and said so
+                    browser.findElement(By.name("api_key")).sendKeys("sk-added-in-the-page");
+                    browser.findElement(By.cssSelector("#add-upstream-key button")).click();
+                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upstreams-message"), "SLUICE_SECRETS_KEY"));
+                    assertThat(browser.findElement(By.id("main")).getText()).contains("sim").contains("Circuits").doesNotContain("sk-added-in-the-page");
                     shot(browser, "upstreams");
 
                     // the canary's weight, changed in the page: the other replica routes by it within a second

@@ -99,6 +99,47 @@ class RuntimeKeysTest {
         }
     }
 
+    @Test
+    void aKeyTheUpstreamDisabledIsEnabledOnOneReplicaAndEveryReplicaUsesItAgainWithinASecond() throws Exception {
+        try (PostgresTestSchema schema = new PostgresTestSchema(); Simulator sim = new Simulator(SimulatorConfig.ofDefaults())) {
+            sim.start(0);
+            String yaml = """
+                    sluice:
+                      storage:
+                        type: postgres
+                        postgres: {url: "%s", user: "%s", password: "%s", pool-size: 4}
+                      providers:
+                        sim: {type: openai, base-url: "%s", api-key: sk-configured}
+                      models:
+                        gpt-4o: {provider: sim}
+                    """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl());
+            try (GatewayProcess a = new GatewayProcess(yaml, Map.of()); GatewayProcess b = new GatewayProcess(yaml, Map.of())) {
+                sim.configure(sim.config().withKeyFault("sk-configured", io.sluice.testkit.simulator.Fault.UNAUTHORIZED));
+                assertThat(chat(a).statusCode()).isEqualTo(503);
+                assertThat(chat(b).statusCode()).isEqualTo(503);
+                sim.configure(sim.config().withKeyFault("sk-configured", null)); // the account is fixed upstream
+                assertThat(chat(b).statusCode()).as("still disabled").isEqualTo(503);
+
+                HttpResponse<String> enabled = send(a, "POST", "/admin/upstreams/keys/enable", "{\"endpoint\":\"sim\",\"key\":\"sim\"}");
+                assertThat(enabled.statusCode()).as(enabled.body()).isEqualTo(200);
+                assertThat(chat(a).statusCode()).isEqualTo(200);
+                Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(25)).until(() -> state(b, "sim").equals("ok"));
+                assertThat(chat(b).statusCode()).isEqualTo(200);
+
+                assertThat(send(a, "POST", "/admin/upstreams/keys/enable", "{\"endpoint\":\"sim\",\"key\":\"nope\"}").statusCode()).isEqualTo(404);
+                assertThat(send(a, "POST", "/admin/upstreams/keys/enable", "{\"endpoint\":\"nowhere\",\"key\":\"sim\"}").statusCode()).isEqualTo(404);
+                assertThat(send(a, "POST", "/admin/upstreams/keys/enable", "{\"endpoint\":\"sim\"}").statusCode()).isEqualTo(400);
+            }
+        }
+    }
+
+    private static String state(GatewayProcess gateway, String key) throws Exception {
+        for (JsonNode k : JSON.readTree(send(gateway, "GET", "/admin/upstreams", null).body()).path("keys")) {
+            if (k.path("key").asText().equals(key)) return k.path("state").asText();
+        }
+        return "";
+    }
+
     private static HttpResponse<String> send(GatewayProcess gateway, String method, String path, String body) throws Exception {
         return gateway.send(method, path, body);
     }

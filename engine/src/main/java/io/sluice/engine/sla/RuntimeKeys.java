@@ -86,6 +86,16 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
         return store.delete(endpoint, label).thenCompose(deleted -> refresh().thenApply(done -> deleted));
     }
 
+    @Override
+    public CompletionStage<Boolean> enable(String endpoint, String label) {
+        Endpoint e = endpoints.get(endpoint);
+        if (e == null) return CompletableFuture.failedFuture(new EndpointNotFoundException(endpoint));
+        Optional<UpstreamKey> key = e.keys().stream().filter(k -> k.label().equals(label)).findFirst();
+        if (key.isEmpty()) return CompletableFuture.completedFuture(false);
+        key.get().enable();
+        return store.enable(endpoint, label).thenCompose(counted -> refresh()).thenApply(done -> true);
+    }
+
     /**
      * Puts into use the stored keys not in use here, and takes out of use those no longer stored. Refreshes run one
      * after another, each reading the store after the one before applied: an older read never undoes a newer.
@@ -98,6 +108,7 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
             last = next;
         }
         previous.handle((ok, error) -> null).thenCompose(ignored -> store.all()).thenAccept(this::apply)
+                .thenCompose(applied -> store.enabled()).thenAccept(this::enable)
                 .whenComplete((ok, error) -> {
                     if (error != null) next.completeExceptionally(error);
                     else next.complete(null);
@@ -149,6 +160,25 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
             // its client is closed once the calls that took it before its removal are surely over, not under them
             if (gone.endpoint().removeKey(gone.key().label()) != null) io.sluice.engine.internal.TimeoutScheduler.later(CLOSE_AFTER, gone.key().provider()::close);
             LOG.log(System.Logger.Level.INFO, "upstream key " + gone.key().label() + " removed");
+        }
+    }
+
+    /** How many enablings of each key this replica has seen; null until the first refresh, which enables nothing. */
+    private Map<String, Long> enablesSeen;
+
+    /** Enables the keys enabled again (on any replica) since the last refresh. */
+    private synchronized void enable(List<UpstreamKeyStore.Enabled> counts) {
+        boolean first = enablesSeen == null;
+        if (first) enablesSeen = new java.util.HashMap<>();
+        for (UpstreamKeyStore.Enabled count : counts) {
+            Long seen = enablesSeen.put(row(count.endpoint(), count.label()), count.enables());
+            if (first || seen != null && seen >= count.enables()) continue;
+            Endpoint endpoint = endpoints.get(count.endpoint());
+            if (endpoint == null) continue;
+            endpoint.keys().stream().filter(k -> k.label().equals(count.label())).forEach(k -> {
+                k.enable();
+                LOG.log(System.Logger.Level.INFO, "upstream key " + k.label() + " enabled by an operator");
+            });
         }
     }
 

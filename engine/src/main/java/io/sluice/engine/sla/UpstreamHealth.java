@@ -40,20 +40,6 @@ public final class UpstreamHealth implements RouteHealth {
     }
 
     @Override
-    public boolean enableKey(String endpoint, String key) {
-        for (Endpoint e : endpoints) {
-            if (!e.name().equals(endpoint)) continue;
-            for (UpstreamKey k : e.keys()) {
-                if (k.label().equals(key)) {
-                    k.enable();
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    @Override
     public List<EndpointState> endpoints() {
         List<EndpointState> states = new ArrayList<>();
         endpointsByModel.forEach((model, endpoints) -> {

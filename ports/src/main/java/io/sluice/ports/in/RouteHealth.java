@@ -23,7 +23,4 @@ public interface RouteHealth {
     List<KeyState> keys();
 
     List<EndpointState> endpoints();
-
-    /** Enables a disabled key of an endpoint at once; false when the endpoint has no key of that label. */
-    boolean enableKey(String endpoint, String key);
 }

@@ -21,4 +21,11 @@ public interface UpstreamKeyAdmin {
 
     /** Removes a key added at runtime; whether there was one. Configured keys are not removed here. */
     CompletionStage<Boolean> remove(String endpoint, String label);
+
+    /**
+     * Enables a key the upstream disabled (a 401 or 403), configured or added at runtime, here at once and on every
+     * replica within a second; whether the endpoint has such a key. Fails with
+     * {@link io.sluice.domain.error.EndpointNotFoundException} for an unknown endpoint.
+     */
+    CompletionStage<Boolean> enable(String endpoint, String label);
 }

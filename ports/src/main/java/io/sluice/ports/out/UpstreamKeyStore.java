@@ -26,4 +26,12 @@ public interface UpstreamKeyStore {
     CompletionStage<Boolean> delete(String endpoint, String label);
 
     CompletionStage<List<StoredKey>> all();
+
+    /** How many times an operator enabled a key of {@code endpoint} again, configured or stored. */
+    record Enabled(String endpoint, String label, long enables) {}
+
+    /** Counts one more enabling of the key, so that every replica enables it. */
+    CompletionStage<Void> enable(String endpoint, String label);
+
+    CompletionStage<List<Enabled>> enabled();
 }

@@ -24,4 +24,16 @@ public abstract class UpstreamKeyStoreContract {
         assertThat(store().delete(endpoint, key.label()).toCompletableFuture().join()).as("deleted once").isFalse();
         assertThat(store().all().toCompletableFuture().join()).doesNotContain(key);
     }
+
+    @Test
+    void eachEnablingIsCountedOnceEvenWhenTwoReplicasEnableTheSameKeyAtOnce() {
+        String endpoint = "openai-" + UUID.randomUUID();
+        store().enable(endpoint, endpoint + "#1").toCompletableFuture().join();
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> together = java.util.stream.IntStream.range(0, 4)
+                .mapToObj(i -> store().enable(endpoint, endpoint + "#2").toCompletableFuture()).toList();
+        together.forEach(java.util.concurrent.CompletableFuture::join);
+        assertThat(store().enabled().toCompletableFuture().join().stream().filter(e -> e.endpoint().equals(endpoint)))
+                .containsExactlyInAnyOrder(new io.sluice.ports.out.UpstreamKeyStore.Enabled(endpoint, endpoint + "#1", 1),
+                        new io.sluice.ports.out.UpstreamKeyStore.Enabled(endpoint, endpoint + "#2", 4));
+    }
 }
