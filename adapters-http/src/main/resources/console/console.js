@@ -95,9 +95,12 @@ const views = {
   async upstreams() {
     const u = await api('/admin/upstreams');
     return `<h1>Upstreams</h1>
-      <h2>Endpoints</h2>${table([{ label: 'Model' }, { label: 'Endpoint' }, { label: 'State' }, { label: 'Latency EWMA (ms)', num: true }, { label: 'Failure rate', num: true }],
+      <p>Live: drawn again every ${LIVE_SECONDS} s. Errors count this replica's failed attempts since it started.</p>
+      <h2>Endpoints</h2>${table([{ label: 'Model' }, { label: 'Endpoint' }, { label: 'State' }, { label: 'Latency EWMA (ms)', num: true }, { label: 'Failure rate', num: true },
+        { label: 'Errors by class' }],
         u.endpoints.map(e => [esc(e.model), esc(e.endpoint), `<span class="state-${esc(e.state)}">${esc(e.state)}</span>`,
-          esc(e.latency_ewma_ms == null || Number.isNaN(e.latency_ewma_ms) ? '-' : Math.round(e.latency_ewma_ms)), esc((100 * (e.failure_rate_ewma || 0)).toFixed(1) + '%')]))}
+          esc(e.latency_ewma_ms == null || Number.isNaN(e.latency_ewma_ms) ? '-' : Math.round(e.latency_ewma_ms)), esc((100 * (e.failure_rate_ewma || 0)).toFixed(1) + '%'),
+          `<span class="errors">${esc(Object.entries(e.errors || {}).map(([type, n]) => type + ' ' + n).join(', ') || 'none')}</span>`]))}
       <h2>Keys</h2>${table([{ label: 'Endpoint' }, { label: 'Key' }, { label: 'State' }, { label: 'Retry in (s)', num: true }, { label: '' }],
         u.keys.map(k => [esc(k.endpoint), esc(k.key), `<span class="state-${esc(k.state)}">${esc(k.state)}</span>`, esc(k.retry_in_s),
           (k.state === 'disabled' ? `<button type="button" data-enable="${esc(k.key)}" data-endpoint="${esc(k.endpoint)}">Enable</button> ` : '')
@@ -352,6 +355,16 @@ document.getElementById('sign-out').addEventListener('click', () => {
   main.innerHTML = signInForm;
   location.replace(location.pathname); // the next one signed in starts at the spend page
 });
+
+/** The upstreams page follows the endpoints live, unless the operator is typing a key into it. */
+const LIVE_SECONDS = 5;
+setInterval(async () => {
+  if (main.dataset.view !== 'upstreams' || main.contains(document.activeElement) && document.activeElement.tagName !== 'BUTTON') return;
+  const said = document.getElementById('upstreams-message').innerHTML; // what the last action said stays said
+  await show('upstreams');
+  const message = document.getElementById('upstreams-message');
+  if (message) message.innerHTML = said;
+}, LIVE_SECONDS * 1000);
 
 window.addEventListener('hashchange', route);
 if (key) signedIn();

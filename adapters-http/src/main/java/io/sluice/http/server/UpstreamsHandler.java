@@ -69,8 +69,9 @@ final class UpstreamsHandler {
         for (RouteHealth.KeyState k : health.keys()) keys.add(key(k));
         ArrayNode endpoints = root.putArray("endpoints");
         for (RouteHealth.EndpointState e : health.endpoints()) {
-            endpoints.addObject().put("model", e.model()).put("endpoint", e.endpoint()).put("state", e.state())
+            ObjectNode node = endpoints.addObject().put("model", e.model()).put("endpoint", e.endpoint()).put("state", e.state())
                     .put("latency_ewma_ms", e.latencyEwmaMillis()).put("failure_rate_ewma", e.failureRateEwma());
+            e.errors().forEach(node.putObject("errors")::put);
         }
         ctx.response().putHeader("content-type", "application/json").end(root.toString());
     }

@@ -153,11 +153,22 @@ class ConsoleBrowserTest {
                     shot(browser, "budgets");
 
                     // a key the upstream refused (401), enabled again in the page once the account is fixed
+                    // (the page, open before, shows it live)
+                    browser.get(console + "#/upstreams");
+                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("main"), "Circuits"));
+                    assertThat(browser.findElements(By.cssSelector("[data-enable]"))).isEmpty();
                     sim.configure(sim.config().withKeyFault("sk-sim", io.sluice.testkit.simulator.Fault.UNAUTHORIZED));
                     assertThat(chat(a, secret, "big", "Where is it now?", null).statusCode()).isEqualTo(503);
                     sim.configure(sim.config().withKeyFault("sk-sim", null));
-                    browser.get(console + "#/upstreams");
-                    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-enable=sim]"))).click();
+                    new WebDriverWait(browser, Duration.ofSeconds(12)).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-enable=sim]")));
+                    List<String> errors = wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                            .until(d -> d.findElements(By.cssSelector("span.errors")).stream().map(WebElement::getText).toList());
+                    assertThat(errors).as("the refused attempt, by its class").anyMatch(e -> !e.equals("none"));
+                    // the page is drawn again every few seconds: a button found just before is clicked once it holds still
+                    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+                        d.findElement(By.cssSelector("[data-enable=sim]")).click();
+                        return true;
+                    });
                     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("upstreams-message"), "Enabled"));
                     assertThat(chat(a, secret, "big", "Where is it now?", null).statusCode()).isEqualTo(200);
                     // a key added without a secrets key to seal it: refused, and said so

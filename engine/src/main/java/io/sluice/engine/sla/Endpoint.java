@@ -111,6 +111,20 @@ public final class Endpoint {
         return failureRate * Math.exp(-(double) (now - failureRateAt) / FAILURE_FADE_NANOS);
     }
 
+    /** This replica's failed attempts at the endpoint since it started, by how they failed ({@code rate_limited}, ...). */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> errors = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void failed(String errorType) {
+        errors.computeIfAbsent(errorType, t -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** The failed attempts so far, by how they failed, in name order. */
+    public java.util.SortedMap<String, Long> errorsByType() {
+        java.util.SortedMap<String, Long> counts = new java.util.TreeMap<>();
+        errors.forEach((type, count) -> counts.put(type, count.sum()));
+        return counts;
+    }
+
     /** The EWMA of attempt latency in milliseconds; NaN before the first attempt. */
     public synchronized double latencyEwmaMillis() {
         return latencyMillis;

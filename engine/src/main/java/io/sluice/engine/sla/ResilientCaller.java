@@ -260,7 +260,9 @@ public final class ResilientCaller {
             }
             Duration delay = onFailure(call, choice, failure);
             choice.endpoint().record(latency, endpointsFault(failure));
-            events.failed(choice.endpoint().name(), errorType(failure));
+            String errorType = errorType(failure);
+            choice.endpoint().failed(errorType);
+            events.failed(choice.endpoint().name(), errorType);
             if (delay == null || call.attempts >= retries.maxAttempts() || delay.toMillis() >= call.remainingMillis()) {
                 result.completeExceptionally(failure);
                 return;

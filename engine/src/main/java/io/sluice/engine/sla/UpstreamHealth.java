@@ -47,7 +47,7 @@ public final class UpstreamHealth implements RouteHealth {
                 CircuitBreaker<Object> circuit = circuits.of(model, e.name());
                 double latency = e.latencyEwmaMillis();
                 states.add(new EndpointState(model, e.name(), e.health(circuit.isOpen(), circuit.isHalfOpen()).label(),
-                        Double.isNaN(latency) ? null : latency, e.failureRateEwma()));
+                        Double.isNaN(latency) ? null : latency, e.failureRateEwma(), e.errorsByType()));
             }
         });
         return states;

@@ -13,9 +13,10 @@ public interface RouteHealth {
 
     /**
      * One endpoint as it serves one model: {@code healthy}, {@code degraded} or {@code down}, with the moving averages
-     * of its attempts' latency (null before the first) and failure rate.
+     * of its attempts' latency (null before the first) and failure rate, and its failed attempts since this replica
+     * started by how they failed ({@code rate_limited}, {@code unavailable}, {@code timeout}, ...).
      */
-    record EndpointState(String model, String endpoint, String state, Double latencyEwmaMillis, double failureRateEwma) {}
+    record EndpointState(String model, String endpoint, String state, Double latencyEwmaMillis, double failureRateEwma, Map<String, Long> errors) {}
 
     /** Every circuit by "model @ endpoint": {@code closed}, {@code open} or {@code half_open}. */
     Map<String, String> circuits();
