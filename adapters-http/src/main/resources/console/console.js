@@ -145,14 +145,20 @@ const views = {
 
   async routes() {
     const routes = await api('/admin/routes');
-    return '<h1>Routes</h1>' + routes.data.map(r => `
+    // a chain is edited as "model:capability, ..." (most capable first); its inputs belong to the route's chains form
+    const chainText = d => d.chain.map((model, i) => model + ':' + (d.capabilities || [])[i]).join(', ');
+    return '<h1>Routes</h1>' + routes.data.map((r, n) => `
       <h2>${esc(r.name)}${r.active_window ? ' (window ' + esc(r.active_window) + ')' : ''}</h2>
+      <form class="inline chains" id="chains-${n}" data-route="${esc(r.name)}"></form>
       <form class="inline weights" data-route="${esc(r.name)}">
-        ${table([{ label: 'Deployment' }, { label: 'Chain' }, { label: 'Weight' }, { label: 'Requests', num: true }, { label: 'Error rate', num: true }, { label: 'p95 (ms)', num: true }],
-          r.deployments.map(d => [esc(d.name), esc(d.chain.join(' → ')),
+        ${table([{ label: 'Deployment' }, { label: 'Chain (model:capability, most capable first)' }, { label: 'Weight' }, { label: 'Requests', num: true },
+          { label: 'Error rate', num: true }, { label: 'p95 (ms)', num: true }],
+          r.deployments.map(d => [esc(d.name),
+            `<input class="chain" size="40" form="chains-${n}" name="${esc(d.name)}" value="${esc(chainText(d))}" data-was="${esc(chainText(d))}">`,
             `<input type="number" min="0" name="${esc(d.name)}" value="${esc(d.weight)}">`, esc(d.health.requests),
             esc((100 * d.health.error_rate).toFixed(1) + '%'), esc(d.health.p95_ms == null ? '-' : Math.round(d.health.p95_ms))]))}
         <button type="submit">Save weights</button>
+        <button type="submit" form="chains-${n}">Save chains</button>
       </form>`).join('') + '<p id="routes-message" role="status"></p>';
   },
 
@@ -277,10 +283,23 @@ const actions = {
     });
   },
   routes() {
+    main.querySelectorAll('form.chains').forEach(form => form.addEventListener('submit', event => {
+      event.preventDefault();
+      const chains = {};
+      for (const input of form.elements) {
+        if (input.tagName !== 'INPUT' || input.value === input.dataset.was) continue;
+        chains[input.name] = input.value.split(',').map(link => link.trim()).filter(Boolean).map(link => {
+          const colon = link.lastIndexOf(':');
+          return colon < 0 ? { model: link, capability: 'complex' } : { model: link.slice(0, colon).trim(), capability: link.slice(colon + 1).trim() };
+        });
+      }
+      act('routes', 'routes-message', () => api('/admin/routes/' + encodeURIComponent(form.dataset.route) + '/chains', { method: 'PUT', body: JSON.stringify(chains) }),
+        'Chains saved: every replica routes by them within a second.');
+    }));
     main.querySelectorAll('form.weights').forEach(form => form.addEventListener('submit', async event => {
       event.preventDefault();
       const weights = {};
-      for (const [name, value] of new FormData(form)) weights[name] = Number(value);
+      for (const input of form.elements) if (input.type === 'number') weights[input.name] = Number(input.value);
       const message = document.getElementById('routes-message');
       try {
         await api('/admin/routes/' + encodeURIComponent(form.dataset.route) + '/weights', { method: 'PUT', body: JSON.stringify(weights) });

@@ -43,7 +43,8 @@ final class RuntimeChangesModule extends AbstractModule {
     @Provides
     @Singleton
     RouteWeights routeWeights(Router router, JdbcStorage storage, Clock clock, Resources resources, PrometheusMeterRegistry meters) {
-        RouteWeights weights = new RouteWeights(router, storage.routeWeights(), clock);
+        java.util.Set<String> models = settings.models().stream().map(io.sluice.domain.ModelSpec::name).collect(java.util.stream.Collectors.toSet());
+        RouteWeights weights = new RouteWeights(router, storage.routeWeights(), clock, models::contains);
         weights.refresh().toCompletableFuture().join();
         resources.add(Periodic.every("route-weights", WEIGHTS_REFRESH, weights::refresh), Runnable::run);
         var canaries = settings.sla().routing().canaries();

@@ -198,6 +198,7 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/admin/owners/:owner/conversations/:id/items").handler(conversationsApi::items);
         router.put("/admin/routes/:name/weights").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()))
                 .handler(routesApi::setWeights);
+        router.put("/admin/routes/:name/chains").handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())).handler(routesApi::setChains);
         router.route().failureHandler(ctx -> {
             if (!transport.handled(ctx, ctx.failure())) failure(ctx);
         });

@@ -180,16 +180,31 @@ class ConsoleBrowserTest {
 
                     // the canary's weight, changed in the page: the other replica routes by it within a second
                     browser.get(console + "#/routes");
-                    WebElement canary = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form[data-route=split] input[name=canary]")));
+                    WebElement canary = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("form.weights[data-route=split] input[type=number][name=canary]")));
                     canary.clear();
                     canary.sendKeys("100");
-                    WebElement stable = browser.findElement(By.cssSelector("form[data-route=split] input[name=stable]"));
+                    WebElement stable = browser.findElement(By.cssSelector("form.weights[data-route=split] input[type=number][name=stable]"));
                     stable.clear();
                     stable.sendKeys("0");
                     browser.findElement(By.cssSelector("form[data-route=split] button")).click();
                     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("routes-message"), "Saved"));
                     Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(25))
                             .until(() -> "small".equals(chat(b, secret, "split", "Explain why my parcel is late.", null).headers().firstValue("X-Sluice-Model").orElse("")));
+                    // and its degradation chain: the other replica sends it to the model now named
+                    WebElement chain = browser.findElement(By.cssSelector("input.chain[name=canary]"));
+                    assertThat(chain.getAttribute("value")).isEqualTo("small:complex");
+                    chain.clear();
+                    chain.sendKeys("gpt-9:complex");
+                    browser.findElement(By.cssSelector("button[form^=chains]")).click();
+                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("routes-message"), "gpt-9"));
+                    chain = browser.findElement(By.cssSelector("input.chain[name=canary]"));
+                    chain.clear();
+                    chain.sendKeys("big:complex");
+                    browser.findElement(By.cssSelector("button[form^=chains]")).click();
+                    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("routes-message"), "Chains saved"));
+                    Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(25))
+                            .until(() -> "big".equals(chat(b, secret, "split", "Explain in detail, step by step, why my parcel is late.", null)
+                                    .headers().firstValue("X-Sluice-Model").orElse("")));
                     shot(browser, "routes");
 
                     // the owner's own view: their conversation's turns, the hostile message drawn as text

@@ -11,6 +11,7 @@ import io.sluice.testkit.simulator.SimulatorConfig;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,27 @@ class RuntimeWeightsTest {
                 assertThat(send(a, "PUT", "/admin/routes/split/weights", "{\"canary\": -1}").statusCode()).isEqualTo(400);
                 assertThat(send(a, "PUT", "/admin/routes/split/weights", "{\"stable\": 0, \"canary\": 0}").statusCode()).isEqualTo(400);
                 assertThat(send(a, "PUT", "/admin/routes/nowhere/weights", "{\"canary\": 1}").statusCode()).isEqualTo(404);
+
+                // a degradation chain, changed likewise; what is not a chain of configured models is refused
+                HttpResponse<String> chains = send(a, "PUT", "/admin/routes/split/chains",
+                        "{\"stable\": [{\"model\": \"big\", \"capability\": \"complex\"}, {\"model\": \"small\", \"capability\": \"simple\"}]}");
+                assertThat(chains.statusCode()).as(chains.body()).isEqualTo(200);
+                Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(25)).until(() -> chain(b, "stable").equals(List.of("big", "small")));
+                for (String bad : List.of("{\"stable\": \"big\"}", "{\"stable\": []}", "{\"stable\": [{\"model\": \"big\"}]}",
+                        "{\"stable\": [{\"model\": \"big\", \"capability\": \"huge\"}]}", "{\"stable\": [{\"model\": \"gpt-9\", \"capability\": \"complex\"}]}",
+                        "{\"stable\": [{\"model\": \"small\", \"capability\": \"simple\"}, {\"model\": \"big\", \"capability\": \"complex\"}]}",
+                        "{\"nightly\": [{\"model\": \"big\", \"capability\": \"complex\"}]}", "{}", "not json")) {
+                    HttpResponse<String> refused = send(a, "PUT", "/admin/routes/split/chains", bad);
+                    assertThat(refused.statusCode()).as(bad + " -> " + refused.body()).isEqualTo(400);
+                }
+                assertThat(chain(a, "stable")).as("nothing refused was applied").containsExactly("big", "small");
             }
             try (GatewayProcess restarted = new GatewayProcess(yaml)) {
                 assertThat(weights(restarted)).as("kept over the restart").containsEntry("stable", 0).containsEntry("canary", 100);
                 assertThat(servedBy(restarted, "user-2")).isEqualTo("small");
+                assertThat(chain(restarted, "stable")).as("kept over the restart").containsExactly("big", "small");
+                assertThat(send(restarted, "PUT", "/admin/routes/split/chains", "{\"stable\": [{\"model\": \"big\", \"capability\": \"complex\"}]}")
+                        .statusCode()).isEqualTo(200);
             }
 
             // the canary's endpoint fails every call: each replica that sees it roll it back, and every replica follows
@@ -94,6 +112,17 @@ class RuntimeWeightsTest {
 
     private static String servedBy(GatewayProcess gateway, String user) throws Exception {
         return chat(gateway, user).headers().firstValue("X-Sluice-Model").orElse(null);
+    }
+
+    private static List<String> chain(GatewayProcess gateway, String deployment) throws Exception {
+        for (JsonNode route : JSON.readTree(send(gateway, "GET", "/admin/routes", null).body()).path("data")) {
+            for (JsonNode d : route.path("deployments")) {
+                if (route.path("name").asText().equals("split") && d.path("name").asText().equals(deployment)) {
+                    return java.util.stream.StreamSupport.stream(d.path("chain").spliterator(), false).map(JsonNode::asText).toList();
+                }
+            }
+        }
+        return List.of();
     }
 
     private static Map<String, Integer> weights(GatewayProcess gateway) throws Exception {

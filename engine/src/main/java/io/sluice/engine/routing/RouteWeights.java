@@ -3,6 +3,7 @@ package io.sluice.engine.routing;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.ports.in.RouteAdmin;
 import io.sluice.ports.out.RouteWeightStore;
+import io.sluice.domain.routing.ChainLink;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,9 +11,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
- * Canary weights changed at runtime: each change is stored ({@link RouteWeightStore}) with every deployment's weight,
+ * Canary weights and degradation chains changed at runtime: each change is stored ({@link RouteWeightStore}) with every deployment's weight,
  * applied here, and picked up by every other replica at its next {@link #refresh()}; at start, the stored weights are
  * applied over the configured ones, which stay the defaults of routes never changed. A stored deployment the
  * configuration no longer has is ignored. A deployment brought back from weight 0 starts its recent record afresh, so
@@ -24,13 +26,22 @@ public final class RouteWeights implements RouteAdmin {
     private final Router router;
     private final RouteWeightStore store;
     private final Clock clock;
+    private final Predicate<String> isModel;
     /** The version of each route's change applied here. */
     private final Map<String, Long> applied = new ConcurrentHashMap<>();
+    /** The chains of each route's change applied here: those set at runtime, carried into its next change. */
+    private final Map<String, Map<String, List<ChainLink>>> appliedChains = new ConcurrentHashMap<>();
 
-    public RouteWeights(Router router, RouteWeightStore store, Clock clock) {
+    /** @param isModel whether a chain may name a model: the gateway's configured models */
+    public RouteWeights(Router router, RouteWeightStore store, Clock clock, Predicate<String> isModel) {
         this.router = router;
         this.store = store;
         this.clock = clock;
+        this.isModel = isModel;
+    }
+
+    public RouteWeights(Router router, RouteWeightStore store, Clock clock) {
+        this(router, store, clock, model -> true);
     }
 
     @Override
@@ -45,7 +56,24 @@ public final class RouteWeights implements RouteAdmin {
 
     /** {@link #setWeights}, saying who changed them: {@code admin}, {@code ramp}, {@code rollback}. */
     public CompletionStage<RouteReport> set(String route, Map<String, Integer> weights, String by) {
-        return set(route, weights, by, MAX_TRIES);
+        return set(route, weights, Map.of(), by, MAX_TRIES);
+    }
+
+    @Override
+    public CompletionStage<RouteReport> setChains(String route, Map<String, List<ChainLink>> chains) {
+        try {
+            if (chains.isEmpty()) throw new InvalidRequestException("Name at least one deployment's chain", null, "invalid_chain");
+            chains.forEach((deployment, chain) -> chain.forEach(link -> {
+                if (!isModel.test(link.model())) {
+                    throw new InvalidRequestException("The chain of '" + deployment + "' names no configured model: '"
+                            + io.sluice.domain.StoredText.clip(link.model(), 64) + "'", deployment, "unknown_model");
+                }
+            }));
+            router.checkChains(route, chains);
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return set(route, Map.of(), chains, "admin", MAX_TRIES);
     }
 
     /** How often a change is made again from a fresh view when others keep coming first. */
@@ -55,22 +83,25 @@ public final class RouteWeights implements RouteAdmin {
      * Makes the change from the weights as this replica has them, stored only if no other change came since; when one
      * did, the stored changes are applied here and the change is made again from them, so that none is undone unseen.
      */
-    private CompletionStage<RouteReport> set(String route, Map<String, Integer> weights, String by, int tries) {
+    private CompletionStage<RouteReport> set(String route, Map<String, Integer> weights, Map<String, List<ChainLink>> chains, String by, int tries) {
         Map<String, Integer> all;
+        Map<String, List<ChainLink>> allChains;
         long from;
         try {
             synchronized (this) {
                 all = router.weightsAfter(route, weights);
+                allChains = new LinkedHashMap<>(appliedChains.getOrDefault(route, Map.of()));
+                allChains.putAll(chains);
                 from = applied.getOrDefault(route, 0L);
             }
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
-        return store.save(route, all, clock.instant(), by, from).thenCompose(saved -> {
+        return store.save(route, all, allChains, clock.instant(), by, from).thenCompose(saved -> {
             if (saved.isPresent()) return CompletableFuture.completedFuture(apply(saved.get()));
             if (tries <= 1) return CompletableFuture.failedFuture(new io.sluice.domain.error.ConcurrentChangeException(
                     "Route '" + route + "' keeps being changed elsewhere; try again"));
-            return refresh().thenCompose(done -> set(route, weights, by, tries - 1));
+            return refresh().thenCompose(done -> set(route, weights, chains, by, tries - 1));
         });
     }
 
@@ -95,16 +126,23 @@ public final class RouteWeights implements RouteAdmin {
         change.weights().forEach((name, weight) -> {
             if (before.containsKey(name)) known.put(name, weight);
         });
+        // a chain naming a deployment or model the configuration no longer has is set aside, as stale weights are
+        Map<String, List<ChainLink>> chains = new LinkedHashMap<>();
+        change.chains().forEach((name, chain) -> {
+            if (before.containsKey(name) && chain.stream().allMatch(link -> isModel.test(link.model()))) chains.put(name, chain);
+        });
         applied.put(change.route(), change.version());
+        appliedChains.put(change.route(), chains);
         try {
-            RouteReport report = router.applyWeights(change.route(), known);
+            RouteReport report = router.apply(change.route(), known, chains);
             known.forEach((name, weight) -> {
                 if (weight > 0 && before.get(name) == 0) router.forgetRecent(change.route(), name);
             });
-            LOG.log(System.Logger.Level.INFO, "route " + change.route() + " weights " + known + " (" + change.by() + ", version " + change.version() + ")");
+            LOG.log(System.Logger.Level.INFO, "route " + change.route() + " weights " + known + (chains.isEmpty() ? "" : ", chains " + chains)
+                    + " (" + change.by() + ", version " + change.version() + ")");
             return report;
         } catch (InvalidRequestException stale) { // the configuration changed under the stored weights: they are set aside
-            LOG.log(System.Logger.Level.WARNING, "route " + change.route() + ": stored weights " + change.weights() + " no longer apply: "
+            LOG.log(System.Logger.Level.WARNING, "route " + change.route() + ": stored weights " + change.weights() + " and chains no longer apply: "
                     + stale.getMessage() + "; the configured ones stand");
             return report(change.route());
         }

@@ -128,10 +128,51 @@ public final class Router {
      * @throws InvalidRequestException when a name is not a deployment of it, a weight is negative, or none would be positive
      */
     public RouteReport applyWeights(String route, Map<String, Integer> weights) {
+        return apply(route, weights, Map.of());
+    }
+
+    /**
+     * Sets the weights (as {@link #applyWeights}) and the degradation chains of the deployments named in {@code chains},
+     * outside the route's time windows (a window's own chain stays); the route's spec is replaced whole, at once.
+     *
+     * @throws InvalidRequestException as {@link #applyWeights}, and when a chain names no deployment of the route, is
+     *                                 empty, or does not go from the most to the least capable model
+     */
+    public RouteReport apply(String route, Map<String, Integer> weights, Map<String, List<ChainLink>> chains) {
         AtomicReference<Scheduled> current = routes.get(route);
         if (current == null) throw new RouteNotFoundException(route);
-        Scheduled updated = current.updateAndGet(scheduled -> Scheduled.of(withWeights(scheduled.base(), weights)));
+        Scheduled updated = current.updateAndGet(scheduled -> Scheduled.of(withChains(withWeights(scheduled.base(), weights), chains)));
         return report(updated);
+    }
+
+    /** Checks {@code chains} against the route as {@link #apply} would, changing nothing. */
+    public void checkChains(String route, Map<String, List<ChainLink>> chains) {
+        AtomicReference<Scheduled> current = routes.get(route);
+        if (current == null) throw new RouteNotFoundException(route);
+        withChains(current.get().base(), chains);
+    }
+
+    private static RouteSpec withChains(RouteSpec spec, Map<String, List<ChainLink>> chains) {
+        if (chains.isEmpty()) return spec;
+        Map<String, Deployment> byName = new LinkedHashMap<>();
+        for (Deployment d : spec.deployments()) byName.put(d.name(), d);
+        chains.forEach((name, chain) -> {
+            Deployment d = byName.get(name);
+            if (d == null) {
+                throw new InvalidRequestException("Route '" + spec.name() + "' has no deployment '" + name + "'; its deployments are "
+                        + byName.keySet(), name, "unknown_deployment");
+            }
+            try {
+                byName.put(name, new Deployment(name, d.weight(), chain));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException(e.getMessage(), name, "invalid_chain");
+            }
+        });
+        try {
+            return spec.withDeployments(List.copyOf(byName.values()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(e.getMessage(), null, "invalid_chain");
+        }
     }
 
     /** Every deployment's weight once {@code weights} were applied, in order; refused as {@link #applyWeights} refuses. */
@@ -193,7 +234,8 @@ public final class Router {
             DeploymentStats s = statsOf(spec.name(), d.name());
             long requests = s.requests();
             long errors = s.errors();
-            deployments.add(new DeploymentReport(d.name(), d.weight(), d.chain().stream().map(ChainLink::model).toList(), requests, errors,
+            deployments.add(new DeploymentReport(d.name(), d.weight(), d.chain().stream().map(ChainLink::model).toList(),
+                    d.chain().stream().map(link -> link.capability().label()).toList(), requests, errors,
                     requests == 0 ? 0 : (double) errors / requests, s.percentileMillis(50), s.percentileMillis(95)));
         }
         return new RouteReport(spec.name(), deployments, activeWindow);

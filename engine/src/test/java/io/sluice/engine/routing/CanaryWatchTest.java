@@ -20,27 +20,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import io.sluice.testkit.fixtures.InMemoryRouteWeightStore;
 import org.junit.jupiter.api.Test;
 
 /** A canary is rolled back when it fails or slows past the stable deployment, ramped on its schedule, and judged afresh once brought back. */
 class CanaryWatchTest {
-    /** Each route's latest change, in memory. */
-    private static final class Store implements RouteWeightStore {
-        final Map<String, Change> changes = new ConcurrentHashMap<>();
-
-        public synchronized CompletionStage<Optional<Change>> save(String route, Map<String, Integer> weights, Instant at, String by, long from) {
-            Change last = changes.get(route);
-            if ((last == null ? 0 : last.version()) != from) return CompletableFuture.completedFuture(Optional.empty());
-            Change change = new Change(route, weights, from + 1, at, by);
-            changes.put(route, change);
-            return CompletableFuture.completedFuture(Optional.of(change));
-        }
-
-        public CompletionStage<List<Change>> all() {
-            return CompletableFuture.completedFuture(new ArrayList<>(changes.values()));
-        }
-    }
-
     private Instant now = Instant.parse("2026-12-04T09:00:00Z");
     private final Clock clock = new Clock() {
         public java.time.ZoneId getZone() {
@@ -59,7 +43,7 @@ class CanaryWatchTest {
             new Deployment("stable", 90, List.of(new ChainLink("big", Complexity.COMPLEX))),
             new Deployment("canary", 10, List.of(new ChainLink("small", Complexity.COMPLEX)))), Optional.empty(), Optional.empty())),
             ComplexityClassifier.DEFAULTS, Map.of(), clock);
-    private final Store store = new Store();
+    private final InMemoryRouteWeightStore store = new InMemoryRouteWeightStore();
     private final RouteWeights weights = new RouteWeights(router, store, clock);
     private final List<String> rolledBack = new CopyOnWriteArrayList<>();
 
@@ -146,8 +130,8 @@ class CanaryWatchTest {
 
     @Test
     void weightsStoredByAnotherReplicaAreAppliedAtTheNextRefreshAndUnknownDeploymentsAreIgnored() {
-        store.save("support", Map.of("stable", 40, "canary", 60, "gone", 5), now, "admin", 0);
-        store.save("elsewhere", Map.of("x", 1), now, "admin", 0);
+        store.save("support", Map.of("stable", 40, "canary", 60, "gone", 5), Map.of(), now, "admin", 0);
+        store.save("elsewhere", Map.of("x", 1), Map.of(), now, "admin", 0);
         weights.refresh().toCompletableFuture().join();
         assertThat(current()).containsEntry("stable", 40).containsEntry("canary", 60).doesNotContainKey("gone");
     }

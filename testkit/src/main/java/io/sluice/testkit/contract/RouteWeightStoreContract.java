@@ -31,11 +31,11 @@ public abstract class RouteWeightStoreContract {
     void eachChangeOfARouteIsOneVersionPastItsLastAndTheLatestIsKeptInOrder() {
         String route = route();
         Instant at = Instant.parse("2026-12-04T10:00:00Z");
-        Change first = store().save(route, weights("stable", 95, "canary", 5), at, "admin", 0).toCompletableFuture().join().orElseThrow();
+        Change first = store().save(route, weights("stable", 95, "canary", 5), Map.of(), at, "admin", 0).toCompletableFuture().join().orElseThrow();
         assertThat(first.version()).isEqualTo(1);
-        Change second = store().save(route, weights("stable", 75, "canary", 25), at.plusSeconds(60), "ramp", 1).toCompletableFuture().join().orElseThrow();
+        Change second = store().save(route, weights("stable", 75, "canary", 25), Map.of(), at.plusSeconds(60), "ramp", 1).toCompletableFuture().join().orElseThrow();
         assertThat(second.version()).isEqualTo(2);
-        assertThat(store().save(route, weights("stable", 100, "canary", 0), at, "rollback", 1).toCompletableFuture().join())
+        assertThat(store().save(route, weights("stable", 100, "canary", 0), Map.of(), at, "rollback", 1).toCompletableFuture().join())
                 .as("made from version 1, after version 2 was stored: refused").isEmpty();
         Change stored = store().all().toCompletableFuture().join().stream().filter(c -> c.route().equals(route)).findFirst().orElseThrow();
         assertThat(stored).isEqualTo(second);
@@ -48,11 +48,11 @@ public abstract class RouteWeightStoreContract {
     @Test
     void ofChangesThatRaceFromOneVersionOneIsStoredAndTheOthersAreToldSo() {
         String route = route();
-        store().save(route, weights("stable", 90, "canary", 10), Instant.now(), "admin", 0).toCompletableFuture().join().orElseThrow();
+        store().save(route, weights("stable", 90, "canary", 10), Map.of(), Instant.now(), "admin", 0).toCompletableFuture().join().orElseThrow();
         for (long from : new long[] {0, 1}) {
             List<CompletableFuture<java.util.Optional<Change>>> saves = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                saves.add(store().save(route, weights("stable", 100 - i, "canary", i), Instant.now(), "admin", from).toCompletableFuture());
+                saves.add(store().save(route, weights("stable", 100 - i, "canary", i), Map.of(), Instant.now(), "admin", from).toCompletableFuture());
             }
             long stored = saves.stream().map(CompletableFuture::join).filter(java.util.Optional::isPresent).count();
             assertThat(stored).as("from version %d", from).isEqualTo(from == 0 ? 0 : 1);
@@ -65,8 +65,23 @@ public abstract class RouteWeightStoreContract {
     @Test
     void aDeploymentNameWithUnicodeIsKeptAsItWas() {
         String route = route();
-        store().save(route, weights("ổn-định", 90, "thử", 10), Instant.now(), "admin", 0).toCompletableFuture().join();
+        store().save(route, weights("ổn-định", 90, "thử", 10), Map.of(), Instant.now(), "admin", 0).toCompletableFuture().join();
         Change stored = store().all().toCompletableFuture().join().stream().filter(c -> c.route().equals(route)).findFirst().orElseThrow();
         assertThat(stored.weights()).containsExactly(Map.entry("ổn-định", 90), Map.entry("thử", 10));
+    }
+
+    @Test
+    void chainsSetAtRuntimeAreKeptInOrderWithTheirCapabilitiesAndNoneMeansTheConfiguredOnes() {
+        String route = route();
+        Map<String, List<io.sluice.domain.routing.ChainLink>> chains = new LinkedHashMap<>();
+        chains.put("canary", List.of(new io.sluice.domain.routing.ChainLink("gpt-4o", io.sluice.domain.routing.Complexity.COMPLEX),
+                new io.sluice.domain.routing.ChainLink("gpt-4o-mini", io.sluice.domain.routing.Complexity.SIMPLE)));
+        chains.put("stable", List.of(new io.sluice.domain.routing.ChainLink("claude-sonnet-4.5", io.sluice.domain.routing.Complexity.MODERATE)));
+        Change first = store().save(route, weights("stable", 90, "canary", 10), Map.of(), Instant.now(), "admin", 0).toCompletableFuture().join().orElseThrow();
+        assertThat(first.chains()).isEmpty();
+        store().save(route, weights("stable", 90, "canary", 10), chains, Instant.now(), "admin", 1).toCompletableFuture().join().orElseThrow();
+        Change stored = store().all().toCompletableFuture().join().stream().filter(c -> c.route().equals(route)).findFirst().orElseThrow();
+        assertThat(stored.chains()).isEqualTo(chains);
+        assertThat(stored.chains().keySet()).containsExactly("canary", "stable");
     }
 }
