@@ -117,9 +117,57 @@ public final class RedisLink implements AutoCloseable {
         });
     }
 
+    /** A subscription to a channel, on a connection of its own. */
+    public interface Subscription {
+        /** Whether it is connected now: while it is not, notices published are missed. */
+        boolean live();
+    }
+
+    /**
+     * Subscribes to {@code channel} on a pub/sub connection of its own, made in the background and retried as the link's
+     * is; Lettuce reconnects it and subscribes again. {@code onMessage} runs on Lettuce's thread: it must not block.
+     */
+    public Subscription subscribe(String channel, java.util.function.Consumer<String> onMessage) {
+        java.util.concurrent.atomic.AtomicReference<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> held =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        subscribe(channel, onMessage, held);
+        return () -> {
+            var c = held.get();
+            return c != null && c.isOpen();
+        };
+    }
+
+    private void subscribe(String channel, java.util.function.Consumer<String> onMessage,
+                           java.util.concurrent.atomic.AtomicReference<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> held) {
+        if (closed) return;
+        client.connectPubSubAsync(StringCodec.UTF8, uri).thenCompose(c -> {
+            c.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String from, String message) {
+                    onMessage.accept(message);
+                }
+            });
+            return c.async().subscribe(channel).thenApply(ok -> c);
+        }).whenComplete((c, error) -> {
+            if (error == null && !closed) {
+                held.set(c);
+                subscriptions.add(c);
+                LOG.log(System.Logger.Level.INFO, "subscribed to Redis channel " + channel);
+            } else if (error == null) {
+                c.closeAsync();
+            } else if (!closed) {
+                connector.schedule(() -> subscribe(channel, onMessage, held), CONNECT_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private final java.util.List<io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String>> subscriptions =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     @Override
     public void close() {
         closed = true;
+        subscriptions.forEach(io.lettuce.core.pubsub.StatefulRedisPubSubConnection::close);
         connector.shutdownNow();
         StatefulRedisConnection<String, String> c = connection;
         if (c != null) c.close();

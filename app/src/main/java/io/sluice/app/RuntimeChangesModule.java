@@ -37,16 +37,16 @@ final class RuntimeChangesModule extends AbstractModule {
 
     /**
      * Canary weights changed at runtime: the stored ones applied over the configured ones before the first call, then
-     * each replica's changes picked up every {@link #WEIGHTS_REFRESH}; each route's canary watched for a rollback or a
+     * each replica's changes picked up every {@link ChangePickup}; each route's canary watched for a rollback or a
      * ramp step every {@link #CANARY_CHECK}.
      */
     @Provides
     @Singleton
-    RouteWeights routeWeights(Router router, JdbcStorage storage, Clock clock, Resources resources, PrometheusMeterRegistry meters) {
+    RouteWeights routeWeights(Router router, JdbcStorage storage, Clock clock, Resources resources, PrometheusMeterRegistry meters, ChangePickup pickup) {
         java.util.Set<String> models = settings.models().stream().map(io.sluice.domain.ModelSpec::name).collect(java.util.stream.Collectors.toSet());
-        RouteWeights weights = new RouteWeights(router, storage.routeWeights(), clock, models::contains);
+        RouteWeights weights = new RouteWeights(router, storage.routeWeights(), clock, models::contains, pickup.notices());
         weights.refresh().toCompletableFuture().join();
-        resources.add(Periodic.every("route-weights", WEIGHTS_REFRESH, weights::refresh), Runnable::run);
+        resources.add(pickup.follow(io.sluice.ports.out.ChangeNotices.ROUTE_WEIGHTS, weights::refresh), Runnable::run);
         var canaries = settings.sla().routing().canaries();
         if (!canaries.isEmpty()) {
             CanaryWatch watch = new CanaryWatch(weights, router, canaries, clock, route -> io.micrometer.core.instrument.Counter.builder("sluice.canary.rollbacks")
@@ -56,18 +56,17 @@ final class RuntimeChangesModule extends AbstractModule {
         return weights;
     }
 
-    static final java.time.Duration WEIGHTS_REFRESH = java.time.Duration.ofMillis(250);
     static final java.time.Duration CANARY_CHECK = java.time.Duration.ofSeconds(2);
 
     /**
      * Upstream keys added at runtime, sealed with {@code SLUICE_SECRETS_KEY} (32 random bytes, base64; without it, none
      * can be added), each made a provider like the endpoint's configured keys, and picked up by every replica within
-     * {@link #WEIGHTS_REFRESH}.
+     * {@link ChangePickup}.
      */
     @Provides
     @Singleton
     RuntimeKeys runtimeKeys(Map<String, Endpoint> endpoints, Set<LlmProviderFactory> registered, Vertx vertx, ObjectMapper json, JdbcStorage storage,
-                            Clock clock, Resources resources) {
+                            Clock clock, Resources resources, ChangePickup pickup) {
         ProviderFactories factories = new ProviderFactories(registered);
         ProviderEnvironment environment = GatewayModule.environment(vertx, json);
         Map<String, ProviderSettings> byName = new LinkedHashMap<>();
@@ -82,9 +81,16 @@ final class RuntimeChangesModule extends AbstractModule {
         RuntimeKeys keys = resources.add(new RuntimeKeys(endpoints, storage.upstreamKeys(), sealer, (endpoint, label, apiKey) -> {
             ProviderSettings p = byName.get(endpoint);
             return factories.get(p.type(), p.name()).create(p.withKey(label, apiKey), environment);
-        }, clock), RuntimeKeys::close);
+        }, clock, pickup.notices()), RuntimeKeys::close);
         keys.refresh().toCompletableFuture().join();
-        resources.add(Periodic.every("upstream-keys", WEIGHTS_REFRESH, keys::refresh), Runnable::run);
+        resources.add(pickup.follow(io.sluice.ports.out.ChangeNotices.UPSTREAM_KEYS, keys::refresh), Runnable::run);
         return keys;
+    }
+
+    /** Redis pub/sub notices of runtime changes, when the gateway uses Redis; polling the database either way. */
+    @Provides
+    @Singleton
+    ChangePickup changePickup(Optional<io.sluice.redis.RedisLink> redis) {
+        return new ChangePickup(redis.map(io.sluice.redis.RedisChangeNotices::new));
     }
 }

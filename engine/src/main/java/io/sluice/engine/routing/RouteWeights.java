@@ -27,17 +27,26 @@ public final class RouteWeights implements RouteAdmin {
     private final RouteWeightStore store;
     private final Clock clock;
     private final Predicate<String> isModel;
+    private final io.sluice.ports.out.ChangeNotices notices;
     /** The version of each route's change applied here. */
     private final Map<String, Long> applied = new ConcurrentHashMap<>();
     /** The chains of each route's change applied here: those set at runtime, carried into its next change. */
     private final Map<String, Map<String, List<ChainLink>>> appliedChains = new ConcurrentHashMap<>();
 
-    /** @param isModel whether a chain may name a model: the gateway's configured models */
-    public RouteWeights(Router router, RouteWeightStore store, Clock clock, Predicate<String> isModel) {
+    /**
+     * @param isModel whether a chain may name a model: the gateway's configured models
+     * @param notices told of each change stored here, so that the other replicas read it at once
+     */
+    public RouteWeights(Router router, RouteWeightStore store, Clock clock, Predicate<String> isModel, io.sluice.ports.out.ChangeNotices notices) {
         this.router = router;
         this.store = store;
         this.clock = clock;
         this.isModel = isModel;
+        this.notices = notices;
+    }
+
+    public RouteWeights(Router router, RouteWeightStore store, Clock clock, Predicate<String> isModel) {
+        this(router, store, clock, isModel, io.sluice.ports.out.ChangeNotices.NONE);
     }
 
     public RouteWeights(Router router, RouteWeightStore store, Clock clock) {
@@ -98,7 +107,10 @@ public final class RouteWeights implements RouteAdmin {
             return CompletableFuture.failedFuture(refused);
         }
         return store.save(route, all, allChains, clock.instant(), by, from).thenCompose(saved -> {
-            if (saved.isPresent()) return CompletableFuture.completedFuture(apply(saved.get()));
+            if (saved.isPresent()) {
+                notices.announce(io.sluice.ports.out.ChangeNotices.ROUTE_WEIGHTS);
+                return CompletableFuture.completedFuture(apply(saved.get()));
+            }
             if (tries <= 1) return CompletableFuture.failedFuture(new io.sluice.domain.error.ConcurrentChangeException(
                     "Route '" + route + "' keeps being changed elsewhere; try again"));
             return refresh().thenCompose(done -> set(route, weights, chains, by, tries - 1));

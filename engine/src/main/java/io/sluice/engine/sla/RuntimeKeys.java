@@ -38,6 +38,7 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
     private final Optional<KeySealer> sealer;
     private final ProviderMaker maker;
     private final Clock clock;
+    private final io.sluice.ports.out.ChangeNotices notices;
     /** A key in use here, and its endpoint. */
     private record InUse(Endpoint endpoint, UpstreamKey key) {}
 
@@ -45,12 +46,20 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
     private final Map<String, InUse> inUse = new ConcurrentHashMap<>();
     private final Set<String> unopened = ConcurrentHashMap.newKeySet();
 
-    public RuntimeKeys(Map<String, Endpoint> endpoints, UpstreamKeyStore store, Optional<KeySealer> sealer, ProviderMaker maker, Clock clock) {
+    /** @param notices told of each key stored, removed or enabled here, so that the other replicas read it at once */
+    public RuntimeKeys(Map<String, Endpoint> endpoints, UpstreamKeyStore store, Optional<KeySealer> sealer, ProviderMaker maker, Clock clock,
+                       io.sluice.ports.out.ChangeNotices notices) {
         this.endpoints = endpoints;
         this.store = store;
         this.sealer = sealer;
         this.maker = maker;
         this.clock = clock;
+        this.notices = notices;
+    }
+
+    private CompletionStage<Void> announced(Object stored) {
+        notices.announce(io.sluice.ports.out.ChangeNotices.UPSTREAM_KEYS);
+        return refresh();
     }
 
     @Override
@@ -65,7 +74,7 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
             RANDOM.nextBytes(id);
             String label = endpoint + "-rt-" + java.util.HexFormat.of().formatHex(id);
             var key = new UpstreamKeyStore.StoredKey(endpoint, label, seal.seal(apiKey, row(endpoint, label)), rpm, tpm, clock.instant());
-            return store.save(key).thenCompose(saved -> refresh()).thenApply(done -> new AddedKey(endpoint, label, rpm, tpm, key.createdAt()));
+            return store.save(key).thenCompose(this::announced).thenApply(done -> new AddedKey(endpoint, label, rpm, tpm, key.createdAt()));
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
@@ -83,7 +92,7 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
     @Override
     public CompletionStage<Boolean> remove(String endpoint, String label) {
         if (!endpoints.containsKey(endpoint)) return CompletableFuture.failedFuture(new EndpointNotFoundException(endpoint));
-        return store.delete(endpoint, label).thenCompose(deleted -> refresh().thenApply(done -> deleted));
+        return store.delete(endpoint, label).thenCompose(deleted -> (deleted ? announced(null) : refresh()).thenApply(done -> deleted));
     }
 
     @Override
@@ -93,7 +102,7 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
         Optional<UpstreamKey> key = e.keys().stream().filter(k -> k.label().equals(label)).findFirst();
         if (key.isEmpty()) return CompletableFuture.completedFuture(false);
         key.get().enable();
-        return store.enable(endpoint, label).thenCompose(counted -> refresh()).thenApply(done -> true);
+        return store.enable(endpoint, label).thenCompose(this::announced).thenApply(done -> true);
     }
 
     /**
