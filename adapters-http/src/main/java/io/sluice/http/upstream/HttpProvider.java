@@ -24,6 +24,16 @@ public abstract class HttpProvider implements LlmProvider {
         return settings.name();
     }
 
+    /** The provider's type as {@code gen_ai.provider.name} has it: an OpenAI-compatible server is {@code openai}, as the conventions say. */
+    @Override
+    public String system() {
+        return switch (settings.type()) {
+            case "openai", "anthropic" -> settings.type();
+            case "gemini" -> "gcp.gemini";
+            default -> "_OTHER";
+        };
+    }
+
     @Override
     public CompletionStage<ChatResponse> complete(ChatRequest request) {
         return complete(request, null);

@@ -104,6 +104,7 @@ class TracingTest {
             assertThat(failed.attribute("sluice.attempt.outcome")).contains("failed");
             assertThat(failed.failed()).isTrue();
             assertThat(answered.attribute("sluice.endpoint")).contains("up");
+            assertThat(answered.attribute("gen_ai.provider.name")).contains("openai");
             assertThat(answered.attribute("sluice.retry.reason")).contains("retry_later");
             assertThat(answered.attribute("sluice.attempt.outcome")).contains("answered");
             assertThat(answered.attribute("sluice.attempt")).contains("2");

@@ -24,6 +24,7 @@ final class AttemptSpan {
         String upstreamModel = candidate.request() != null ? candidate.request().model() : candidate.model();
         TraceSpan span = call.span.child("chat " + upstreamModel, TraceSpan.Kind.CLIENT)
                 .attribute("gen_ai.operation.name", "chat")
+                .attribute("gen_ai.provider.name", choice.key().provider().system())
                 .attribute("gen_ai.request.model", upstreamModel)
                 .attribute("sluice.model", candidate.model())
                 .attribute("sluice.endpoint", choice.endpoint().name())

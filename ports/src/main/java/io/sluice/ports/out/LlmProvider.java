@@ -17,6 +17,14 @@ public interface LlmProvider extends AutoCloseable {
     /** The configured name of this provider instance (not its type). */
     String name();
 
+    /**
+     * The GenAI provider it talks to, as OpenTelemetry's {@code gen_ai.provider.name} names it ({@code openai},
+     * {@code anthropic}, {@code gcp.gemini}, ...); {@code _OTHER} when none of those.
+     */
+    default String system() {
+        return "_OTHER";
+    }
+
     CompletionStage<ChatResponse> complete(ChatRequest request);
 
     /**
