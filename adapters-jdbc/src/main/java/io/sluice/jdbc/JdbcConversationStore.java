@@ -70,35 +70,60 @@ final class JdbcConversationStore implements ConversationStore {
     @Override
     public CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages, List<UsageEntry> usage) {
         Turn turn = Turn.of(messages, this::write);
-        if (postgres && PostgresTurn.fits(turn, usage)) {
-            return async(() -> jdbi.withHandle(h ->
-                    PostgresTurn.append(bindNew(h.createQuery(PostgresTurn.sql(turn, usage)), conversation), conversation.id(), turn, usage)));
+        // on PostgreSQL a turn is one statement, atomic on its own: no transaction, so no separate round trip for its commit
+        if (postgres && PostgresTurn.fits(turn, usage)) return async(() -> jdbi.withHandle(h -> append(h, conversation, turn, usage)));
+        return async(() -> jdbi.inTransaction(h -> append(h, conversation, turn, usage)));
+    }
+
+    /**
+     * The turns in one transaction, one commit for all. Each conversation's row is locked by its turn's statement until
+     * the commit; the turns go in conversation id order (a stable sort: one conversation's keep theirs), so that two
+     * such transactions lock rows in the same order and never wait on each other in a cycle.
+     */
+    @Override
+    public CompletionStage<List<List<StoredMessage>>> appendAll(List<Append> turns) {
+        if (turns.size() == 1) { // one turn: one statement (on PostgreSQL), with no transaction around it
+            Append only = turns.getFirst();
+            return append(only.conversation(), only.messages(), only.usage()).thenApply(List::of);
         }
+        List<Turn> rows = turns.stream().map(a -> Turn.of(a.messages(), this::write)).toList();
+        Integer[] order = java.util.stream.IntStream.range(0, turns.size()).boxed().toArray(Integer[]::new);
+        java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> turns.get(i).conversation().id().value()));
         return async(() -> jdbi.inTransaction(h -> {
-            Totals totals = lockTotals(h, conversation);
-            Instant now = Instant.now();
-            var batch = h.prepareBatch("""
-                    INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count,
-                                          tokens_before, model, created_at, metadata, content_parts)
-                    VALUES (:conversation, :seq, :role, :content, :name, :toolCalls, :toolCallId, :tokens, :tokensBefore,
-                            :model, :created, :metadata, :parts)""");
-            for (Turn.Row r : turn.rows()) {
-                batch.bind("conversation", conversation.id().value()).bind("seq", totals.lastSeq() + r.n()).bind("role", r.role())
-                        .bind("content", r.content()).bind("name", r.name()).bind("toolCalls", r.toolCalls())
-                        .bind("toolCallId", r.toolCallId()).bind("tokens", r.tokens()).bind("tokensBefore", totals.totalTokens() + r.tokensBeforeInTurn())
-                        .bind("model", r.model()).bind("created", Timestamp.from(now)).bind("metadata", r.metadata())
-                        .bind("parts", r.contentParts()).add();
-            }
-            if (!turn.rows().isEmpty()) batch.execute();
-            h.createUpdate("""
-                            UPDATE conversations SET last_seq = :seq, total_tokens = :total, system_seq_end = :systemEnd, updated_at = :now
-                            WHERE id = :id""")
-                    .bind("seq", totals.lastSeq() + turn.rows().size()).bind("total", totals.totalTokens() + turn.tokens())
-                    .bind("systemEnd", turn.systemSeqEnd(totals.lastSeq(), totals.systemSeqEnd()))
-                    .bind("now", Timestamp.from(now)).bind("id", conversation.id().value()).execute();
-            JdbcUsageLedger.insert(h, usage, postgres);
-            return turn.stored(conversation.id(), totals.lastSeq(), now);
+            List<List<StoredMessage>> stored = new java.util.ArrayList<>(java.util.Collections.nCopies(turns.size(), null));
+            for (int i : order) stored.set(i, append(h, turns.get(i).conversation(), rows.get(i), turns.get(i).usage()));
+            return stored;
         }));
+    }
+
+    /** Appends one turn on {@code h}: one statement on PostgreSQL; else lock, insert, update, bill. */
+    private List<StoredMessage> append(Handle h, Conversation conversation, Turn turn, List<UsageEntry> usage) {
+        if (postgres && PostgresTurn.fits(turn, usage)) {
+            return PostgresTurn.append(bindNew(h.createQuery(PostgresTurn.sql(turn, usage)), conversation), conversation.id(), turn, usage);
+        }
+        Totals totals = lockTotals(h, conversation);
+        Instant now = Instant.now();
+        var batch = h.prepareBatch("""
+                INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count,
+                                      tokens_before, model, created_at, metadata, content_parts)
+                VALUES (:conversation, :seq, :role, :content, :name, :toolCalls, :toolCallId, :tokens, :tokensBefore,
+                        :model, :created, :metadata, :parts)""");
+        for (Turn.Row r : turn.rows()) {
+            batch.bind("conversation", conversation.id().value()).bind("seq", totals.lastSeq() + r.n()).bind("role", r.role())
+                    .bind("content", r.content()).bind("name", r.name()).bind("toolCalls", r.toolCalls())
+                    .bind("toolCallId", r.toolCallId()).bind("tokens", r.tokens()).bind("tokensBefore", totals.totalTokens() + r.tokensBeforeInTurn())
+                    .bind("model", r.model()).bind("created", Timestamp.from(now)).bind("metadata", r.metadata())
+                    .bind("parts", r.contentParts()).add();
+        }
+        if (!turn.rows().isEmpty()) batch.execute();
+        h.createUpdate("""
+                        UPDATE conversations SET last_seq = :seq, total_tokens = :total, system_seq_end = :systemEnd, updated_at = :now
+                        WHERE id = :id""")
+                .bind("seq", totals.lastSeq() + turn.rows().size()).bind("total", totals.totalTokens() + turn.tokens())
+                .bind("systemEnd", turn.systemSeqEnd(totals.lastSeq(), totals.systemSeqEnd()))
+                .bind("now", Timestamp.from(now)).bind("id", conversation.id().value()).execute();
+        JdbcUsageLedger.insert(h, usage, postgres);
+        return turn.stored(conversation.id(), totals.lastSeq(), now);
     }
 
     @Override

@@ -38,12 +38,31 @@ final class EngineMeters {
         };
     }
 
+    /**
+     * Each group commit's size ({@code sluice_storage_batch_size{what}}: turns or bills written in one transaction) and
+     * its time to commit ({@code sluice_storage_commit_seconds{what}}).
+     */
+    static io.sluice.engine.ledger.GroupCommit.Observer commits(PrometheusMeterRegistry meters, String what) {
+        var sizes = io.micrometer.core.instrument.DistributionSummary.builder("sluice.storage.batch.size")
+                .description("Items written in one transaction by group commit").tag("what", what)
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(meters);
+        var times = io.micrometer.core.instrument.Timer.builder("sluice.storage.commit").description("Time from a group commit's write to its commit")
+                .tag("what", what).serviceLevelObjectives(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(2), java.time.Duration.ofMillis(5),
+                        java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(25), java.time.Duration.ofMillis(50), java.time.Duration.ofMillis(100),
+                        java.time.Duration.ofMillis(250), java.time.Duration.ofSeconds(1)).register(meters);
+        return (items, nanos) -> {
+            sizes.record(items);
+            times.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        };
+    }
+
     /** Calls by how they ended, and bills that could not be written; each counter registered once, not on every call. */
     static CallEvents calls(PrometheusMeterRegistry meters) {
         io.micrometer.core.instrument.Counter unwritten = io.micrometer.core.instrument.Counter.builder("sluice.bills.unwritten")
                 .description("Bills that could not be written to the ledger (each logged with its request id)").register(meters);
         Map<String, io.micrometer.core.instrument.Counter> ended = new java.util.concurrent.ConcurrentHashMap<>();
         Map<String, io.micrometer.core.instrument.Counter> lookups = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, io.sluice.engine.ledger.GroupCommit.Observer> commits = new java.util.concurrent.ConcurrentHashMap<>();
         return new CallEvents() {
             @Override
             public void ended(String outcome) {
@@ -54,6 +73,11 @@ final class EngineMeters {
             @Override
             public void billUnwritten() {
                 unwritten.increment();
+            }
+
+            @Override
+            public void committed(String what, int items, long nanos) {
+                commits.computeIfAbsent(what, w -> commits(meters, w)).committed(items, nanos);
             }
 
             @Override

@@ -151,8 +151,8 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    UsageLedger usageLedger(JdbcStorage storage, Resources resources) {
-        UsageLedger grouped = new GroupCommitLedger(storage.usageLedger());
+    UsageLedger usageLedger(JdbcStorage storage, Resources resources, PrometheusMeterRegistry meters) {
+        UsageLedger grouped = new GroupCommitLedger(storage.usageLedger(), GroupCommitLedger.DEFAULT_WRITES_IN_FLIGHT, EngineMeters.commits(meters, "bills"));
         if (settings.commitBillBeforeAnswer()) return grouped;
         // drained on shutdown before the database closes (Resources close first): the bills written after their answers
         return resources.add(new BillAfterAnswerLedger(grouped), ledger -> ledger.drain(Duration.ofSeconds(10)));

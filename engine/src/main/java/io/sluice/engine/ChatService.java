@@ -76,7 +76,7 @@ public final class ChatService implements ChatCompletions {
         this.sla = b.sla;
         this.events = b.events;
         this.caller = new ResilientCaller(sla.circuits(), sla.retries(), sla.events());
-        this.memory = new TurnMemory(b.registry, b.store, b.cache, b.tokens, b.clock, b.context, b.summaries, b.recall, b.ledger);
+        this.memory = new TurnMemory(b.registry, b.store, b.cache, b.tokens, b.clock, b.context, b.summaries, b.recall, b.ledger, b.events);
         this.admission = new CallAdmission(b.flow, b.budgets, b.storage);
         this.promptWorkers = b.promptWorkers != null ? b.promptWorkers : PromptWorkers.shared();
         this.settlement = new Settlement(b.registry, memory, b.ledger, b.clock, b.events);

@@ -51,9 +51,15 @@ class BudgetsApiTest {
             assertThat(turn.statusCode()).isEqualTo(200);
             String conversation = turn.headers().firstValue("X-Conversation-Id").orElseThrow();
 
-            BigDecimal billed = new BigDecimal(JSON.readTree(sluice.get("/admin/usage", bearer(ADMIN)).body()).path("total").path("cost_usd").asText());
-            Map<String, JsonNode> all = byId(sluice.get("/admin/budgets", bearer(ADMIN)));
             String today = LocalDate.now(ZoneOffset.UTC).toString();
+            // a call's hold is settled, and its bill written, as its answer goes out: both are read once they are in
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+                JsonNode key = byId(sluice.get("/admin/budgets", bearer(ADMIN))).get("key:acme:day:" + today);
+                return key != null && new BigDecimal(key.path("reserved_usd").asText()).signum() == 0
+                        && new BigDecimal(key.path("spent_usd").asText()).compareTo(ledgerTotal(sluice)) == 0;
+            });
+            BigDecimal billed = ledgerTotal(sluice);
+            Map<String, JsonNode> all = byId(sluice.get("/admin/budgets", bearer(ADMIN)));
             String month = today.substring(0, 7);
             String apiKey = "apikey:" + acme.path("id").asText() + ":day:" + today;
             assertThat(all).containsOnlyKeys("key:acme:day:" + today, "user:acme/u1:month:" + month, apiKey, "conversation:" + conversation + ":total");
@@ -103,6 +109,10 @@ class BudgetsApiTest {
             refused(sluice.get("/admin/owners/" + "o".repeat(201) + "/conversations", bearer(ADMIN)), "owner");
             assertThat(sluice.get("/admin/owners/acme/conversations", bearer(other)).statusCode()).isEqualTo(401);
         }
+    }
+
+    private static BigDecimal ledgerTotal(TestGateway sluice) throws Exception {
+        return new BigDecimal(JSON.readTree(sluice.get("/admin/usage", bearer(ADMIN)).body()).path("total").path("cost_usd").asText());
     }
 
     private static Map<String, JsonNode> byId(HttpResponse<String> response) throws Exception {

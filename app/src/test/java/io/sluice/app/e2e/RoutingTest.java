@@ -114,7 +114,7 @@ class RoutingTest {
             assertThat(countServed(sluice, pool, 200, i -> "later-" + i)).containsOnlyKeys("small");
 
             String report = sluice.get("/admin/routes").body();
-            assertThat(report).containsPattern("\"name\":\"stable\",\"weight\":0,\"chain\":\\[\"big\"],\"health\":\\{\"requests\":\\d{4},"
+            assertThat(report).containsPattern("\"name\":\"stable\",\"weight\":0,\"chain\":\\[\"big\"],\"capabilities\":\\[\"complex\"],\"health\":\\{\"requests\":\\d{4},"
                     + "\"errors\":0,\"error_rate\":0.0,\"p50_ms\":[0-9.]+,\"p95_ms\":[0-9.]+}");
 
             assertThat(sluice.put("/admin/routes/split/weights", "{\"nope\": 5}").statusCode()).isEqualTo(400);

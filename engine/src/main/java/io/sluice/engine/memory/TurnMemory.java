@@ -52,10 +52,12 @@ public final class TurnMemory {
     private final ContextDefaults contextDefaults;
     private final RollingSummaries summaries;
     private final SemanticRecall recall;
+    private final TurnWriter writer;
 
     /** The memory of {@code store}'s conversations, with summaries written by {@code registry}'s models as {@code summaryPolicy} says. */
     public TurnMemory(ModelRegistry registry, ConversationStore store, ContextCache cache, TokenCounter tokens, Clock clock,
-                      ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall, io.sluice.ports.out.UsageLedger ledger) {
+                      ContextDefaults contextDefaults, SummaryPolicy summaryPolicy, SemanticRecall recall, io.sluice.ports.out.UsageLedger ledger,
+                      io.sluice.ports.out.CallEvents events) {
         this.store = store;
         this.cache = cache;
         this.tokens = tokens;
@@ -63,6 +65,7 @@ public final class TurnMemory {
         this.contextDefaults = contextDefaults;
         this.summaries = new RollingSummaries(registry, store, cache, tokens, summaryPolicy, ledger, clock);
         this.recall = recall;
+        this.writer = new TurnWriter(store, events);
     }
 
     /** Builds the call's turn for {@code target}, whose context window and encoding it is fitted to. */
@@ -207,13 +210,13 @@ public final class TurnMemory {
         return counted;
     }
 
-    /** Stores a stored conversation's turn with its ledger entry in one transaction. */
+    /** Stores a stored conversation's turn with its ledger entry in one transaction, shared with other conversations' turns ({@link TurnWriter}). */
     public CompletionStage<?> record(Turn turn, ModelRegistry.Target route, ChatMessage reply, Map<String, String> replyMetadata, UsageEntry entry) {
         String model = route.spec().name();
         List<NewMessage> messages = new ArrayList<>(turn.fresh().size() + 1);
         for (CountedMessage m : turn.fresh()) messages.add(new NewMessage(m.message(), m.tokens(), model, Map.of()));
         messages.add(new NewMessage(reply, tokens.countMessage(reply, route.spec().encoding(), route.provider().mediaRule()), model, replyMetadata));
-        return store.append(turn.conversation(), messages, List.of(entry)).thenCompose(stored -> advanceCache(turn.snapshot(), stored)
+        return writer.append(turn.conversation(), messages, List.of(entry)).thenCompose(stored -> advanceCache(turn.snapshot(), stored)
                 .thenApply(advanced -> {
                     if (turn.strategy() instanceof ContextStrategy.RollingSummary) {
                         long added = messages.stream().mapToLong(NewMessage::tokenCount).sum();

@@ -11,6 +11,12 @@ public interface CallEvents {
     /** A bill could not be written to the ledger (it was logged with its request id, owner, model and cost). */
     void billUnwritten();
 
+    /**
+     * A group commit ended: {@code what} ({@code turns}, {@code bills}) was written, {@code items} of them in one
+     * transaction, committed {@code nanos} after the write began.
+     */
+    default void committed(String what, int items, long nanos) {}
+
     CallEvents NONE = new CallEvents() {
         @Override
         public void ended(String outcome) {}

@@ -37,6 +37,31 @@ public interface ConversationStore {
      */
     CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages, List<UsageEntry> usage);
 
+    /** One turn to append: its conversation, its messages and its bill. */
+    record Append(Conversation conversation, List<NewMessage> messages, List<UsageEntry> usage) {
+        public Append {
+            messages = List.copyOf(messages);
+            usage = List.copyOf(usage);
+        }
+    }
+
+    /**
+     * Appends several turns, of any conversations, in one transaction: all of them or none, each as
+     * {@link #append(Conversation, List, List)} would, turns of one conversation in the order given. The stored
+     * messages of each turn, in the order given. A store without transactions across conversations appends them one
+     * after another.
+     */
+    default CompletionStage<List<List<StoredMessage>>> appendAll(List<Append> turns) {
+        CompletionStage<List<List<StoredMessage>>> all = java.util.concurrent.CompletableFuture.completedFuture(new java.util.ArrayList<>());
+        for (Append turn : turns) {
+            all = all.thenCompose(done -> append(turn.conversation(), turn.messages(), turn.usage()).thenApply(stored -> {
+                done.add(stored);
+                return done;
+            }));
+        }
+        return all;
+    }
+
     /** As {@link #append(Conversation, List, List)} with no usage to record. */
     default CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages) {
         return append(conversation, messages, List.of());

@@ -225,6 +225,35 @@ public abstract class ConversationStoreContract {
     }
 
     @Test
+    void turnsOfSeveralConversationsAreAppendedTogetherEachInItsOrderAndAllOrNone() {
+        Conversation a = newConversation("owner-a");
+        Conversation b = newConversation("owner-a");
+        join(store().append(a, List.of(msg(ChatMessage.user("a1"), 4))));
+        List<ConversationStore.Append> turns = List.of(
+                new ConversationStore.Append(b, List.of(msg(ChatMessage.user("b1"), 4), msg(ChatMessage.assistant("b2"), 5)), List.of()),
+                new ConversationStore.Append(a, List.of(msg(ChatMessage.user("a2"), 4)), List.of()),
+                new ConversationStore.Append(a, List.of(msg(ChatMessage.assistant("a3"), 6)), List.of()));
+        List<List<StoredMessage>> stored = join(store().appendAll(turns));
+
+        assertThat(stored).hasSize(3);
+        assertThat(stored.get(0)).extracting(StoredMessage::seq).containsExactly(1L, 2L);
+        assertThat(stored.get(1)).extracting(StoredMessage::seq).as("one conversation's turns in the order given").containsExactly(2L);
+        assertThat(stored.get(2)).extracting(StoredMessage::seq).containsExactly(3L);
+        assertThat(join(store().messages(a.id()))).extracting(m -> m.message().content()).containsExactly("a1", "a2", "a3");
+        assertThat(join(store().stats(a.id()))).isEqualTo(new ConversationStats(3, 14, 0));
+
+        // one turn the schema refuses: none of the others is kept
+        Conversation c = newConversation("owner-a");
+        ChatMessage refused = new ChatMessage(Role.USER, "hi", "n".repeat(300), List.of(), null);
+        CompletableFuture<List<List<StoredMessage>>> failing = store().appendAll(List.of(
+                new ConversationStore.Append(c, List.of(msg(ChatMessage.user("c1"), 4)), List.of()),
+                new ConversationStore.Append(a, List.of(msg(refused, 4)), List.of()))).toCompletableFuture();
+        assertThat(failing).failsWithin(java.time.Duration.ofSeconds(10));
+        assertThat(join(store().find(c.id(), "owner-a"))).isEmpty();
+        assertThat(join(store().messages(a.id()))).hasSize(3);
+    }
+
+    @Test
     void statsCountMessagesAndTokens() {
         Conversation c = newConversation("owner-a");
         join(store().append(c, List.of(msg(ChatMessage.user("one"), 11), msg(ChatMessage.assistant("two"), 13))));

@@ -1,0 +1,123 @@
+package io.sluice.app.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.testkit.db.PostgresTestSchema;
+import io.sluice.testkit.simulator.Simulator;
+import io.sluice.testkit.simulator.SimulatorConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stored turns of many conversations at once share transactions (group commit), and a gateway killed with
+ * {@code kill -9} under that load loses nothing it acknowledged and doubles nothing: every conversation in the database
+ * holds each acknowledged turn once, with seqs that run on without a gap, and each answer's bill once.
+ */
+class StoredTurnsGroupCommitTest {
+    private static final int CONVERSATIONS = 48;
+    private static final Pattern BATCH_MAX = Pattern.compile("sluice_storage_batch_size_max\\{what=\"turns\"} ([0-9.]+)");
+
+    @Test
+    void turnsShareCommitsAndAKillLosesNothingAcknowledgedAndDoublesNothing() throws Exception {
+        try (PostgresTestSchema schema = new PostgresTestSchema(); Simulator sim = new Simulator(SimulatorConfig.ofDefaults());
+             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+             ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS)) {
+            sim.start(0);
+            String yaml = """
+                    sluice:
+                      storage:
+                        type: postgres
+                        postgres: {url: "%s", user: "%s", password: "%s", pool-size: 8}
+                      providers:
+                        sim: {type: openai, base-url: "%s", api-key: sk-sim}
+                      models:
+                        gpt-4o-mini: {provider: sim, input-price: 0.15, output-price: 0.6}
+                    """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl());
+            Map<String, List<Integer>> acknowledged = new ConcurrentHashMap<>();
+            AtomicBoolean killed = new AtomicBoolean();
+            double largestBatch;
+            try (GatewayProcess gateway = new GatewayProcess(yaml)) {
+                List<Future<?>> talkers = new ArrayList<>();
+                for (int c = 0; c < CONVERSATIONS; c++) {
+                    int conversation = c;
+                    talkers.add(pool.submit(() -> {
+                        String id = "new";
+                        for (int turn = 1; !killed.get(); turn++) {
+                            HttpResponse<String> answer;
+                            try {
+                                answer = http.send(chat(gateway, id, "conversation " + conversation + " turn " + turn), HttpResponse.BodyHandlers.ofString());
+                            } catch (Exception gone) {
+                                return null;
+                            }
+                            if (answer.statusCode() != 200) return null;
+                            id = answer.headers().firstValue("X-Conversation-Id").orElseThrow();
+                            acknowledged.computeIfAbsent(id, k -> new ArrayList<>()).add(turn);
+                        }
+                        return null;
+                    }));
+                }
+                Thread.sleep(4_000);
+                Matcher batch = BATCH_MAX.matcher(gateway.send("GET", "/metrics", null).body());
+                assertThat(batch.find()).as("the batch size is measured").isTrue();
+                largestBatch = Double.parseDouble(batch.group(1));
+                killed.set(true);
+                gateway.kill();
+                for (Future<?> t : talkers) t.get();
+            }
+            System.out.printf("stored turns group commit: %d turns acknowledged in %d conversations before kill -9; largest batch %.0f%n",
+                    acknowledged.values().stream().mapToInt(List::size).sum(), acknowledged.size(), largestBatch);
+            assertThat(largestBatch).as("turns of different conversations shared a transaction").isGreaterThan(1);
+            assertThat(acknowledged).hasSizeGreaterThan(CONVERSATIONS / 2);
+
+            try (Connection db = DriverManager.getConnection(schema.jdbcUrl(), schema.user(), schema.password())) {
+                for (Map.Entry<String, List<Integer>> conversation : acknowledged.entrySet()) {
+                    List<String> userTexts = new ArrayList<>();
+                    List<Long> seqs = new ArrayList<>();
+                    try (var select = db.prepareStatement("SELECT seq, role, content FROM messages WHERE conversation_id = ? ORDER BY seq")) {
+                        select.setString(1, conversation.getKey());
+                        try (ResultSet rs = select.executeQuery()) {
+                            while (rs.next()) {
+                                seqs.add(rs.getLong(1));
+                                if (rs.getString(2).equals("user")) userTexts.add(rs.getString(3));
+                            }
+                        }
+                    }
+                    assertThat(seqs).as("no gap, no seq twice").isEqualTo(java.util.stream.LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+                    assertThat(userTexts).as("each turn once").doesNotHaveDuplicates();
+                    for (int turn : conversation.getValue()) assertThat(userTexts).as("acknowledged turn %d", turn).anyMatch(t -> t.endsWith(" turn " + turn));
+                    try (var select = db.prepareStatement("SELECT COUNT(*), COUNT(DISTINCT request_id) FROM usage_ledger WHERE conversation_id = ?")) {
+                        select.setString(1, conversation.getKey());
+                        try (ResultSet rs = select.executeQuery()) {
+                            rs.next();
+                            assertThat(rs.getLong(1)).as("a bill per stored answer, once").isEqualTo(rs.getLong(2)).isEqualTo(seqs.size() / 2);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static HttpRequest chat(GatewayProcess gateway, String conversation, String text) {
+        return HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/v1/chat/completions")).timeout(Duration.ofSeconds(10))
+                .header("content-type", "application/json").header("X-Conversation-Id", conversation)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}"))
+                .build();
+    }
+}
