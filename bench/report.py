@@ -8,10 +8,10 @@ import json
 import sys
 from datetime import datetime, timezone
 
-TARGETS = ["sluice", "sluice-conversation", "portkey"]
-NAMES = {"direct": "straight to the simulator", "sluice": "Sluice, stateless", "sluice-cache": "Sluice, response cache hit", "sluice-miss": "Sluice, response cache miss", "sluice-conversation": "Sluice, stored conversation (PostgreSQL)",
+TARGETS = ["nginx", "sluice", "sluice-conversation", "portkey"]
+NAMES = {"direct": "straight to the simulator", "nginx": "nginx (one proxy hop)", "sluice": "Sluice, stateless", "sluice-cache": "Sluice, response cache hit", "sluice-miss": "Sluice, response cache miss", "sluice-conversation": "Sluice, stored conversation (PostgreSQL)",
          "portkey": "Portkey gateway", "sluice-stream": "Sluice, stream (first chunk)"}
-COLORS = {"direct": "#888888", "sluice": "#1f77b4", "sluice-cache": "#ff7f0e", "sluice-miss": "#8c564b", "sluice-conversation": "#2ca02c", "portkey": "#d62728", "sluice-stream": "#9467bd"}
+COLORS = {"direct": "#888888", "nginx": "#17becf", "sluice": "#1f77b4", "sluice-cache": "#ff7f0e", "sluice-miss": "#8c564b", "sluice-conversation": "#2ca02c", "portkey": "#d62728", "sluice-stream": "#9467bd"}
 PCTS = [("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9")]
 
 
@@ -95,6 +95,14 @@ def targets(runs, rates, stream_rates):
     sm, pm = find(runs, "sluice", "0", "max"), find(runs, "portkey", "0", "max")
     ratio = sm["throughput"] / pm["throughput"] if sm and pm and pm["throughput"] > 0 else None
     rows.append(("maximum throughput against Portkey's, same run", ">= 3x", ratio, "x", lambda v: v >= 3, None))
+    nm, cm = find(runs, "nginx", "0", "max"), find(runs, "sluice-conversation", "0", "max")
+    share = sm["throughput"] / nm["throughput"] if sm and nm and nm["throughput"] > 0 else None
+    rows.append(("stateless maximum throughput against nginx's (one proxy hop), same run", ">= 60%", share and 100 * share, "%", lambda v: v >= 60, None))
+    stored = cm["throughput"] / sm["throughput"] if cm and sm and sm["throughput"] > 0 else None
+    rows.append(("stored turns' maximum throughput against stateless calls', same run", ">= 60%", stored and 100 * stored, "%", lambda v: v >= 60, None))
+    c1000 = overhead(runs, "sluice-conversation", "0", 1000) if 1000 in rates else None
+    rows.append(("stored conversation turn: overhead p99 at 1,000 turns/s", "<= 10 ms", c1000 and c1000["p99"], "ms", lambda v: v <= 10,
+                 own_p99(runs, "sluice-conversation", 1000 if 1000 in rates else None)))
     rate = max(stream_rates) if stream_rates else None
     t = overhead(runs, "sluice", "0", rate, "ttfc_us", True) if rate else None
     rows.append((f"streaming: time-to-first-chunk overhead p99 (at {rate}/s)", "<= 1 ms", t and t["p99"], "ms", lambda v: v <= 1, own_p99(runs, "sluice", rate, True)))
