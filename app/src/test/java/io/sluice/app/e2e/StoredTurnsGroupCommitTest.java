@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * holds each acknowledged turn once, with seqs that run on without a gap, and each answer's bill once.
  */
 class StoredTurnsGroupCommitTest {
-    private static final int CONVERSATIONS = 48;
+    private static final int CONVERSATIONS = 96;
     private static final Pattern BATCH_MAX = Pattern.compile("sluice_storage_batch_size_max\\{what=\"turns\"} ([0-9.]+)");
 
     @Test
