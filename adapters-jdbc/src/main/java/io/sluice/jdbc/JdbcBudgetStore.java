@@ -126,12 +126,27 @@ final class JdbcBudgetStore implements BudgetStore {
     }
 
     @Override
-    public CompletionStage<List<Counter>> counters(String prefix, int max) {
-        String like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        return async(() -> jdbi.withHandle(h -> h.createQuery("""
-                        SELECT counter, spent, reserved FROM budget_counters WHERE counter LIKE :p ESCAPE '\\'
-                        ORDER BY spent DESC, counter LIMIT :max""").bind("p", like).bind("max", max)
-                .map((rs, ctx) -> new Counter(rs.getString("counter"), rs.getBigDecimal("spent"), rs.getBigDecimal("reserved"))).list()));
+    public CompletionStage<List<Counter>> counters(String prefix, List<String> suffixes, int max) {
+        StringBuilder sql = new StringBuilder("SELECT counter, spent, reserved FROM budget_counters WHERE counter LIKE :p ESCAPE '!'");
+        if (!suffixes.isEmpty()) {
+            sql.append(" AND (");
+            for (int i = 0; i < suffixes.size(); i++) sql.append(i == 0 ? "" : " OR ").append("counter LIKE :s").append(i).append(" ESCAPE '!'");
+            sql.append(')');
+        }
+        sql.append(" ORDER BY spent DESC, counter LIMIT :max");
+        return async(() -> jdbi.withHandle(h -> {
+            var select = h.createQuery(sql.toString()).bind("p", literal(prefix) + "%").bind("max", max);
+            for (int i = 0; i < suffixes.size(); i++) select.bind("s" + i, "%" + literal(suffixes.get(i)));
+            return select.map((rs, ctx) -> new Counter(rs.getString("counter"), rs.getBigDecimal("spent"), rs.getBigDecimal("reserved"))).list();
+        }));
+    }
+
+    /**
+     * {@code text} as a LIKE pattern that matches only itself. The escape is {@code !}, not a backslash: JDBI reads a
+     * backslash in a quoted literal as escaping the quote, and the named parameters after it would be taken for text.
+     */
+    private static String literal(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     /** One counter's column; {@code column} is one of this class's own names, never request text. */

@@ -238,10 +238,11 @@ public final class RedisBudgetStore implements BudgetStore {
 
     /** Scans the counters' keys (not their late-bill sets, nor the holds), reads each one's fields, the most spent first. */
     @Override
-    public CompletionStage<List<Counter>> counters(String prefix, int max) {
+    public CompletionStage<List<Counter>> counters(String prefix, List<String> suffixes, int max) {
         String pattern = key(prefix).replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "*";
         List<Counter> found = new java.util.concurrent.CopyOnWriteArrayList<>();
         return counters(pattern, io.lettuce.core.ScanCursor.INITIAL, found).thenApply(done -> found.stream()
+                .filter(c -> suffixes.isEmpty() || suffixes.stream().anyMatch(c.name()::endsWith))
                 .sorted(java.util.Comparator.comparing(Counter::spent).reversed().thenComparing(Counter::name)).limit(max).toList());
     }
 

@@ -35,20 +35,25 @@ class RuntimeKeysTest {
         return Base64.getEncoder().encodeToString(key);
     }
 
+    /** A gateway on the schema, with one configured key ({@code sk-configured}) on the simulator. */
+    private static String yaml(PostgresTestSchema schema, Simulator sim) {
+        return """
+                sluice:
+                  storage:
+                    type: postgres
+                    postgres: {url: "%s", user: "%s", password: "%s", pool-size: 4}
+                  providers:
+                    sim: {type: openai, base-url: "%s", api-key: sk-configured}
+                  models:
+                    gpt-4o: {provider: sim}
+                """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl());
+    }
+
     @Test
     void aKeyAddedOnOneReplicaIsUsedByTheOtherKeptSealedAcrossARestartAndRemovedOnce() throws Exception {
         try (PostgresTestSchema schema = new PostgresTestSchema(); Simulator sim = new Simulator(SimulatorConfig.ofDefaults())) {
             sim.start(0);
-            String yaml = """
-                    sluice:
-                      storage:
-                        type: postgres
-                        postgres: {url: "%s", user: "%s", password: "%s", pool-size: 4}
-                      providers:
-                        sim: {type: openai, base-url: "%s", api-key: sk-configured}
-                      models:
-                        gpt-4o: {provider: sim}
-                    """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl());
+            String yaml = yaml(schema, sim);
             Map<String, String> env = Map.of("SLUICE_SECRETS_KEY", secretsKey());
             String label;
             try (GatewayProcess a = new GatewayProcess(yaml, env); GatewayProcess b = new GatewayProcess(yaml, env)) {
@@ -103,16 +108,7 @@ class RuntimeKeysTest {
     void aKeyTheUpstreamDisabledIsEnabledOnOneReplicaAndEveryReplicaUsesItAgainWithinASecond() throws Exception {
         try (PostgresTestSchema schema = new PostgresTestSchema(); Simulator sim = new Simulator(SimulatorConfig.ofDefaults())) {
             sim.start(0);
-            String yaml = """
-                    sluice:
-                      storage:
-                        type: postgres
-                        postgres: {url: "%s", user: "%s", password: "%s", pool-size: 4}
-                      providers:
-                        sim: {type: openai, base-url: "%s", api-key: sk-configured}
-                      models:
-                        gpt-4o: {provider: sim}
-                    """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl());
+            String yaml = yaml(schema, sim);
             try (GatewayProcess a = new GatewayProcess(yaml, Map.of()); GatewayProcess b = new GatewayProcess(yaml, Map.of())) {
                 sim.configure(sim.config().withKeyFault("sk-configured", io.sluice.testkit.simulator.Fault.UNAUTHORIZED));
                 assertThat(chat(a).statusCode()).isEqualTo(503);

@@ -58,13 +58,13 @@ public final class BudgetReport implements Budgets {
     private CompletionStage<List<Status>> report(List<String> prefixes, int max) {
         if (max < 1 || max > MAX_LISTED) throw new InvalidRequestException("'limit' must be between 1 and " + MAX_LISTED, "limit");
         Instant now = clock.instant();
+        List<String> current = java.util.Arrays.stream(Budget.Period.values()).map(p -> ":" + Budget.window(p, now)).toList();
         List<CompletableFuture<List<BudgetStore.Counter>>> reads = new ArrayList<>();
-        // a page of counters more than asked for: those of past periods are listed too, and dropped here
-        for (String prefix : prefixes) reads.add(store.counters(prefix, 4 * max).toCompletableFuture());
+        for (String prefix : prefixes) reads.add(store.counters(prefix, current, max).toCompletableFuture());
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose(read -> {
-            List<Named> current = new ArrayList<>();
-            for (var r : reads) for (BudgetStore.Counter c : r.join()) Named.parse(c, now).ifPresent(current::add);
-            return limits(current).thenApply(limits -> current.stream()
+            List<Named> named = new ArrayList<>();
+            for (var r : reads) for (BudgetStore.Counter c : r.join()) Named.parse(c, now).ifPresent(named::add);
+            return limits(named).thenApply(limits -> named.stream()
                     .flatMap(n -> Optional.ofNullable(limits.get(n)).map(limit -> status(n, limit, now)).stream())
                     .sorted(Comparator.comparing((Status s) -> s.spentUsd().add(s.reservedUsd()).divide(s.limitUsd().max(CENT), 9, RoundingMode.HALF_UP))
                             .reversed().thenComparing(Status::budget))

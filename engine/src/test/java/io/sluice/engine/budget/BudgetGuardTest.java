@@ -62,7 +62,7 @@ class BudgetGuardTest {
             return CompletableFuture.completedFuture(BigDecimal.ZERO);
         }
 
-        public CompletionStage<List<BudgetStore.Counter>> counters(String prefix, int max) {
+        public CompletionStage<List<BudgetStore.Counter>> counters(String prefix, List<String> suffixes, int max) {
             return CompletableFuture.completedFuture(List.of());
         }
     }

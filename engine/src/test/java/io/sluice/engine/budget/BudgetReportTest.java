@@ -27,33 +27,11 @@ class BudgetReportTest {
     }
 
     private static BudgetStore store(List<BudgetStore.Counter> counters) {
-        return new BudgetStore() {
-            public CompletionStage<List<Counter>> counters(String prefix, int max) {
-                return CompletableFuture.completedFuture(counters.stream().filter(c -> c.name().startsWith(prefix)).limit(max).toList());
-            }
-
-            public CompletionStage<Reservation> reserve(Hold hold) {
-                throw new UnsupportedOperationException();
-            }
-
-            public CompletionStage<Void> settle(Hold hold, BigDecimal actual, Instant billedAt) {
-                throw new UnsupportedOperationException();
-            }
-
-            public CompletionStage<List<String>> expired(Instant now, int max) {
-                throw new UnsupportedOperationException();
-            }
-
-            public CompletionStage<Void> expire(String holdId, BigDecimal billed) {
-                throw new UnsupportedOperationException();
-            }
-
-            public CompletionStage<BigDecimal> spent(String counter) {
-                throw new UnsupportedOperationException();
-            }
-
-            public CompletionStage<BigDecimal> reserved(String counter) {
-                throw new UnsupportedOperationException();
+        return new UnusedBudgetStore() {
+            @Override
+            public CompletionStage<List<Counter>> counters(String prefix, List<String> suffixes, int max) {
+                return CompletableFuture.completedFuture(counters.stream().filter(c -> c.name().startsWith(prefix))
+                        .filter(c -> suffixes.isEmpty() || suffixes.stream().anyMatch(c.name()::endsWith)).limit(max).toList());
             }
         };
     }

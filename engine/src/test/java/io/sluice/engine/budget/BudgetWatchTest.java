@@ -25,38 +25,15 @@ class BudgetWatchTest {
     private static final BudgetCheck DAY = new BudgetCheck("key:acme:day:2026-12-04", Budget.Period.DAY, new BigDecimal("10"));
 
     /** A counter store whose spend is set by the test; a read fails while {@code down}. */
-    private static class Counter implements BudgetStore {
+    private static class Counter extends UnusedBudgetStore {
         final AtomicReference<BigDecimal> spent = new AtomicReference<>(BigDecimal.ZERO);
         final AtomicInteger reads = new AtomicInteger();
         volatile boolean down;
 
+        @Override
         public CompletionStage<BigDecimal> spent(String counter) {
             reads.incrementAndGet();
             return down ? CompletableFuture.failedFuture(new IllegalStateException("connection refused")) : CompletableFuture.completedFuture(spent.get());
-        }
-
-        public CompletionStage<Reservation> reserve(Hold hold) {
-            throw new UnsupportedOperationException();
-        }
-
-        public CompletionStage<Void> settle(Hold hold, BigDecimal actual, Instant billedAt) {
-            throw new UnsupportedOperationException();
-        }
-
-        public CompletionStage<List<String>> expired(Instant now, int max) {
-            throw new UnsupportedOperationException();
-        }
-
-        public CompletionStage<Void> expire(String holdId, BigDecimal billed) {
-            throw new UnsupportedOperationException();
-        }
-
-        public CompletionStage<BigDecimal> reserved(String counter) {
-            throw new UnsupportedOperationException();
-        }
-
-        public CompletionStage<List<BudgetStore.Counter>> counters(String prefix, int max) {
-            throw new UnsupportedOperationException();
         }
     }
 

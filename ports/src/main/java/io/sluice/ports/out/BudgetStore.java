@@ -78,10 +78,11 @@ public interface BudgetStore {
     record Counter(String name, BigDecimal spent, BigDecimal reserved) {}
 
     /**
-     * The counters whose names start with {@code prefix}, the most spent first, at most {@code max}: what the budgets
-     * report reads, never a call.
+     * The counters whose names start with {@code prefix} and end with one of {@code suffixes} (any, when there are
+     * none), the most spent first, at most {@code max}: what the budgets report reads, never a call. The suffixes name
+     * the current periods ({@code :day:2026-12-04}), so that past periods' counters, which stay, crowd none out.
      */
-    CompletionStage<List<Counter>> counters(String prefix, int max);
+    CompletionStage<List<Counter>> counters(String prefix, List<String> suffixes, int max);
 
     /**
      * Drops every counter whose name starts with {@code prefix} (an erased end user's or conversation's). A store whose

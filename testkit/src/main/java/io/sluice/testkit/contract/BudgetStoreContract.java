@@ -131,12 +131,15 @@ public abstract class BudgetStoreContract {
         settle(done, "3");
         reserve(hold("1", Duration.ofMinutes(5), likeWise, globWise));
 
-        List<BudgetStore.Counter> listed = store().counters(prefix, 10).toCompletableFuture().join();
+        List<BudgetStore.Counter> listed = store().counters(prefix, List.of(), 10).toCompletableFuture().join();
         assertThat(listed).extracting(BudgetStore.Counter::name).as("LIKE's and SCAN's wildcards in a name match only themselves")
                 .containsExactly(large.counter(), small.counter());
         assertThat(listed.getFirst().spent()).isEqualByComparingTo("3");
         assertThat(listed.getFirst().reserved()).isEqualByComparingTo("2");
         assertThat(listed.get(1).spent()).isEqualByComparingTo("0.25");
-        assertThat(store().counters(prefix, 1).toCompletableFuture().join()).hasSize(1);
+        assertThat(store().counters(prefix, List.of(), 1).toCompletableFuture().join()).hasSize(1);
+        // by the period their names end with: a past period's counter, however much it spent, crowds out no current one
+        assertThat(store().counters(prefix, List.of(":a", "_%*:c"), 10).toCompletableFuture().join()).extracting(BudgetStore.Counter::name)
+                .containsExactly(small.counter());
     }
 }
