@@ -23,11 +23,7 @@ class ChangeNoticesTest {
     void aChangeReachesTheOtherReplicaByRedisAndWithRedisAwayByPolling() throws Exception {
         try (PostgresTestSchema schema = new PostgresTestSchema(); Simulator sim = new Simulator(SimulatorConfig.ofDefaults()); SecondRedis redis = new SecondRedis()) {
             sim.start(0);
-            String yaml = """
-                    sluice:
-                      storage:
-                        type: postgres
-                        postgres: {url: "%s", user: "%s", password: "%s", pool-size: 4}
+            String yaml = GatewayProcess.onPostgres(schema, 4) + """
                       redis: {uri: "%s"}
                       context: {cache: {type: redis}}
                       providers:
@@ -40,7 +36,7 @@ class ChangeNoticesTest {
                           deployments:
                             stable: {weight: 50, chain: [{model: big}]}
                             canary: {weight: 50, chain: [{model: small}]}
-                    """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), redis.uri(), sim.baseUrl());
+                    """.formatted(redis.uri(), sim.baseUrl());
             try (GatewayProcess a = new GatewayProcess(yaml); GatewayProcess b = new GatewayProcess(yaml)) {
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> b.log().contains("subscribed to Redis channel sluice:changes"));
                 for (int round = 1; round <= 3; round++) {

@@ -22,6 +22,19 @@ final class GatewayProcess implements AutoCloseable {
     private final Path log;
     final int port;
 
+    /**
+     * The start of a {@code sluice.yaml} for a gateway process on {@code schema}, with a pool of {@code poolSize}: the
+     * {@code sluice:} line and its {@code storage} block, two spaces in; the test adds the rest at the same depth.
+     */
+    static String onPostgres(io.sluice.testkit.db.PostgresTestSchema schema, int poolSize) {
+        return """
+                sluice:
+                  storage:
+                    type: postgres
+                    postgres: {url: "%s", user: "%s", password: "%s", pool-size: %d}
+                """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), poolSize);
+    }
+
     /** @param yaml the {@code sluice.yaml} to start with */
     GatewayProcess(String yaml) throws IOException, InterruptedException {
         this(yaml, java.util.Map.of());

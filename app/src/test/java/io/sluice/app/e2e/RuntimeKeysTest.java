@@ -37,16 +37,12 @@ class RuntimeKeysTest {
 
     /** A gateway on the schema, with one configured key ({@code sk-configured}) on the simulator. */
     private static String yaml(PostgresTestSchema schema, Simulator sim) {
-        return """
-                sluice:
-                  storage:
-                    type: postgres
-                    postgres: {url: "%s", user: "%s", password: "%s", pool-size: 4}
+        return GatewayProcess.onPostgres(schema, 4) + """
                   providers:
                     sim: {type: openai, base-url: "%s", api-key: sk-configured}
                   models:
                     gpt-4o: {provider: sim}
-                """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl());
+                """.formatted(sim.baseUrl());
     }
 
     @Test

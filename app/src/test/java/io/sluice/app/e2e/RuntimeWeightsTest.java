@@ -24,11 +24,7 @@ class RuntimeWeightsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static String yaml(PostgresTestSchema schema, Simulator sim) {
-        return """
-                sluice:
-                  storage:
-                    type: postgres
-                    postgres: {url: "%s", user: "%s", password: "%s", pool-size: 4}
+        return GatewayProcess.onPostgres(schema, 4) + """
                   providers:
                     good: {type: openai, base-url: "%s", api-key: sk-good}
                     bad: {type: openai, base-url: "%s", api-key: sk-bad}
@@ -42,7 +38,7 @@ class RuntimeWeightsTest {
                         canary: {weight: 5, chain: [{model: small}]}
                       canary: {deployment: canary, stable: stable, min-calls: 10}
                   sla: {retry: {max-attempts: 1}}
-                """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl(), sim.baseUrl());
+                """.formatted(sim.baseUrl(), sim.baseUrl());
     }
 
     @Test

@@ -40,16 +40,12 @@ class StoredTurnsGroupCommitTest {
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
              ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS)) {
             sim.start(0);
-            String yaml = """
-                    sluice:
-                      storage:
-                        type: postgres
-                        postgres: {url: "%s", user: "%s", password: "%s", pool-size: 8}
+            String yaml = GatewayProcess.onPostgres(schema, 8) + """
                       providers:
                         sim: {type: openai, base-url: "%s", api-key: sk-sim}
                       models:
                         gpt-4o-mini: {provider: sim, input-price: 0.15, output-price: 0.6}
-                    """.formatted(schema.jdbcUrl(), schema.user(), schema.password() == null ? "" : schema.password(), sim.baseUrl());
+                    """.formatted(sim.baseUrl());
             Map<String, List<Integer>> acknowledged = new ConcurrentHashMap<>();
             AtomicBoolean killed = new AtomicBoolean();
             double largestBatch;

@@ -61,6 +61,9 @@ public final class LoadGenerator {
     private final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> conversations = new ArrayList<>();
     private final AtomicInteger nextConversation = new AtomicInteger();
+    /** Each conversation slot's current id and its turns so far ({@code --turns}: a slot past it starts a new one). */
+    private java.util.concurrent.atomic.AtomicReferenceArray<String> slots;
+    private java.util.concurrent.atomic.AtomicIntegerArray turnsInSlot;
     private volatile long measureFrom;
     private volatile long measureUntil;
 
@@ -142,10 +145,17 @@ public final class LoadGenerator {
     private void call(long intended, boolean measured, Runnable then) {
         inFlight.incrementAndGet();
         if (measured) sent.incrementAndGet();
-        String conversation = conversations.isEmpty() ? null : conversations.get(Math.floorMod(nextConversation.getAndIncrement(), conversations.size()));
+        int slot = conversations.isEmpty() ? -1 : Math.floorMod(nextConversation.getAndIncrement(), conversations.size());
+        String conversation = slot < 0 ? null : slots.get(slot);
+        boolean renew = slot >= 0 && options.turns() > 0 && turnsInSlot.incrementAndGet(slot) > options.turns();
+        if (renew) {
+            turnsInSlot.set(slot, 1);
+            conversation = "new";
+        }
         long[] first = {0};
         long[] timing = {-1, -1};
         send(conversation).compose(resp -> {
+            if (renew && resp.getHeader("X-Conversation-Id") != null) slots.set(slot, resp.getHeader("X-Conversation-Id"));
             String serverTiming = resp.getHeader("Server-Timing");
             timing[0] = serverTimingMicros(serverTiming, "gateway");
             timing[1] = serverTimingMicros(serverTiming, "store");
@@ -201,6 +211,10 @@ public final class LoadGenerator {
         Future.join(new ArrayList<>(opened)).otherwiseEmpty().await();
         for (Future<String> f : opened) if (f.succeeded() && f.result() != null) conversations.add(f.result());
         if (conversations.isEmpty()) throw new IllegalStateException("the gateway opened no conversation");
+        slots = new java.util.concurrent.atomic.AtomicReferenceArray<>(conversations.toArray(String[]::new));
+        int[] opened1 = new int[conversations.size()];
+        java.util.Arrays.fill(opened1, 1); // the turn that opened it
+        turnsInSlot = new java.util.concurrent.atomic.AtomicIntegerArray(opened1);
     }
 
     private String failuresJson() {

@@ -73,4 +73,27 @@ class LoadGeneratorTest {
         assertThat(r.path("errors").asLong()).isZero();
         assertThat(r.path("ttfc_us").path("p50").asLong()).isPositive().isLessThanOrEqualTo(r.path("latency_us").path("p50").asLong());
     }
+
+    @Test
+    void withTurnsAConversationIsReplacedByANewOneOnceItHasHadThatMany() throws Exception {
+        // a stand-in for the gateway: "new" opens a conversation, any other id continues it
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        java.util.Map<String, Integer> continued = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        var server = vertx.createHttpServer().requestHandler(request -> request.body().onComplete(body -> {
+            String id = request.getHeader("X-Conversation-Id");
+            if ("new".equals(id)) id = "conv-" + opened.incrementAndGet();
+            else continued.merge(id, 1, Integer::sum);
+            request.response().putHeader("X-Conversation-Id", id).end("{}");
+        })).listen(0).await();
+        try {
+            Path out = dir.resolve("turns.jsonl");
+            LoadGenerator.main(new String[] {"--url", "http://127.0.0.1:" + server.actualPort() + "/v1/chat/completions", "--out", out.toString(),
+                    "--warmup", "0", "--seconds", "1", "--max", "1", "--conversations", "3", "--turns", "2"});
+            assertThat(opened.get()).as("the three opened, and more in their place").isGreaterThan(6);
+            assertThat(continued.values()).as("each continued once after the turn that opened it").containsOnly(1);
+        } finally {
+            vertx.close().await();
+        }
+    }
 }
