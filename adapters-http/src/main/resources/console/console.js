@@ -312,14 +312,20 @@ const actions = {
   },
 };
 
+/** Which drawing is the latest: one that finishes after a newer one began (a live redraw, a slow page) is dropped. */
+let drawing = 0;
+
 async function show(view, arg) {
+  const mine = ++drawing;
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.getAttribute('href') === '#/' + view));
   try {
-    main.innerHTML = await views[view](arg);
+    const html = await views[view](arg);
+    if (mine !== drawing) return;
+    main.innerHTML = html;
     if (Object.hasOwn(actions, view)) actions[view]();
     main.dataset.view = view;
   } catch (e) {
-    main.innerHTML = `<p class="error" role="alert">${esc(e.message)}</p>`;
+    if (mine === drawing) main.innerHTML = `<p class="error" role="alert">${esc(e.message)}</p>`;
   }
 }
 
@@ -378,7 +384,9 @@ document.getElementById('sign-out').addEventListener('click', () => {
 /** The upstreams page follows the endpoints live, unless the operator is typing a key into it. */
 const LIVE_SECONDS = 5;
 setInterval(async () => {
-  if (main.dataset.view !== 'upstreams' || main.contains(document.activeElement) && document.activeElement.tagName !== 'BUTTON') return;
+  // only while the page asked for is the upstreams page: a page being opened is never drawn over
+  if (main.dataset.view !== 'upstreams' || location.hash !== '#/upstreams'
+      || main.contains(document.activeElement) && document.activeElement.tagName !== 'BUTTON') return;
   const said = document.getElementById('upstreams-message').innerHTML; // what the last action said stays said
   await show('upstreams');
   const message = document.getElementById('upstreams-message');

@@ -147,7 +147,11 @@ public final class RedisLink implements AutoCloseable {
                     onMessage.accept(message);
                 }
             });
-            return c.async().subscribe(channel).thenApply(ok -> c);
+            // a refused SUBSCRIBE (an ACL without the channel, a timeout) closes its connection: the retry makes a new one
+            return c.async().subscribe(channel).thenApply(ok -> c).exceptionallyCompose(error -> {
+                c.closeAsync();
+                return CompletableFuture.failedFuture(error);
+            });
         }).whenComplete((c, error) -> {
             if (error == null && !closed) {
                 held.set(c);

@@ -97,12 +97,16 @@ final class UpstreamsHandler {
         keys.enable(endpoint, key).whenComplete((found, error) -> context.runOnContext(v -> {
             if (error != null) {
                 ErrorResponses.send(ctx.response(), json, ErrorResponses.toApiError(io.sluice.domain.error.Failures.cause(error)));
-            } else if (!found) {
+                return;
+            }
+            // the key may have been removed meanwhile (a runtime key, on another replica): then it is not found
+            java.util.Optional<RouteHealth.KeyState> state = found
+                    ? health.keys().stream().filter(k -> k.endpoint().equals(endpoint) && k.key().equals(key)).findFirst() : java.util.Optional.empty();
+            if (state.isEmpty()) {
                 ErrorResponses.send(ctx.response(), json, new ErrorResponses.ApiError(404, "invalid_request_error", "upstream_key_not_found", "key",
                         "No upstream key '" + clip(key) + "' on endpoint '" + clip(endpoint) + "'", null));
             } else {
-                RouteHealth.KeyState state = health.keys().stream().filter(k -> k.endpoint().equals(endpoint) && k.key().equals(key)).findFirst().orElseThrow();
-                ctx.response().putHeader("content-type", "application/json").end(key(state).toString());
+                ctx.response().putHeader("content-type", "application/json").end(key(state.get()).toString());
             }
         }));
     }

@@ -45,25 +45,30 @@ public final class BudgetReport implements Budgets {
         if (scope != null && !SCOPES.contains(scope)) {
             throw new InvalidRequestException("'scope' must be one of " + String.join(", ", SCOPES), "scope");
         }
-        return report(scope == null ? List.of("") : List.of(scope + ":"), max);
+        return report(scope == null ? List.of("") : List.of(scope + ":"), max, named -> true);
     }
 
     @Override
     public CompletionStage<List<Status>> own(Caller caller, int max) {
         List<String> prefixes = new ArrayList<>(List.of("key:" + caller.owner() + ":", "user:" + caller.owner() + "/"));
         caller.key().ifPresent(key -> prefixes.add("apikey:" + key.id() + ":"));
-        return report(prefixes, max);
+        // an owner's name may hold ':' ("acme:eu"), which the prefix "key:acme:" matches too: only its own key counter
+        return report(prefixes, max, named -> !named.scope().equals("key") || named.subject().equals(caller.owner()));
     }
 
-    private CompletionStage<List<Status>> report(List<String> prefixes, int max) {
+    /** How many counters a report reads from the store: the largest list, four times over, to be sorted by share used. */
+    private static final int READ = 4 * MAX_LISTED;
+
+    private CompletionStage<List<Status>> report(List<String> prefixes, int max, java.util.function.Predicate<Named> mine) {
         if (max < 1 || max > MAX_LISTED) throw new InvalidRequestException("'limit' must be between 1 and " + MAX_LISTED, "limit");
         Instant now = clock.instant();
         List<String> current = java.util.Arrays.stream(Budget.Period.values()).map(p -> ":" + Budget.window(p, now)).toList();
         List<CompletableFuture<List<BudgetStore.Counter>>> reads = new ArrayList<>();
-        for (String prefix : prefixes) reads.add(store.counters(prefix, current, max).toCompletableFuture());
+        // the store ranks by dollars, the report by share of the cap: read well past the page, then rank and cut
+        for (String prefix : prefixes) reads.add(store.counters(prefix, current, READ).toCompletableFuture());
         return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose(read -> {
             List<Named> named = new ArrayList<>();
-            for (var r : reads) for (BudgetStore.Counter c : r.join()) Named.parse(c, now).ifPresent(named::add);
+            for (var r : reads) for (BudgetStore.Counter c : r.join()) Named.parse(c, now).filter(mine).ifPresent(named::add);
             return limits(named).thenApply(limits -> named.stream()
                     .flatMap(n -> Optional.ofNullable(limits.get(n)).map(limit -> status(n, limit, now)).stream())
                     .sorted(Comparator.comparing((Status s) -> s.spentUsd().add(s.reservedUsd()).divide(s.limitUsd().max(CENT), 9, RoundingMode.HALF_UP))

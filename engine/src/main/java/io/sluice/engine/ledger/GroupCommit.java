@@ -82,17 +82,26 @@ public final class GroupCommit<T, R> {
         });
     }
 
-    /** Writes each item of a failed write on its own, one after another, so that only a bad one fails. */
+    /**
+     * Writes each item of a failed write on its own, one after another, so that only a bad one fails. Writes that end
+     * at once (a store that refuses everything while it is down) are taken in a loop, not by recursion, so that a
+     * backlog of thousands cannot overflow the stack.
+     */
     private void oneByOne(List<Pending<T, R>> batch, int next) {
-        if (next == batch.size()) {
-            writeNext();
-            return;
+        for (int i = next; i < batch.size(); i++) {
+            Pending<T, R> p = batch.get(i);
+            CompletableFuture<List<R>> written = write(List.of(p.item())).toCompletableFuture();
+            if (!written.isDone()) {
+                int after = i + 1;
+                written.whenComplete((results, error) -> {
+                    complete(p, error == null ? results.getFirst() : null, error);
+                    oneByOne(batch, after);
+                });
+                return;
+            }
+            written.whenComplete((results, error) -> complete(p, error == null ? results.getFirst() : null, error)); // runs now
         }
-        Pending<T, R> p = batch.get(next);
-        write(List.of(p.item())).whenComplete((results, error) -> {
-            complete(p, error == null ? results.getFirst() : null, error);
-            oneByOne(batch, next + 1);
-        });
+        writeNext();
     }
 
     private CompletionStage<List<R>> write(List<T> items) {

@@ -32,7 +32,9 @@ public final class GroupCommitLedger extends LedgerWriteDecorator {
     /** @param observer told each write's number of calls and its commit time */
     public GroupCommitLedger(UsageLedger delegate, int maxWritesInFlight, GroupCommit.Observer observer) {
         super(delegate);
-        this.commits = new GroupCommit<>(this::write, error -> true, maxWritesInFlight, observer);
+        // an unreachable database fails every bill at once: writing each again alone would only fail it again
+        this.commits = new GroupCommit<>(this::write, error -> !(io.sluice.domain.error.Failures.cause(error)
+                instanceof io.sluice.domain.error.StorageUnavailableException), maxWritesInFlight, observer);
     }
 
     @Override

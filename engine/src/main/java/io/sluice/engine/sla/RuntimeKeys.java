@@ -101,8 +101,11 @@ public final class RuntimeKeys implements UpstreamKeyAdmin, AutoCloseable {
         if (e == null) return CompletableFuture.failedFuture(new EndpointNotFoundException(endpoint));
         Optional<UpstreamKey> key = e.keys().stream().filter(k -> k.label().equals(label)).findFirst();
         if (key.isEmpty()) return CompletableFuture.completedFuture(false);
-        key.get().enable();
-        return store.enable(endpoint, label).thenCompose(this::announced).thenApply(done -> true);
+        // enabled here once stored: a store that is down fails the call and enables nothing anywhere
+        return store.enable(endpoint, label).thenApply(stored -> {
+            key.get().enable();
+            return stored;
+        }).thenCompose(this::announced).thenApply(done -> true);
     }
 
     /**

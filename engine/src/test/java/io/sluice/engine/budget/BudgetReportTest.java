@@ -82,4 +82,13 @@ class BudgetReportTest {
         assertThatThrownBy(() -> report.all(null, 0)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("limit");
         assertThatThrownBy(() -> report.all(null, Budgets.MAX_LISTED + 1)).isInstanceOf(InvalidRequestException.class);
     }
+
+    @Test
+    void aKeysOwnReportHoldsNoOtherOwnerWhoseNameMerelyStartsWithItsOwn() {
+        List<Budget> daily = List.of(new Budget(Budget.Scope.KEY, Budget.Period.DAY, new BigDecimal("1")));
+        BudgetReport report = new BudgetReport(daily, store(List.of(counter("key:acme:day:2026-12-04", "0.1", "0"),
+                counter("key:acme:eu:day:2026-12-04", "0.9", "0"))), NO_KEYS, Clock.fixed(NOON, ZoneOffset.UTC));
+        assertThat(report.own(new io.sluice.ports.in.Caller("acme", null), 100).toCompletableFuture().join())
+                .extracting(Budgets.Status::budget).containsExactly("key:acme:day:2026-12-04");
+    }
 }

@@ -110,4 +110,22 @@ class GroupCommitLedgerTest {
         slow.commits.get(6).complete(null);
         assertThat(after).isCompleted();
     }
+
+    @Test
+    void aBacklogOfThousandsThatFailsAtOnceIsWrittenAgainOneByOneWithoutOverflowingTheStackAndTheLedgerGoesOn() {
+        SlowLedger slow = new SlowLedger();
+        GroupCommitLedger ledger = new GroupCommitLedger(slow, 1);
+        CompletableFuture<Void> first = ledger.record(List.of(entry(0))).toCompletableFuture();
+        List<CompletableFuture<Void>> backlog = new ArrayList<>();
+        for (int i = 1; i <= 20_000; i++) backlog.add(ledger.record(List.of(entry(i))).toCompletableFuture());
+        slow.refuseAtOnce = true; // from now on every write fails as soon as it is made, as a store does that refuses everything
+        slow.commits.get(0).complete(null);
+
+        assertThat(first).isCompleted();
+        assertThat(backlog).allMatch(CompletableFuture::isCompletedExceptionally);
+        slow.refuseAtOnce = false;
+        CompletableFuture<Void> after = ledger.record(List.of(entry(99_999))).toCompletableFuture();
+        slow.commits.getLast().complete(null);
+        assertThat(after).as("the write slot was given back").isCompleted();
+    }
 }

@@ -13,9 +13,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class SlowLedger implements UsageLedger {
     final List<List<UsageEntry>> writes = new CopyOnWriteArrayList<>();
     final List<CompletableFuture<Void>> commits = new CopyOnWriteArrayList<>();
+    /** While set, every write fails as soon as it is made (a statement the database refuses). */
+    volatile boolean refuseAtOnce;
 
     @Override
     public CompletionStage<Void> record(List<UsageEntry> entries) {
+        if (refuseAtOnce) return CompletableFuture.failedFuture(new IllegalStateException("value too long for type character varying(128)"));
         writes.add(List.copyOf(entries));
         CompletableFuture<Void> commit = new CompletableFuture<>();
         commits.add(commit);

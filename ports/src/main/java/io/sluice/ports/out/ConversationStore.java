@@ -48,18 +48,15 @@ public interface ConversationStore {
     /**
      * Appends several turns, of any conversations, in one transaction: all of them or none, each as
      * {@link #append(Conversation, List, List)} would, turns of one conversation in the order given. The stored
-     * messages of each turn, in the order given. A store without transactions across conversations appends them one
-     * after another.
+     * messages of each turn, in the order given. A store without transactions across conversations takes one turn at
+     * a time and refuses more (having written nothing), so that its caller writes them one by one.
      */
     default CompletionStage<List<List<StoredMessage>>> appendAll(List<Append> turns) {
-        CompletionStage<List<List<StoredMessage>>> all = java.util.concurrent.CompletableFuture.completedFuture(new java.util.ArrayList<>());
-        for (Append turn : turns) {
-            all = all.thenCompose(done -> append(turn.conversation(), turn.messages(), turn.usage()).thenApply(stored -> {
-                done.add(stored);
-                return done;
-            }));
+        if (turns.size() != 1) {
+            return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException("this store appends one turn at a time"));
         }
-        return all;
+        Append only = turns.getFirst();
+        return append(only.conversation(), only.messages(), only.usage()).thenApply(List::of);
     }
 
     /** As {@link #append(Conversation, List, List)} with no usage to record. */
