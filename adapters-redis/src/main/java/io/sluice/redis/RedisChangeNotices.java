@@ -44,16 +44,25 @@ public final class RedisChangeNotices implements ChangeNotices {
      */
     @Override
     public void announce(String what) {
-        announce(what, 1);
+        publish(what);
     }
 
-    private void announce(String what, int attempt) {
+    /** {@link #announce}, telling whether the notice was published (false once its retries are spent). */
+    CompletableFuture<Boolean> publish(String what) {
+        CompletableFuture<Boolean> published = new CompletableFuture<>();
+        publish(what, 1, published);
+        return published;
+    }
+
+    private void publish(String what, int attempt, CompletableFuture<Boolean> published) {
         redis.call(c -> c.publish(CHANNEL, what)).whenComplete((receivers, error) -> {
-            if (error == null) return;
-            if (attempt < ATTEMPTS) {
-                CompletableFuture.delayedExecutor(RETRY_AFTER.toMillis(), TimeUnit.MILLISECONDS).execute(() -> announce(what, attempt + 1));
+            if (error == null) {
+                published.complete(true);
+            } else if (attempt < ATTEMPTS) {
+                CompletableFuture.delayedExecutor(RETRY_AFTER.toMillis(), TimeUnit.MILLISECONDS).execute(() -> publish(what, attempt + 1, published));
             } else {
                 LOG.log(System.Logger.Level.DEBUG, () -> "change notice " + what + " not published: " + io.sluice.domain.error.Failures.describe(error));
+                published.complete(false);
             }
         });
     }

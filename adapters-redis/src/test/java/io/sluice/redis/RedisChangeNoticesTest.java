@@ -34,11 +34,12 @@ class RedisChangeNoticesTest {
 
             redis.stop();
             await().atMost(Duration.ofSeconds(5)).until(() -> !b.live());
-            a.announce("route-weights"); // tried again for a second, then dropped (the replicas poll meanwhile)
+            java.util.concurrent.CompletableFuture<Boolean> whileAway = a.publish("route-weights"); // tried again for a second
 
             redis.start();
             await().atMost(Duration.ofSeconds(20)).until(() -> a.live() && b.live() && one.available());
-            Thread.sleep(1_200); // past the retries of the notice sent while Redis was away, which may or may not have landed
+            // its retries over: dropped, or landed after Redis came back, and then delivered too
+            if (whileAway.get(5, java.util.concurrent.TimeUnit.SECONDS)) await().atMost(Duration.ofSeconds(1)).until(() -> weights.get() == 2);
             int before = weights.get();
             a.announce("route-weights");
             await().atMost(Duration.ofSeconds(1)).until(() -> weights.get() == before + 1);

@@ -48,7 +48,8 @@ class ChangeNoticesTest {
                 }
 
                 redis.stop();
-                Thread.sleep(1_500); // the subscription is seen down: the replicas poll the database
+                // the replica sees Redis down (its subscription with it): the replicas poll the database
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> b.send("GET", "/health/ready", null).body().contains("\"redis\":\"down\""));
                 long changed = System.nanoTime();
                 assertThat(a.send("PUT", "/admin/routes/split/weights", "{\"canary\": 77}").statusCode()).isEqualTo(200);
                 Awaitility.await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10)).until(() -> canaryWeight(b) == 77);

@@ -64,12 +64,13 @@ class StoredTurnsGroupCommitTest {
                             }
                             if (answer.statusCode() != 200) return null;
                             id = answer.headers().firstValue("X-Conversation-Id").orElseThrow();
-                            acknowledged.computeIfAbsent(id, k -> new ArrayList<>()).add(turn);
+                            acknowledged.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(turn);
                         }
                         return null;
                     }));
                 }
-                Thread.sleep(4_000);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                        .until(() -> acknowledged.values().stream().mapToInt(List::size).sum() >= 400); // the load well under way
                 Matcher batch = BATCH_MAX.matcher(gateway.send("GET", "/metrics", null).body());
                 assertThat(batch.find()).as("the batch size is measured").isTrue();
                 largestBatch = Double.parseDouble(batch.group(1));
