@@ -47,6 +47,10 @@ final class JdbcErasureStore implements ErasureStore {
         return executor.run(() -> jdbi.inTransaction(h -> {
             long changed = h.createUpdate("UPDATE usage_ledger SET end_user = NULL WHERE owner = :owner AND end_user = :user")
                     .bind("owner", owner).bind("user", user).execute();
+            // pending rows first: a rollup move holds them (FOR UPDATE) until its sums are in the rollup rows deleted next
+            h.createUpdate("UPDATE usage_pending SET end_user = NULL WHERE owner = :owner AND end_user = :user").bind("owner", owner).bind("user", user)
+                    .execute();
+            h.createUpdate("DELETE FROM usage_daily_users WHERE owner = :owner AND end_user = :user").bind("owner", owner).bind("user", user).execute();
             h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'")
                     .bind("prefix", likePrefix("user:" + owner + "/" + user + ":")).execute();
             return changed;
@@ -70,6 +74,10 @@ final class JdbcErasureStore implements ErasureStore {
     /** Purges these conversations in the caller's transaction; returns them. */
     private static List<ConversationId> purge(Handle h, List<String> ids) {
         if (ids.isEmpty()) return List.of();
+        // the users' rollup gives these entries up with their end user: taken from the user, kept as calls without one
+        String users = "usage_ledger WHERE conversation_id IN (<ids>) AND end_user IS NOT NULL";
+        h.createUpdate(LedgerRows.pendingFrom(users, "-", "end_user")).bindList("ids", ids).execute();
+        h.createUpdate(LedgerRows.pendingFrom(users, "", "NULL")).bindList("ids", ids).execute();
         h.createUpdate("UPDATE usage_ledger SET conversation_id = NULL, end_user = NULL WHERE conversation_id IN (<ids>)")
                 .bindList("ids", ids).execute();
         for (String id : ids) {

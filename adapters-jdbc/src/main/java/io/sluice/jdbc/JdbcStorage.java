@@ -92,7 +92,17 @@ public final class JdbcStorage implements AutoCloseable {
     }
 
     public UsageLedger usageLedger() {
-        return new JdbcUsageLedger(jdbi, executor, postgres);
+        return new JdbcUsageLedger(jdbi, executor, postgres, java.time.Clock.systemUTC());
+    }
+
+    /** The ledger's rollups, months and retention; {@code rawDays} the days raw rows are kept (0: for ever). */
+    public io.sluice.ports.out.LedgerMaintenance ledgerMaintenance(int rawDays) {
+        return new JdbcLedgerMaintenance(jdbi, executor, postgres, rawDays);
+    }
+
+    /** For this module's tests: SQL on the storage's own pool. */
+    Jdbi jdbi() {
+        return jdbi;
     }
 
     /** Whether the database is reachable, as the stores last saw it. */

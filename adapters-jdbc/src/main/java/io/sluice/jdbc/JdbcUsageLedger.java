@@ -7,12 +7,15 @@ import io.sluice.domain.usage.UsageTotal;
 import io.sluice.ports.out.UsageLedger;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -20,26 +23,21 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
-/** {@link UsageLedger} on JDBI, for PostgreSQL and H2 alike (on PostgreSQL, a write is one statement: {@link LedgerRows}). Thread-safe. */
+/**
+ * {@link UsageLedger} on JDBI, for PostgreSQL and H2 alike (on PostgreSQL, a write is one statement: {@link LedgerRows}).
+ * Totals and budget windows are read from the day rollups ({@link LedgerReads}). Thread-safe.
+ */
 final class JdbcUsageLedger implements UsageLedger {
-    /** The column each report dimension groups by; a fixed list, so no request text reaches the SQL. */
-    private static final Map<UsageQuery.Dimension, String> COLUMNS = new EnumMap<>(Map.of(
-            UsageQuery.Dimension.DAY, "CAST(created_at AS DATE)",
-            UsageQuery.Dimension.MODEL, "model",
-            UsageQuery.Dimension.OWNER, "owner",
-            UsageQuery.Dimension.KEY, "api_key_id",
-            UsageQuery.Dimension.USER, "end_user",
-            UsageQuery.Dimension.CONVERSATION, "conversation_id",
-            UsageQuery.Dimension.ROUTE, "route"));
-
     private final Jdbi jdbi;
     private final StorageExecutor executor;
     private final boolean postgres;
+    private final Clock clock;
 
-    JdbcUsageLedger(Jdbi jdbi, StorageExecutor executor, boolean postgres) {
+    JdbcUsageLedger(Jdbi jdbi, StorageExecutor executor, boolean postgres, Clock clock) {
         this.jdbi = jdbi;
         this.executor = executor;
         this.postgres = postgres;
+        this.clock = clock;
     }
 
     @Override
@@ -60,8 +58,14 @@ final class JdbcUsageLedger implements UsageLedger {
             LedgerRows.insert(h, entries);
             return;
         }
-        for (UsageEntry e : entries) LedgerRows.bind(h.createUpdate(PORTABLE_INSERT), List.of(e)).execute();
+        for (UsageEntry e : entries) {
+            if (LedgerRows.bind(h.createUpdate(PORTABLE_INSERT), List.of(e)).execute() == 0) continue;
+            h.createUpdate(PORTABLE_PENDING).bind("request", e.requestId()).bind("attempt", e.attempt()).execute();
+        }
     }
+
+    /** The rollup row of the entry just inserted. */
+    private static final String PORTABLE_PENDING = LedgerRows.pendingFrom("usage_ledger WHERE request_id = :request AND attempt = :attempt", "", "end_user");
 
     /** One entry, skipped when already kept, in SQL that H2 runs too (its parameters named as {@link LedgerRows#bind} names them). */
     private static final String PORTABLE_INSERT = """
@@ -74,27 +78,21 @@ final class JdbcUsageLedger implements UsageLedger {
 
     @Override
     public CompletionStage<List<UsageTotal>> totals(UsageQuery query) {
-        List<String> columns = query.groupBy().stream().map(COLUMNS::get).toList();
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < columns.size(); i++) sql.append(columns.get(i)).append(" AS g").append(i).append(", ");
-        sql.append("COUNT(*) AS requests, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cached_tokens) AS cached, ")
-                .append("SUM(cost) AS cost, SUM(CASE WHEN outcome = 'CACHE_HIT' THEN 1 ELSE 0 END) AS hits, SUM(cache_saved) AS saved ")
-                .append("FROM usage_ledger WHERE created_at >= :from AND created_at < :to");
-        if (query.owner().isPresent()) sql.append(" AND owner = :owner");
-        if (!columns.isEmpty()) {
-            String list = String.join(", ", columns);
-            sql.append(" GROUP BY ").append(list).append(" ORDER BY ").append(list);
-        }
+        LedgerReads.Filter filter = new LedgerReads.Filter(query.owner(), Optional.empty(), Optional.empty(), Optional.empty());
         return async(() -> jdbi.withHandle(h -> {
-            var select = h.createQuery(sql.toString()).bind("from", Timestamp.from(query.from())).bind("to", Timestamp.from(query.to()));
-            query.owner().ifPresent(owner -> select.bind("owner", owner));
-            return select.map((rs, ctx) -> {
+            LedgerReads.Sql sql = LedgerReads.totals(filter, local(query.from()), local(query.to()), query.groupBy(), local(clock.instant()));
+            return h.createQuery(sql.text()).bindMap(sql.params()).map((rs, ctx) -> {
                 Map<UsageQuery.Dimension, String> group = new EnumMap<>(UsageQuery.Dimension.class);
-                for (int i = 0; i < columns.size(); i++) group.put(query.groupBy().get(i), rs.getString("g" + i));
-                return new UsageTotal(group, rs.getLong("requests"), rs.getLong("input"), rs.getLong("output"), rs.getLong("cached"),
-                        dollars(rs.getBigDecimal("cost")), rs.getLong("hits"), dollars(rs.getBigDecimal("saved")));
+                for (int i = 0; i < query.groupBy().size(); i++) group.put(query.groupBy().get(i), rs.getString("g" + i));
+                return new UsageTotal(group, rs.getLong("requests"), rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+                        rs.getLong("cached_tokens"), dollars(rs.getBigDecimal("cost")), rs.getLong("cache_hits"), dollars(rs.getBigDecimal("cache_saved")));
             }).list();
-        })).thenApply(totals -> totals.size() == 1 && totals.getFirst().requests() == 0 ? new ArrayList<>() : totals);
+        }));
+    }
+
+    /** An instant as the ledger's TIMESTAMP column holds it (the time in the JVM's zone, as {@link Timestamp#from} binds it). */
+    static LocalDateTime local(Instant instant) {
+        return Timestamp.from(instant).toLocalDateTime();
     }
 
     private static BigDecimal dollars(BigDecimal sum) {
@@ -103,18 +101,11 @@ final class JdbcUsageLedger implements UsageLedger {
 
     @Override
     public CompletionStage<BigDecimal> spent(SpendFilter filter) {
-        StringBuilder sql = new StringBuilder("SELECT COALESCE(SUM(cost), 0) FROM usage_ledger WHERE created_at >= :from AND created_at < :to");
-        filter.owner().ifPresent(v -> sql.append(" AND owner = :owner"));
-        filter.user().ifPresent(v -> sql.append(" AND end_user = :user"));
-        filter.conversationId().ifPresent(v -> sql.append(" AND conversation_id = :conversation"));
-        filter.apiKeyId().ifPresent(v -> sql.append(" AND api_key_id = :key"));
+        LedgerReads.Filter which = new LedgerReads.Filter(filter.owner(), filter.user(), filter.conversationId(), filter.apiKeyId());
         return async(() -> jdbi.withHandle(h -> {
-            var select = h.createQuery(sql.toString()).bind("from", Timestamp.from(filter.from())).bind("to", Timestamp.from(filter.to()));
-            filter.owner().ifPresent(v -> select.bind("owner", v));
-            filter.user().ifPresent(v -> select.bind("user", v));
-            filter.conversationId().ifPresent(v -> select.bind("conversation", v));
-            filter.apiKeyId().ifPresent(v -> select.bind("key", v));
-            return select.mapTo(BigDecimal.class).one();
+            LedgerReads.Sql sql = LedgerReads.totals(which, local(filter.from()), local(filter.to()), List.of(), local(clock.instant()));
+            return h.createQuery(sql.text()).bindMap(sql.params()).map((rs, ctx) -> rs.getBigDecimal("cost")).findFirst()
+                    .map(JdbcUsageLedger::dollars).orElse(BigDecimal.ZERO.setScale(9));
         }));
     }
 

@@ -9,7 +9,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 /**
  * Usage ledger entries written as rows of one {@code INSERT}: on PostgreSQL, the primary key skips an entry already
  * kept ({@code ON CONFLICT DO NOTHING}), so any number of entries is one round trip instead of one per entry plus the
- * commit. The portable path (H2) is {@link JdbcUsageLedger#insert}.
+ * commit; the same statement adds what it inserted, and only that, to {@code usage_pending} for the day rollups
+ * ({@link LedgerRollups}). The portable path (H2) is {@link JdbcUsageLedger#insert}.
  */
 final class LedgerRows {
     /** Well under PostgreSQL's 65,535 parameters a statement (20 an entry). */
@@ -25,10 +26,39 @@ final class LedgerRows {
         }
     }
 
-    /** {@code INSERT INTO usage_ledger … ON CONFLICT DO NOTHING} for {@code count} entries, its parameters numbered by entry. */
+    /** The whole statement for {@code count} entries: {@link #ctes} and its pending rollup rows. */
     static String statement(int count) {
+        return "WITH " + billed(count) + "\n" + pendingFrom("billed", "", "end_user");
+    }
+
+    /**
+     * {@code billed} (the entries inserted, not those already kept) and {@code pending} (their rollup rows), as common
+     * table expressions of a larger statement (a stored turn's), its parameters numbered by entry.
+     */
+    static String ctes(int count) {
+        return billed(count) + ",\npending AS (" + pendingFrom("billed", "", "end_user") + ")";
+    }
+
+    /**
+     * {@code INSERT INTO usage_pending} of {@code source}'s rows (an entry's columns) grouped by the rollups' keys, each
+     * sum with {@code sign} ({@code ""} or {@code "-"}), the end user as {@code user} ({@code end_user} or {@code NULL}).
+     */
+    static String pendingFrom(String source, String sign, String user) {
+        return ("""
+                INSERT INTO usage_pending (owner, bill_day, api_key_id, end_user, model, route, requests, input_tokens, output_tokens, cached_tokens, cost,
+                                           cache_hits, cache_saved)
+                SELECT owner, CAST(created_at AS DATE), COALESCE(api_key_id, ''), @user, model, COALESCE(route, ''), @COUNT(*), @SUM(input_tokens),
+                       @SUM(output_tokens), @SUM(cached_tokens), @SUM(cost), @SUM(CASE WHEN outcome = 'CACHE_HIT' THEN 1 ELSE 0 END),
+                       @COALESCE(SUM(cache_saved), 0)
+                FROM #
+                GROUP BY owner, CAST(created_at AS DATE), COALESCE(api_key_id, ''), end_user, model, COALESCE(route, '')""")
+                .replace("@user", user).replace("@", sign).replace("#", source);
+    }
+
+    /** {@code billed AS (INSERT INTO usage_ledger … ON CONFLICT DO NOTHING RETURNING …)} for {@code count} entries. */
+    private static String billed(int count) {
         StringBuilder sql = new StringBuilder("""
-                INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
+                billed AS (INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
                                           output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at, price_source,
                                           cache_saved, cache_similarity)
                 VALUES """);
@@ -38,7 +68,8 @@ final class LedgerRows {
                     .replace("#", Integer.toString(i)));
             sql.append(":cacheWrite#, :cost#, :latency#, :outcome#, :at#, :priceSource#, :saved#, :similarity#)".replace("#", Integer.toString(i)));
         }
-        return sql.append(" ON CONFLICT (request_id, attempt) DO NOTHING").toString();
+        // the partition key is part of the primary key: an entry written again carries the time it was made
+        return sql.append(" ON CONFLICT (request_id, attempt, created_at) DO NOTHING RETURNING *)").toString();
     }
 
     /** Binds {@code entries} to the parameters of {@link #statement} for as many. */

@@ -66,7 +66,7 @@ final class PostgresTurn {
                     .replace("#", Integer.toString(n)));
         }
         sql.append(") AS m (n, role, content, name, tool_calls, tool_call_id, token_count, running, model, metadata, content_parts)\n)");
-        if (entries > 0) sql.append(", billed AS (\n").append(LedgerRows.statement(entries)).append("\n)");
+        if (entries > 0) sql.append(",\n").append(LedgerRows.ctes(entries));
         return sql.append("\nSELECT seq_before FROM conversation").toString();
     }
 }

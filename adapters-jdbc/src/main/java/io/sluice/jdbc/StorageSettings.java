@@ -16,7 +16,8 @@ public record StorageSettings(Dialect dialect, String jdbcUrl, String user, Stri
         POSTGRESQL, H2;
 
         String[] migrations() {
-            return new String[]{"classpath:db/migration/common"};
+            return this == POSTGRESQL ? new String[]{"classpath:db/migration/common", "classpath:db/migration/postgresql"}
+                    : new String[]{"classpath:db/migration/common"};
         }
     }
 

@@ -57,4 +57,41 @@ class MigrationBackfillTest {
             if (schema != null) schema.close();
         }
     }
+
+    /** A ledger kept before V26 and V27: its rows move into monthly partitions, and the rollups start from their sums. */
+    @org.junit.jupiter.api.Test
+    void anExistingLedgerIsPartitionedByMonthAndRolledUp() throws Exception {
+        try (PostgresTestSchema schema = new PostgresTestSchema()) {
+            String[] locations = {"classpath:db/migration/common", "classpath:db/migration/postgresql"};
+            Flyway.configure().dataSource(schema.jdbcUrl(), schema.user(), schema.password()).locations(locations).target("25").load().migrate();
+            try (Connection c = DriverManager.getConnection(schema.jdbcUrl(), schema.user(), schema.password()); Statement s = c.createStatement()) {
+                for (String at : List.of("LOCALTIMESTAMP - INTERVAL '14 months'", "LOCALTIMESTAMP - INTERVAL '1 month'", "LOCALTIMESTAMP")) {
+                    s.execute("""
+                            INSERT INTO usage_ledger (request_id, attempt, owner, end_user, model, endpoint, input_tokens, output_tokens, cached_tokens,
+                                                      cache_write_tokens, cost, latency_ms, outcome, created_at)
+                            VALUES ('r' || md5(random()::text), 1, 'acme', 'alice', 'm', 'e', 10, 5, 0, 0, 0.000000250, 3, 'OK', %s)""".formatted(at));
+                }
+            }
+            Flyway.configure().dataSource(schema.jdbcUrl(), schema.user(), schema.password()).locations(locations).load().migrate();
+
+            try (Connection c = DriverManager.getConnection(schema.jdbcUrl(), schema.user(), schema.password()); Statement s = c.createStatement()) {
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*), COUNT(DISTINCT tableoid) FROM usage_ledger")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isEqualTo(3);
+                    assertThat(rs.getLong(2)).as("each in its month").isEqualTo(3);
+                }
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM pg_inherits WHERE inhparent = 'usage_ledger'::regclass")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("15 months to now, 2 ahead, and the default").isEqualTo(18);
+                }
+                try (ResultSet rs = s.executeQuery("SELECT SUM(requests), SUM(cost) FROM usage_daily UNION ALL SELECT SUM(requests), SUM(cost) FROM usage_daily_users")) {
+                    for (int i = 0; i < 2; i++) {
+                        rs.next();
+                        assertThat(rs.getLong(1)).isEqualTo(3);
+                        assertThat(rs.getBigDecimal(2)).isEqualByComparingTo("0.00000075");
+                    }
+                }
+            }
+        }
+    }
 }

@@ -151,7 +151,8 @@ public final class GatewayModule extends AbstractModule {
 
     @Provides
     @Singleton
-    UsageLedger usageLedger(JdbcStorage storage, Resources resources, PrometheusMeterRegistry meters) {
+    UsageLedger usageLedger(JdbcStorage storage, Resources resources, PrometheusMeterRegistry meters, Clock clock) {
+        LedgerUpkeep.start(storage.ledgerMaintenance(settings.retention().ledgerDays()), clock, resources);
         UsageLedger grouped = new GroupCommitLedger(storage.usageLedger(), GroupCommitLedger.DEFAULT_WRITES_IN_FLIGHT, EngineMeters.commits(meters, "bills"));
         if (settings.commitBillBeforeAnswer()) return grouped;
         // drained on shutdown before the database closes (Resources close first): the bills written after their answers

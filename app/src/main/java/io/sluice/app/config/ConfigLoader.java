@@ -138,7 +138,7 @@ public final class ConfigLoader {
                 .sla(SlaReader.read(c, models.names())).limits(LimitsReader.read(c)).commitBillBeforeAnswer(c.storage().commitBillBeforeAnswer())
                 .redis(LimitsReader.redis(c)).requirePrices(c.pricing().require())
                 .responseCache(ResponseCacheReader.read(c, java.util.Set.copyOf(models.names()), c.routes().keySet())).retention(ConfigProblem.check("sluice.retention", () -> new RetentionSettings(c.retention().days(),
-                        c.retention().owners(), c.retention().sweepInterval())))
+                        c.retention().owners(), c.retention().sweepInterval(), c.retention().ledgerDays())))
                 .log(logSettings(c))
                 .batches(ConfigProblem.check("sluice.batch", () -> io.sluice.engine.batch.BatchSettings.of(c.batch().pollInterval(), c.batch().concurrency(),
                         c.batch().window())))

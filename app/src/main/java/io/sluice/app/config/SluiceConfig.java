@@ -109,6 +109,14 @@ public interface SluiceConfig {
         @WithName("sweep-interval")
         @WithDefault("1h")
         java.time.Duration sweepInterval();
+
+        /**
+         * Days the raw usage ledger (a row an attempt, for audit) is kept; 0 keeps it forever. Reports and budgets
+         * read the day rollups, which are kept forever. On PostgreSQL whole months are dropped once wholly past it.
+         */
+        @WithName("ledger-days")
+        @WithDefault("0")
+        int ledgerDays();
     }
 
     /** How the Batch API's batches are run. */
