@@ -8,10 +8,12 @@ import json
 import sys
 from datetime import datetime, timezone
 
-TARGETS = ["nginx", "sluice", "sluice-conversation", "portkey"]
+TARGETS = ["nginx", "sluice", "sluice-conversation", "sluice-x2", "sluice-x2-conversation", "portkey"]
 NAMES = {"direct": "straight to the simulator", "nginx": "nginx (one proxy hop)", "sluice": "Sluice, stateless", "sluice-cache": "Sluice, response cache hit", "sluice-miss": "Sluice, response cache miss", "sluice-conversation": "Sluice, stored conversation (PostgreSQL)",
-         "portkey": "Portkey gateway", "sluice-stream": "Sluice, stream (first chunk)"}
-COLORS = {"direct": "#888888", "nginx": "#17becf", "sluice": "#1f77b4", "sluice-cache": "#ff7f0e", "sluice-miss": "#8c564b", "sluice-conversation": "#2ca02c", "portkey": "#d62728", "sluice-stream": "#9467bd"}
+         "portkey": "Portkey gateway", "sluice-stream": "Sluice, stream (first chunk)",
+         "sluice-x2": "two Sluice replicas behind nginx, stateless", "sluice-x2-conversation": "two Sluice replicas behind nginx, stored conversation"}
+COLORS = {"direct": "#888888", "nginx": "#17becf", "sluice": "#1f77b4", "sluice-cache": "#ff7f0e", "sluice-miss": "#8c564b", "sluice-conversation": "#2ca02c", "portkey": "#d62728", "sluice-stream": "#9467bd",
+          "sluice-x2": "#aec7e8", "sluice-x2-conversation": "#98df8a"}
 PCTS = [("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9")]
 
 
@@ -44,6 +46,38 @@ def overhead(runs, target, sim, rate, key="latency_us", stream=False):
     if not g or not d or not g[key] or not d[key]:
         return None
     return {p: ms(g[key][p] - d[key][p]) for p, _ in PCTS}
+
+
+def within(runs, target, rate, limit_ms):
+    """Whether a target's last run at a rate (simulator at 0 ms) kept its p99 within limit_ms of the direct call's, without errors."""
+    def last(t):
+        found = [r for r in runs if r["target"] == t and r["sim"] == "0" and r["mode"] == "rate" and not r["stream"] and r["rate"] == rate]
+        return found[-1] if found else None
+    g, d = last(target), last("direct")
+    return bool(g and d and g["latency_us"] and d["latency_us"] and g["errors"] == 0
+                and g["latency_us"]["p99"] - d["latency_us"]["p99"] <= limit_ms * 1000)
+
+
+SUSTAINED = ["nginx", "sluice", "sluice-conversation", "sluice-x2", "sluice-x2-conversation", "portkey"]
+
+
+def sustained(runs):
+    """The sustained rate of each target: the highest rate tried whose p99 stayed within 20 ms of the direct call's."""
+    md = ["## Sustained rate", "",
+          "The highest rate at which each keeps the p99 it adds to the direct call under 20 ms, with no failed call "
+          "(simulator at 0 ms; the figure independent gateway benchmarks publish). `bench/run` climbs a ladder of rates "
+          "past the sweep's and stops a target at its first rate over the limit, so the true figure lies between the two "
+          "columns.", "", "| target | sustained rate (calls/s) | first rate over 20 ms (calls/s) | p99 added there (ms) |", "|---|---|---|---|"]
+    for t in SUSTAINED:
+        tried = sorted({r["rate"] for r in runs if r["target"] == t and r["sim"] == "0" and r["mode"] == "rate" and not r["stream"]})
+        if not tried:
+            continue
+        good = [rate for rate in tried if within(runs, t, rate, 20)]
+        over = [rate for rate in tried if rate not in good and (not good or rate > max(good))]
+        o = overhead(runs, t, "0", over[0]) if over else None
+        md.append(f"| {NAMES[t]} | {max(good) if good else '< ' + str(tried[0])} | {over[0] if over else 'none up to ' + str(tried[-1])} | "
+                  + (f"{o['p99']:.1f}" if o else "-") + " |")
+    return md + [""]
 
 
 def bar_chart(path, title, ylabel, groups, series, value):
@@ -114,6 +148,11 @@ def targets(runs, rates, stream_rates):
     m, b = own_p99(runs, "sluice-miss", 1000 if 1000 in rates else None), own_p99(runs, "sluice", 1000 if 1000 in rates else None)
     rows.append(("response cache miss: own time p99 added to a call the cache skips, 1,000 calls/s", "<= 0.1 ms", m - b if m is not None and b is not None else None,
                  "ms", lambda v: v <= 0.1, m))
+    x2, x2c = find(runs, "sluice-x2", "0", "max"), find(runs, "sluice-x2-conversation", "0", "max")
+    rows.append(("two replicas behind nginx, stateless: maximum throughput against one replica's (both on this machine's cores)", "reported",
+                 x2 and sm and sm["throughput"] > 0 and 100 * x2["throughput"] / sm["throughput"], "%", lambda v: True, None))
+    rows.append(("two replicas behind nginx, stored turns: maximum throughput against one replica's", "reported",
+                 x2c and cm and cm["throughput"] > 0 and 100 * x2c["throughput"] / cm["throughput"], "%", lambda v: True, None))
     held = find(runs, "open-streams", "slow", "rate", None, True)
     opened = held["rate"] * held["seconds"] if held else 0
     rows.append((f"open streams at once: Sluice RSS with {opened or '-'} open ({held['errors'] if held else '-'} failed)", "10,000 in <= 1024 MB",
@@ -193,6 +232,7 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
           "so no coordinated omission), recorded in HdrHistograms. What a call's time goes to, the tuning done and the "
           "experiments behind it: [performance.md](performance.md).", ""]
     md += targets(runs, rates, stream_rates)
+    md += sustained(runs)
     for sim in ["0", "50"]:
         md += [f"## Overhead, simulator at {sim} ms", ""] + [f"![overhead {name} at {sim} ms]({rel}/overhead-{p}-sim{sim}.svg)" for p, name in PCTS] + ["",
                "| target | calls/s | ok | errors | " + " | ".join(f"overhead {n} (ms)" for _, n in PCTS) + " | CPU % | RSS MB |",
@@ -267,4 +307,6 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "--within":  # results target rate limit_ms: exit status 0 when within (bench/run's sustained-rate ladder)
+        sys.exit(0 if within(load(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5])) else 1)
     main(*sys.argv[1:6])

@@ -48,9 +48,9 @@ final class JdbcLedgerMaintenance implements LedgerMaintenance {
         Optional<LocalDate> keepFrom = rawDays == 0 ? Optional.empty() : Optional.of(today.minusDays(rawDays));
         return executor.run(() -> jdbi.inTransaction(h -> {
             if (postgres) return LedgerPartitions.maintain(h, today, keepFrom);
-            if (keepFrom.isEmpty()) return "ledger kept whole";
+            if (keepFrom.isEmpty()) return "";
             int deleted = h.createUpdate("DELETE FROM usage_ledger WHERE created_at < :keep").bind("keep", keepFrom.get().atStartOfDay()).execute();
-            return "ledger rows past retention deleted: " + deleted;
+            return deleted == 0 ? "" : "ledger rows past retention deleted: " + deleted;
         }));
     }
 }

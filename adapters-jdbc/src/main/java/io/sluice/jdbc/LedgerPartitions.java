@@ -21,7 +21,7 @@ final class LedgerPartitions {
 
     private LedgerPartitions() {}
 
-    /** Creates the months ahead of {@code today} and drops those before {@code keepFrom}; returns what it did, for the log. */
+    /** Creates the months ahead of {@code today} and drops those before {@code keepFrom}; returns what it did, for the log ("" for nothing). */
     static String maintain(Handle h, LocalDate today, Optional<LocalDate> keepFrom) {
         h.execute("SELECT pg_advisory_xact_lock(8024, hashtext(current_schema()))");
         List<String> existing = months(h);
@@ -43,7 +43,7 @@ final class LedgerPartitions {
             }
             h.createUpdate("DELETE FROM usage_ledger_default WHERE created_at < :keep").bind("keep", keepFrom.get().atStartOfDay()).execute();
         }
-        return "ledger partitions created " + created + ", dropped " + dropped;
+        return created.isEmpty() && dropped.isEmpty() ? "" : "ledger partitions created " + created + ", dropped " + dropped;
     }
 
     /** The monthly partitions there are now, by name (ours, so their month is in their name). */

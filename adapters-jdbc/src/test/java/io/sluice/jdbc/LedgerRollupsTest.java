@@ -260,7 +260,7 @@ class LedgerRollupsTest {
         assertThat(count("SELECT COUNT(*) FROM " + partition(later))).as("moved out of the default partition into its month").isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM usage_ledger_default")).as("the row past the retention went with it").isZero();
         assertThat(count("SELECT COUNT(*) FROM " + partition(later.plus(62, ChronoUnit.DAYS)))).as("months ahead made").isZero();
-        assertThat(join(upkeep.maintain(later))).as("a second run finds the work done").contains("created [], dropped []");
+        assertThat(join(upkeep.maintain(later))).as("a second run finds the work done").isEmpty();
 
         String dropped = join(upkeep.maintain(NOW.plus(800, ChronoUnit.DAYS)));
         assertThat(dropped).contains(partition(NOW), partition(later));
@@ -280,7 +280,7 @@ class LedgerRollupsTest {
         join(storage.ledgerMaintenance(0).rollUp());
         UsageQuery allTime = new UsageQuery(Optional.empty(), Instant.EPOCH, io.sluice.domain.budget.Budget.END_OF_TIME, List.of(Dimension.DAY));
         List<String> before = lines(join(ledger.totals(allTime)), allTime.groupBy());
-        assertThat(join(storage.ledgerMaintenance(0).maintain(NOW))).isEqualTo("ledger kept whole");
+        assertThat(join(storage.ledgerMaintenance(0).maintain(NOW))).as("kept whole").isEmpty();
         assertThat(join(storage.ledgerMaintenance(10).maintain(NOW))).isEqualTo("ledger rows past retention deleted: 1");
         assertThat(count("SELECT COUNT(*) FROM usage_ledger")).isEqualTo(1);
         assertThat(lines(join(ledger.totals(allTime)), allTime.groupBy())).isEqualTo(before).hasSize(2);

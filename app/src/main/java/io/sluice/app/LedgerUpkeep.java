@@ -18,9 +18,11 @@ final class LedgerUpkeep {
             // a database away at start is no reason to stop: the hourly run tries again, with months prepared ahead
             if (error != null) LOG.log(System.Logger.Level.WARNING, "ledger maintenance at start failed: "
                     + io.sluice.domain.error.Failures.describe(error) + "; tried again hourly");
-            else LOG.log(System.Logger.Level.INFO, done);
+            else if (!done.isEmpty()) LOG.log(System.Logger.Level.INFO, done);
         });
         resources.add(Periodic.every("ledger-rollup", ROLL_UP, ledger::rollUp), Runnable::run);
-        resources.add(Periodic.every("ledger-maintenance", MAINTAIN, () -> ledger.maintain(clock.instant())), Runnable::run);
+        resources.add(Periodic.every("ledger-maintenance", MAINTAIN, () -> ledger.maintain(clock.instant()).thenAccept(done -> {
+            if (!done.isEmpty()) LOG.log(System.Logger.Level.INFO, done);
+        })), Runnable::run);
     }
 }

@@ -12,6 +12,6 @@ public interface LedgerMaintenance {
     /** Moves pending rollup rows into the rollups; completes with how many it moved (0 also while another replica does). */
     CompletionStage<Integer> rollUp();
 
-    /** Prepares the months ahead of {@code now} and drops raw rows past the retention; completes with what it did, for the log. */
+    /** Prepares the months ahead of {@code now} and drops raw rows past the retention; completes with what it did, for the log (empty when nothing). */
     CompletionStage<String> maintain(Instant now);
 }
