@@ -27,7 +27,7 @@ final class LedgerRollups {
     static int moveBatch(Handle h, boolean postgres) {
         if (postgres) {
             boolean mine = h.createQuery("SELECT pg_try_advisory_xact_lock(8023, hashtext(current_schema()))").mapTo(Boolean.class).one();
-            return mine ? move(h) : 0;
+            return mine ? movePostgres(h) : 0;
         }
         synchronized (H2_MOVER) {
             return move(h);
@@ -59,6 +59,43 @@ final class LedgerRollups {
         }
     }
 
+    /**
+     * On PostgreSQL the whole move is one statement: no row travels to the gateway and back, which kept the move's
+     * bursts (every 2 s) out of the stored turns' p99. Rows an erasure brought to 0 are deleted after it.
+     */
+    private static int movePostgres(Handle h) {
+        var moved = h.createQuery(POSTGRES_MOVE).map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).one();
+        if (moved[1] > 0) {
+            h.execute("DELETE FROM usage_daily_users WHERE requests = 0");
+            h.execute("DELETE FROM usage_daily WHERE requests = 0");
+        }
+        return (int) moved[0];
+    }
+
+    private static final String SUMS_SQL = "SUM(requests), SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens), SUM(cost), SUM(cache_hits), SUM(cache_saved)";
+    private static final String ADD_SQL = """
+            requests = r.requests + EXCLUDED.requests, input_tokens = r.input_tokens + EXCLUDED.input_tokens,
+            output_tokens = r.output_tokens + EXCLUDED.output_tokens, cached_tokens = r.cached_tokens + EXCLUDED.cached_tokens,
+            cost = r.cost + EXCLUDED.cost, cache_hits = r.cache_hits + EXCLUDED.cache_hits, cache_saved = r.cache_saved + EXCLUDED.cache_saved""";
+    private static final String POSTGRES_MOVE = """
+            WITH batch AS (SELECT id FROM usage_pending ORDER BY id LIMIT %d FOR UPDATE),
+            moved AS (DELETE FROM usage_pending p USING batch b WHERE p.id = b.id RETURNING p.*),
+            days AS (
+                INSERT INTO usage_daily AS r (owner, bill_day, api_key_id, model, route, requests, input_tokens, output_tokens, cached_tokens, cost,
+                                              cache_hits, cache_saved)
+                SELECT owner, bill_day, api_key_id, model, route, %s FROM moved GROUP BY owner, bill_day, api_key_id, model, route
+                ORDER BY owner, bill_day, api_key_id, model, route
+                ON CONFLICT (owner, bill_day, api_key_id, model, route) DO UPDATE SET %s
+            ), users AS (
+                INSERT INTO usage_daily_users AS r (owner, end_user, bill_day, requests, input_tokens, output_tokens, cached_tokens, cost, cache_hits,
+                                                    cache_saved)
+                SELECT owner, end_user, bill_day, %s FROM moved WHERE end_user IS NOT NULL GROUP BY owner, end_user, bill_day
+                ORDER BY owner, end_user, bill_day
+                ON CONFLICT (owner, end_user, bill_day) DO UPDATE SET %s
+            )
+            SELECT COUNT(*), COUNT(*) FILTER (WHERE requests < 0) FROM moved""".formatted(BATCH, SUMS_SQL, ADD_SQL, SUMS_SQL, ADD_SQL);
+
+    /** H2: the batch read, added up here and merged (standard {@code MERGE}), then deleted by id. */
     private static int move(Handle h) {
         List<Long> ids = new ArrayList<>();
         Map<DayKey, Sums> days = new TreeMap<>();
