@@ -80,6 +80,35 @@ def sustained(runs):
     return md + [""]
 
 
+def ledger_scale(path):
+    """The ledger at scale, from bench/ledger-scale's last result (docs/bench/ledger-scale.json), kept across bench/run runs."""
+    try:
+        r = json.load(open(path))
+    except (OSError, ValueError):
+        return []
+    t = lambda k: f"{r[k]['median_ms']:.1f} ms (worst {r[k]['worst_ms']:.1f})"
+    e, f, d, b = r["stored_turns_300_per_s_empty_ledger"], r["stored_turns_300_per_s_full_ledger"], r["disk"], r["budget_checked_call"]
+    return ["## The ledger at 100 million rows", "",
+            f"Written by `bench/ledger-scale` on {r.get('date', '?')} ({r.get('machine', 'this machine')}), not by `bench/run`: "
+            f"{r['rows']:,} synthetic ledger rows over {r['days']} days (200,000 a day: the seeds' 50,000 conversations a day, four "
+            "attempts each; 200 owners, 20,000 end users, 400 keys, 4 models), generated in PostgreSQL by SQL, in monthly partitions, "
+            f"their day rollups computed from the same rows (load {r['load_s']} s, indexes {r['index_s']} s). Each report is timed over "
+            "HTTP, median and worst of 7 after a warm-up ([costs.md](costs.md#a-ledger-that-stays-fast-day-rollups-monthly-partitions-retention)).", "",
+            "| what | this run | target |", "|---|---|---|",
+            f"| 30-day report, all owners, by day (`/admin/usage`, whole days as the console asks) | {t('report_30_days_by_day_all_owners')} | < 200 ms |",
+            f"| 30-day report, all owners, by model, from 30 × 24 h ago (partial first day) | {t('report_30_days_by_model_all_owners')} | < 200 ms |",
+            f"| `/v1/usage`, one owner, 30 days | {t('v1_usage_one_owner_30_days')} | < 200 ms |",
+            f"| `/v1/usage/daily`, one owner, 30 days | {t('v1_usage_daily_one_owner_30_days')} | < 200 ms |",
+            f"| raw ledger rows read by a budget-checked call whose owner (month) and user (day) counters are built from the ledger "
+            f"(`pg_stat_user_tables`) | {b['raw_ledger_rows_read']} (the call: {b['status']}, {b['ms']:.0f} ms) | 0 |",
+            f"| control: raw rows read by one owner's report by conversation for one day (only the raw ledger answers it) | "
+            f"{r.get('control_report_by_conversation_raw_rows_read', '-')} | - |",
+            f"| stored turns at 300/s, empty ledger: p50 / p99 / mean turn commit | {e['p50_ms']:.1f} / {e['p99_ms']:.1f} / {e['turn_commit_mean_ms']:.1f} ms | - |",
+            f"| stored turns at 300/s, full ledger: p50 / p99 / mean turn commit | {f['p50_ms']:.1f} / {f['p99_ms']:.1f} / {f['turn_commit_mean_ms']:.1f} ms | unchanged |",
+            f"| disk: database / raw ledger with its indexes / rollups | {d['database_gb']} GB / {d['ledger_gb']} GB / {d['rollups_mb']} MB ({d['rollup_rows']:,} rows) | reported |",
+            ""]
+
+
 def bar_chart(path, title, ylabel, groups, series, value):
     """Grouped bars: one group per x label, one bar per series; value(group, series) -> number or None."""
     w, h, left, bottom, top = 760, 360, 70, 60, 40
@@ -299,6 +328,7 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
                f"| {opened} | {held['ok']} | {held['errors']} | {held['rss_mb']:.0f} | "
                + (f"{(held['rss_mb'] - (find(runs, 'sluice', '0', 'rate', min(rates)) or held)['rss_mb']) * 1024 / opened:.1f}" if opened else "-")
                + f" | {held['cpu_pct']:.0f} |"]
+    md += [""] + ledger_scale(f"{chart_dir}/ledger-scale.json")
     md += own_time(runs, rates, stream_rates, rel, chart_dir)
     md += jmh(jmh_path)
     md += ["", "## Raw results", "", "```"] + [json.dumps(r) for r in runs] + ["```", ""]

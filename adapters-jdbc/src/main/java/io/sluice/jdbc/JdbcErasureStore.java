@@ -19,10 +19,12 @@ import org.jdbi.v3.core.Jdbi;
 final class JdbcErasureStore implements ErasureStore {
     private final Jdbi jdbi;
     private final StorageExecutor executor;
+    private final boolean postgres;
 
-    JdbcErasureStore(Jdbi jdbi, StorageExecutor executor) {
+    JdbcErasureStore(Jdbi jdbi, StorageExecutor executor, boolean postgres) {
         this.jdbi = jdbi;
         this.executor = executor;
+        this.postgres = postgres;
     }
 
     @Override
@@ -30,7 +32,7 @@ final class JdbcErasureStore implements ErasureStore {
         return executor.run(() -> jdbi.inTransaction(h -> {
             boolean owned = h.createQuery("SELECT COUNT(*) FROM conversations WHERE id = :id AND owner = :owner")
                     .bind("id", id.value()).bind("owner", owner).mapTo(Long.class).one() > 0;
-            if (owned) purge(h, List.of(id.value()));
+            if (owned) purge(h, List.of(id.value()), postgres);
             return owned;
         }));
     }
@@ -39,15 +41,15 @@ final class JdbcErasureStore implements ErasureStore {
     public CompletionStage<List<ConversationId>> purgeUserConversations(String owner, String user, int limit) {
         return executor.run(() -> jdbi.inTransaction(h -> purge(h, h.createQuery("""
                         SELECT id FROM conversations WHERE owner = :owner AND end_user = :user ORDER BY id FETCH FIRST :limit ROWS ONLY""")
-                .bind("owner", owner).bind("user", user).bind("limit", limit).mapTo(String.class).list())));
+                .bind("owner", owner).bind("user", user).bind("limit", limit).mapTo(String.class).list(), postgres)));
     }
 
     @Override
     public CompletionStage<Long> forgetUser(String owner, String user) {
-        return executor.run(() -> jdbi.inTransaction(h -> {
+        // after any rollup move in progress, and before the next: a move locks pending rows in its own order
+        return executor.run(() -> LedgerRollups.excludingMoves(jdbi, postgres, h -> {
             long changed = h.createUpdate("UPDATE usage_ledger SET end_user = NULL WHERE owner = :owner AND end_user = :user")
                     .bind("owner", owner).bind("user", user).execute();
-            // pending rows first: a rollup move holds them (FOR UPDATE) until its sums are in the rollup rows deleted next
             h.createUpdate("UPDATE usage_pending SET end_user = NULL WHERE owner = :owner AND end_user = :user").bind("owner", owner).bind("user", user)
                     .execute();
             h.createUpdate("DELETE FROM usage_daily_users WHERE owner = :owner AND end_user = :user").bind("owner", owner).bind("user", user).execute();
@@ -67,19 +69,23 @@ final class JdbcErasureStore implements ErasureStore {
             var query = h.createQuery(sql.toString()).bind("cutoff", Timestamp.from(cutoff)).bind("limit", limit);
             owner.ifPresent(o -> query.bind("owner", o));
             if (owner.isEmpty() && !excludedOwners.isEmpty()) query.bindList("excluded", List.copyOf(excludedOwners));
-            return purge(h, query.mapTo(String.class).list());
+            return purge(h, query.mapTo(String.class).list(), postgres);
         }));
     }
 
     /** Purges these conversations in the caller's transaction; returns them. */
-    private static List<ConversationId> purge(Handle h, List<String> ids) {
+    private static List<ConversationId> purge(Handle h, List<String> ids, boolean postgres) {
         if (ids.isEmpty()) return List.of();
-        // the users' rollup gives these entries up with their end user: taken from the user, kept as calls without one
-        String users = "usage_ledger WHERE conversation_id IN (<ids>) AND end_user IS NOT NULL";
-        h.createUpdate(LedgerRows.pendingFrom(users, "-", "end_user")).bindList("ids", ids).execute();
-        h.createUpdate(LedgerRows.pendingFrom(users, "", "NULL")).bindList("ids", ids).execute();
-        h.createUpdate("UPDATE usage_ledger SET conversation_id = NULL, end_user = NULL WHERE conversation_id IN (<ids>)")
-                .bindList("ids", ids).execute();
+        if (postgres) {
+            h.createUpdate(POSTGRES_UNNAME).bindList("ids", ids).execute();
+        } else {
+            // the users' rollup gives these entries up with their end user: taken from the user, kept as calls without one
+            String users = "usage_ledger WHERE conversation_id IN (<ids>) AND end_user IS NOT NULL";
+            h.createUpdate(LedgerRows.pendingFrom(users, "-", "end_user")).bindList("ids", ids).execute();
+            h.createUpdate(LedgerRows.pendingFrom(users, "", "NULL")).bindList("ids", ids).execute();
+            h.createUpdate("UPDATE usage_ledger SET conversation_id = NULL, end_user = NULL WHERE conversation_id IN (<ids>)")
+                    .bindList("ids", ids).execute();
+        }
         for (String id : ids) {
             h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'").bind("prefix", likePrefix("conversation:" + id + ":"))
                     .execute();
@@ -92,4 +98,15 @@ final class JdbcErasureStore implements ErasureStore {
     private static String likePrefix(String prefix) {
         return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
+
+    /**
+     * PostgreSQL: the conversations' entries unnamed, and taken from their users' rollup as calls without a user, in one
+     * statement over the same rows (locked first), so that an entry committed meanwhile is either in both or in
+     * neither, and one an erasure of its user unnamed meanwhile is seen unnamed.
+     */
+    private static final String POSTGRES_UNNAME = "WITH old AS (SELECT * FROM usage_ledger WHERE conversation_id IN (<ids>) FOR UPDATE),\n"
+            + "unnamed AS (UPDATE usage_ledger l SET conversation_id = NULL, end_user = NULL FROM old "
+            + "WHERE l.request_id = old.request_id AND l.attempt = old.attempt AND l.created_at = old.created_at),\n"
+            + "taken AS (" + LedgerRows.pendingFrom("old WHERE end_user IS NOT NULL", "-", "end_user") + ")\n"
+            + LedgerRows.pendingFrom("old WHERE end_user IS NOT NULL", "", "NULL");
 }

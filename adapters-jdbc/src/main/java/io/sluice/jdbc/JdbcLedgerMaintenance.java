@@ -46,8 +46,8 @@ final class JdbcLedgerMaintenance implements LedgerMaintenance {
     public CompletionStage<String> maintain(Instant now) {
         LocalDate today = JdbcUsageLedger.local(now).toLocalDate();
         Optional<LocalDate> keepFrom = rawDays == 0 ? Optional.empty() : Optional.of(today.minusDays(rawDays));
+        if (postgres) return executor.run(() -> LedgerPartitions.maintain(jdbi, today, keepFrom));
         return executor.run(() -> jdbi.inTransaction(h -> {
-            if (postgres) return LedgerPartitions.maintain(h, today, keepFrom);
             if (keepFrom.isEmpty()) return "";
             int deleted = h.createUpdate("DELETE FROM usage_ledger WHERE created_at < :keep").bind("keep", keepFrom.get().atStartOfDay()).execute();
             return deleted == 0 ? "" : "ledger rows past retention deleted: " + deleted;

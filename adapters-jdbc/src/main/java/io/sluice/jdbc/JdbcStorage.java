@@ -88,11 +88,16 @@ public final class JdbcStorage implements AutoCloseable {
     }
 
     public io.sluice.ports.out.ErasureStore erasure() {
-        return new JdbcErasureStore(jdbi, executor);
+        return new JdbcErasureStore(jdbi, executor, postgres);
     }
 
     public UsageLedger usageLedger() {
-        return new JdbcUsageLedger(jdbi, executor, postgres, java.time.Clock.systemUTC());
+        return usageLedger(0);
+    }
+
+    /** The ledger whose raw rows are kept {@code rawDays} (0: for ever), as {@link #ledgerMaintenance} keeps them. */
+    public UsageLedger usageLedger(int rawDays) {
+        return new JdbcUsageLedger(jdbi, executor, postgres, java.time.Clock.systemUTC(), rawDays);
     }
 
     /** The ledger's rollups, months and retention; {@code rawDays} the days raw rows are kept (0: for ever). */

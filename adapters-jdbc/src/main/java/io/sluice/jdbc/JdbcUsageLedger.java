@@ -32,12 +32,19 @@ final class JdbcUsageLedger implements UsageLedger {
     private final StorageExecutor executor;
     private final boolean postgres;
     private final Clock clock;
+    private final int rawDays;
 
-    JdbcUsageLedger(Jdbi jdbi, StorageExecutor executor, boolean postgres, Clock clock) {
+    /** {@code rawDays}: the days raw rows are kept (0: for ever), before which a day is read whole from its rollup. */
+    JdbcUsageLedger(Jdbi jdbi, StorageExecutor executor, boolean postgres, Clock clock, int rawDays) {
         this.jdbi = jdbi;
         this.executor = executor;
         this.postgres = postgres;
         this.clock = clock;
+        this.rawDays = rawDays;
+    }
+
+    private java.time.LocalDate rawFrom(LocalDateTime now) {
+        return rawDays == 0 ? null : now.toLocalDate().minusDays(rawDays);
     }
 
     @Override
@@ -80,7 +87,8 @@ final class JdbcUsageLedger implements UsageLedger {
     public CompletionStage<List<UsageTotal>> totals(UsageQuery query) {
         LedgerReads.Filter filter = new LedgerReads.Filter(query.owner(), Optional.empty(), Optional.empty(), Optional.empty());
         return async(() -> jdbi.withHandle(h -> {
-            LedgerReads.Sql sql = LedgerReads.totals(filter, local(query.from()), local(query.to()), query.groupBy(), local(clock.instant()));
+            LocalDateTime now = local(clock.instant());
+            LedgerReads.Sql sql = LedgerReads.totals(filter, local(query.from()), local(query.to()), query.groupBy(), now, rawFrom(now));
             return h.createQuery(sql.text()).bindMap(sql.params()).map((rs, ctx) -> {
                 Map<UsageQuery.Dimension, String> group = new EnumMap<>(UsageQuery.Dimension.class);
                 for (int i = 0; i < query.groupBy().size(); i++) group.put(query.groupBy().get(i), rs.getString("g" + i));
@@ -103,7 +111,8 @@ final class JdbcUsageLedger implements UsageLedger {
     public CompletionStage<BigDecimal> spent(SpendFilter filter) {
         LedgerReads.Filter which = new LedgerReads.Filter(filter.owner(), filter.user(), filter.conversationId(), filter.apiKeyId());
         return async(() -> jdbi.withHandle(h -> {
-            LedgerReads.Sql sql = LedgerReads.totals(which, local(filter.from()), local(filter.to()), List.of(), local(clock.instant()));
+            LocalDateTime now = local(clock.instant());
+            LedgerReads.Sql sql = LedgerReads.totals(which, local(filter.from()), local(filter.to()), List.of(), now, rawFrom(now));
             return h.createQuery(sql.text()).bindMap(sql.params()).map((rs, ctx) -> rs.getBigDecimal("cost")).findFirst()
                     .map(JdbcUsageLedger::dollars).orElse(BigDecimal.ZERO.setScale(9));
         }));

@@ -21,7 +21,8 @@ import java.util.Set;
  * its rollup less the raw part out of range, whichever spans less time (the part after now holds next to nothing, so
  * "today until now" is its rollup less a few seconds). Exact either way. Reads that need what the rollups do not keep
  * (a conversation; an end user with a model, key or route) read the raw ledger, whose monthly partitions and indexes
- * bound them.
+ * bound them. Days before the raw rows' retention ({@code rawFrom}) are answered whole from their rollups: their raw
+ * rows may be gone, so a range that starts or ends within one counts that whole day.
  */
 final class LedgerReads {
     /** Which entries: each empty for any. */
@@ -64,9 +65,9 @@ final class LedgerReads {
      * {@code SELECT g0…, requests, input_tokens, output_tokens, cached_tokens, cost, cache_hits, cache_saved} per group,
      * groups without entries left out, ordered by the groups. Times are the ledger's own (local date-times).
      */
-    static Sql totals(Filter filter, LocalDateTime from, LocalDateTime to, List<Dimension> groupBy, LocalDateTime now) {
+    static Sql totals(Filter filter, LocalDateTime from, LocalDateTime to, List<Dimension> groupBy, LocalDateTime now, LocalDate rawFrom) {
         LedgerReads reads = new LedgerReads(filter, groupBy);
-        reads.plan(from, to, now);
+        reads.plan(from, to, now, rawFrom);
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < groupBy.size(); i++) sql.append("g").append(i).append(", ");
         for (int i = 0; i < SUMS.size(); i++) sql.append(i > 0 ? ", " : "").append("SUM(").append(SUMS.get(i)).append(") AS ").append(SUMS.get(i));
@@ -87,28 +88,33 @@ final class LedgerReads {
         return groupBy.contains(Dimension.USER) || filter.user().isPresent();
     }
 
-    private void plan(LocalDateTime from, LocalDateTime to, LocalDateTime now) {
-        if (rawOnly()) {
+    private void plan(LocalDateTime from, LocalDateTime to, LocalDateTime now, LocalDate rawFrom) {
+        if (rawOnly() || !from.isBefore(to)) { // the second: an empty range in local time (a clock set back at midnight)
             raw("", from, to);
             return;
         }
         LocalDate first = from.toLocalDate();
         LocalDate last = to.toLocalTime().equals(LocalTime.MIDNIGHT) ? to.toLocalDate().minusDays(1) : to.toLocalDate();
         LocalDate wholeFrom = first, wholeTo = last.plusDays(1);
+        boolean firstKept = rawFrom == null || !first.isBefore(rawFrom), lastKept = rawFrom == null || !last.isBefore(rawFrom);
         if (first.equals(last)) {
-            if (!inRollup(from, to, midnight(first), midnight(first.plusDays(1)), now)) {
+            if (firstKept && !inRollup(from, to, midnight(first), midnight(first.plusDays(1)), now)) {
                 raw("", from, to);
                 return;
             }
-            subtractOutside(first, from, to);
+            if (firstKept) subtractOutside(first, from, to);
         } else {
-            if (inRollup(from, midnight(first.plusDays(1)), midnight(first), midnight(first.plusDays(1)), now)) {
+            if (!firstKept) {
+                // whole from its rollup
+            } else if (inRollup(from, midnight(first.plusDays(1)), midnight(first), midnight(first.plusDays(1)), now)) {
                 subtractOutside(first, from, midnight(first.plusDays(1)));
             } else {
                 raw("", from, midnight(first.plusDays(1)));
                 wholeFrom = first.plusDays(1);
             }
-            if (inRollup(midnight(last), to, midnight(last), midnight(last.plusDays(1)), now)) {
+            if (!lastKept) {
+                // whole from its rollup
+            } else if (inRollup(midnight(last), to, midnight(last), midnight(last.plusDays(1)), now)) {
                 subtractOutside(last, midnight(last), to);
             } else {
                 raw("", midnight(last), to);
@@ -201,8 +207,9 @@ final class LedgerReads {
             case DAY -> raw ? "CAST(created_at AS DATE)" : "bill_day";
             case MODEL -> "model";
             case OWNER -> "owner";
-            case KEY -> raw ? "api_key_id" : "NULLIF(api_key_id, '')";
-            case ROUTE -> raw ? "route" : "NULLIF(route, '')";
+            // '' is how the rollups keep "none"; a raw '' is read as none too, so both sides group alike
+            case KEY -> "NULLIF(api_key_id, '')";
+            case ROUTE -> "NULLIF(route, '')";
             case USER -> "end_user";
             case CONVERSATION -> "conversation_id";
         };

@@ -34,6 +34,19 @@ final class LedgerRollups {
         }
     }
 
+    /** Runs {@code work} in a transaction no move overlaps: it waits for a move in progress, and the next waits for it (an erasure). */
+    static <T> T excludingMoves(org.jdbi.v3.core.Jdbi jdbi, boolean postgres, org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
+        if (postgres) {
+            return jdbi.inTransaction(h -> {
+                h.execute("SELECT pg_advisory_xact_lock(8023, hashtext(current_schema()))");
+                return work.withHandle(h);
+            });
+        }
+        synchronized (H2_MOVER) {
+            return jdbi.inTransaction(work);
+        }
+    }
+
     private record DayKey(String owner, LocalDate day, String apiKeyId, String model, String route) implements Comparable<DayKey> {
         @Override
         public int compareTo(DayKey o) {

@@ -276,7 +276,8 @@ class LedgerRollupsTest {
         open("h2");
         UsageLedger ledger = storage.usageLedger();
         Random random = new Random(8);
-        join(ledger.record(List.of(entry(random, NOW, null, null), entry(random, NOW.minus(30, ChronoUnit.DAYS), null, null))));
+        Instant old = NOW.minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.DAYS).plus(18, ChronoUnit.HOURS);
+        join(ledger.record(List.of(entry(random, NOW, null, null), entry(random, old, null, null))));
         join(storage.ledgerMaintenance(0).rollUp());
         UsageQuery allTime = new UsageQuery(Optional.empty(), Instant.EPOCH, io.sluice.domain.budget.Budget.END_OF_TIME, List.of(Dimension.DAY));
         List<String> before = lines(join(ledger.totals(allTime)), allTime.groupBy());
@@ -284,5 +285,10 @@ class LedgerRollupsTest {
         assertThat(join(storage.ledgerMaintenance(10).maintain(NOW))).isEqualTo("ledger rows past retention deleted: 1");
         assertThat(count("SELECT COUNT(*) FROM usage_ledger")).isEqualTo(1);
         assertThat(lines(join(ledger.totals(allTime)), allTime.groupBy())).isEqualTo(before).hasSize(2);
+        // from 17:00 on the old day: the raw rows that would tell the part of that day in range are gone, so a ledger
+        // that knows the retention reads that day whole from its rollup; one that does not finds nothing there
+        UsageQuery fromFive = new UsageQuery(Optional.empty(), old.minus(1, ChronoUnit.HOURS), NOW.plusSeconds(60), List.of());
+        assertThat(join(storage.usageLedger(10).totals(fromFive))).singleElement().satisfies(t -> assertThat(t.requests()).isEqualTo(2));
+        assertThat(join(ledger.totals(fromFive))).singleElement().satisfies(t -> assertThat(t.requests()).isEqualTo(1));
     }
 }

@@ -153,7 +153,7 @@ public final class GatewayModule extends AbstractModule {
     @Singleton
     UsageLedger usageLedger(JdbcStorage storage, Resources resources, PrometheusMeterRegistry meters, Clock clock) {
         LedgerUpkeep.start(storage.ledgerMaintenance(settings.retention().ledgerDays()), clock, resources);
-        UsageLedger grouped = new GroupCommitLedger(storage.usageLedger(), GroupCommitLedger.DEFAULT_WRITES_IN_FLIGHT, EngineMeters.commits(meters, "bills"));
+        UsageLedger grouped = new GroupCommitLedger(storage.usageLedger(settings.retention().ledgerDays()), GroupCommitLedger.DEFAULT_WRITES_IN_FLIGHT, EngineMeters.commits(meters, "bills"));
         if (settings.commitBillBeforeAnswer()) return grouped;
         // drained on shutdown before the database closes (Resources close first): the bills written after their answers
         return resources.add(new BillAfterAnswerLedger(grouped), ledger -> ledger.drain(Duration.ofSeconds(10)));

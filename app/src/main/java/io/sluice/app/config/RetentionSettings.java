@@ -14,7 +14,8 @@ public record RetentionSettings(int days, Map<String, Integer> perOwner, Duratio
 
     public RetentionSettings {
         perOwner = Map.copyOf(perOwner);
-        if (ledgerDays < 0) throw new IllegalArgumentException("'ledger-days' must be 0 or more, was " + ledgerDays);
+        // a month's budget window must lie within the raw rows kept: its first day may be a partial one in the ledger's time
+        if (ledgerDays != 0 && ledgerDays < 32) throw new IllegalArgumentException("'ledger-days' must be 0 (forever) or at least 32, was " + ledgerDays);
         if (days < 0) throw new IllegalArgumentException("'days' must be 0 or more, was " + days);
         perOwner.forEach((owner, d) -> {
             if (d < 0) throw new IllegalArgumentException("the days of owner '" + owner + "' must be 0 or more, were " + d);

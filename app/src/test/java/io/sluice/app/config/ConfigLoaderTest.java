@@ -156,8 +156,10 @@ class ConfigLoaderTest {
                   redis: {command-timeout: 200ms}
                   limits: {replicas: 3}
                   budgets: {on-redis-outage: fail-open}
-                  retention: {days: 30, owners: {bank: 365, demo: 1}, sweep-interval: 10m}
+                  retention: {days: 30, owners: {bank: 365, demo: 1}, sweep-interval: 10m, ledger-days: 400}
                 """, Map.of());
+        assertThat(set.retention().ledgerDays()).isEqualTo(400);
+        assertThat(defaults.retention().ledgerDays()).as("raw ledger rows kept for ever").isZero();
         assertThat(set.redis()).isEqualTo(new RedisSettings(java.time.Duration.ofMillis(200), 3, true));
         assertThat(set.retention().days()).isEqualTo(30);
         assertThat(set.retention().perOwner()).containsEntry("bank", 365).containsEntry("demo", 1);
@@ -168,6 +170,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("sluice.limits.replicas");
         assertThatThrownBy(() -> load("sluice: {retention: {days: -1}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
                 .hasMessageContaining("sluice.retention");
+        assertThatThrownBy(() -> load("sluice: {retention: {ledger-days: 7}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.retention").hasMessageContaining("at least 32");
     }
 
     @Test

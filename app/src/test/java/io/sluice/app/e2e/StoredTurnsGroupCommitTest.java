@@ -107,6 +107,14 @@ class StoredTurnsGroupCommitTest {
                         }
                     }
                 }
+                try (var s = db.createStatement(); ResultSet rs = s.executeQuery("""
+                        SELECT (SELECT COUNT(*) FROM usage_ledger), (SELECT COALESCE(SUM(cost), 0) FROM usage_ledger),
+                               (SELECT COALESCE(SUM(requests), 0) FROM usage_daily) + (SELECT COALESCE(SUM(requests), 0) FROM usage_pending),
+                               (SELECT COALESCE(SUM(cost), 0) FROM usage_daily) + (SELECT COALESCE(SUM(cost), 0) FROM usage_pending)""")) {
+                    rs.next();
+                    assertThat(rs.getLong(3)).as("the day rollups count every bill the ledger holds, once, whatever the kill cut").isEqualTo(rs.getLong(1));
+                    assertThat(rs.getBigDecimal(4)).isEqualByComparingTo(rs.getBigDecimal(2));
+                }
             }
         }
     }

@@ -121,7 +121,9 @@ final class UpstreamBatchRun {
 
     /** Bills every answer at its model's batch price, keeps what each request came to; what was billed in all. */
     private CompletionStage<BigDecimal> collect(Batch batch, BatchPlan plan, String provider, List<UpstreamBatches.Outcome> outcomes) {
-        Instant now = parts.clock().instant();
+        // billed at the batch's creation, not now: collected again (a crash, a failed save), it writes the same entries,
+        // which the ledger keeps once ((request_id, attempt, created_at) on PostgreSQL's partitioned ledger)
+        Instant billedAt = batch.createdAt();
         List<UsageEntry> entries = new ArrayList<>();
         List<BatchLineResult> results = new ArrayList<>();
         BigDecimal billed = BigDecimal.ZERO;
@@ -139,7 +141,7 @@ final class UpstreamBatchRun {
             BigDecimal cost = prices.cost(outcome.response().usage());
             billed = billed.add(cost);
             entries.add(new UsageEntry(batch.id(), line.index() + 1, batch.owner(), batch.apiKeyId(), null, null, null, target.spec().name(),
-                    provider, outcome.response().usage(), cost, 0, UsageEntry.Outcome.OK, now, prices.source()));
+                    provider, outcome.response().usage(), cost, 0, UsageEntry.Outcome.OK, billedAt, prices.source()));
             results.add(new BatchLineResult(line.index(), line.customId(), true, parts.codec().okLine(line.customId(), requestId, outcome.response())));
         }
         BigDecimal total = billed;
