@@ -189,7 +189,7 @@ def targets(runs, rates, stream_rates):
     md = ["## Targets", "", "| target | goal | this run | met | Sluice's own time, p99 ([Server-Timing](#sluices-own-time-server-timing)) |",
           "|---|---|---|---|---|"]
     for name, goal, value, unit, ok, inside in rows:
-        md.append(f"| {name} | {goal} | {fmt(value, unit)} | {'-' if value is None else ('yes' if ok(value) else '**no**')} | "
+        md.append(f"| {name} | {goal} | {fmt(value, unit)} | {'-' if value is None or goal == 'reported' else ('yes' if ok(value) else '**no**')} | "
                   + ("-" if inside is None else f"{inside:.2f} ms") + " |")
     return md + ["", "\"This run\" is what a client measures, minus the same figure straight to the simulator; the last column is "
                  "the part of the call Sluice itself spent, measured inside it (see below).", ""]
