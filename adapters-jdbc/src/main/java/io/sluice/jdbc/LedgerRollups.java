@@ -1,13 +1,7 @@
 package io.sluice.jdbc;
 
-import java.math.BigDecimal;
-import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Moves {@code usage_pending} rows into the day rollups in one transaction: reads a batch, adds its sums to the
@@ -47,31 +41,6 @@ final class LedgerRollups {
         }
     }
 
-    private record DayKey(String owner, LocalDate day, String apiKeyId, String model, String route) implements Comparable<DayKey> {
-        @Override
-        public int compareTo(DayKey o) {
-            return java.util.Comparator.comparing(DayKey::owner).thenComparing(DayKey::day).thenComparing(DayKey::apiKeyId)
-                    .thenComparing(DayKey::model).thenComparing(DayKey::route).compare(this, o);
-        }
-    }
-
-    private record UserKey(String owner, String user, LocalDate day) implements Comparable<UserKey> {
-        @Override
-        public int compareTo(UserKey o) {
-            return java.util.Comparator.comparing(UserKey::owner).thenComparing(UserKey::user).thenComparing(UserKey::day).compare(this, o);
-        }
-    }
-
-    /** Sums of a rollup row, exact. */
-    private record Sums(long requests, long input, long output, long cached, BigDecimal cost, long hits, BigDecimal saved) {
-        static final Sums ZERO = new Sums(0, 0, 0, 0, BigDecimal.ZERO, 0, BigDecimal.ZERO);
-
-        Sums plus(Sums o) {
-            return new Sums(requests + o.requests, input + o.input, output + o.output, cached + o.cached, cost.add(o.cost), hits + o.hits,
-                    saved.add(o.saved));
-        }
-    }
-
     /**
      * On PostgreSQL the whole move is one statement: no row travels to the gateway and back, which kept the move's
      * bursts (every 2 s) out of the stored turns' p99. Rows an erasure brought to 0 are deleted after it.
@@ -108,60 +77,31 @@ final class LedgerRollups {
             )
             SELECT COUNT(*), COUNT(*) FILTER (WHERE requests < 0) FROM moved""".formatted(BATCH, SUMS_SQL, ADD_SQL, SUMS_SQL, ADD_SQL);
 
-    /** H2: the batch read, added up here and merged (standard {@code MERGE}), then deleted by id. */
+    /** H2: the batch's rows read and locked, their sums merged by key in SQL, then exactly those rows deleted. */
     private static int move(Handle h) {
-        List<Long> ids = new ArrayList<>();
-        Map<DayKey, Sums> days = new TreeMap<>();
-        Map<UserKey, Sums> users = new TreeMap<>();
-        h.createQuery("SELECT * FROM usage_pending ORDER BY id FETCH FIRST " + BATCH + " ROWS ONLY FOR UPDATE").map((rs, ctx) -> {
-            ids.add(rs.getLong("id"));
-            Sums sums = new Sums(rs.getLong("requests"), rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("cached_tokens"),
-                    rs.getBigDecimal("cost"), rs.getLong("cache_hits"), rs.getBigDecimal("cache_saved"));
-            String owner = rs.getString("owner"), user = rs.getString("end_user");
-            LocalDate day = rs.getObject("bill_day", LocalDate.class);
-            days.merge(new DayKey(owner, day, rs.getString("api_key_id"), rs.getString("model"), rs.getString("route")), sums, Sums::plus);
-            if (user != null) users.merge(new UserKey(owner, user, day), sums, Sums::plus);
-            return null;
-        }).list();
+        List<Long> ids = h.createQuery("SELECT id FROM usage_pending ORDER BY id FETCH FIRST " + BATCH + " ROWS ONLY FOR UPDATE")
+                .mapTo(Long.class).list();
         if (ids.isEmpty()) return 0;
-        // in key order: rollup rows are locked in one order whatever else locks them (an erasure)
-        PreparedBatch dayRows = h.prepareBatch(merge("usage_daily", List.of("owner", "bill_day", "api_key_id", "model", "route"),
-                List.of("VARCHAR(128)", "DATE", "VARCHAR(64)", "VARCHAR(256)", "VARCHAR(256)")));
-        days.forEach((k, s) -> bind(dayRows, s).bind("owner", k.owner()).bind("bill_day", k.day()).bind("api_key_id", k.apiKeyId())
-                .bind("model", k.model()).bind("route", k.route()).add());
-        dayRows.execute();
-        if (!users.isEmpty()) {
-            PreparedBatch userRows = h.prepareBatch(merge("usage_daily_users", List.of("owner", "end_user", "bill_day"),
-                    List.of("VARCHAR(128)", "VARCHAR(256)", "DATE")));
-            users.forEach((k, s) -> bind(userRows, s).bind("owner", k.owner()).bind("end_user", k.user()).bind("bill_day", k.day()).add());
-            userRows.execute();
-        }
-        for (int from = 0; from < ids.size(); from += 1_000) {
-            h.createUpdate("DELETE FROM usage_pending WHERE id IN (<ids>)").bindList("ids", ids.subList(from, Math.min(ids.size(), from + 1_000)))
-                    .execute();
-        }
+        h.createUpdate(H2_MERGE_DAYS).bindList("ids", ids).execute();
+        h.createUpdate(H2_MERGE_USERS).bindList("ids", ids).execute();
+        h.createUpdate("DELETE FROM usage_pending WHERE id IN (<ids>)").bindList("ids", ids).execute();
         return ids.size();
     }
 
-    private static PreparedBatch bind(PreparedBatch batch, Sums s) {
-        return batch.bind("requests", s.requests()).bind("input_tokens", s.input()).bind("output_tokens", s.output())
-                .bind("cached_tokens", s.cached()).bind("cost", s.cost()).bind("cache_hits", s.hits()).bind("cache_saved", s.saved());
-    }
-
     private static final List<String> SUMS = List.of("requests", "input_tokens", "output_tokens", "cached_tokens", "cost", "cache_hits", "cache_saved");
-    private static final List<String> SUM_TYPES = List.of("BIGINT", "BIGINT", "BIGINT", "BIGINT", "NUMERIC(24, 9)", "BIGINT", "NUMERIC(24, 9)");
+    private static final String H2_MERGE_DAYS = merge("usage_daily", List.of("owner", "bill_day", "api_key_id", "model", "route"), "");
+    private static final String H2_MERGE_USERS = merge("usage_daily_users", List.of("owner", "end_user", "bill_day"), " AND end_user IS NOT NULL");
 
     /**
-     * Standard {@code MERGE} (PostgreSQL 15 and H2): adds a row's sums to its rollup row, inserts it if new, deletes a
-     * row whose requests come to 0 (an erasure took back all it held).
+     * Standard {@code MERGE} of the pending rows {@code <ids>} grouped by {@code keys}: adds their sums to the rollup
+     * row, inserts it if new, deletes a row whose requests come to 0 (an erasure took back all it held).
      */
-    private static String merge(String table, List<String> keys, List<String> keyTypes) {
-        List<String> selected = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) selected.add("CAST(:" + keys.get(i) + " AS " + keyTypes.get(i) + ") AS " + keys.get(i));
-        for (int i = 0; i < SUMS.size(); i++) selected.add("CAST(:" + SUMS.get(i) + " AS " + SUM_TYPES.get(i) + ") AS " + SUMS.get(i));
-        List<String> all = new ArrayList<>(keys);
+    private static String merge(String table, List<String> keys, String where) {
+        String keyList = String.join(", ", keys);
+        List<String> all = new java.util.ArrayList<>(keys);
         all.addAll(SUMS);
-        return "MERGE INTO " + table + " r USING (SELECT " + String.join(", ", selected) + ") s ON "
+        return "MERGE INTO " + table + " r USING (SELECT " + keyList + ", " + String.join(", ", SUMS.stream().map(c -> "SUM(" + c + ") AS " + c).toList())
+                + " FROM usage_pending WHERE id IN (<ids>)" + where + " GROUP BY " + keyList + ") s ON "
                 + String.join(" AND ", keys.stream().map(k -> "r." + k + " = s." + k).toList())
                 + " WHEN MATCHED AND r.requests + s.requests = 0 THEN DELETE"
                 + " WHEN MATCHED THEN UPDATE SET " + String.join(", ", SUMS.stream().map(c -> c + " = r." + c + " + s." + c).toList())

@@ -28,7 +28,7 @@ final class LedgerRows {
 
     /** The whole statement for {@code count} entries: {@link #ctes} and its pending rollup rows. */
     static String statement(int count) {
-        return "WITH " + billed(count) + "\n" + pendingFrom("billed", "", "end_user");
+        return "WITH " + billed(count) + "\n" + PENDING_FROM_BILLED;
     }
 
     /**
@@ -36,8 +36,11 @@ final class LedgerRows {
      * table expressions of a larger statement (a stored turn's), its parameters numbered by entry.
      */
     static String ctes(int count) {
-        return billed(count) + ",\npending AS (" + pendingFrom("billed", "", "end_user") + ")";
+        return billed(count) + ",\npending AS (" + PENDING_FROM_BILLED + ")";
     }
+
+    /** Built once: every bill statement carries it. */
+    private static final String PENDING_FROM_BILLED = pendingFrom("billed", "", "end_user");
 
     /**
      * {@code INSERT INTO usage_pending} of {@code source}'s rows (an entry's columns) grouped by the rollups' keys, each
