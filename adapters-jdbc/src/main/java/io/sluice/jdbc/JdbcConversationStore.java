@@ -99,7 +99,8 @@ final class JdbcConversationStore implements ConversationStore {
     /** Appends one turn on {@code h}: one statement on PostgreSQL; else lock, insert, update, bill. */
     private List<StoredMessage> append(Handle h, Conversation conversation, Turn turn, List<UsageEntry> usage) {
         if (postgres && PostgresTurn.fits(turn, usage)) {
-            return PostgresTurn.append(bindNew(h.createQuery(PostgresTurn.sql(turn, usage)), conversation), conversation.id(), turn, usage);
+            Params params = new Params(PostgresTurn.PARAMS + PostgresTurn.PER_MESSAGE * turn.rows().size() + LedgerRows.PER_ENTRY * usage.size());
+            return PostgresTurn.append(h, newConversation(conversation, params), conversation.id(), turn, usage);
         }
         Totals totals = lockTotals(h, conversation);
         Instant now = Instant.now();
@@ -186,9 +187,14 @@ final class JdbcConversationStore implements ConversationStore {
 
     /** Binds what a new conversation row holds but for its update time: id, owner, user, created, metadata, active, strategy. */
     <S extends SqlStatement<S>> S bindNew(S statement, Conversation c) {
-        return statement.bind("id", c.id().value()).bind("owner", c.owner()).bind("user", c.user())
-                .bind("created", Timestamp.from(c.created())).bind("metadata", write(c.metadata())).bind("active", c.active())
-                .bind("strategy", c.defaultStrategy().map(Object::toString).orElse(null));
+        return newConversation(c, new Params(7)).bindTo(statement);
+    }
+
+    /** Adds {@link #bindNew}'s values to {@code params}. */
+    private Params newConversation(Conversation c, Params params) {
+        return params.text("id", c.id().value()).text("owner", c.owner()).text("user", c.user())
+                .put("created", Timestamp.from(c.created())).text("metadata", write(c.metadata())).put("active", c.active())
+                .text("strategy", c.defaultStrategy().map(Object::toString).orElse(null));
     }
 
     @Override

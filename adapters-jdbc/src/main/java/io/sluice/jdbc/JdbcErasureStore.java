@@ -62,11 +62,13 @@ final class JdbcErasureStore implements ErasureStore {
     @Override
     public CompletionStage<List<ConversationId>> purgeIdleSince(Instant cutoff, Optional<String> owner, Set<String> excludedOwners, int limit) {
         return executor.run(() -> jdbi.inTransaction(h -> {
-            StringBuilder sql = new StringBuilder("SELECT id FROM conversations WHERE updated_at < :cutoff");
+            // the day first: its index is the one a turn leaves alone (V28); updated_at then decides exactly
+            StringBuilder sql = new StringBuilder("SELECT id FROM conversations WHERE active_on <= :cutoffDay AND updated_at < :cutoff");
             if (owner.isPresent()) sql.append(" AND owner = :owner");
             if (owner.isEmpty() && !excludedOwners.isEmpty()) sql.append(" AND owner NOT IN (<excluded>)");
-            sql.append(" ORDER BY updated_at FETCH FIRST :limit ROWS ONLY");
-            var query = h.createQuery(sql.toString()).bind("cutoff", Timestamp.from(cutoff)).bind("limit", limit);
+            sql.append(" ORDER BY active_on, updated_at FETCH FIRST :limit ROWS ONLY");
+            var query = h.createQuery(sql.toString()).bind("cutoff", Timestamp.from(cutoff))
+                    .bind("cutoffDay", java.time.LocalDate.ofInstant(cutoff, java.time.ZoneOffset.UTC)).bind("limit", limit);
             owner.ifPresent(o -> query.bind("owner", o));
             if (owner.isEmpty() && !excludedOwners.isEmpty()) query.bindList("excluded", List.copyOf(excludedOwners));
             return purge(h, query.mapTo(String.class).list(), postgres);

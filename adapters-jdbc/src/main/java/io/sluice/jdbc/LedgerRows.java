@@ -1,6 +1,7 @@
 package io.sluice.jdbc;
 
 import io.sluice.domain.usage.UsageEntry;
+import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -22,8 +23,25 @@ final class LedgerRows {
     static void insert(Handle h, List<UsageEntry> entries) {
         for (int from = 0; from < entries.size(); from += MAX_PER_STATEMENT) {
             List<UsageEntry> chunk = entries.subList(from, Math.min(entries.size(), from + MAX_PER_STATEMENT));
-            bind(h.createUpdate(statement(chunk.size())), chunk).execute();
+            statementFor(chunk.size()).run(h, params(chunk, new Params(PER_ENTRY * chunk.size())), PreparedStatement::executeUpdate);
         }
+    }
+
+    /** Parameters an entry. */
+    static final int PER_ENTRY = 20;
+
+    /**
+     * A group commit writes up to about as many entries as there are calls in flight: statements for up to this many
+     * are parsed once (their SQL held: about 9 MB if every size were seen), larger ones (a batch's results) each time.
+     */
+    private static final int CACHED_UP_TO = 256;
+    private static final PositionalSql[] CACHED = new PositionalSql[CACHED_UP_TO + 1];
+
+    private static PositionalSql statementFor(int count) {
+        if (count > CACHED_UP_TO) return PositionalSql.parse(statement(count));
+        PositionalSql cached = CACHED[count]; // a race parses twice, harmlessly
+        if (cached == null) CACHED[count] = cached = PositionalSql.parse(statement(count));
+        return cached;
     }
 
     /** The whole statement for {@code count} entries: {@link #ctes} and its pending rollup rows. */
@@ -77,18 +95,24 @@ final class LedgerRows {
 
     /** Binds {@code entries} to the parameters of {@link #statement} for as many. */
     static <S extends SqlStatement<S>> S bind(S statement, List<UsageEntry> entries) {
+        return params(entries, new Params(PER_ENTRY * entries.size())).bindTo(statement);
+    }
+
+    /** Adds {@code entries}' values to {@code params}, named as the parameters of {@link #statement} for as many. */
+    static Params params(List<UsageEntry> entries, Params params) {
         for (int i = 0; i < entries.size(); i++) {
             UsageEntry e = entries.get(i);
-            statement.bind("request" + i, e.requestId()).bind("attempt" + i, e.attempt()).bind("owner" + i, e.owner())
-                    .bind("key" + i, e.apiKeyId()).bind("user" + i, e.user()).bind("conversation" + i, e.conversationId())
-                    .bind("route" + i, e.route()).bind("model" + i, e.model()).bind("endpoint" + i, e.endpoint())
-                    .bind("input" + i, e.usage().promptTokens()).bind("output" + i, e.usage().completionTokens())
-                    .bind("cached" + i, e.usage().cachedPromptTokens()).bind("cacheWrite" + i, e.usage().cacheWriteTokens())
-                    .bind("cost" + i, e.cost()).bind("latency" + i, e.latencyMillis()).bind("outcome" + i, e.outcome().name())
-                    .bind("at" + i, Timestamp.from(e.at())).bind("priceSource" + i, e.priceSource())
-                    .bind("saved" + i, e.cacheHit() == null ? null : e.cacheHit().saved())
-                    .bind("similarity" + i, e.cacheHit() == null ? null : java.math.BigDecimal.valueOf(e.cacheHit().similarity()).setScale(5, java.math.RoundingMode.HALF_EVEN));
+            params.text("request" + i, e.requestId()).put("attempt" + i, e.attempt()).text("owner" + i, e.owner())
+                    .text("key" + i, e.apiKeyId()).text("user" + i, e.user()).text("conversation" + i, e.conversationId())
+                    .text("route" + i, e.route()).text("model" + i, e.model()).text("endpoint" + i, e.endpoint())
+                    .put("input" + i, e.usage().promptTokens()).put("output" + i, e.usage().completionTokens())
+                    .put("cached" + i, e.usage().cachedPromptTokens()).put("cacheWrite" + i, e.usage().cacheWriteTokens())
+                    .number("cost" + i, e.cost()).put("latency" + i, e.latencyMillis()).text("outcome" + i, e.outcome().name())
+                    .put("at" + i, Timestamp.from(e.at())).text("priceSource" + i, e.priceSource())
+                    .number("saved" + i, e.cacheHit() == null ? null : e.cacheHit().saved())
+                    .number("similarity" + i, e.cacheHit() == null ? null
+                            : java.math.BigDecimal.valueOf(e.cacheHit().similarity()).setScale(5, java.math.RoundingMode.HALF_EVEN));
         }
-        return statement;
+        return params;
     }
 }

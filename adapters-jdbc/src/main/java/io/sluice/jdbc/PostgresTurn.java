@@ -3,10 +3,11 @@ package io.sluice.jdbc;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.StoredMessage;
 import io.sluice.domain.usage.UsageEntry;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.Handle;
 
 /**
  * A conversation turn stored in one PostgreSQL statement, so one round trip and no separate commit: an upsert of the
@@ -24,25 +25,48 @@ final class PostgresTurn {
         return !turn.rows().isEmpty() && turn.rows().size() <= MAX_MESSAGES && usage.size() <= LedgerRows.MAX_PER_STATEMENT;
     }
 
-    /** Runs {@link #sql}, its conversation's own columns already bound ({@code JdbcConversationStore#bindNew}). */
-    static List<StoredMessage> append(Query statement, ConversationId id, Turn turn, List<UsageEntry> usage) {
+    /**
+     * Runs {@link #sql} on {@code h}'s connection with {@code params}, which already hold the conversation's own columns
+     * ({@code JdbcConversationStore#newConversation}).
+     */
+    static List<StoredMessage> append(Handle h, Params params, ConversationId id, Turn turn, List<UsageEntry> usage) {
         Instant now = Instant.now();
-        statement.bind("now", Timestamp.from(now))
-                .bind("count", (long) turn.rows().size()).bind("tokens", turn.tokens()).bind("leadingSystem", (long) turn.leadingSystem());
+        params.put("now", Timestamp.from(now)).put("count", (long) turn.rows().size()).put("tokens", turn.tokens())
+                .put("leadingSystem", (long) turn.leadingSystem());
         for (Turn.Row r : turn.rows()) {
             String i = Integer.toString(r.n());
-            statement.bind("role" + i, r.role()).bind("content" + i, r.content()).bind("name" + i, r.name())
-                    .bind("toolCalls" + i, r.toolCalls()).bind("toolCallId" + i, r.toolCallId()).bind("tokens" + i, r.tokens())
-                    .bind("running" + i, r.tokensBeforeInTurn()).bind("model" + i, r.model()).bind("metadata" + i, r.metadata())
-                    .bind("parts" + i, r.contentParts());
+            params.text("role" + i, r.role()).text("content" + i, r.content()).text("name" + i, r.name())
+                    .text("toolCalls" + i, r.toolCalls()).text("toolCallId" + i, r.toolCallId()).put("tokens" + i, r.tokens())
+                    .put("running" + i, r.tokensBeforeInTurn()).text("model" + i, r.model()).text("metadata" + i, r.metadata())
+                    .text("parts" + i, r.contentParts());
         }
-        LedgerRows.bind(statement, usage);
-        long seqBefore = statement.mapTo(Long.class).one();
+        LedgerRows.params(usage, params);
+        long seqBefore = statementFor(turn.rows().size(), usage.size()).run(h, params, statement -> {
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
         return turn.stored(id, seqBefore, now);
     }
 
-    static String sql(Turn turn, List<UsageEntry> usage) {
-        int messages = turn.rows().size(), entries = usage.size();
+    /** The parameters a turn's statement holds, less its messages' and entries'. */
+    static final int PARAMS = 11;
+    /** And a message's. */
+    static final int PER_MESSAGE = 10;
+
+    /** Turns of up to this many messages and entries (every chat turn) are parsed once; others (imports) each time. */
+    private static final int CACHED_MESSAGES = 8, CACHED_ENTRIES = 4;
+    private static final PositionalSql[][] CACHED = new PositionalSql[CACHED_MESSAGES + 1][CACHED_ENTRIES + 1];
+
+    private static PositionalSql statementFor(int messages, int entries) {
+        if (messages > CACHED_MESSAGES || entries > CACHED_ENTRIES) return PositionalSql.parse(sql(messages, entries));
+        PositionalSql cached = CACHED[messages][entries]; // a race parses twice, harmlessly
+        if (cached == null) CACHED[messages][entries] = cached = PositionalSql.parse(sql(messages, entries));
+        return cached;
+    }
+
+    static String sql(int messages, int entries) {
         StringBuilder sql = new StringBuilder("""
                 WITH conversation AS (
                     INSERT INTO conversations AS c (id, owner, end_user, created_at, updated_at, metadata, active, context_strategy,

@@ -17,7 +17,7 @@ public record StorageSettings(Dialect dialect, String jdbcUrl, String user, Stri
 
         String[] migrations() {
             return this == POSTGRESQL ? new String[]{"classpath:db/migration/common", "classpath:db/migration/postgresql"}
-                    : new String[]{"classpath:db/migration/common"};
+                    : new String[]{"classpath:db/migration/common", "classpath:db/migration/h2"};
         }
     }
 
