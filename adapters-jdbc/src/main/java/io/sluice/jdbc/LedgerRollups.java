@@ -6,10 +6,11 @@ import org.jdbi.v3.core.Handle;
 /**
  * Moves {@code usage_pending} rows into the day rollups in one transaction: reads a batch, adds its sums to the
  * rollups, deletes exactly the rows it read. A pending row committed meanwhile is not read and not deleted, so nothing
- * is counted twice or lost however bills and moves interleave; a report reads rollups and pending rows together. The
- * rows read are locked, so an erasure that relabels them waits for the move, then erases its result. One
- * mover at a time: on PostgreSQL an advisory lock per schema (another replica's move is skipped, not awaited); on H2,
- * one process, a lock in this class.
+ * is counted twice or lost however bills and moves interleave; a report reads rollups and pending rows together. One
+ * mover at a time, and the only writer of pending rows besides their inserts (an erasure of a user, which relabels
+ * them) waits for it ({@link #excludingMoves}): on PostgreSQL an advisory lock per schema (another replica's move is
+ * skipped, not awaited), so the move does not lock the rows it reads (that was a WAL record a row, a third of its
+ * time); on H2, one process, a lock in this class.
  */
 final class LedgerRollups {
     static final int BATCH = 5_000;
@@ -43,7 +44,7 @@ final class LedgerRollups {
 
     /**
      * On PostgreSQL the whole move is one statement: no row travels to the gateway and back, which kept the move's
-     * bursts (every 2 s) out of the stored turns' p99. Rows an erasure brought to 0 are deleted after it.
+     * bursts out of the stored turns' p99. Rows an erasure brought to 0 are deleted after it.
      */
     private static int movePostgres(Handle h) {
         var moved = h.createQuery(POSTGRES_MOVE).map((rs, ctx) -> new long[]{rs.getLong(1), rs.getLong(2)}).one();
@@ -60,7 +61,7 @@ final class LedgerRollups {
             output_tokens = r.output_tokens + EXCLUDED.output_tokens, cached_tokens = r.cached_tokens + EXCLUDED.cached_tokens,
             cost = r.cost + EXCLUDED.cost, cache_hits = r.cache_hits + EXCLUDED.cache_hits, cache_saved = r.cache_saved + EXCLUDED.cache_saved""";
     private static final String POSTGRES_MOVE = """
-            WITH batch AS (SELECT id FROM usage_pending ORDER BY id LIMIT %d FOR UPDATE),
+            WITH batch AS (SELECT id FROM usage_pending ORDER BY id LIMIT %d),
             moved AS (DELETE FROM usage_pending p USING batch b WHERE p.id = b.id RETURNING p.*),
             days AS (
                 INSERT INTO usage_daily AS r (owner, bill_day, api_key_id, model, route, requests, input_tokens, output_tokens, cached_tokens, cost,
