@@ -72,7 +72,7 @@ final class JdbcConversationStore implements ConversationStore {
         Turn turn = Turn.of(messages, this::write);
         // on PostgreSQL a turn is one statement, atomic on its own: no transaction, so no separate round trip for its commit
         if (postgres && PostgresTurn.fits(turn, usage)) return async(() -> jdbi.withHandle(h -> append(h, conversation, turn, usage)));
-        return async(() -> jdbi.inTransaction(h -> append(h, conversation, turn, usage)));
+        return async(() -> LedgerRollups.billing(postgres, () -> jdbi.inTransaction(h -> append(h, conversation, turn, usage))));
     }
 
     /**
@@ -89,11 +89,11 @@ final class JdbcConversationStore implements ConversationStore {
         List<Turn> rows = turns.stream().map(a -> Turn.of(a.messages(), this::write)).toList();
         Integer[] order = java.util.stream.IntStream.range(0, turns.size()).boxed().toArray(Integer[]::new);
         java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> turns.get(i).conversation().id().value()));
-        return async(() -> jdbi.inTransaction(h -> {
+        return async(() -> LedgerRollups.billing(postgres, () -> jdbi.inTransaction(h -> {
             List<List<StoredMessage>> stored = new java.util.ArrayList<>(java.util.Collections.nCopies(turns.size(), null));
             for (int i : order) stored.set(i, append(h, turns.get(i).conversation(), rows.get(i), turns.get(i).usage()));
             return stored;
-        }));
+        })));
     }
 
     /** Appends one turn on {@code h}: one statement on PostgreSQL; else lock, insert, update, bill. */

@@ -54,7 +54,10 @@ final class JdbcUsageLedger implements UsageLedger {
         boolean oneStatement = postgres && entries.size() <= LedgerRows.MAX_PER_STATEMENT;
         return async(() -> {
             if (oneStatement) jdbi.useHandle(h -> insert(h, entries, true));
-            else jdbi.useTransaction(h -> insert(h, entries, postgres));
+            else LedgerRollups.billing(postgres, () -> jdbi.inTransaction(h -> {
+                insert(h, entries, postgres);
+                return null;
+            }));
             return null;
         });
     }

@@ -41,8 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Totals read from the day rollups equal totals read from the raw ledger, row by row, for every grouping and filter,
- * over ranges that start and end anywhere in a day, before and after a roll-up, while bills and roll-ups interleave,
- * and after erasures; and on PostgreSQL, the monthly partitions are made ahead and dropped past the retention.
+ * over ranges that start and end anywhere in a day, before and after a roll-up, while bills, roll-ups and erasures
+ * interleave, and after erasures; and on PostgreSQL, the monthly partitions are made ahead and dropped past the retention.
  */
 class LedgerRollupsTest {
     private static final Instant NOW = Instant.now();
@@ -211,10 +211,27 @@ class LedgerRollupsTest {
                 }
             }, writers));
         }
+        // erasures race the bills and the moves: a user forgotten, a conversation purged, while both go on
+        var racing = storage.erasure();
+        CompletableFuture<Integer> erasing = CompletableFuture.supplyAsync(() -> {
+            Random mine = new Random(7);
+            int erased = 0;
+            while (writing.get()) {
+                join(racing.forgetUser(OWNERS.get(mine.nextInt(OWNERS.size())), USERS.get(mine.nextInt(USERS.size()))));
+                Conversation c = null;
+                synchronized (conversations) {
+                    if (!conversations.isEmpty()) c = conversations.get(mine.nextInt(conversations.size()));
+                }
+                if (c != null) join(racing.purgeConversation(c.id(), c.owner()));
+                erased++;
+            }
+            return erased;
+        });
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
         writers.shutdown();
         writing.set(false);
         assertThat(rollingUp.join()).as("roll-ups ran alongside the bills").isPositive();
+        assertThat(erasing.join()).as("erasures ran alongside the bills and roll-ups").isPositive();
 
         assertRollupsMatchTheLedger(random, ledger);
         join(upkeep.rollUp());
