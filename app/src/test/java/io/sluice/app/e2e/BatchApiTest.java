@@ -182,6 +182,40 @@ class BatchApiTest {
         }
     }
 
+    /**
+     * The database refuses the batch's end once, after its answers were billed and its budget settled (as a crash
+     * there would leave it): the next step collects the answers again, and every bill and the settlement still count
+     * once.
+     */
+    @Test
+    void aBatchWhoseEndIsRefusedOnceIsCollectedAgainAndBilledAndSettledOnce() throws Exception {
+        try (CachingGateway sluice = gateway("10")) {
+            // a sequence, not a table: a refused update rolls back whatever the trigger wrote
+            Sql.update(sluice.storage(), "CREATE SEQUENCE refused_ends");
+            Sql.update(sluice.storage(), """
+                    CREATE FUNCTION refuse_first_end() RETURNS trigger AS $$
+                    BEGIN
+                        IF NEW.status = 'completed' THEN
+                            IF nextval('refused_ends') = 1 THEN RAISE EXCEPTION 'refused once'; END IF;
+                        END IF;
+                        RETURN NEW;
+                    END $$ LANGUAGE plpgsql""");
+            Sql.update(sluice.storage(), "CREATE TRIGGER refuse_first_end BEFORE UPDATE ON batches FOR EACH ROW EXECUTE FUNCTION refuse_first_end()");
+            OpenAIClient acme = client(sluice, sluice.key("acme"));
+
+            Batch done = awaitEnd(acme, submit(acme, input("gpt-4o", 20, "")).id());
+
+            assertThat(done.status()).isEqualTo(Batch.Status.COMPLETED);
+            assertThat((Long) Sql.value(sluice.storage(), "SELECT last_value FROM refused_ends")).as("the end was refused, then made").isEqualTo(2L);
+            assertThat(lines(acme, done.outputFileId().orElseThrow())).hasSize(20);
+            BigDecimal billed = billedAt(sluice, done.id(), 20, "1.25", "5");
+            BigDecimal[] budget = counter(sluice, "acme");
+            assertThat(budget[0]).as("spent once").isEqualByComparingTo(billed);
+            assertThat(budget[1]).as("nothing is left reserved").isZero();
+            assertThat(sluice.simulator.batchesSubmitted()).as("asked after again, not submitted again").isEqualTo(1);
+        }
+    }
+
     @Test
     void aProviderWithoutABatchApiHasItsBatchRunByTheGatewayCallByCall() throws Exception {
         try (CachingGateway sluice = gateway("10")) {
