@@ -64,11 +64,15 @@ class ConversationRowUpdatesTest {
         try (Connection c = DriverManager.getConnection(schema.jdbcUrl(), schema.user(), schema.password());
              PreparedStatement s = c.prepareStatement("""
                      SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = 'conversations'""")) {
-            for (Instant until = Instant.now().plusSeconds(20); updates[0] < 29 && Instant.now().isBefore(until); Thread.sleep(200)) {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 try (ResultSet rs = s.executeQuery()) {
-                    if (rs.next()) updates = new long[]{rs.getLong(1), rs.getLong(2)};
+                    if (rs.next()) {
+                        updates[0] = rs.getLong(1);
+                        updates[1] = rs.getLong(2);
+                    }
                 }
-            }
+                return updates[0] >= 29;
+            });
         }
         assertThat(updates[0]).as("the row updates of 29 turns after the first").isEqualTo(29);
         assertThat(updates[1]).as("HOT updates: no new index entries").isGreaterThanOrEqualTo(25);
