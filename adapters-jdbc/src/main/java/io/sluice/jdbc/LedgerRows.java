@@ -32,29 +32,30 @@ final class LedgerRows {
 
     /**
      * A group commit writes up to about as many entries as there are calls in flight: statements for up to this many
-     * are parsed once (their SQL held: about 9 MB if every size were seen), larger ones (a batch's results) each time.
+     * are kept once put together (their SQL held: about 9 MB if every size were seen), larger ones (a batch's results)
+     * are put together each time.
      */
     private static final int CACHED_UP_TO = 256;
     private static final PositionalSql[] CACHED = new PositionalSql[CACHED_UP_TO + 1];
 
     private static PositionalSql statementFor(int count) {
-        if (count > CACHED_UP_TO) return PositionalSql.parse(statement(count));
-        PositionalSql cached = CACHED[count]; // a race parses twice, harmlessly
-        if (cached == null) CACHED[count] = cached = PositionalSql.parse(statement(count));
+        if (count > CACHED_UP_TO) return statement(count);
+        PositionalSql cached = CACHED[count]; // a race builds it twice, harmlessly
+        if (cached == null) CACHED[count] = cached = statement(count);
         return cached;
     }
 
-    /** The whole statement for {@code count} entries: {@link #ctes} and its pending rollup rows. */
-    static String statement(int count) {
-        return "WITH " + billed(count) + "\n" + PENDING_FROM_BILLED;
+    /** The whole statement for {@code count} entries: {@link #ctes}' inserted entries and their pending rollup rows. */
+    static PositionalSql statement(int count) {
+        return billed(PositionalSql.builder().text("WITH "), count).text("\n").text(PENDING_FROM_BILLED).build();
     }
 
     /**
-     * {@code billed} (the entries inserted, not those already kept) and {@code pending} (their rollup rows), as common
-     * table expressions of a larger statement (a stored turn's), its parameters numbered by entry.
+     * Adds {@code billed} (the entries inserted, not those already kept) and {@code pending} (their rollup rows) to
+     * {@code sql}, as common table expressions of a larger statement (a stored turn's), its parameters numbered by entry.
      */
-    static String ctes(int count) {
-        return billed(count) + ",\npending AS (" + PENDING_FROM_BILLED + ")";
+    static PositionalSql.Builder ctes(PositionalSql.Builder sql, int count) {
+        return billed(sql, count).text(",\npending AS (").text(PENDING_FROM_BILLED).text(")");
     }
 
     /** Built once: every bill statement carries it. */
@@ -76,21 +77,24 @@ final class LedgerRows {
                 .replace("@user", user).replace("@", sign).replace("#", source);
     }
 
-    /** {@code billed AS (INSERT INTO usage_ledger … ON CONFLICT DO NOTHING RETURNING …)} for {@code count} entries. */
-    private static String billed(int count) {
-        StringBuilder sql = new StringBuilder("""
+    /** One entry's values, its names numbered by entry when put in a statement ({@link #params}). */
+    private static final PositionalSql ENTRY = PositionalSql.parse("""
+            (:request, :attempt, :owner, :key, :user, :conversation, :route, :model, :endpoint, :input, :output, :cached, :cacheWrite,
+             :cost, :latency, :outcome, :at, :priceSource, :saved, :similarity)""");
+
+    /** Adds {@code billed AS (INSERT INTO usage_ledger … ON CONFLICT DO NOTHING RETURNING …)} for {@code count} entries to {@code sql}. */
+    private static PositionalSql.Builder billed(PositionalSql.Builder sql, int count) {
+        sql.text("""
                 billed AS (INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
                                           output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at, price_source,
                                           cache_saved, cache_similarity)
                 VALUES """);
         for (int i = 0; i < count; i++) {
-            if (i > 0) sql.append(", ");
-            sql.append("(:request#, :attempt#, :owner#, :key#, :user#, :conversation#, :route#, :model#, :endpoint#, :input#, :output#, :cached#, "
-                    .replace("#", Integer.toString(i)));
-            sql.append(":cacheWrite#, :cost#, :latency#, :outcome#, :at#, :priceSource#, :saved#, :similarity#)".replace("#", Integer.toString(i)));
+            if (i > 0) sql.text(", ");
+            sql.add(ENTRY, i);
         }
         // the partition key is part of the primary key: an entry written again carries the time it was made
-        return sql.append(" ON CONFLICT (request_id, attempt, created_at) DO NOTHING RETURNING *)").toString();
+        return sql.text(" ON CONFLICT (request_id, attempt, created_at) DO NOTHING RETURNING *)");
     }
 
     /** Binds {@code entries} to the parameters of {@link #statement} for as many. */

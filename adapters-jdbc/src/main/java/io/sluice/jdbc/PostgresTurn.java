@@ -55,42 +55,44 @@ final class PostgresTurn {
     /** And a message's. */
     static final int PER_MESSAGE = 10;
 
-    /** Turns of up to this many messages and entries (every chat turn) are parsed once; others (imports) each time. */
+    /** Turns of up to this many messages and entries (every chat turn) are put together once; others (imports) each time. */
     private static final int CACHED_MESSAGES = 8, CACHED_ENTRIES = 4;
     private static final PositionalSql[][] CACHED = new PositionalSql[CACHED_MESSAGES + 1][CACHED_ENTRIES + 1];
 
     private static PositionalSql statementFor(int messages, int entries) {
-        if (messages > CACHED_MESSAGES || entries > CACHED_ENTRIES) return PositionalSql.parse(sql(messages, entries));
-        PositionalSql cached = CACHED[messages][entries]; // a race parses twice, harmlessly
-        if (cached == null) CACHED[messages][entries] = cached = PositionalSql.parse(sql(messages, entries));
+        if (messages > CACHED_MESSAGES || entries > CACHED_ENTRIES) return sql(messages, entries);
+        PositionalSql cached = CACHED[messages][entries]; // a race builds it twice, harmlessly
+        if (cached == null) CACHED[messages][entries] = cached = sql(messages, entries);
         return cached;
     }
 
-    static String sql(int messages, int entries) {
-        StringBuilder sql = new StringBuilder("""
-                WITH conversation AS (
-                    INSERT INTO conversations AS c (id, owner, end_user, created_at, updated_at, metadata, active, context_strategy,
-                                                    last_seq, total_tokens, system_seq_end)
-                    VALUES (:id, :owner, :user, :created, :now, :metadata, :active, :strategy, :count, :tokens, :leadingSystem)
-                    ON CONFLICT (id) DO UPDATE SET
-                        last_seq = c.last_seq + :count,
-                        total_tokens = c.total_tokens + :tokens,
-                        system_seq_end = CASE WHEN c.system_seq_end = c.last_seq THEN c.system_seq_end + :leadingSystem ELSE c.system_seq_end END,
-                        updated_at = :now
-                    RETURNING c.last_seq - :count AS seq_before, c.total_tokens - :tokens AS tokens_before
-                ), added AS (
-                    INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count, tokens_before,
-                                          model, created_at, metadata, content_parts)
-                    SELECT :id, t.seq_before + m.n, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count,
-                           t.tokens_before + m.running, m.model, CAST(:now AS TIMESTAMP WITH TIME ZONE), m.metadata, m.content_parts
-                    FROM conversation t, (VALUES\s""");
-        for (int n = 1; n <= messages; n++) {
-            if (n > 1) sql.append(", ");
-            sql.append("(#, :role#, :content#, :name#, :toolCalls#, :toolCallId#, :tokens#, :running#, :model#, :metadata#, :parts#)"
-                    .replace("#", Integer.toString(n)));
-        }
-        sql.append(") AS m (n, role, content, name, tool_calls, tool_call_id, token_count, running, model, metadata, content_parts)\n)");
-        if (entries > 0) sql.append(",\n").append(LedgerRows.ctes(entries));
-        return sql.append("\nSELECT seq_before FROM conversation").toString();
+    private static final PositionalSql HEAD = PositionalSql.parse("""
+            WITH conversation AS (
+                INSERT INTO conversations AS c (id, owner, end_user, created_at, updated_at, metadata, active, context_strategy,
+                                                last_seq, total_tokens, system_seq_end)
+                VALUES (:id, :owner, :user, :created, :now, :metadata, :active, :strategy, :count, :tokens, :leadingSystem)
+                ON CONFLICT (id) DO UPDATE SET
+                    last_seq = c.last_seq + :count,
+                    total_tokens = c.total_tokens + :tokens,
+                    system_seq_end = CASE WHEN c.system_seq_end = c.last_seq THEN c.system_seq_end + :leadingSystem ELSE c.system_seq_end END,
+                    updated_at = :now
+                RETURNING c.last_seq - :count AS seq_before, c.total_tokens - :tokens AS tokens_before
+            ), added AS (
+                INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count, tokens_before,
+                                      model, created_at, metadata, content_parts)
+                SELECT :id, t.seq_before + m.n, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count,
+                       t.tokens_before + m.running, m.model, CAST(:now AS TIMESTAMP WITH TIME ZONE), m.metadata, m.content_parts
+                FROM conversation t, (VALUES\s""");
+
+    /** A message's values after its number within the turn, its names numbered by that. */
+    private static final PositionalSql MESSAGE = PositionalSql.parse(
+            ":role, :content, :name, :toolCalls, :toolCallId, :tokens, :running, :model, :metadata, :parts)");
+
+    static PositionalSql sql(int messages, int entries) {
+        PositionalSql.Builder sql = PositionalSql.builder().add(HEAD);
+        for (int n = 1; n <= messages; n++) sql.text(n > 1 ? ", (" + n + ", " : "(" + n + ", ").add(MESSAGE, n);
+        sql.text(") AS m (n, role, content, name, tool_calls, tool_call_id, token_count, running, model, metadata, content_parts)\n)");
+        if (entries > 0) LedgerRows.ctes(sql.text(",\n"), entries);
+        return sql.text("\nSELECT seq_before FROM conversation").build();
     }
 }

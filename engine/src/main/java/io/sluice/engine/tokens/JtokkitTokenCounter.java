@@ -5,6 +5,7 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.Encoding;
+import io.sluice.domain.Role;
 import io.sluice.domain.ToolCall;
 import io.sluice.ports.out.TokenCounter;
 import java.util.EnumMap;
@@ -33,11 +34,18 @@ public final class JtokkitTokenCounter implements TokenCounter {
     public static final int MAX_RUN = 256;
 
     private final Map<Encoding, com.knuddels.jtokkit.api.Encoding> encodings = new EnumMap<>(Encoding.class);
+    /** Each role's name counted once per encoding: every message counts it. */
+    private final Map<Encoding, int[]> roleTokens = new EnumMap<>(Encoding.class);
 
     public JtokkitTokenCounter() {
         EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
         encodings.put(Encoding.CL100K_BASE, registry.getEncoding(EncodingType.CL100K_BASE));
         encodings.put(Encoding.O200K_BASE, registry.getEncoding(EncodingType.O200K_BASE));
+        for (Encoding encoding : encodings.keySet()) {
+            int[] tokens = new int[Role.values().length];
+            for (Role role : Role.values()) tokens[role.ordinal()] = countText(role.wireName(), encoding);
+            roleTokens.put(encoding, tokens);
+        }
     }
 
     @Override
@@ -73,7 +81,7 @@ public final class JtokkitTokenCounter implements TokenCounter {
 
     @Override
     public int countMessage(ChatMessage message, Encoding encoding, io.sluice.domain.MediaRule media) {
-        int tokens = TOKENS_PER_MESSAGE + countText(message.role().wireName(), encoding) + countText(message.content(), encoding);
+        int tokens = TOKENS_PER_MESSAGE + roleTokens.get(encoding)[message.role().ordinal()] + countText(message.content(), encoding);
         if (message.name() != null) tokens += TOKENS_PER_NAME + countText(message.name(), encoding);
         for (io.sluice.domain.ContentPart part : message.parts()) tokens += MediaTokens.of(part, media); // its text is in content
         for (ToolCall call : message.toolCalls()) {
