@@ -31,11 +31,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
- * {@link ConversationStore} on JDBI, for PostgreSQL and H2 alike: the SQL is portable but for a turn's append, which on
- * PostgreSQL is one statement ({@link PostgresTurn}). Thread-safe.
+ * {@link ConversationStore} on JDBI, for PostgreSQL and H2 alike: the SQL is portable but for turns' appends
+ * ({@link ConversationAppends}), which on PostgreSQL are a statement a round of turns. Thread-safe.
  */
 final class JdbcConversationStore implements ConversationStore {
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
@@ -44,13 +43,13 @@ final class JdbcConversationStore implements ConversationStore {
     private final Jdbi jdbi;
     private final StorageExecutor executor;
     private final ObjectMapper json;
-    private final boolean postgres;
+    private final ConversationAppends appends;
 
     JdbcConversationStore(Jdbi jdbi, StorageExecutor executor, ObjectMapper json, boolean postgres) {
         this.jdbi = jdbi;
         this.executor = executor;
         this.json = json;
-        this.postgres = postgres;
+        this.appends = new ConversationAppends(jdbi, this::write, postgres);
     }
 
     @Override
@@ -69,62 +68,13 @@ final class JdbcConversationStore implements ConversationStore {
 
     @Override
     public CompletionStage<List<StoredMessage>> append(Conversation conversation, List<NewMessage> messages, List<UsageEntry> usage) {
-        Turn turn = Turn.of(messages, this::write);
-        // on PostgreSQL a turn is one statement, atomic on its own: no transaction, so no separate round trip for its commit
-        if (postgres && PostgresTurn.fits(turn, usage)) return async(() -> jdbi.withHandle(h -> append(h, conversation, turn, usage)));
-        return async(() -> LedgerRollups.billing(postgres, () -> jdbi.inTransaction(h -> append(h, conversation, turn, usage))));
+        return appendAll(List.of(new Append(conversation, messages, usage))).thenApply(List::getFirst);
     }
 
-    /**
-     * The turns in one transaction, one commit for all. Each conversation's row is locked by its turn's statement until
-     * the commit; the turns go in conversation id order (a stable sort: one conversation's keep theirs), so that two
-     * such transactions lock rows in the same order and never wait on each other in a cycle.
-     */
+    /** The turns in one transaction, one commit for all ({@link ConversationAppends}). */
     @Override
     public CompletionStage<List<List<StoredMessage>>> appendAll(List<Append> turns) {
-        if (turns.size() == 1) { // one turn: one statement (on PostgreSQL), with no transaction around it
-            Append only = turns.getFirst();
-            return append(only.conversation(), only.messages(), only.usage()).thenApply(List::of);
-        }
-        List<Turn> rows = turns.stream().map(a -> Turn.of(a.messages(), this::write)).toList();
-        Integer[] order = java.util.stream.IntStream.range(0, turns.size()).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, java.util.Comparator.comparing(i -> turns.get(i).conversation().id().value()));
-        return async(() -> LedgerRollups.billing(postgres, () -> jdbi.inTransaction(h -> {
-            List<List<StoredMessage>> stored = new java.util.ArrayList<>(java.util.Collections.nCopies(turns.size(), null));
-            for (int i : order) stored.set(i, append(h, turns.get(i).conversation(), rows.get(i), turns.get(i).usage()));
-            return stored;
-        })));
-    }
-
-    /** Appends one turn on {@code h}: one statement on PostgreSQL; else lock, insert, update, bill. */
-    private List<StoredMessage> append(Handle h, Conversation conversation, Turn turn, List<UsageEntry> usage) {
-        if (postgres && PostgresTurn.fits(turn, usage)) {
-            Params params = new Params(PostgresTurn.PARAMS + PostgresTurn.PER_MESSAGE * turn.rows().size() + LedgerRows.PER_ENTRY * usage.size());
-            return PostgresTurn.append(h, newConversation(conversation, params), conversation.id(), turn, usage);
-        }
-        Totals totals = lockTotals(h, conversation);
-        Instant now = Instant.now();
-        var batch = h.prepareBatch("""
-                INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count,
-                                      tokens_before, model, created_at, metadata, content_parts)
-                VALUES (:conversation, :seq, :role, :content, :name, :toolCalls, :toolCallId, :tokens, :tokensBefore,
-                        :model, :created, :metadata, :parts)""");
-        for (Turn.Row r : turn.rows()) {
-            batch.bind("conversation", conversation.id().value()).bind("seq", totals.lastSeq() + r.n()).bind("role", r.role())
-                    .bind("content", r.content()).bind("name", r.name()).bind("toolCalls", r.toolCalls())
-                    .bind("toolCallId", r.toolCallId()).bind("tokens", r.tokens()).bind("tokensBefore", totals.totalTokens() + r.tokensBeforeInTurn())
-                    .bind("model", r.model()).bind("created", Timestamp.from(now)).bind("metadata", r.metadata())
-                    .bind("parts", r.contentParts()).add();
-        }
-        if (!turn.rows().isEmpty()) batch.execute();
-        h.createUpdate("""
-                        UPDATE conversations SET last_seq = :seq, total_tokens = :total, system_seq_end = :systemEnd, updated_at = :now
-                        WHERE id = :id""")
-                .bind("seq", totals.lastSeq() + turn.rows().size()).bind("total", totals.totalTokens() + turn.tokens())
-                .bind("systemEnd", turn.systemSeqEnd(totals.lastSeq(), totals.systemSeqEnd()))
-                .bind("now", Timestamp.from(now)).bind("id", conversation.id().value()).execute();
-        JdbcUsageLedger.insert(h, usage, postgres);
-        return turn.stored(conversation.id(), totals.lastSeq(), now);
+        return async(() -> appends.append(turns));
     }
 
     @Override
@@ -169,33 +119,6 @@ final class JdbcConversationStore implements ConversationStore {
 
     /** A conversation's counters (and summary), read under a row lock during appends and deletes. */
     record Totals(long lastSeq, long totalTokens, long systemSeqEnd, Summary summary) {}
-
-    /** Locks the conversation row for the rest of the transaction, creating it first if it is new. */
-    private Totals lockTotals(Handle h, Conversation c) {
-        Optional<Totals> totals = selectTotals(h, c.id(), true);
-        if (totals.isPresent()) return totals.get();
-        insert(h, c);
-        return selectTotals(h, c.id(), true).orElseThrow();
-    }
-
-    private void insert(Handle h, Conversation c) {
-        bindNew(h.createUpdate("""
-                        INSERT INTO conversations (id, owner, end_user, created_at, updated_at, metadata, active, last_seq, context_strategy)
-                        VALUES (:id, :owner, :user, :created, :updated, :metadata, :active, 0, :strategy)"""), c)
-                .bind("updated", Timestamp.from(c.updated())).execute();
-    }
-
-    /** Binds what a new conversation row holds but for its update time: id, owner, user, created, metadata, active, strategy. */
-    <S extends SqlStatement<S>> S bindNew(S statement, Conversation c) {
-        return newConversation(c, new Params(7)).bindTo(statement);
-    }
-
-    /** Adds {@link #bindNew}'s values to {@code params}. */
-    private Params newConversation(Conversation c, Params params) {
-        return params.text("id", c.id().value()).text("owner", c.owner()).text("user", c.user())
-                .put("created", Timestamp.from(c.created())).text("metadata", write(c.metadata())).put("active", c.active())
-                .text("strategy", c.defaultStrategy().map(Object::toString).orElse(null));
-    }
 
     @Override
     public CompletionStage<Boolean> saveSummary(ConversationId id, Summary previous, Summary next, long afterSeq, int folded) {
@@ -275,7 +198,7 @@ final class JdbcConversationStore implements ConversationStore {
     @Override
     public CompletionStage<Void> create(Conversation conversation) {
         return async(() -> jdbi.inTransaction(h -> {
-            insert(h, conversation);
+            appends.insert(h, conversation);
             return null;
         }));
     }
@@ -342,7 +265,7 @@ final class JdbcConversationStore implements ConversationStore {
     private static final String SELECT_CONVERSATIONS =
             "SELECT id, owner, end_user, created_at, updated_at, metadata, active, context_strategy FROM conversations";
 
-    private static Optional<Totals> selectTotals(Handle h, ConversationId id, boolean forUpdate) {
+    static Optional<Totals> selectTotals(Handle h, ConversationId id, boolean forUpdate) {
         return h.createQuery("SELECT last_seq, total_tokens, system_seq_end, summary, summary_through_seq, summary_tokens"
                         + " FROM conversations WHERE id = :id" + (forUpdate ? " FOR UPDATE" : ""))
                 .bind("id", id.value())

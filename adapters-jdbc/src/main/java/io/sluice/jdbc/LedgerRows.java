@@ -1,6 +1,10 @@
 package io.sluice.jdbc;
 
+import static io.sluice.jdbc.UnnestColumns.column;
+
 import io.sluice.domain.usage.UsageEntry;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.util.List;
@@ -18,6 +22,45 @@ final class LedgerRows {
     static final int MAX_PER_STATEMENT = 1_000;
 
     private LedgerRows() {}
+
+    /**
+     * An entry's columns as arrays, for several conversations' turns in one statement ({@link PostgresTurns}). A group of
+     * stateless bills keeps its rows of values: as arrays it cost PostgreSQL the same (0.10–0.12 ms of CPU a bill in
+     * groups of 4, 0.05 in groups of 16) and is a statement of its own.
+     */
+    static final UnnestColumns<UsageEntry> ENTRIES = new UnnestColumns<>(List.of(
+            column("request_id", "varchar", UsageEntry::requestId),
+            column("attempt", "int4", e -> Integer.toString(e.attempt())),
+            column("owner", "varchar", UsageEntry::owner),
+            column("api_key_id", "varchar", UsageEntry::apiKeyId),
+            column("end_user", "varchar", UsageEntry::user),
+            column("conversation_id", "varchar", UsageEntry::conversationId),
+            column("route", "varchar", UsageEntry::route),
+            column("model", "varchar", UsageEntry::model),
+            column("endpoint", "varchar", UsageEntry::endpoint),
+            column("input_tokens", "int4", e -> Integer.toString(e.usage().promptTokens())),
+            column("output_tokens", "int4", e -> Integer.toString(e.usage().completionTokens())),
+            column("cached_tokens", "int4", e -> Integer.toString(e.usage().cachedPromptTokens())),
+            column("cache_write_tokens", "int4", e -> Integer.toString(e.usage().cacheWriteTokens())),
+            column("cost", "numeric", e -> e.cost().toPlainString()),
+            column("latency_ms", "int8", e -> Long.toString(e.latencyMillis())),
+            column("outcome", "varchar", e -> e.outcome().name()),
+            // the column has no time zone: written as a bound java.sql.Timestamp is, the wall time in the JVM's zone
+            column("created_at", "timestamp", e -> Timestamp.from(e.at()).toString()),
+            column("price_source", "varchar", UsageEntry::priceSource),
+            column("cache_saved", "numeric", e -> e.cacheHit() == null ? null : e.cacheHit().saved().toPlainString()),
+            column("cache_similarity", "numeric", e -> e.cacheHit() == null ? null : similarity(e).toPlainString())));
+
+    /** {@link #ctes} for entries as arrays: the parameters at their place are {@link #ENTRIES}'. */
+    static final String CTES = """
+            billed AS (
+                INSERT INTO usage_ledger (%s)
+                SELECT * FROM %s
+                -- the partition key is part of the primary key: an entry written again carries the time it was made
+                ON CONFLICT (request_id, attempt, created_at) DO NOTHING RETURNING *
+            ), pending AS (
+            %s
+            )""".formatted(ENTRIES.names(), ENTRIES.from("e"), pendingFrom("billed", "", "end_user"));
 
     /** Inserts entries not yet in the ledger, in as few statements as the parameter limit allows, on the caller's handle. */
     static void insert(Handle h, List<UsageEntry> entries) {
@@ -114,9 +157,13 @@ final class LedgerRows {
                     .number("cost" + i, e.cost()).put("latency" + i, e.latencyMillis()).text("outcome" + i, e.outcome().name())
                     .put("at" + i, Timestamp.from(e.at())).text("priceSource" + i, e.priceSource())
                     .number("saved" + i, e.cacheHit() == null ? null : e.cacheHit().saved())
-                    .number("similarity" + i, e.cacheHit() == null ? null
-                            : java.math.BigDecimal.valueOf(e.cacheHit().similarity()).setScale(5, java.math.RoundingMode.HALF_EVEN));
+                    .number("similarity" + i, e.cacheHit() == null ? null : similarity(e));
         }
         return params;
+    }
+
+    /** A cache hit's similarity at its column's scale. */
+    private static BigDecimal similarity(UsageEntry e) {
+        return BigDecimal.valueOf(e.cacheHit().similarity()).setScale(5, RoundingMode.HALF_EVEN);
     }
 }

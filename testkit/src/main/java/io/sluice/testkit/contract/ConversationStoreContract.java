@@ -253,6 +253,42 @@ public abstract class ConversationStoreContract {
         assertThat(join(store().messages(a.id()))).hasSize(3);
     }
 
+    /**
+     * Texts that a store's encoding could get wrong (on PostgreSQL, turns that go together travel as array literals):
+     * each comes back exactly as it was sent.
+     */
+    @Test
+    void anyTextComesBackExactlyWhenTurnsGoTogether() {
+        List<String> texts = List.of("NULL", "a\"b\\c{d},e", "  spaced\ttab\nline  ", "emoji \uD83E\uDD8A and \u00fcn\u00efc\u00f6d\u00e9", "{\"json\": [1, 2]}",
+                "'; DROP TABLE messages; --", "\\N", "\"\"");
+        Conversation a = new Conversation(ConversationId.random(), "owner-a", "NULL", Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                Instant.now().truncatedTo(ChronoUnit.MILLIS), Map.of("k{}", "v \"q\" \\ ,"), true, null);
+        Conversation b = newConversation("owner-a");
+        List<ConversationStore.Append> turns = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            ChatMessage call = new ChatMessage(Role.ASSISTANT, null, null, List.of(new ToolCall("call_" + i, "look{up}", "{\"q\": \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}")), null);
+            turns.add(new ConversationStore.Append(i % 2 == 0 ? a : b, List.of(
+                    new NewMessage(new ChatMessage(Role.USER, text, "NULL", List.of(), null), 3, "gpt-4o-mini", Map.of("m", text)),
+                    msg(call, 4), msg(new ChatMessage(Role.TOOL, text, null, List.of(), "call_" + i), 5)), List.of()));
+        }
+        join(store().appendAll(turns));
+
+        List<ChatMessage> stored = new ArrayList<>();
+        join(store().messages(a.id())).forEach(m -> stored.add(m.message()));
+        join(store().messages(b.id())).forEach(m -> stored.add(m.message()));
+        List<ChatMessage> sent = new ArrayList<>();
+        for (int parity = 0; parity < 2; parity++) {
+            for (int i = parity; i < turns.size(); i += 2) turns.get(i).messages().forEach(m -> sent.add(m.message()));
+        }
+        assertThat(stored).containsExactlyElementsOf(sent);
+        assertThat(join(store().messages(a.id()))).first().satisfies(m -> assertThat(m.metadata()).containsEntry("m", "NULL"));
+        assertThat(join(store().find(a.id(), "owner-a"))).get().satisfies(found -> {
+            assertThat(found.user()).isEqualTo("NULL");
+            assertThat(found.metadata()).isEqualTo(a.metadata());
+        });
+    }
+
     @Test
     void statsCountMessagesAndTokens() {
         Conversation c = newConversation("owner-a");

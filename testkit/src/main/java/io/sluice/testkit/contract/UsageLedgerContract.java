@@ -133,4 +133,30 @@ public abstract class UsageLedgerContract {
         });
         assertThat(join(store().messages(conversation.id()))).hasSize(3);
     }
+
+    /** Turns of several conversations stored together: each bill once, on its own day, a cache hit with what it saved. */
+    @Test
+    void turnsStoredTogetherAreBilledEachOnceOnItsDay() {
+        String owner = owner();
+        Conversation a = Conversation.start(ConversationId.random(), owner, "alice", DAY1);
+        Conversation b = Conversation.start(ConversationId.random(), owner, "bob", DAY1);
+        UsageEntry first = new UsageEntry("req-" + UUID.randomUUID(), 1, owner, null, "alice", a.id().value(), null, "gpt-4o", "east",
+                new Usage(30, 12, 0), new BigDecimal("0.000270001"), 95, UsageEntry.Outcome.OK, DAY1);
+        UsageEntry late = new UsageEntry("req-" + UUID.randomUUID(), 1, owner, null, "bob", b.id().value(), "support", "gpt-4o", "east",
+                new Usage(10, 2, 0), new BigDecimal("0.100000000"), 95, UsageEntry.Outcome.OK, DAY2);
+        UsageEntry hit = new UsageEntry("req-" + UUID.randomUUID(), 1, owner, null, "alice", a.id().value(), null, "gpt-4o", "cache",
+                new Usage(30, 12, 0), BigDecimal.ZERO, 3, UsageEntry.Outcome.CACHE_HIT, DAY2, null,
+                new UsageEntry.CacheHit(new BigDecimal("0.000270001"), 0.987654));
+        join(store().appendAll(List.of(
+                new ConversationStore.Append(a, List.of(new NewMessage(ChatMessage.user("one"), 8, "gpt-4o", Map.of())), List.of(first)),
+                new ConversationStore.Append(b, List.of(new NewMessage(ChatMessage.user("two"), 8, "gpt-4o", Map.of())), List.of(late)),
+                // the bill of the first turn comes again with the next: kept once
+                new ConversationStore.Append(a, List.of(new NewMessage(ChatMessage.user("three"), 8, "gpt-4o", Map.of())), List.of(hit, first)))));
+
+        List<UsageTotal> totals = join(ledger().totals(query(owner, UsageQuery.Dimension.DAY, UsageQuery.Dimension.CONVERSATION)));
+        assertThat(totals).extracting(t -> t.group().get(UsageQuery.Dimension.DAY) + " " + (t.group().get(UsageQuery.Dimension.CONVERSATION).equals(a.id().value()) ? "a" : "b")
+                        + " " + t.requests() + " " + t.cost().stripTrailingZeros().toPlainString() + " " + t.cacheHits() + " " + t.saved().stripTrailingZeros().toPlainString())
+                .containsExactlyInAnyOrder("2026-11-20 a 1 0.000270001 0 0", "2026-11-21 a 1 0 1 0.000270001", "2026-11-21 b 1 0.1 0 0");
+        assertThat(join(store().messages(a.id()))).extracting(m -> m.message().content()).containsExactly("one", "three");
+    }
 }
