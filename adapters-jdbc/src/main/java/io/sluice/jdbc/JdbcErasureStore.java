@@ -50,22 +50,29 @@ final class JdbcErasureStore implements ErasureStore {
         // ledger and its pending rows or in neither (one statement on PostgreSQL; on H2 no bill commits meanwhile,
         // LedgerRollups#billing): between two statements it was left named in the ledger but not in the rollups
         return executor.run(() -> LedgerRollups.excludingMoves(jdbi, postgres, h -> {
-            long changed = postgres
-                    ? h.createQuery("""
-                            WITH unnamed AS (UPDATE usage_ledger SET end_user = NULL WHERE owner = :owner AND end_user = :user RETURNING 1),
-                                 pending AS (UPDATE usage_pending SET end_user = NULL WHERE owner = :owner AND end_user = :user)
-                            SELECT COUNT(*) FROM unnamed""").bind("owner", owner).bind("user", user).mapTo(Long.class).one()
-                    : h.createUpdate("UPDATE usage_ledger SET end_user = NULL WHERE owner = :owner AND end_user = :user")
-                            .bind("owner", owner).bind("user", user).execute();
-            if (!postgres) {
-                h.createUpdate("UPDATE usage_pending SET end_user = NULL WHERE owner = :owner AND end_user = :user").bind("owner", owner)
-                        .bind("user", user).execute();
-            }
+            long changed = postgres ? unnameInOneStatement(h, owner, user) : unnameInTwo(h, owner, user);
             h.createUpdate("DELETE FROM usage_daily_users WHERE owner = :owner AND end_user = :user").bind("owner", owner).bind("user", user).execute();
             h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'")
                     .bind("prefix", likePrefix("user:" + owner + "/" + user + ":")).execute();
             return changed;
         }));
+    }
+
+    /** Unnames the user's bills in the ledger and in the pending rollup rows, one snapshot (PostgreSQL); returns the bills. */
+    private static long unnameInOneStatement(Handle h, String owner, String user) {
+        return h.createQuery("""
+                        WITH unnamed AS (UPDATE usage_ledger SET end_user = NULL WHERE owner = :owner AND end_user = :user RETURNING 1),
+                             pending AS (UPDATE usage_pending SET end_user = NULL WHERE owner = :owner AND end_user = :user)
+                        SELECT COUNT(*) FROM unnamed""").bind("owner", owner).bind("user", user).mapTo(Long.class).one();
+    }
+
+    /** The same in two statements, for H2, where no bill commits between them ({@link LedgerRollups#billing}). */
+    private static long unnameInTwo(Handle h, String owner, String user) {
+        long changed = h.createUpdate("UPDATE usage_ledger SET end_user = NULL WHERE owner = :owner AND end_user = :user")
+                .bind("owner", owner).bind("user", user).execute();
+        h.createUpdate("UPDATE usage_pending SET end_user = NULL WHERE owner = :owner AND end_user = :user").bind("owner", owner)
+                .bind("user", user).execute();
+        return changed;
     }
 
     @Override
