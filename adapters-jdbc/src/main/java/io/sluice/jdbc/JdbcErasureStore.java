@@ -53,7 +53,7 @@ final class JdbcErasureStore implements ErasureStore {
             long changed = postgres ? unnameInOneStatement(h, owner, user) : unnameInTwo(h, owner, user);
             h.createUpdate("DELETE FROM usage_daily_users WHERE owner = :owner AND end_user = :user").bind("owner", owner).bind("user", user).execute();
             h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'")
-                    .bind("prefix", likePrefix("user:" + owner + "/" + user + ":")).execute();
+                    .bind("prefix", likePrefix(io.sluice.domain.CounterNames.user(owner, user) + ":")).execute();
             return changed;
         }));
     }

@@ -24,10 +24,11 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * Conversation turns stored on PostgreSQL, a round of turns of different conversations in one statement: an upsert of
  * the conversations' rows adds each turn to its conversation's counters (locking the rows, in id order, so concurrent
  * turns never share a seq and two writers never wait on each other in a cycle) and returns where each turn starts;
- * the messages and the bills are inserted from that in the same statement. The rows go as arrays ({@link UnnestColumns}),
- * so every round, of two turns or a hundred, is the same prepared statement; a round of one turn is {@link PostgresTurn}.
- * A conversation's second turn in one group goes in the next round: one statement may not update a row twice. The portable path ({@link ConversationAppends})
- * takes five round trips a turn for the same (lock, insert, update, bill, commit).
+ * the messages and the bills are inserted from that in the same statement. The rows go as arrays
+ * ({@link UnnestColumns}), so every round of two turns or a hundred is the same prepared statement; a round of one
+ * turn is {@link PostgresTurn}. A conversation's second turn in one group goes in the next round: one statement may
+ * not update a row twice. The portable path ({@link ConversationAppends}) takes five round trips a turn for the same
+ * (lock, insert, update, bill, commit).
  */
 final class PostgresTurns {
     private PostgresTurns() {}

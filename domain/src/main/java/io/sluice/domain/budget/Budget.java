@@ -1,5 +1,6 @@
 package io.sluice.domain.budget;
 
+import io.sluice.domain.CounterNames;
 import io.sluice.domain.Require;
 import io.sluice.domain.usage.SpendFilter;
 import java.math.BigDecimal;
@@ -30,7 +31,7 @@ public record Budget(Scope scope, Period period, BigDecimal limitUsd) {
     }
 
     /**
-     * The counter this budget keeps for a call, named by its scope and period, e.g. {@code key:acme:day:2026-11-23};
+     * The counter this budget keeps for a call, named by its scope and period, e.g. {@code key:acme:day:2026-11-23} ({@link CounterNames});
      * empty when the scope does not apply (a call without a user or a conversation).
      */
     public Optional<BudgetCheck> checkFor(String owner, String user, String conversationId, Instant now) {
@@ -39,8 +40,8 @@ public record Budget(Scope scope, Period period, BigDecimal limitUsd) {
         SpendFilter all = SpendFilter.everyone(start(period, now), end(period, now));
         return Optional.of(switch (scope) {
             case GLOBAL -> check("global", all);
-            case KEY -> check("key:" + owner, all.owner(owner));
-            case USER -> check("user:" + owner + "/" + user, all.owner(owner).user(user));
+            case KEY -> check(CounterNames.key(owner), all.owner(owner));
+            case USER -> check(CounterNames.user(owner, user), all.owner(owner).user(user));
             case CONVERSATION -> check("conversation:" + conversationId, all.conversation(conversationId));
         });
     }

@@ -50,10 +50,11 @@ public final class BudgetReport implements Budgets {
 
     @Override
     public CompletionStage<List<Status>> own(Caller caller, int max) {
-        List<String> prefixes = new ArrayList<>(List.of("key:" + caller.owner() + ":", "user:" + caller.owner() + "/"));
+        String owner = io.sluice.domain.CounterNames.part(caller.owner());
+        List<String> prefixes = new ArrayList<>(List.of("key:" + owner + ":", "user:" + owner + "/"));
         caller.key().ifPresent(key -> prefixes.add("apikey:" + key.id() + ":"));
-        // an owner's name may hold ':' ("acme:eu"), which the prefix "key:acme:" matches too: only its own key counter
-        return report(prefixes, max, named -> !named.scope().equals("key") || named.subject().equals(caller.owner()));
+        // the prefix "key:acme:" matches no other owner's counter ("acme:eu" is "acme%3Aeu"); kept as a second guard
+        return report(prefixes, max, named -> !named.scope().equals("key") || named.subject().equals(owner));
     }
 
     /** How many counters a report reads from the store: the largest list, four times over, to be sorted by share used. */

@@ -46,7 +46,7 @@ public final class ErasureService implements Erasure {
     @Override
     public CompletionStage<UserErased> eraseUser(String owner, String user) {
         return purgeAll(owner, user, 0).thenCompose(conversations -> store.forgetUser(owner, user)
-                .thenCompose(ledger -> forgetCounters("user:" + owner + "/" + user + ":")
+                .thenCompose(ledger -> forgetCounters(io.sluice.domain.CounterNames.user(owner, user) + ":")
                         .thenApply(v -> new UserErased(owner, user, conversations, ledger))));
     }
 

@@ -29,8 +29,8 @@ public record RateLimits(long keyRpm, long keyTpm, long userRpm, long userTpm, M
     /** What one call counts against: a request on each request limit, {@code tokens} on each token limit. */
     public List<LimitCheck> checks(String owner, String user, String model, long tokens) {
         List<LimitCheck> checks = new ArrayList<>();
-        add(checks, "key:" + owner, keyRpm, keyTpm, tokens);
-        if (user != null && !user.isBlank()) add(checks, "user:" + owner + "/" + user, userRpm, userTpm, tokens);
+        add(checks, io.sluice.domain.CounterNames.key(owner), keyRpm, keyTpm, tokens);
+        if (user != null && !user.isBlank()) add(checks, io.sluice.domain.CounterNames.user(owner, user), userRpm, userTpm, tokens);
         long[] m = models.get(model);
         if (m != null) add(checks, "model:" + model, m[0], m[1], tokens);
         return checks;

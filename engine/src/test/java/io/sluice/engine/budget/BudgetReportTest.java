@@ -91,4 +91,22 @@ class BudgetReportTest {
         assertThat(report.own(new io.sluice.ports.in.Caller("acme", null), 100).toCompletableFuture().join())
                 .extracting(Budgets.Status::budget).containsExactly("key:acme:day:2026-12-04");
     }
+
+    /** Owner "a/b" with user "c" and owner "a" with user "b/c" once shared one counter, and "a" saw both in its report. */
+    @Test
+    void ownersAndUsersWhoseNamesHoldSeparatorsKeepCountersOfTheirOwn() {
+        Budget perUser = new Budget(Budget.Scope.USER, Budget.Period.DAY, new BigDecimal("1"));
+        String ab = perUser.checkFor("a/b", "c", null, NOON).orElseThrow().counter();
+        String a = perUser.checkFor("a", "b/c", null, NOON).orElseThrow().counter();
+        assertThat(ab).isNotEqualTo(a);
+        assertThat(new Budget(Budget.Scope.KEY, Budget.Period.DAY, BigDecimal.ONE).checkFor("acme:eu", null, null, NOON).orElseThrow().counter())
+                .doesNotStartWith("key:acme:");
+
+        BudgetReport report = new BudgetReport(List.of(perUser), store(List.of(counter(ab, "0.5", "0"), counter(a, "0.1", "0"))), NO_KEYS,
+                Clock.fixed(NOON, ZoneOffset.UTC));
+        assertThat(report.own(new io.sluice.ports.in.Caller("a", null), 100).toCompletableFuture().join())
+                .extracting(Budgets.Status::budget).containsExactly(a);
+        assertThat(report.own(new io.sluice.ports.in.Caller("a/b", null), 100).toCompletableFuture().join())
+                .extracting(Budgets.Status::budget).containsExactly(ab);
+    }
 }
