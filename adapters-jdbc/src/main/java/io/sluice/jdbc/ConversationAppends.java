@@ -58,9 +58,8 @@ final class ConversationAppends {
     private List<StoredMessage> appendPortably(Handle h, Conversation conversation, Turn turn, List<UsageEntry> usage) {
         JdbcConversationStore.Totals totals = lockTotals(h, conversation);
         Instant now = Instant.now();
-        var batch = h.prepareBatch("""
-                INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count,
-                                      tokens_before, model, created_at, metadata, content_parts)
+        var batch = h.prepareBatch(PostgresTurn.INSERT_MESSAGES + """
+
                 VALUES (:conversation, :seq, :role, :content, :name, :toolCalls, :toolCallId, :tokens, :tokensBefore,
                         :model, :created, :metadata, :parts)""");
         for (Turn.Row r : turn.rows()) {

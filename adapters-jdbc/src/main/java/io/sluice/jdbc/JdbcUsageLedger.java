@@ -78,10 +78,8 @@ final class JdbcUsageLedger implements UsageLedger {
     private static final String PORTABLE_PENDING = LedgerRows.pendingFrom("usage_ledger WHERE request_id = :request AND attempt = :attempt", "", "end_user");
 
     /** One entry, skipped when already kept, in SQL that H2 runs too (its parameters named as {@link LedgerRows#bind} names them). */
-    private static final String PORTABLE_INSERT = """
-            INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
-                                      output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at, price_source,
-                                      cache_saved, cache_similarity)
+    private static final String PORTABLE_INSERT = LedgerRows.INSERT + """
+
             SELECT :request0, :attempt0, :owner0, :key0, :user0, :conversation0, :route0, :model0, :endpoint0, :input0, :output0, :cached0,
                    :cacheWrite0, :cost0, :latency0, :outcome0, :at0, :priceSource0, :saved0, :similarity0
             WHERE NOT EXISTS (SELECT 1 FROM usage_ledger WHERE request_id = :request0 AND attempt = :attempt0)""";

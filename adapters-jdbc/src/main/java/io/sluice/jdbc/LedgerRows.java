@@ -51,16 +51,15 @@ final class LedgerRows {
             column("cache_saved", "numeric", e -> e.cacheHit() == null ? null : e.cacheHit().saved().toPlainString()),
             column("cache_similarity", "numeric", e -> e.cacheHit() == null ? null : similarity(e).toPlainString())));
 
+    /** The head of every insert of entries, in {@link #ENTRIES}' order. */
+    static final String INSERT = "INSERT INTO usage_ledger (" + ENTRIES.names() + ")";
+
+    /** An entry already kept is skipped; the partition key is part of the primary key, so an entry written again carries the time it was made. */
+    private static final String SKIP_KEPT = " ON CONFLICT (request_id, attempt, created_at) DO NOTHING RETURNING *";
+
     /** {@link #ctes} for entries as arrays: the parameters at their place are {@link #ENTRIES}'. */
-    static final String CTES = """
-            billed AS (
-                INSERT INTO usage_ledger (%s)
-                SELECT * FROM %s
-                -- the partition key is part of the primary key: an entry written again carries the time it was made
-                ON CONFLICT (request_id, attempt, created_at) DO NOTHING RETURNING *
-            ), pending AS (
-            %s
-            )""".formatted(ENTRIES.names(), ENTRIES.from("e"), pendingFrom("billed", "", "end_user"));
+    static final String CTES = "billed AS (" + INSERT + " SELECT * FROM " + ENTRIES.from("e") + SKIP_KEPT + "),\npending AS ("
+            + pendingFrom("billed", "", "end_user") + ")";
 
     /** Inserts entries not yet in the ledger, in as few statements as the parameter limit allows, on the caller's handle. */
     static void insert(Handle h, List<UsageEntry> entries) {
@@ -127,17 +126,12 @@ final class LedgerRows {
 
     /** Adds {@code billed AS (INSERT INTO usage_ledger … ON CONFLICT DO NOTHING RETURNING …)} for {@code count} entries to {@code sql}. */
     private static PositionalSql.Builder billed(PositionalSql.Builder sql, int count) {
-        sql.text("""
-                billed AS (INSERT INTO usage_ledger (request_id, attempt, owner, api_key_id, end_user, conversation_id, route, model, endpoint, input_tokens,
-                                          output_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, outcome, created_at, price_source,
-                                          cache_saved, cache_similarity)
-                VALUES """);
+        sql.text("billed AS (" + INSERT + " VALUES ");
         for (int i = 0; i < count; i++) {
             if (i > 0) sql.text(", ");
             sql.add(ENTRY, i);
         }
-        // the partition key is part of the primary key: an entry written again carries the time it was made
-        return sql.text(" ON CONFLICT (request_id, attempt, created_at) DO NOTHING RETURNING *)");
+        return sql.text(SKIP_KEPT + ")");
     }
 
     /** Binds {@code entries} to the parameters of {@link #statement} for as many. */

@@ -67,20 +67,33 @@ final class PostgresTurn {
         return cached;
     }
 
-    private static final PositionalSql HEAD = PositionalSql.parse("""
-            WITH conversation AS (
-                INSERT INTO conversations AS c (id, owner, end_user, created_at, updated_at, metadata, active, context_strategy,
-                                                last_seq, total_tokens, system_seq_end)
+    /** A conversation's row as a turn writes it: its counters are what the turn adds, for a new conversation. */
+    static final String INSERT_CONVERSATION = """
+            INSERT INTO conversations AS c (id, owner, end_user, created_at, updated_at, metadata, active, context_strategy,
+                                            last_seq, total_tokens, system_seq_end)""";
+
+    /** A turn's conversation already there: the row the turn would have inserted is added to its counters. */
+    static final String ADD_TO_COUNTERS = """
+            ON CONFLICT (id) DO UPDATE SET
+                last_seq = c.last_seq + EXCLUDED.last_seq,
+                total_tokens = c.total_tokens + EXCLUDED.total_tokens,
+                system_seq_end = CASE WHEN c.system_seq_end = c.last_seq THEN c.system_seq_end + EXCLUDED.system_seq_end
+                                      ELSE c.system_seq_end END,
+                updated_at = EXCLUDED.updated_at""";
+
+    static final String INSERT_MESSAGES = """
+            INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count, tokens_before,
+                                  model, created_at, metadata, content_parts)""";
+
+    private static final PositionalSql HEAD = PositionalSql.parse("WITH conversation AS (\n" + INSERT_CONVERSATION + """
+
                 VALUES (:id, :owner, :user, :created, :now, :metadata, :active, :strategy, :count, :tokens, :leadingSystem)
-                ON CONFLICT (id) DO UPDATE SET
-                    last_seq = c.last_seq + :count,
-                    total_tokens = c.total_tokens + :tokens,
-                    system_seq_end = CASE WHEN c.system_seq_end = c.last_seq THEN c.system_seq_end + :leadingSystem ELSE c.system_seq_end END,
-                    updated_at = :now
+            """ + ADD_TO_COUNTERS + """
+
                 RETURNING c.last_seq - :count AS seq_before, c.total_tokens - :tokens AS tokens_before
             ), added AS (
-                INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count, tokens_before,
-                                      model, created_at, metadata, content_parts)
+            """ + INSERT_MESSAGES + """
+
                 SELECT :id, t.seq_before + m.n, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count,
                        t.tokens_before + m.running, m.model, CAST(:now AS TIMESTAMP WITH TIME ZONE), m.metadata, m.content_parts
                 FROM conversation t, (VALUES\s""");

@@ -73,29 +73,23 @@ final class PostgresTurns {
             WITH input AS (
                 SELECT * FROM %s
             ), conversation AS (
-                INSERT INTO conversations AS c (id, owner, end_user, created_at, updated_at, metadata, active, context_strategy,
-                                                last_seq, total_tokens, system_seq_end)
+            %s
                 SELECT id, owner, end_user, created_at, CAST(? AS TIMESTAMP WITH TIME ZONE), metadata, active, context_strategy,
                        message_count, tokens, leading_system
                 FROM input ORDER BY id
-                ON CONFLICT (id) DO UPDATE SET
-                    last_seq = c.last_seq + EXCLUDED.last_seq,
-                    total_tokens = c.total_tokens + EXCLUDED.total_tokens,
-                    system_seq_end = CASE WHEN c.system_seq_end = c.last_seq THEN c.system_seq_end + EXCLUDED.system_seq_end
-                                          ELSE c.system_seq_end END,
-                    updated_at = EXCLUDED.updated_at
+            %s
                 RETURNING c.id, c.last_seq, c.total_tokens
             ), turn AS (
                 SELECT c.id, c.last_seq - i.message_count AS seq_before, c.total_tokens - i.tokens AS tokens_before
                 FROM conversation c JOIN input i ON i.id = c.id
             ), added AS (
-                INSERT INTO messages (conversation_id, seq, role, content, name, tool_calls, tool_call_id, token_count, tokens_before,
-                                      model, created_at, metadata, content_parts)
+            %s
                 SELECT t.id, t.seq_before + m.n, m.role, m.content, m.name, m.tool_calls, m.tool_call_id, m.token_count,
                        t.tokens_before + m.running, m.model, CAST(? AS TIMESTAMP WITH TIME ZONE), m.metadata, m.content_parts
                 FROM turn t JOIN %s ON m.conversation_id = t.id
             ), %s
-            SELECT id, seq_before FROM turn""".formatted(CONVERSATIONS.from("i"), MESSAGES.from("m"), LedgerRows.CTES);
+            SELECT id, seq_before FROM turn""".formatted(CONVERSATIONS.from("i"), PostgresTurn.INSERT_CONVERSATION,
+            PostgresTurn.ADD_TO_COUNTERS, PostgresTurn.INSERT_MESSAGES, MESSAGES.from("m"), LedgerRows.CTES);
 
     /**
      * Stores {@code appends} (their rows in {@code turns}, index for index) on {@code h}, in {@code rounds}
