@@ -24,7 +24,11 @@ class FallbackReplyTest {
     private static final String BUSY_VI = "Chúng tôi đang bận; nhân viên sẽ trả lời bạn sớm.";
     private static final String ROUTES = """
 
-              sla: {retry: {max-attempts: 2, base-delay: 10ms, max-delay: 20ms}}
+              # the normal tier with room to spare: on a loaded machine a fresh gateway's first calls ran past its 3 s
+              # deadline, and a reply meant for "every upstream failed" became the deadline's; the deadline's own
+              # cases use the fast tier
+              sla: {retry: {max-attempts: 2, base-delay: 10ms, max-delay: 20ms},
+                    tiers: {normal: {connect-timeout: 10s, first-chunk-timeout: 20s, deadline: 30s}}}
               models:
                 support-bot: {provider: sim, upstream-name: gpt-4o-mini}
               routes:
