@@ -40,7 +40,7 @@ class PostgresOutageTest {
             assertThat(sluice.simulator.stats().requests()).as("nothing went upstream that could not be billed").isEqualTo(upstreamBefore);
             HttpResponse<String> notDeleted = sluice.delete("/v1/conversations/" + conversation + "/items/msg_1");
             assertThat(notDeleted.statusCode()).as(notDeleted.body()).isEqualTo(503);
-            assertThat(notDeleted.body()).doesNotContain("Exception").doesNotContain("jdbc:").doesNotContain("4111");
+            assertThat(notDeleted.body()).doesNotContain("Exception").doesNotContain("jdbc:").doesNotContain("my card");
             for (HttpResponse<String> down : List.of(sluice.get("/v1/files"), sluice.get("/v1/batches"), sluice.post("/v1/batches",
                     "{\"input_file_id\":\"file-0123456789abcdef01234567\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}"))) {
                 assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
@@ -59,7 +59,7 @@ class PostgresOutageTest {
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("back again")).statusCode()).isEqualTo(200);
             assertThat(sluice.post("/v1/chat/completions", TestGateway.chat("and stored"), "X-Conversation-Id", "new").statusCode()).isEqualTo(200);
             assertThat(sluice.delete("/v1/conversations/" + conversation + "/items/msg_1").statusCode()).as("the delete, asked again").isEqualTo(200);
-            assertThat(sluice.get("/v1/conversations/" + conversation + "/items").body()).doesNotContain("4111");
+            assertThat(sluice.get("/v1/conversations/" + conversation + "/items").body()).doesNotContain("my card");
             assertThat(sluice.get("/v1/files").statusCode()).as("the Files API is back with the database").isEqualTo(200);
             assertThat(sluice.get("/v1/batches").statusCode()).as("the Batch API too").isEqualTo(200);
         }
