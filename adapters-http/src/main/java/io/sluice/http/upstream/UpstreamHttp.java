@@ -36,20 +36,30 @@ public final class UpstreamHttp implements AutoCloseable {
     public static final int MAX_CONNECT_TIMEOUT_MS = 10_000;
 
     private final Vertx vertx;
-    private final HttpClientAgent http;
+    private final LoopLocalClients http;
     private final ObjectMapper json;
     private final Duration idleTimeout;
     /** What the upstream's last answer for each model said is left of this client's key's limits for it. */
     private final java.util.Map<String, io.sluice.ports.out.UpstreamQuota> quotas = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** On {@code http} alone, from whatever thread calls. */
     public UpstreamHttp(Vertx vertx, HttpClientAgent http, ObjectMapper json, Duration idleTimeout) {
+        this(vertx, LoopLocalClients.of(vertx, http), json, idleTimeout);
+    }
+
+    private UpstreamHttp(Vertx vertx, LoopLocalClients http, ObjectMapper json, Duration idleTimeout) {
         this.vertx = vertx;
         this.http = http;
         this.json = json;
         this.idleTimeout = idleTimeout;
     }
 
-    /** A client for a provider's settings, on the host's Vert.x and ObjectMapper when the environment offers them. */
+    /**
+     * A client for a provider's settings, on the host's Vert.x and ObjectMapper when the environment offers them. Each
+     * event-loop thread that calls gets a pool of its own ({@link LoopLocalClients}) with its share of
+     * {@code maxConnections}, split evenly among the gateway's listener threads (one a core) and rounded up; callers
+     * off the loops (batches, plugins' own threads) share a pool of the whole {@code maxConnections}.
+     */
     public static UpstreamHttp create(ProviderSettings settings, ProviderEnvironment environment) {
         Vertx vertx = environment.lookup(Vertx.class).orElseGet(Vertx::vertx);
         HttpClientOptions client = new HttpClientOptions()
@@ -59,9 +69,17 @@ public final class UpstreamHttp implements AutoCloseable {
         if (settings.httpVersion() == ProviderSettings.HttpVersion.HTTP_2) {
             client.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true).setHttp2ClearTextUpgrade(false);
         }
-        PoolOptions pool = new PoolOptions().setHttp1MaxSize(settings.maxConnections()).setHttp2MaxSize(settings.maxConnections());
+        int eachLoop = eachLoop(settings.maxConnections(), Runtime.getRuntime().availableProcessors());
+        PoolOptions loopPool = new PoolOptions().setHttp1MaxSize(eachLoop).setHttp2MaxSize(eachLoop);
+        PoolOptions sharedPool = new PoolOptions().setHttp1MaxSize(settings.maxConnections()).setHttp2MaxSize(settings.maxConnections());
         ObjectMapper mapper = environment.lookup(ObjectMapper.class).orElseGet(ObjectMapper::new);
-        return new UpstreamHttp(vertx, vertx.createHttpClient(client, pool), mapper, settings.timeout());
+        return new UpstreamHttp(vertx, new LoopLocalClients(vertx, vertx.createHttpClient(client, sharedPool),
+                () -> vertx.createHttpClient(client, loopPool)), mapper, settings.timeout());
+    }
+
+    /** A loop's share of {@code maxConnections} among {@code loops} listener loops: rounded up, so never none. */
+    static int eachLoop(int maxConnections, int loops) {
+        return (maxConnections + loops - 1) / loops;
     }
 
     /** What the upstream's last answer for {@code model} said is left of this client's key's limits for it. */
@@ -133,7 +151,7 @@ public final class UpstreamHttp implements AutoCloseable {
         }
         CompletableFuture<T> result = new CompletableFuture<>();
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-        http.request(options(url, headers, connectTimeout)).compose(request -> {
+        http.current().request(options(url, headers, connectTimeout)).compose(request -> {
             sent.set(request);
             if (result.isDone()) { // called off before it went out
                 request.reset();
@@ -163,7 +181,7 @@ public final class UpstreamHttp implements AutoCloseable {
         if (contentType != null) options.putHeader("content-type", contentType);
         else options.removeHeader("content-type");
         CompletableFuture<byte[]> result = new CompletableFuture<>();
-        http.request(options).compose(request -> (body == null ? request.send() : request.send(Buffer.buffer(body)))
+        http.current().request(options).compose(request -> (body == null ? request.send() : request.send(Buffer.buffer(body)))
                 .compose(response -> response.body().map(received -> {
                     byte[] bytes = received == null ? new byte[0] : received.getBytes();
                     if (response.statusCode() != 200) throw UpstreamErrors.fromStatus(response.statusCode(), response.headers(), bytes, json);
@@ -214,7 +232,7 @@ public final class UpstreamHttp implements AutoCloseable {
             return failed(e);
         }
         RequestOptions options = options(url, headers, connectTimeout).putHeader("accept", "text/event-stream");
-        return new UpstreamStream(vertx, () -> http.request(options).map(HttpClientRequest.class::cast), Buffer.buffer(bytes), events, json,
+        return new UpstreamStream(vertx, () -> http.current().request(options).map(HttpClientRequest.class::cast), Buffer.buffer(bytes), events, json,
                 head -> observe(head, model));
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * contract, and many streams open at once on a few connections.
  */
 class OpenAiProviderOverHttp2Test extends LlmProviderContract {
-    private static final int MAX_CONNECTIONS = 4;
+    private static final int MAX_CONNECTIONS = 8;
 
     @Override
     protected LlmProvider create(io.sluice.testkit.simulator.Simulator simulator, Duration timeout) {
@@ -61,7 +61,8 @@ class OpenAiProviderOverHttp2Test extends LlmProviderContract {
 
         assertThat(received).allSatisfy(chunks -> assertThat(chunks).isNotEmpty());
         assertThat(simulator.stats().served()).isEqualTo(300);
-        // at most 100 streams a connection (the simulator's HTTP/2 setting): HTTP/1.1 would have needed 300
+        // at most 100 streams a connection (the simulator's HTTP/2 setting): HTTP/1.1 would have needed 300; the streams
+        // start on one event loop, whose pool may open its share of MAX_CONNECTIONS (LoopLocalClients)
         assertThat(simulator.connectionsOpened()).isBetween(3L, (long) MAX_CONNECTIONS);
     }
 }
