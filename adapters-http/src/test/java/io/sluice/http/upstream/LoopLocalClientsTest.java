@@ -108,6 +108,8 @@ class LoopLocalClientsTest {
         assertThat(made).hasSize(3);
 
         clients.close();
+        assertThat(onLoop(loops.get(0), clients::current)).as("no new pool once closed").isSameAs(offLoop);
+        assertThat(made).hasSize(3);
         for (HttpClientAgent agent : made) {
             assertThatThrownBy(() -> agent.request(io.vertx.core.http.HttpMethod.GET, simulator.port(), "127.0.0.1", "/v1/models").await())
                     .as("closed with the client").isInstanceOf(IllegalStateException.class);
