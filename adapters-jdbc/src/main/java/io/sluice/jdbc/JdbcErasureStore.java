@@ -1,5 +1,6 @@
 package io.sluice.jdbc;
 
+import io.sluice.domain.CounterNames;
 import io.sluice.domain.ConversationId;
 import io.sluice.ports.out.ErasureStore;
 import java.sql.Timestamp;
@@ -53,7 +54,7 @@ final class JdbcErasureStore implements ErasureStore {
             long changed = postgres ? unnameInOneStatement(h, owner, user) : unnameInTwo(h, owner, user);
             h.createUpdate("DELETE FROM usage_daily_users WHERE owner = :owner AND end_user = :user").bind("owner", owner).bind("user", user).execute();
             h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'")
-                    .bind("prefix", likePrefix(io.sluice.domain.CounterNames.user(owner, user) + ":")).execute();
+                    .bind("prefix", likePrefix(CounterNames.periodsOf(CounterNames.user(owner, user)))).execute();
             return changed;
         }));
     }
@@ -105,7 +106,7 @@ final class JdbcErasureStore implements ErasureStore {
                     .bindList("ids", ids).execute();
         }
         for (String id : ids) {
-            h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'").bind("prefix", likePrefix("conversation:" + id + ":"))
+            h.createUpdate("DELETE FROM budget_counters WHERE counter LIKE :prefix ESCAPE '\\'").bind("prefix", likePrefix(CounterNames.periodsOf(CounterNames.conversation(id))))
                     .execute();
         }
         h.createUpdate("DELETE FROM conversations WHERE id IN (<ids>)").bindList("ids", ids).execute();

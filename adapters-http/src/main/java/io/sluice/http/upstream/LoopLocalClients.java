@@ -38,17 +38,10 @@ final class LoopLocalClients implements AutoCloseable {
         this.offLoop = offLoop;
     }
 
-    /** Always {@code only}, whatever the thread: for a client made by its caller. */
-    static LoopLocalClients of(Vertx vertx, HttpClientAgent only) {
-        return new LoopLocalClients(vertx, only, () -> only);
-    }
-
     /** The pool of the calling thread's event loop, or the shared one off any loop of this Vert.x. */
     HttpClientAgent current() {
         Context context = Vertx.currentContext();
-        if (closed || context == null || !context.isEventLoopContext() || context.owner() != vertx || !Context.isOnEventLoopThread()) {
-            return offLoop;
-        }
+        if (closed || !Context.isOnEventLoopThread() || context == null || context.owner() != vertx) return offLoop;
         return onLoop.computeIfAbsent(Thread.currentThread(), thread -> create.get());
     }
 

@@ -9,7 +9,6 @@ import io.sluice.ports.out.ProviderSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
@@ -41,11 +40,6 @@ public final class UpstreamHttp implements AutoCloseable {
     private final Duration idleTimeout;
     /** What the upstream's last answer for each model said is left of this client's key's limits for it. */
     private final java.util.Map<String, io.sluice.ports.out.UpstreamQuota> quotas = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** On {@code http} alone, from whatever thread calls. */
-    public UpstreamHttp(Vertx vertx, HttpClientAgent http, ObjectMapper json, Duration idleTimeout) {
-        this(vertx, LoopLocalClients.of(vertx, http), json, idleTimeout);
-    }
 
     private UpstreamHttp(Vertx vertx, LoopLocalClients http, ObjectMapper json, Duration idleTimeout) {
         this.vertx = vertx;

@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ class LoopLocalClientsTest {
         for (int i = 0; i < 24; i++) {
             Context loop = loops.get(i % 2);
             CompletableFuture<Integer> answer = new CompletableFuture<>();
-            loop.runOnContext(go -> clients.current().request(io.vertx.core.http.HttpMethod.POST, simulator.port(), "127.0.0.1", "/v1/chat/completions")
+            loop.runOnContext(go -> clients.current().request(HttpMethod.POST, simulator.port(), "127.0.0.1", "/v1/chat/completions")
                     .compose(request -> request.putHeader("content-type", "application/json").send(BODY))
                     .compose(response -> response.body().map(body -> response.statusCode()))
                     .onComplete(ar -> { if (ar.succeeded()) answer.complete(ar.result()); else answer.completeExceptionally(ar.cause()); }));
@@ -111,7 +112,7 @@ class LoopLocalClientsTest {
         assertThat(onLoop(loops.get(0), clients::current)).as("no new pool once closed").isSameAs(offLoop);
         assertThat(made).hasSize(3);
         for (HttpClientAgent agent : made) {
-            assertThatThrownBy(() -> agent.request(io.vertx.core.http.HttpMethod.GET, simulator.port(), "127.0.0.1", "/v1/models").await())
+            assertThatThrownBy(() -> agent.request(HttpMethod.GET, simulator.port(), "127.0.0.1", "/v1/models").await())
                     .as("closed with the client").isInstanceOf(IllegalStateException.class);
         }
     }

@@ -42,7 +42,7 @@ public record Budget(Scope scope, Period period, BigDecimal limitUsd) {
             case GLOBAL -> check("global", all);
             case KEY -> check(CounterNames.key(owner), all.owner(owner));
             case USER -> check(CounterNames.user(owner, user), all.owner(owner).user(user));
-            case CONVERSATION -> check("conversation:" + conversationId, all.conversation(conversationId));
+            case CONVERSATION -> check(CounterNames.conversation(conversationId), all.conversation(conversationId));
         });
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.domain.keys;
 
+import io.sluice.domain.CounterNames;
 import io.sluice.domain.budget.Budget;
 import io.sluice.domain.budget.BudgetCheck;
 import io.sluice.domain.ContextStrategy;
@@ -115,6 +116,6 @@ public record KeyPolicy(Optional<String> route, Optional<ContextStrategy> strate
     }
 
     private static String scope(String keyId) {
-        return "apikey:" + keyId;
+        return CounterNames.apiKey(keyId);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.engine.budget;
 
+import io.sluice.domain.CounterNames;
 import io.sluice.domain.budget.Budget;
 import io.sluice.domain.error.InvalidRequestException;
 import io.sluice.ports.in.Budgets;
@@ -50,11 +51,11 @@ public final class BudgetReport implements Budgets {
 
     @Override
     public CompletionStage<List<Status>> own(Caller caller, int max) {
-        String owner = io.sluice.domain.CounterNames.part(caller.owner());
-        List<String> prefixes = new ArrayList<>(List.of("key:" + owner + ":", "user:" + owner + "/"));
-        caller.key().ifPresent(key -> prefixes.add("apikey:" + key.id() + ":"));
+        String key = CounterNames.key(caller.owner());
+        List<String> prefixes = new ArrayList<>(List.of(CounterNames.periodsOf(key), CounterNames.usersOf(caller.owner())));
+        caller.key().ifPresent(apiKey -> prefixes.add(CounterNames.periodsOf(CounterNames.apiKey(apiKey.id()))));
         // the prefix "key:acme:" matches no other owner's counter ("acme:eu" is "acme%3Aeu"); kept as a second guard
-        return report(prefixes, max, named -> !named.scope().equals("key") || named.subject().equals(owner));
+        return report(prefixes, max, named -> !named.scope().equals("key") || named.subject().equals(CounterNames.part(caller.owner())));
     }
 
     /** How many counters a report reads from the store: the largest list, four times over, to be sorted by share used. */

@@ -1,5 +1,6 @@
 package io.sluice.engine.erasure;
 
+import io.sluice.domain.CounterNames;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.error.ConversationNotFoundException;
 import io.sluice.ports.in.Caller;
@@ -46,7 +47,7 @@ public final class ErasureService implements Erasure {
     @Override
     public CompletionStage<UserErased> eraseUser(String owner, String user) {
         return purgeAll(owner, user, 0).thenCompose(conversations -> store.forgetUser(owner, user)
-                .thenCompose(ledger -> forgetCounters(io.sluice.domain.CounterNames.user(owner, user) + ":")
+                .thenCompose(ledger -> forgetCounters(CounterNames.periodsOf(CounterNames.user(owner, user)))
                         .thenApply(v -> new UserErased(owner, user, conversations, ledger))));
     }
 
@@ -59,7 +60,7 @@ public final class ErasureService implements Erasure {
     /** Drops purged conversations from the context cache, and their budget counters from a store apart from the database. */
     CompletionStage<Void> forget(List<ConversationId> ids) {
         return CompletableFuture.allOf(ids.stream().map(id -> cache.invalidate(id).toCompletableFuture()
-                .thenCompose(v -> forgetCounters("conversation:" + id.value() + ":"))).toArray(CompletableFuture[]::new));
+                .thenCompose(v -> forgetCounters(CounterNames.periodsOf(CounterNames.conversation(id.value()))))).toArray(CompletableFuture[]::new));
     }
 
     private CompletionStage<Void> forgetCounters(String prefix) {

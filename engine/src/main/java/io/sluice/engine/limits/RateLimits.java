@@ -1,5 +1,6 @@
 package io.sluice.engine.limits;
 
+import io.sluice.domain.CounterNames;
 import io.sluice.domain.limits.Limit;
 import io.sluice.domain.limits.LimitCheck;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ public record RateLimits(long keyRpm, long keyTpm, long userRpm, long userTpm, M
     /** What one call counts against: a request on each request limit, {@code tokens} on each token limit. */
     public List<LimitCheck> checks(String owner, String user, String model, long tokens) {
         List<LimitCheck> checks = new ArrayList<>();
-        add(checks, io.sluice.domain.CounterNames.key(owner), keyRpm, keyTpm, tokens);
-        if (user != null && !user.isBlank()) add(checks, io.sluice.domain.CounterNames.user(owner, user), userRpm, userTpm, tokens);
+        add(checks, CounterNames.key(owner), keyRpm, keyTpm, tokens);
+        if (user != null && !user.isBlank()) add(checks, CounterNames.user(owner, user), userRpm, userTpm, tokens);
         long[] m = models.get(model);
         if (m != null) add(checks, "model:" + model, m[0], m[1], tokens);
         return checks;
