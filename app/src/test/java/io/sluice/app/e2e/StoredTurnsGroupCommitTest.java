@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,19 +27,22 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Stored turns of many conversations at once share transactions (group commit), and a gateway killed with
- * {@code kill -9} under that load loses nothing it acknowledged and doubles nothing: every conversation in the database
- * holds each acknowledged turn once, with seqs that run on without a gap, and each answer's bill once.
+ * Stored turns of many conversations at once share transactions (group commit), two clients sending turns into each
+ * conversation at once, and a gateway killed with {@code kill -9} under that load loses nothing it acknowledged and
+ * doubles nothing: every conversation in the database holds each acknowledged turn once, with seqs that run on without
+ * a gap, and each answer's bill once.
  */
 class StoredTurnsGroupCommitTest {
-    private static final int CONVERSATIONS = 96;
+    private static final int CONVERSATIONS = 48;
+    /** Clients sending turns into each conversation at once, as an agent's parallel calls do. */
+    private static final int TALKERS = 2;
     private static final Pattern BATCH_MAX = Pattern.compile("sluice_storage_batch_size_max\\{what=\"turns\"} ([0-9.]+)");
 
     @Test
     void turnsShareCommitsAndAKillLosesNothingAcknowledgedAndDoublesNothing() throws Exception {
         try (PostgresTestSchema schema = new PostgresTestSchema(); Simulator sim = new Simulator(SimulatorConfig.ofDefaults());
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-             ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS)) {
+             ExecutorService pool = Executors.newFixedThreadPool(CONVERSATIONS * TALKERS)) {
             sim.start(0);
             String yaml = GatewayProcess.onPostgres(schema, 8) + """
                       providers:
@@ -46,26 +50,34 @@ class StoredTurnsGroupCommitTest {
                       models:
                         gpt-4o-mini: {provider: sim, input-price: 0.15, output-price: 0.6}
                     """.formatted(sim.baseUrl());
-            Map<String, List<Integer>> acknowledged = new ConcurrentHashMap<>();
+            Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
             AtomicBoolean killed = new AtomicBoolean();
             double largestBatch;
             try (GatewayProcess gateway = new GatewayProcess(yaml)) {
                 List<Future<?>> talkers = new ArrayList<>();
-                for (int c = 0; c < CONVERSATIONS; c++) {
-                    int conversation = c;
+                List<CompletableFuture<String>> opened = new ArrayList<>();
+                for (int c = 0; c < CONVERSATIONS; c++) opened.add(new CompletableFuture<>());
+                for (int t = 0; t < CONVERSATIONS * TALKERS; t++) {
+                    int conversation = t / TALKERS;
+                    int talker = t % TALKERS;
                     talkers.add(pool.submit(() -> {
-                        String id = "new";
+                        // the first talker opens the conversation; the others then send their turns into it alongside it
+                        String id = talker == 0 ? "new" : opened.get(conversation).join();
+                        if (id == null) return null;
                         for (int turn = 1; !killed.get(); turn++) {
+                            String text = "conversation " + conversation + " talker " + talker + " turn " + turn;
                             HttpResponse<String> answer;
                             try {
-                                answer = http.send(chat(gateway, id, "conversation " + conversation + " turn " + turn), HttpResponse.BodyHandlers.ofString());
+                                answer = http.send(chat(gateway, id, text), HttpResponse.BodyHandlers.ofString());
                             } catch (Exception gone) {
-                                return null;
+                                break;
                             }
-                            if (answer.statusCode() != 200) return null;
+                            if (answer.statusCode() != 200) break;
                             id = answer.headers().firstValue("X-Conversation-Id").orElseThrow();
-                            acknowledged.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(turn);
+                            opened.get(conversation).complete(id);
+                            acknowledged.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(text);
                         }
+                        opened.get(conversation).complete(null);
                         return null;
                     }));
                 }
@@ -84,7 +96,7 @@ class StoredTurnsGroupCommitTest {
             assertThat(acknowledged).hasSizeGreaterThan(CONVERSATIONS / 2);
 
             try (Connection db = DriverManager.getConnection(schema.jdbcUrl(), schema.user(), schema.password())) {
-                for (Map.Entry<String, List<Integer>> conversation : acknowledged.entrySet()) {
+                for (Map.Entry<String, List<String>> conversation : acknowledged.entrySet()) {
                     List<String> userTexts = new ArrayList<>();
                     List<Long> seqs = new ArrayList<>();
                     try (var select = db.prepareStatement("SELECT seq, role, content FROM messages WHERE conversation_id = ? ORDER BY seq")) {
@@ -98,7 +110,7 @@ class StoredTurnsGroupCommitTest {
                     }
                     assertThat(seqs).as("no gap, no seq twice").isEqualTo(java.util.stream.LongStream.rangeClosed(1, seqs.size()).boxed().toList());
                     assertThat(userTexts).as("each turn once").doesNotHaveDuplicates();
-                    for (int turn : conversation.getValue()) assertThat(userTexts).as("acknowledged turn %d", turn).anyMatch(t -> t.endsWith(" turn " + turn));
+                    assertThat(userTexts).as("every acknowledged turn").containsAll(conversation.getValue());
                     try (var select = db.prepareStatement("SELECT COUNT(*), COUNT(DISTINCT request_id) FROM usage_ledger WHERE conversation_id = ?")) {
                         select.setString(1, conversation.getKey());
                         try (ResultSet rs = select.executeQuery()) {
