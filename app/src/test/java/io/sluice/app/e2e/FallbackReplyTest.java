@@ -98,8 +98,8 @@ class FallbackReplyTest {
             assertThat(plain.statusCode()).isIn(502, 503, 504);
             assertThat(plain.headers().firstValue("X-Sluice-Fallback")).isEmpty();
             assertThat(sluice.chat(key, call("billing", "Where is my order? [sim:503]", true)).statusCode()).as("billing covers budgets only").isIn(502, 503, 504);
-            assertThat(sluice.chat(key, call("support", "Where is my order? [sim:400]", false)).statusCode()).as("a bad request is the caller's to fix")
-                    .isEqualTo(400);
+            HttpResponse<String> bad = sluice.chat(key, call("support", "Where is my order? [sim:400]", false));
+            assertThat(bad.statusCode()).as("a bad request is the caller's to fix: %s %s", bad.headers().map(), bad.body()).isEqualTo(400);
             assertThat(Sql.rows(sluice.storage(), "SELECT 1 FROM usage_ledger WHERE outcome = 'FALLBACK_REPLY'")).isEmpty();
         }
     }
