@@ -53,6 +53,11 @@ final class KeyWaits {
         return false;
     }
 
+    /** Holds the lock. */
+    private void recount() {
+        count = waiting.size() + retrying.size();
+    }
+
     /** Parks {@code call} until {@code readyAt} ({@link System#nanoTime()}), when it runs {@code retry} in its turn. */
     void park(CallAttempts call, Runnable retry, long readyAt, long now) {
         long round;
@@ -60,7 +65,7 @@ final class KeyWaits {
             if (call.queuedAt < 0) call.queuedAt = now;
             long at = Math.max(readyAt, now + MIN_POLL.toNanos());
             waiting.add(new Waiter(call, retry, at));
-            count = waiting.size() + retrying.size();
+            recount();
             if (at >= nextRound) return;
             nextRound = at;
             round = at;
@@ -86,7 +91,7 @@ final class KeyWaits {
             }
             if (next != Long.MAX_VALUE) nextRound = next;
             retrying.addAll(due);
-            count = waiting.size() + retrying.size();
+            recount();
         }
         if (next != Long.MAX_VALUE) TimeoutScheduler.later(Duration.ofNanos(Math.max(0, next - now)), this::round);
         due.sort(Comparator.comparingDouble((Waiter w) -> -w.call.priority.standing(w.call.queuedAt, now))
@@ -99,7 +104,7 @@ final class KeyWaits {
             } finally {
                 synchronized (this) {
                     retrying.remove(w);
-                    count = waiting.size() + retrying.size();
+                    recount();
                 }
             }
         }

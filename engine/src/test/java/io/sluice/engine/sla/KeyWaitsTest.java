@@ -82,6 +82,9 @@ class KeyWaitsTest {
         fresh.queuedAt = now;
         assertThat(waits.behindOthers(fresh, now)).as("a waiting low call stays behind a waiting high one").isTrue();
         assertThat(waits.behindOthers(call(Priority.LOW, ENDPOINT), now)).as("as does a new one").isTrue();
+
+        high.abandon(false); // its client hung up while it waited
+        assertThat(waits.behindOthers(fresh, now)).as("a call called off holds no one back").isFalse();
     }
 
     @Test
