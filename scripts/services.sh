@@ -54,3 +54,14 @@ sluice_ensure_chromium() {
   fi
   command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "test: chromium and chromedriver are needed (apt-get install chromium chromium-driver)" >&2; return 1; }
 }
+
+# systemd-analyze (Debian's systemd package): DeploymentUnitTest verifies the systemd unit docs/deployment.md gives.
+sluice_ensure_systemd_analyze() {
+  if command -v systemd-analyze >/dev/null; then return 0; fi
+  echo "test: installing systemd-analyze (Debian's systemd package)" >&2
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends systemd >/dev/null \
+      || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends systemd >/dev/null; }
+  fi
+  command -v systemd-analyze >/dev/null || { echo "test: systemd-analyze is needed (apt-get install systemd)" >&2; return 1; }
+}

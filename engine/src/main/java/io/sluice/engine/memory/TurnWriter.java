@@ -21,11 +21,12 @@ import java.util.concurrent.CompletionStage;
  */
 final class TurnWriter {
     /**
-     * Eight, half the default pool: with two, turns lost the concurrency PostgreSQL's own commit grouping gives them
-     * (p99 at 300 turns/s 57 ms against 8 ms before); with eight they keep it, and batches form under load only
-     * (docs/performance.md).
+     * Two, as for bills. Eight were chosen when a group was one statement a turn in one transaction, and kept turns'
+     * concurrency; since a group is one statement whatever its size, fewer writes mean larger groups and less database
+     * work a turn: over alternated runs at full load, 1,530-1,933 turns/s with eight, 2,163-2,364 with two, PostgreSQL
+     * at 57-63% and 48-49% of a core (docs/performance.md, step 7).
      */
-    static final int WRITES_IN_FLIGHT = 8;
+    static final int WRITES_IN_FLIGHT = 2;
 
     private final GroupCommit<ConversationStore.Append, List<StoredMessage>> commits;
 
