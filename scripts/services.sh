@@ -33,35 +33,26 @@ sluice_ensure_redis() {
   }
 }
 
-# promtool and prometheus (Debian's prometheus package): DeployRulesTest checks and unit-tests deploy/prometheus/alerts.yml, PrometheusScrapeTest scrapes a gateway.
-sluice_ensure_promtool() {
-  if command -v promtool >/dev/null && command -v prometheus >/dev/null; then return 0; fi
-  echo "test: installing promtool and prometheus (Debian's prometheus package)" >&2
+# Installs Debian packages ($1, space-separated) unless every command in the rest is already there; as root only.
+sluice_ensure_debian() {
+  local packages="$1"; shift
+  local missing=0 c
+  for c in "$@"; do command -v "$c" >/dev/null || missing=1; done
+  [ "$missing" = 0 ] && return 0
+  echo "test: installing $packages (Debian's packages)" >&2
   if [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >/dev/null \
-      || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >/dev/null; }
+    # shellcheck disable=SC2086 # the packages are words
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages >/dev/null \
+      || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages >/dev/null; }
   fi
-  command -v promtool >/dev/null && command -v prometheus >/dev/null || { echo "test: promtool and prometheus are needed (apt-get install prometheus)" >&2; return 1; }
+  for c in "$@"; do command -v "$c" >/dev/null || { echo "test: $c is needed (apt-get install $packages)" >&2; return 1; }; done
 }
 
-# Debian's chromium and chromium-driver: the console's browser tests (ConsoleBrowserTest) drive them through Selenium.
-sluice_ensure_chromium() {
-  if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then return 0; fi
-  echo "test: installing chromium and chromium-driver (Debian's packages)" >&2
-  if [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null \
-      || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver >/dev/null; }
-  fi
-  command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "test: chromium and chromedriver are needed (apt-get install chromium chromium-driver)" >&2; return 1; }
-}
+# promtool and prometheus: DeployRulesTest checks and unit-tests deploy/prometheus/alerts.yml, PrometheusScrapeTest scrapes a gateway.
+sluice_ensure_promtool() { sluice_ensure_debian prometheus promtool prometheus; }
 
-# systemd-analyze (Debian's systemd package): DeploymentUnitTest verifies the systemd unit docs/deployment.md gives.
-sluice_ensure_systemd_analyze() {
-  if command -v systemd-analyze >/dev/null; then return 0; fi
-  echo "test: installing systemd-analyze (Debian's systemd package)" >&2
-  if [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends systemd >/dev/null \
-      || { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends systemd >/dev/null; }
-  fi
-  command -v systemd-analyze >/dev/null || { echo "test: systemd-analyze is needed (apt-get install systemd)" >&2; return 1; }
-}
+# chromium and chromium-driver: the console's browser tests (ConsoleBrowserTest) drive them through Selenium.
+sluice_ensure_chromium() { sluice_ensure_debian "chromium chromium-driver" chromium chromedriver; }
+
+# systemd-analyze (the systemd package): DeploymentUnitTest verifies the systemd unit docs/deployment.md gives.
+sluice_ensure_systemd_analyze() { sluice_ensure_debian systemd systemd-analyze; }

@@ -48,7 +48,7 @@ class TurnWriterTest {
         public void committed(String what, int items, long nanos) {
             if (what.equals("turns")) committed.add(items);
         }
-    }, 2);
+    }); // the default: two writes in flight
 
     private static Conversation conversation() {
         return Conversation.start(ConversationId.random(), "acme", "u1", Instant.EPOCH);
