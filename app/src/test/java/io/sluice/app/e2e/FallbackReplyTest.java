@@ -94,12 +94,14 @@ class FallbackReplyTest {
     void withoutACoveringReplyTheCallGetsItsErrorAsBefore() throws Exception {
         try (CachingGateway sluice = new CachingGateway(dir, ROUTES)) {
             String key = sluice.key("acme");
+            // first: the 503s below cool the one upstream key down, and a call that then finds no key ready is answered
+            // with the reply before it reaches the upstream (seen in CI: upstream;dur=0.000, x-sluice-fallback: reply)
+            HttpResponse<String> bad = sluice.chat(key, call("support", "Where is my order? [sim:400]", false));
+            assertThat(bad.statusCode()).as("a bad request is the caller's to fix: %s %s", bad.headers().map(), bad.body()).isEqualTo(400);
             HttpResponse<String> plain = sluice.chat(key, call("plain", "Where is my order? [sim:503]", false));
             assertThat(plain.statusCode()).isIn(502, 503, 504);
             assertThat(plain.headers().firstValue("X-Sluice-Fallback")).isEmpty();
             assertThat(sluice.chat(key, call("billing", "Where is my order? [sim:503]", true)).statusCode()).as("billing covers budgets only").isIn(502, 503, 504);
-            HttpResponse<String> bad = sluice.chat(key, call("support", "Where is my order? [sim:400]", false));
-            assertThat(bad.statusCode()).as("a bad request is the caller's to fix: %s %s", bad.headers().map(), bad.body()).isEqualTo(400);
             assertThat(Sql.rows(sluice.storage(), "SELECT 1 FROM usage_ledger WHERE outcome = 'FALLBACK_REPLY'")).isEmpty();
         }
     }
