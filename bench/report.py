@@ -225,6 +225,43 @@ def own_time(runs, rates, stream_rates, rel, chart_dir):
     return md
 
 
+GATEWAY_KINDS = {"direct": [], "nginx": ["nginx"], "portkey": ["portkey"], "sluice-x2": ["sluice", "nginx"], "sluice-x2-conversation": ["sluice", "nginx"]}
+
+
+def machine_cpu(runs, maxes, rates):
+    """The whole machine's CPU a call, by process: what a maximum throughput on shared cores is made of."""
+    import os
+    cores = os.cpu_count() or 1
+    rows = [(t, r) for t, r in maxes.items() if r and r.get("cpu_by_process")]
+    rows += [(t, r) for t in ["sluice", "sluice-conversation"] for r in [find(runs, t, "0", "rate", 1000) if 1000 in rates else None]
+             if r and r.get("cpu_by_process")]
+    if not rows:
+        return []
+    def per_call(r, kinds):
+        return sum(r["cpu_by_process"].get(k, 0.0) for k in kinds) * 10 / r["throughput"] if r["throughput"] > 0 else 0.0  # % of a core -> ms a call
+    md = ["## Where the machine's CPU went", "",
+          "Every process's CPU over the measured seconds, by kind, as milliseconds of one core a call (`cpu_by_process` in the "
+          f"results): the gateway, and everything else this {cores}-core machine ran for the same call. At maximum throughput "
+          "the cores are full, so a gateway's ceiling here is set by what the load generator, the simulator and PostgreSQL "
+          "take a call as much as by its own cost.", "",
+          "| target | load | calls/s | gateway | PostgreSQL | load generator | simulators | other | machine busy |", "|---|---|---|---|---|---|---|---|---|"]
+    own = {}
+    for t, r in rows:
+        kinds = GATEWAY_KINDS.get(t, ["sluice"])
+        load = f"{r['in_flight']} in flight" if r["mode"] == "max" else f"{r['rate']}/s"
+        busy = sum(r["cpu_by_process"].values()) / cores
+        md.append(f"| {NAMES[t]} | {load} | {r['throughput']:.0f} | " + " | ".join(f"{per_call(r, k):.3f}" for k in
+                  [kinds, ["postgres"], ["load_generator"], ["simulator"], ["other"]]) + f" | {busy:.0f}% |")
+        if r["mode"] == "max":
+            own[t] = per_call(r, kinds + ["postgres"])
+    if own.get("sluice") and own.get("nginx"):
+        md += ["", f"The gateway's own CPU a call, with its database: Sluice stateless {own['sluice']:.3f} ms, nginx {own['nginx']:.3f} ms. "
+               f"Given the same cores, free of the load generator and the simulator, Sluice would serve **{100 * own['nginx'] / own['sluice']:.0f}%** "
+               "of the calls nginx serves (PostgreSQL counted as Sluice's: nothing else used it then). The same-run ratio in the targets "
+               "above is higher because both share the cores with a load generator and a simulator that cost the same a call whoever proxies it."]
+    return md + [""]
+
+
 def jmh(path):
     """The JMH results (bench/jmh for one benchmark at full length), short runs: the order of magnitude per operation."""
     try:
@@ -293,6 +330,7 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
               [t for t in maxes if maxes[t]], lambda g, s: maxes[s]["throughput"])
     if maxes.get("sluice") and maxes.get("portkey") and maxes["portkey"]["throughput"] > 0:
         md += ["", f"Sluice stateless / Portkey: **{maxes['sluice']['throughput'] / maxes['portkey']['throughput']:.2f}×** the calls per second."]
+    md += [""] + machine_cpu(runs, maxes, rates)
     md += ["", "## CPU and memory at each rate (simulator at 0 ms)", "", f"![cpu]({rel}/cpu.svg) ![rss]({rel}/rss.svg)", ""]
     bar_chart(f"{chart_dir}/cpu.svg", "Gateway CPU (% of one core)", "%", [f"{r}/s" for r in rates], TARGETS,
               lambda g, s: (find(runs, s, "0", "rate", int(g[:-2])) or {}).get("cpu_pct"))

@@ -66,6 +66,7 @@ public final class LoadGenerator {
     private java.util.concurrent.atomic.AtomicIntegerArray turnsInSlot;
     private volatile long measureFrom;
     private volatile long measureUntil;
+    private volatile java.util.Map<String, Double> machineCpu = java.util.Map.of();
 
     private LoadGenerator(LoadOptions options) {
         this.options = options;
@@ -94,10 +95,12 @@ public final class LoadGenerator {
         Thread samplerThread = Thread.ofPlatform().daemon().start(() -> {
             LockSupport.parkNanos(measureFrom - System.nanoTime());
             sampler.start();
+            MachineCpu machine = MachineCpu.start();
             while (System.nanoTime() < measureUntil) {
                 LockSupport.parkNanos(200_000_000L);
                 sampler.sample();
             }
+            machineCpu = machine.percentOfACoreByKind();
         });
         if (options.rate() > 0) openLoop(start);
         else closedLoop();
@@ -106,10 +109,16 @@ public final class LoadGenerator {
         samplerThread.join();
         double throughput = ok.get() / (double) options.seconds();
         return String.format(Locale.ROOT, "{\"label\":\"%s\",\"mode\":\"%s\",\"rate\":%d,\"in_flight\":%d,\"stream\":%b,\"seconds\":%d,"
-                        + "\"sent\":%d,\"ok\":%d,\"errors\":%d,\"failures\":%s,\"throughput\":%.1f,\"latency_us\":%s,\"ttfc_us\":%s,\"gateway_us\":%s,\"store_us\":%s,\"cpu_pct\":%.1f,\"rss_mb\":%.1f}",
+                        + "\"sent\":%d,\"ok\":%d,\"errors\":%d,\"failures\":%s,\"throughput\":%.1f,\"latency_us\":%s,\"ttfc_us\":%s,\"gateway_us\":%s,\"store_us\":%s,\"cpu_pct\":%.1f,\"rss_mb\":%.1f,\"cpu_by_process\":%s}",
                 options.label(), options.mode(), options.rate(), options.maxInFlight(), options.stream(), options.seconds(), sent.get(),
                 ok.get(), errors.get(), failuresJson(), throughput, percentiles(latency), options.stream() ? percentiles(firstChunk) : "null",
-                percentiles(gateway), percentiles(store), sampler.cpuPercent(), sampler.rssMb());
+                percentiles(gateway), percentiles(store), sampler.cpuPercent(), sampler.rssMb(), cpuByProcessJson());
+    }
+
+    /** Each kind of process's CPU over the measured window, % of a core: {"postgres":48.2,...}. */
+    private String cpuByProcessJson() {
+        return machineCpu.entrySet().stream().map(e -> String.format(Locale.ROOT, "\"%s\":%.1f", e.getKey(), e.getValue()))
+                .collect(java.util.stream.Collectors.joining(",", "{", "}"));
     }
 
     /** Calls at their intended times, whatever the server does; a call is measured when its intended time is in the window. */

@@ -51,6 +51,21 @@ class LoadGeneratorTest {
         assertThat(r.path("latency_us").path("p50").asLong()).as("at least the simulator's 20 ms").isGreaterThanOrEqualTo(20_000);
         assertThat(r.path("label").asText()).isEqualTo("direct/0");
         assertThat(r.path("gateway_us").isNull()).as("the simulator sends no Server-Timing").isTrue();
+        // this JVM made 200 calls and served them in the window: the machine's CPU by process counts it (as "other")
+        double machine = 0;
+        for (JsonNode kind : r.path("cpu_by_process")) machine += kind.asDouble();
+        assertThat(machine).isPositive();
+    }
+
+    @Test
+    void theMachinesProcessesAreToldApartByTheirCommandLines() {
+        assertThat(MachineCpu.kind("postgres: postgres sluice_bench 127.0.0.1(51234) idle")).isEqualTo("postgres");
+        assertThat(MachineCpu.kind("nginx: worker process")).isEqualTo("nginx");
+        assertThat(MachineCpu.kind("java -Xms3g -cp x io.sluice.bench.load.LoadGenerator --rate 100")).isEqualTo("load_generator");
+        assertThat(MachineCpu.kind("java -cp sluice.jar io.sluice.app.Main simulator --port 1")).isEqualTo("simulator");
+        assertThat(MachineCpu.kind("java -Xms1g -jar sluice.jar serve --port 1 --config c.yaml")).isEqualTo("sluice");
+        assertThat(MachineCpu.kind("node /c/node_modules/@portkey-ai/gateway/build/start-server.js --port=1")).isEqualTo("portkey");
+        assertThat(MachineCpu.kind("")).as("a kernel thread").isEqualTo("other");
     }
 
     @Test

@@ -1,0 +1,73 @@
+package io.sluice.bench.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The whole machine's CPU over a run, by kind of process (PostgreSQL, the load generator, the simulators, each
+ * gateway): on a machine whose cores the gateway shares with all of them, what each call cost every process is
+ * what explains a maximum throughput, not the gateway's CPU alone. Read from /proc; empty on other systems.
+ */
+final class MachineCpu {
+    private static final double TICKS = 100.0; // clock ticks per second of /proc/[pid]/stat on every Linux this runs on
+
+    /** Process id to (kind, CPU ticks so far). */
+    private final Map<Long, Map.Entry<String, Long>> start;
+    private final long startNanos;
+
+    private MachineCpu(Map<Long, Map.Entry<String, Long>> start, long startNanos) {
+        this.start = start;
+        this.startNanos = startNanos;
+    }
+
+    static MachineCpu start() {
+        return new MachineCpu(snapshot(), System.nanoTime());
+    }
+
+    /** Each kind's CPU since {@link #start}, as a percentage of one core; a process started meanwhile counts whole. */
+    Map<String, Double> percentOfACoreByKind() {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        Map<String, Double> used = new TreeMap<>();
+        snapshot().forEach((pid, now) -> {
+            Map.Entry<String, Long> before = start.get(pid);
+            long ticks = now.getValue() - (before == null ? 0 : before.getValue());
+            if (ticks > 0) used.merge(now.getKey(), 100.0 * ticks / TICKS / seconds, Double::sum);
+        });
+        return used;
+    }
+
+    /** What a process is, from its command line: the names bench/report.py shows. */
+    static String kind(String commandLine) {
+        if (commandLine.startsWith("postgres")) return "postgres";
+        if (commandLine.startsWith("nginx")) return "nginx";
+        if (commandLine.contains("LoadGenerator")) return "load_generator";
+        if (commandLine.contains(" simulator ")) return "simulator";
+        if (commandLine.contains(" serve ")) return "sluice";
+        if (commandLine.contains("portkey")) return "portkey";
+        return "other";
+    }
+
+    private static Map<Long, Map.Entry<String, Long>> snapshot() {
+        Map<Long, Map.Entry<String, Long>> processes = new HashMap<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            entries.map(p -> p.getFileName().toString()).filter(name -> name.chars().allMatch(Character::isDigit)).forEach(pid -> {
+                try {
+                    String stat = Files.readString(Path.of("/proc", pid, "stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    String command = Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
+                    processes.put(Long.parseLong(pid), Map.entry(kind(command), Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended between the listing and the read: its ticks are lost to both snapshots alike
+                }
+            });
+        } catch (IOException | RuntimeException notLinux) {
+            return Map.of();
+        }
+        return processes;
+    }
+}
