@@ -52,15 +52,20 @@ final class MachineCpu {
         return "other";
     }
 
+    /** User and system CPU ticks from the text of /proc/[pid]/stat (its fields counted after the command's closing parenthesis). */
+    static long cpuTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+    }
+
     private static Map<Long, Map.Entry<String, Long>> snapshot() {
         Map<Long, Map.Entry<String, Long>> processes = new HashMap<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             entries.map(p -> p.getFileName().toString()).filter(name -> name.chars().allMatch(Character::isDigit)).forEach(pid -> {
                 try {
-                    String stat = Files.readString(Path.of("/proc", pid, "stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = cpuTicks(Files.readString(Path.of("/proc", pid, "stat")));
                     String command = Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', ' ');
-                    processes.put(Long.parseLong(pid), Map.entry(kind(command), Long.parseLong(f[11]) + Long.parseLong(f[12])));
+                    processes.put(Long.parseLong(pid), Map.entry(kind(command), ticks));
                 } catch (IOException | RuntimeException gone) {
                     // the process ended between the listing and the read: its ticks are lost to both snapshots alike
                 }

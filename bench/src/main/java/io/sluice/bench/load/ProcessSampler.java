@@ -47,9 +47,7 @@ final class ProcessSampler {
         long sum = 0;
         for (long pid : pids) {
             try {
-                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                sum += MachineCpu.cpuTicks(Files.readString(Path.of("/proc/" + pid + "/stat")));
             } catch (IOException | RuntimeException e) {
                 return 0;
             }
