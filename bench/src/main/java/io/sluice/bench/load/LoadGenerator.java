@@ -67,6 +67,7 @@ public final class LoadGenerator {
     private volatile long measureFrom;
     private volatile long measureUntil;
     private volatile java.util.Map<String, Double> machineCpu = java.util.Map.of();
+    private volatile double gatewayCpu = -1;
 
     private LoadGenerator(LoadOptions options) {
         this.options = options;
@@ -101,6 +102,7 @@ public final class LoadGenerator {
                 sampler.sample();
             }
             machineCpu = machine.percentOfACoreByKind();
+            gatewayCpu = sampler.cpuPercent(); // over the same window, not the drain after it
         });
         if (options.rate() > 0) openLoop(start);
         else closedLoop();
@@ -112,7 +114,7 @@ public final class LoadGenerator {
                         + "\"sent\":%d,\"ok\":%d,\"errors\":%d,\"failures\":%s,\"throughput\":%.1f,\"latency_us\":%s,\"ttfc_us\":%s,\"gateway_us\":%s,\"store_us\":%s,\"cpu_pct\":%.1f,\"rss_mb\":%.1f,\"cpu_by_process\":%s}",
                 options.label(), options.mode(), options.rate(), options.maxInFlight(), options.stream(), options.seconds(), sent.get(),
                 ok.get(), errors.get(), failuresJson(), throughput, percentiles(latency), options.stream() ? percentiles(firstChunk) : "null",
-                percentiles(gateway), percentiles(store), sampler.cpuPercent(), sampler.rssMb(), cpuByProcessJson());
+                percentiles(gateway), percentiles(store), gatewayCpu, sampler.rssMb(), cpuByProcessJson());
     }
 
     /** Each kind of process's CPU over the measured window, % of a core: {"postgres":48.2,...}. */

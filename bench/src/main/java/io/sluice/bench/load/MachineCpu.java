@@ -26,7 +26,8 @@ final class MachineCpu {
     }
 
     static MachineCpu start() {
-        return new MachineCpu(snapshot(), System.nanoTime());
+        long now = System.nanoTime(); // before the scan, which takes a while: the window then holds all the ticks counted
+        return new MachineCpu(snapshot(), now);
     }
 
     /** Each kind's CPU since {@link #start}, as a percentage of one core; a process started meanwhile counts whole. */
@@ -43,7 +44,7 @@ final class MachineCpu {
 
     /** What a process is, from its command line: the names bench/report.py shows. */
     static String kind(String commandLine) {
-        if (commandLine.startsWith("postgres")) return "postgres";
+        if (commandLine.startsWith("postgres") || commandLine.contains("/bin/postgres ")) return "postgres"; // a backend; the postmaster
         if (commandLine.startsWith("nginx")) return "nginx";
         if (commandLine.contains("LoadGenerator")) return "load_generator";
         if (commandLine.contains(" simulator ")) return "simulator";
