@@ -69,6 +69,13 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aProcessNameWithSpacesAndParenthesesDoesNotShiftTheCpuFields() {
+        // /proc/[pid]/stat puts the name in parentheses unescaped: any process may be called ") S 9 9"
+        String stat = "4242 (evil) S 9 9 9) R 1 4242 4242 0 -1 4194560 100 0 0 0 700 50 0 0 20 0 1 0 5 0 0";
+        assertThat(MachineCpu.cpuTicks(stat)).as("utime 700 + stime 50").isEqualTo(750);
+    }
+
+    @Test
     void theGatewaysOwnTimeIsReadFromServerTiming() {
         String header = "upstream;dur=50.120, store;dur=1.002, gateway;dur=2.345";
         assertThat(LoadGenerator.serverTimingMicros(header, "gateway")).isEqualTo(2_345);
