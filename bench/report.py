@@ -196,8 +196,14 @@ def targets(runs, rates, stream_rates):
     for name, goal, value, unit, ok, inside in rows:
         md.append(f"| {name} | {goal} | {fmt(value, unit)} | {'-' if value is None or isinstance(value, str) or goal == 'reported' else ('yes' if ok(value) else '**no**')} | "
                   + ("-" if inside is None else f"{inside:.2f} ms") + " |")
-    return md + ["", "\"This run\" is what a client measures, minus the same figure straight to the simulator; the last column is "
-                 "the part of the call Sluice itself spent, measured inside it (see below).", ""]
+    md += ["", "\"This run\" is what a client measures, minus the same figure straight to the simulator; the last column is "
+           "the part of the call Sluice itself spent, measured inside it (see below)."]
+    floor = {r["rate"]: r for r in runs if r["target"] == "postgres-commit" and r["latency_us"]}
+    if floor:
+        md += ["", "Each stored turn waits for a durable commit. PostgreSQL's commit of one row alone, without Sluice, had a p99 of "
+               + " and ".join(f"{ms(floor[rate]['latency_us']['p99']):.2f} ms at {rate:,}/s" for rate in sorted(floor))
+               + " in this run ([the durable commit alone](#the-durable-commit-alone))."]
+    return md + [""]
 
 
 def own_time(runs, rates, stream_rates, rel, chart_dir):
@@ -228,6 +234,23 @@ def own_time(runs, rates, stream_rates, rel, chart_dir):
               [f"{r}/s" for r in rates], series,
               lambda g, s: own_p99(runs, "sluice" if s == "sluice-stream" else s, int(g[:-2]), s == "sluice-stream"))
     return md
+
+
+def commit_floor(runs):
+    """PostgreSQL's own durable commit of one row a transaction at each rate (bench/commit-floor): the floor under a stored turn."""
+    floor = sorted((r for r in runs if r["target"] == "postgres-commit" and r["latency_us"]), key=lambda r: r["rate"])
+    if not floor:
+        return []
+    md = ["## The durable commit alone", "",
+          "A stored turn is answered only once its messages and bill are committed, and a stateless call once its bill is "
+          "(`bench/commit-floor`): pgbench, PostgreSQL's own client, inserting one ledger-like row a transaction (a primary key "
+          "and an owner index) with 4 connections at the rates below, each latency counted from its scheduled start as the load "
+          "generator counts a call's. Nothing of Sluice is in it: it is this machine's disk (the WAL's fsync) and PostgreSQL "
+          "on shared cores, the part of a stored turn's overhead no gateway code removes here.", "",
+          "| transactions/s | ok | " + " | ".join(f"commit {n} (ms)" for _, n in PCTS) + " |", "|---|---|" + "---|" * len(PCTS)]
+    for r in floor:
+        md.append(f"| {r['rate']} | {r['ok']} | " + " | ".join(f"{ms(r['latency_us'][p]):.2f}" for p, _ in PCTS) + " |")
+    return md + [""]
 
 
 def machine_cpu(runs, maxes, rates, cores):
@@ -289,7 +312,7 @@ def jmh(path):
 
 def main(results, md_path, chart_dir, machine, jmh_path=None):
     runs = load(results)
-    rates = sorted({r["rate"] for r in runs if r["mode"] == "rate" and not r["stream"]})
+    rates = sorted({r["rate"] for r in runs if r["mode"] == "rate" and not r["stream"] and r["target"] != "postgres-commit"})
     stream_rates = sorted({r["rate"] for r in runs if r["stream"] and r["target"] != "open-streams"})
     rel = chart_dir.split("docs/", 1)[-1]
     md = ["# Benchmarks", "",
@@ -301,6 +324,7 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
           "so no coordinated omission), recorded in HdrHistograms. What a call's time goes to, the tuning done and the "
           "experiments behind it: [performance.md](performance.md).", ""]
     md += targets(runs, rates, stream_rates)
+    md += commit_floor(runs)
     md += sustained(runs)
     for sim in ["0", "50"]:
         md += [f"## Overhead, simulator at {sim} ms", ""] + [f"![overhead {name} at {sim} ms]({rel}/overhead-{p}-sim{sim}.svg)" for p, name in PCTS] + ["",

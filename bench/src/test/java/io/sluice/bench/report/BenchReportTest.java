@@ -67,4 +67,20 @@ class BenchReportTest {
                 run("sluice-miss/0", "rate", 1000, 1000, 2_050, "{}"));
         assertThat(measured).contains("| response cache miss: own time p99 added to a call the cache skips, 1,000 calls/s | <= 0.1 ms | 0.05 ms | yes |");
     }
+
+    @Test
+    void postgresCommitAloneIsShownAsTheFloorUnderStoredTurnsAndKeptOutOfTheGatewaysRates() throws Exception {
+        // bench/commit-floor's lines: latency p50 1 ms, p99 3 ms (the shared run() shape), at 300 and 1,000 a second
+        String md = report(
+                run("direct/0", "rate", 1000, 1000, -1, "{}"),
+                run("sluice-conversation/0", "rate", 1000, 1000, 9_000, "{}"),
+                run("postgres-commit/-", "rate", 300, 300, -1, "{}"),
+                run("postgres-commit/-", "rate", 2000, 2000, -1, "{}"));
+        assertThat(md).contains("## The durable commit alone")
+                .contains("| 300 | 8000 | 1.00 | 2.00 | 3.00 | 4.00 |")
+                .contains("had a p99 of 3.00 ms at 300/s and 3.00 ms at 2,000/s");
+        // the floor's rates are not the gateways': the overhead charts have no group at 2,000/s for it
+        String chart = Files.readString(dir.resolve("charts").resolve("overhead-p99-sim0.svg"));
+        assertThat(chart).contains(">1000/s<").doesNotContain(">2000/s<");
+    }
 }

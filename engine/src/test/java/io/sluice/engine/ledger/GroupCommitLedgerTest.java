@@ -43,6 +43,17 @@ class GroupCommitLedgerTest {
     }
 
     @Test
+    void byDefaultOneWriteIsInFlight() {
+        SlowLedger slow = new SlowLedger();
+        GroupCommitLedger ledger = new GroupCommitLedger(slow);
+        for (int i = 1; i <= 5; i++) ledger.record(List.of(entry(i)));
+        assertThat(slow.writes).as("the four after the first wait for its commit").hasSize(1);
+        slow.commits.get(0).complete(null);
+        assertThat(slow.writes).hasSize(2);
+        assertThat(slow.writes.get(1)).hasSize(4);
+    }
+
+    @Test
     void aFailedWriteFailsTheCallsItCarriedAndTheNextWriteGoesOn() {
         SlowLedger slow = new SlowLedger();
         GroupCommitLedger ledger = new GroupCommitLedger(slow, 1);

@@ -40,7 +40,7 @@ class TurnWriterTest {
                 return commit;
             });
 
-    private final TurnWriter writer = new TurnWriter(store, new CallEvents() {
+    private final CallEvents events = new CallEvents() {
         public void ended(String outcome) {}
 
         public void billUnwritten() {}
@@ -48,7 +48,10 @@ class TurnWriterTest {
         public void committed(String what, int items, long nanos) {
             if (what.equals("turns")) committed.add(items);
         }
-    }); // the default: two writes in flight
+    };
+
+    /** Two writes in flight, so that a test can hold one write while another is made; the default is one. */
+    private final TurnWriter writer = new TurnWriter(store, events, 2);
 
     private static Conversation conversation() {
         return Conversation.start(ConversationId.random(), "acme", "u1", Instant.EPOCH);
@@ -87,6 +90,23 @@ class TurnWriterTest {
         assertThat(waiting).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
         assertThat(waiting.get(7).join().getFirst().conversationId()).as("each turn gets its own").isEqualTo(writes.get(2).get(7).conversation().id());
         assertThat(committed).containsExactly(1, 30);
+    }
+
+    @Test
+    void byDefaultOneWriteIsInFlightAndEveryTurnThatArrivesMeanwhileSharesTheNext() {
+        TurnWriter byDefault = new TurnWriter(store, events);
+        List<CompletableFuture<List<StoredMessage>>> turns = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            turns.add(byDefault.append(conversation(), List.of(new NewMessage(ChatMessage.user("hi"), 3, "m", Map.of())), List.of()).toCompletableFuture());
+        }
+        assertThat(writes).as("one write in flight").hasSize(1);
+        commit(0);
+        assertThat(turns.getFirst()).isCompleted();
+        assertThat(writes.get(1)).as("the nine that waited, together").hasSize(9);
+        assertThat(turns.subList(1, 10)).noneMatch(CompletableFuture::isDone);
+        commit(1);
+        assertThat(turns).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+        assertThat(committed).containsExactly(1, 9);
     }
 
     @Test
