@@ -15,6 +15,7 @@ NAMES = {"direct": "straight to the simulator", "nginx": "nginx (one proxy hop)"
 COLORS = {"direct": "#888888", "nginx": "#17becf", "sluice": "#1f77b4", "sluice-cache": "#ff7f0e", "sluice-miss": "#8c564b", "sluice-conversation": "#2ca02c", "portkey": "#d62728", "sluice-stream": "#9467bd",
           "sluice-x2": "#aec7e8", "sluice-x2-conversation": "#98df8a"}
 PCTS = [("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p999", "p99.9")]
+FLOOR = "postgres-commit"  # bench/commit-floor's lines: PostgreSQL alone, not a gateway
 
 
 def load(path):
@@ -29,6 +30,11 @@ def find(runs, target, sim, mode, rate=None, stream=False):
         if r["target"] == target and r["sim"] == sim and r["mode"] == mode and r["stream"] == stream and (rate is None or r["rate"] == rate):
             return r
     return None
+
+
+def floor_runs(runs):
+    """bench/commit-floor's measured rates, lowest first."""
+    return sorted((r for r in runs if r["target"] == FLOOR and r["latency_us"]), key=lambda r: r["rate"])
 
 
 def ms(us):
@@ -198,11 +204,11 @@ def targets(runs, rates, stream_rates):
                   + ("-" if inside is None else f"{inside:.2f} ms") + " |")
     md += ["", "\"This run\" is what a client measures, minus the same figure straight to the simulator; the last column is "
            "the part of the call Sluice itself spent, measured inside it (see below)."]
-    floor = {r["rate"]: r for r in runs if r["target"] == "postgres-commit" and r["latency_us"]}
+    floor = [f"{ms(r['latency_us']['p99']):.2f} ms at {r['rate']:,}/s" for r in floor_runs(runs)]
     if floor:
-        md += ["", "Each stored turn waits for a durable commit. PostgreSQL's commit of one row alone, without Sluice, had a p99 of "
-               + " and ".join(f"{ms(floor[rate]['latency_us']['p99']):.2f} ms at {rate:,}/s" for rate in sorted(floor))
-               + " in this run ([the durable commit alone](#the-durable-commit-alone))."]
+        said = floor[0] if len(floor) == 1 else ", ".join(floor[:-1]) + " and " + floor[-1]
+        md += ["", f"Each stored turn waits for a durable commit. PostgreSQL's commit of one row alone, without Sluice, had a p99 of {said} "
+               "in this run ([the durable commit alone](#the-durable-commit-alone))."]
     return md + [""]
 
 
@@ -238,7 +244,7 @@ def own_time(runs, rates, stream_rates, rel, chart_dir):
 
 def commit_floor(runs):
     """PostgreSQL's own durable commit of one row a transaction at each rate (bench/commit-floor): the floor under a stored turn."""
-    floor = sorted((r for r in runs if r["target"] == "postgres-commit" and r["latency_us"]), key=lambda r: r["rate"])
+    floor = floor_runs(runs)
     if not floor:
         return []
     md = ["## The durable commit alone", "",
@@ -312,7 +318,7 @@ def jmh(path):
 
 def main(results, md_path, chart_dir, machine, jmh_path=None):
     runs = load(results)
-    rates = sorted({r["rate"] for r in runs if r["mode"] == "rate" and not r["stream"] and r["target"] != "postgres-commit"})
+    rates = sorted({r["rate"] for r in runs if r["mode"] == "rate" and not r["stream"] and r["target"] != FLOOR})
     stream_rates = sorted({r["rate"] for r in runs if r["stream"] and r["target"] != "open-streams"})
     rel = chart_dir.split("docs/", 1)[-1]
     md = ["# Benchmarks", "",

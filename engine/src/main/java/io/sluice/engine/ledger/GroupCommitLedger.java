@@ -14,11 +14,8 @@ import java.util.concurrent.CompletionStage;
  * that one unstorable bill fails only its own call. Thread-safe.
  *
  * <p>One write in flight by default. An entry that arrives just after a write began then waits for that write and its
- * own, and under load each write carries twice the entries that two writes in flight would: over alternated runs at
- * full load (128 calls in flight) 3,394-4,176 stateless calls/s with one against 2,727-3,654 with two, 12 bills a
- * commit against 7, PostgreSQL 0.07-0.09 ms of CPU a bill against 0.10-0.15; at 300 calls/s the gateway's own time
- * p99 was the same (14-17 ms, the disk's fsync tail, either way). Two were kept before because of that wait; measured
- * again, it did not show (docs/performance.md, step 9).
+ * own; two were kept for that wait until alternated runs showed it did not move the tail at 300 calls/s, while one write
+ * made groups twice as large at full load, cost PostgreSQL less a bill and served more calls (docs/performance.md, step 9).
  */
 public final class GroupCommitLedger extends LedgerWriteDecorator {
     public static final int DEFAULT_WRITES_IN_FLIGHT = 1;

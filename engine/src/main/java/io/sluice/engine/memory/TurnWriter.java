@@ -23,10 +23,8 @@ final class TurnWriter {
     /**
      * One, as for bills. Eight were chosen when a group was one statement a turn in one transaction, and kept turns'
      * concurrency; since a group is one statement whatever its size, fewer writes mean larger groups and less database
-     * work a turn: over alternated runs at full load, 1,530-1,933 turns/s with eight, 2,163-2,364 with two (step 7), and
-     * in step 9 1,869-1,945 with one against 1,678-1,745 with two in the same runs, 15-18 turns a group against 8-10,
-     * PostgreSQL 0.20-0.24 ms of CPU a turn against 0.26-0.29; at 300 turns/s the tail was the same either way
-     * (docs/performance.md).
+     * work a turn, and more turns a second at full load, with the same tail at 300 turns/s (docs/performance.md, steps 7
+     * and 9).
      */
     static final int WRITES_IN_FLIGHT = 1;
 

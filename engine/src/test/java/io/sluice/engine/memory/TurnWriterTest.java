@@ -58,6 +58,10 @@ class TurnWriterTest {
     }
 
     private CompletableFuture<List<StoredMessage>> turn() {
+        return turn(writer);
+    }
+
+    private static CompletableFuture<List<StoredMessage>> turn(TurnWriter writer) {
         return writer.append(conversation(), List.of(new NewMessage(ChatMessage.user("hi"), 3, "m", Map.of())), List.of()).toCompletableFuture();
     }
 
@@ -96,9 +100,7 @@ class TurnWriterTest {
     void byDefaultOneWriteIsInFlightAndEveryTurnThatArrivesMeanwhileSharesTheNext() {
         TurnWriter byDefault = new TurnWriter(store, events);
         List<CompletableFuture<List<StoredMessage>>> turns = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            turns.add(byDefault.append(conversation(), List.of(new NewMessage(ChatMessage.user("hi"), 3, "m", Map.of())), List.of()).toCompletableFuture());
-        }
+        for (int i = 0; i < 10; i++) turns.add(turn(byDefault));
         assertThat(writes).as("one write in flight").hasSize(1);
         commit(0);
         assertThat(turns.getFirst()).isCompleted();
