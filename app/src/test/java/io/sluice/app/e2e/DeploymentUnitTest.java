@@ -39,6 +39,6 @@ class DeploymentUnitTest {
         assertThat(verify.waitFor(60, TimeUnit.SECONDS)).as("systemd-analyze ended").isTrue();
         assertThat(verify.exitValue()).as(output).isZero();
         assertThat(output).containsPattern("(?m)^\\s+EnvironmentFile: /etc/sluice/env$")
-                .containsPattern("(?m)^\\s+Environment: SLUICE_JAVA_OPTS=-Xms512m -Xmx1g$");
+                .containsPattern("(?m)^\\s+Environment: SLUICE_JAVA_OPTS=-Xms512m -Xmx768m$");
     }
 }

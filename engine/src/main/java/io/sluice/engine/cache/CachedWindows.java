@@ -8,6 +8,7 @@ import io.sluice.ports.out.ConversationWindow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Windows cut from cache entries, and entries moved forward by a turn's stored messages. Pure. */
@@ -42,8 +43,8 @@ public final class CachedWindows {
         for (StoredMessage m : window.recent()) read += m.tokenCount();
         // a read stopped by its message count covers only what it holds; one stopped by tokens covers its whole budget
         long covered = window.recent().size() >= maxMessages ? read : Math.max(read, maxTokens);
-        return new CachedConversation(conversation, window.systemPrompt(), window.recent(), window.complete(), window.lastSeq(),
-                window.summary(), covered);
+        return new CachedConversation(conversation, forContext(window.systemPrompt()), forContext(window.recent()), window.complete(),
+                window.lastSeq(), window.summary(), covered);
     }
 
     /** The entry after {@code stored} was appended to it, keeping at most {@code maxTailTokens} tokens of tail. */
@@ -52,7 +53,7 @@ public final class CachedWindows {
         List<StoredMessage> tail = new ArrayList<>(entry.tail());
         long lastSeq = entry.lastSeq();
         long covered = entry.coveredTokens();
-        for (StoredMessage m : stored) {
+        for (StoredMessage m : forContext(stored)) {
             covered += m.tokenCount();
             // a system message is part of the prompt only while nothing but system messages came before it (an
             // empty, complete tail: seqs are no count of them once items have been deleted)
@@ -72,4 +73,22 @@ public final class CachedWindows {
         }
         return new CachedConversation(entry.conversation(), system, tail, complete, lastSeq, entry.summary(), covered);
     }
+
+    /**
+     * The messages as a cache entry keeps them: with no metadata but the fallback marker, the one key that building a
+     * context reads ({@code ContextHistory}). The rest (a stored answer's request id, billed tokens and context figures,
+     * eight strings or so) is the store's, which answers reads of the conversation; kept in every cached message, it
+     * was about a fifth of a busy gateway's live heap (docs/performance.md, step 10).
+     */
+    static List<StoredMessage> forContext(List<StoredMessage> messages) {
+        List<StoredMessage> kept = new ArrayList<>(messages.size());
+        for (StoredMessage m : messages) {
+            Map<String, String> metadata = m.metadata().containsKey(StoredMessage.FALLBACK) ? FALLBACK : Map.of();
+            kept.add(m.metadata().equals(metadata) ? m
+                    : new StoredMessage(m.conversationId(), m.seq(), m.message(), m.tokenCount(), m.model(), m.created(), metadata));
+        }
+        return kept;
+    }
+
+    private static final Map<String, String> FALLBACK = Map.of(StoredMessage.FALLBACK, "true");
 }

@@ -79,4 +79,21 @@ class CachedWindowsTest {
         assertThat(next.tail()).extracting(StoredMessage::seq).containsExactly(2L);
         assertThat(next.tailComplete()).isTrue();
     }
+
+    @Test
+    void anEntryKeepsOfEachMessagesMetadataOnlyTheFallbackMarker() {
+        StoredMessage answer = new StoredMessage(ID, 1, ChatMessage.assistant("a"), 5, "m", Instant.EPOCH,
+                Map.of(StoredMessage.REQUEST_ID, "req-1", StoredMessage.INPUT_TOKENS, "12", StoredMessage.OUTPUT_TOKENS, "5"));
+        StoredMessage fallback = new StoredMessage(ID, 2, ChatMessage.assistant("sorry"), 3, "m", Instant.EPOCH,
+                Map.of(StoredMessage.FALLBACK, "true", StoredMessage.REQUEST_ID, "req-2"));
+        CachedConversation read = CachedWindows.fromWindow(CONVERSATION, new ConversationWindow(List.of(), List.of(answer), true, 1, null),
+                Integer.MAX_VALUE, 100);
+        CachedConversation extended = CachedWindows.extend(read, List.of(fallback), 1_000);
+
+        assertThat(extended.tail()).extracting(StoredMessage::metadata).containsExactly(Map.of(), Map.of(StoredMessage.FALLBACK, "true"));
+        assertThat(extended.tail()).extracting(StoredMessage::seq, StoredMessage::tokenCount, m -> m.message().content())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 5, "a"), org.assertj.core.groups.Tuple.tuple(2L, 3, "sorry"));
+        assertThat(io.sluice.engine.memory.ContextHistory.counted(CachedWindows.select(extended, 10, 100).orElseThrow().recent()))
+                .as("the fallback reply is still never context again").hasSize(1);
+    }
 }
