@@ -1,11 +1,13 @@
 package io.sluice.engine.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.sluice.domain.ChatMessage;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.StoredMessage;
+import io.sluice.engine.memory.ContextHistory;
 import io.sluice.ports.out.CachedConversation;
 import io.sluice.ports.out.ConversationWindow;
 import java.time.Instant;
@@ -92,8 +94,22 @@ class CachedWindowsTest {
 
         assertThat(extended.tail()).extracting(StoredMessage::metadata).containsExactly(Map.of(), Map.of(StoredMessage.FALLBACK, "true"));
         assertThat(extended.tail()).extracting(StoredMessage::seq, StoredMessage::tokenCount, m -> m.message().content())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 5, "a"), org.assertj.core.groups.Tuple.tuple(2L, 3, "sorry"));
-        assertThat(io.sluice.engine.memory.ContextHistory.counted(CachedWindows.select(extended, 10, 100).orElseThrow().recent()))
+                .containsExactly(tuple(1L, 5, "a"), tuple(2L, 3, "sorry"));
+        assertThat(ContextHistory.counted(CachedWindows.select(extended, 10, 100).orElseThrow().recent()))
                 .as("the fallback reply is still never context again").hasSize(1);
+    }
+
+    @Test
+    void theSystemPromptIsKeptWithoutItsMetadataToo() {
+        StoredMessage system = new StoredMessage(ID, 1, ChatMessage.system("be brief"), 4, "m", Instant.EPOCH, Map.of("channel", "web"));
+        CachedConversation read = CachedWindows.fromWindow(CONVERSATION, new ConversationWindow(List.of(system), List.of(), true, 1, null),
+                Integer.MAX_VALUE, 100);
+        CachedConversation extended = CachedWindows.extend(
+                CachedWindows.fromWindow(CONVERSATION, new ConversationWindow(List.of(), List.of(), true, 0, null), Integer.MAX_VALUE, 100),
+                List.of(system), 1_000);
+
+        assertThat(read.systemPrompt()).extracting(StoredMessage::metadata).containsExactly(Map.of());
+        assertThat(extended.systemPrompt()).extracting(StoredMessage::metadata, m -> m.message().content())
+                .containsExactly(tuple(Map.of(), "be brief"));
     }
 }
