@@ -54,11 +54,11 @@ class FallbackReplyTest {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(answer.headers().firstValue("X-Sluice-Fallback")).contains("reply");
         if (stream) {
-            assertThat(streamedContent(answer.body())).isEqualTo(text);
+            assertThat(streamedContent(answer.body())).as("%s %s", answer.headers().map(), answer.body()).isEqualTo(text);
             assertThat(answer.body()).contains("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n");
         } else {
             JsonNode choice = JSON.readTree(answer.body()).path("choices").path(0);
-            assertThat(choice.path("message").path("content").asText()).isEqualTo(text);
+            assertThat(choice.path("message").path("content").asText()).as("%s %s", answer.headers().map(), answer.body()).isEqualTo(text);
             assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
         }
     }
@@ -77,7 +77,8 @@ class FallbackReplyTest {
             for (boolean stream : List.of(false, true)) assertFallback(sluice.chat(cappedKey, call("support", "Refund please", stream)), stream, BUSY);
             HttpResponse<String> limited = sluice.send("POST", "/admin/keys", "{\"owner\":\"limited\",\"limits\":{\"rpm\":1}}", CachingGateway.ADMIN);
             String limitedKey = JSON.readTree(limited.body()).path("key").asText();
-            assertThat(sluice.chat(limitedKey, call("support", "First question", false)).headers().firstValue("X-Sluice-Fallback")).isEmpty();
+            HttpResponse<String> first = sluice.chat(limitedKey, call("support", "First question", false));
+            assertThat(first.headers().firstValue("X-Sluice-Fallback")).as("%s %s", first.headers().map(), first.body()).isEmpty();
             for (boolean stream : List.of(false, true)) assertFallback(sluice.chat(limitedKey, call("support", "Second question", stream)), stream, BUSY);
 
             var rows = Sql.rows(sluice.storage(), "SELECT owner, outcome, cost, endpoint FROM usage_ledger WHERE outcome = 'FALLBACK_REPLY'");
