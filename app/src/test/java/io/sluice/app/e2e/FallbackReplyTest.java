@@ -24,23 +24,28 @@ class FallbackReplyTest {
     private static final String BUSY_VI = "Chúng tôi đang bận; nhân viên sẽ trả lời bạn sớm.";
     private static final String ROUTES = """
 
-              # the normal tier with room to spare: on a loaded machine a fresh gateway's first calls ran past its 3 s
-              # deadline, and a reply meant for "every upstream failed" became the deadline's; the deadline's own
-              # cases use the fast tier
-              sla: {retry: {max-attempts: 2, base-delay: 10ms, max-delay: 20ms},
+              # every call that asks for no tier gets the normal one, with room to spare: on a loaded machine a fresh
+              # gateway's first calls ran past its 3 s deadline, and a reply meant for "every upstream failed" became the
+              # deadline's. The routes name it too: left to their calls' complexity, a short question is "simple" and gets
+              # the fast tier's 1 s deadline, which a loaded machine overran (a fresh gateway's first call; a call that
+              # waited out the one upstream key's 1 s Retry-After cooldown). The deadline's own cases ask for fast
+              sla: {default-tier: normal, retry: {max-attempts: 2, base-delay: 10ms, max-delay: 20ms},
                     tiers: {normal: {connect-timeout: 10s, first-chunk-timeout: 20s, deadline: 30s}}}
               models:
                 support-bot: {provider: sim, upstream-name: gpt-4o-mini}
               routes:
                 support:
                   chain: [{model: support-bot}]
+                  tier: normal
                   fallback-reply: {default: "%s", vi: "%s"}
                 billing:
                   chain: [{model: support-bot}]
+                  tier: normal
                   fallback-reply: "Billing is busy."
                   fallback-reply-on: [budget]
                 plain:
                   chain: [{model: support-bot}]
+                  tier: normal
             """.formatted(BUSY, BUSY_VI);
 
     @TempDir
