@@ -394,7 +394,7 @@ def main(results, md_path, chart_dir, machine, jmh_path=None):
         md += ["", "## Many streams open at once", "",
                f"{opened} streams opened through Sluice at {held['rate']} a second against a simulator that sends a chunk every "
                "6 s (with max_tokens 8 each stream lasts about a minute, so all were open together at the end of the ramp); "
-               "Sluice's resident memory (heap from 512 to 768 MB) sampled every 200 ms meanwhile. Sluice speaks HTTP/2 to that "
+               "Sluice's resident memory (its heap as the header says) sampled every 200 ms meanwhile. Sluice speaks HTTP/2 to that "
                "simulator (`http-version: 2`): the streams share about a hundred upstream connections (100 streams each, the "
                "simulator's HTTP/2 limit). Over HTTP/1.1 each stream needs its own upstream socket, about 20,100 file descriptors "
                "in the gateway for 10,000, more than this machine lets one process open (`ulimit -Hn` is 20,000).", "",

@@ -26,26 +26,24 @@ class FallbackReplyTest {
 
               # every call that asks for no tier gets the normal one, with room to spare: on a loaded machine a fresh
               # gateway's first calls ran past its 3 s deadline, and a reply meant for "every upstream failed" became the
-              # deadline's. The routes name it too: left to their calls' complexity, a short question is "simple" and gets
-              # the fast tier's 1 s deadline, which a loaded machine overran (a fresh gateway's first call; a call that
-              # waited out the one upstream key's 1 s Retry-After cooldown). The deadline's own cases ask for fast
+              # deadline's. Simple calls too: a route's short question is "simple", whose tier is fast by default, and its
+              # 1 s deadline was overrun under load (a fresh gateway's first call; a call that waited out the one upstream
+              # key's 1 s Retry-After cooldown). The deadline's own cases ask for fast
               sla: {default-tier: normal, retry: {max-attempts: 2, base-delay: 10ms, max-delay: 20ms},
                     tiers: {normal: {connect-timeout: 10s, first-chunk-timeout: 20s, deadline: 30s}}}
+              classifier: {tiers: {simple: normal}}
               models:
                 support-bot: {provider: sim, upstream-name: gpt-4o-mini}
               routes:
                 support:
                   chain: [{model: support-bot}]
-                  tier: normal
                   fallback-reply: {default: "%s", vi: "%s"}
                 billing:
                   chain: [{model: support-bot}]
-                  tier: normal
                   fallback-reply: "Billing is busy."
                   fallback-reply-on: [budget]
                 plain:
                   chain: [{model: support-bot}]
-                  tier: normal
             """.formatted(BUSY, BUSY_VI);
 
     @TempDir
@@ -55,15 +53,20 @@ class FallbackReplyTest {
         return "{\"model\":\"" + route + "\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":" + TestGateway.quote(text) + "}]}";
     }
 
+    /** An answer as an assertion shows it: its headers (Server-Timing, X-Sluice-*) say where its time went. */
+    private static String shown(HttpResponse<String> answer) {
+        return answer.headers().map() + " " + answer.body();
+    }
+
     private static void assertFallback(HttpResponse<String> answer, boolean stream, String text) throws Exception {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         assertThat(answer.headers().firstValue("X-Sluice-Fallback")).contains("reply");
         if (stream) {
-            assertThat(streamedContent(answer.body())).as("%s %s", answer.headers().map(), answer.body()).isEqualTo(text);
+            assertThat(streamedContent(answer.body())).as(shown(answer)).isEqualTo(text);
             assertThat(answer.body()).contains("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n");
         } else {
             JsonNode choice = JSON.readTree(answer.body()).path("choices").path(0);
-            assertThat(choice.path("message").path("content").asText()).as("%s %s", answer.headers().map(), answer.body()).isEqualTo(text);
+            assertThat(choice.path("message").path("content").asText()).as(shown(answer)).isEqualTo(text);
             assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
         }
     }
@@ -83,7 +86,7 @@ class FallbackReplyTest {
             HttpResponse<String> limited = sluice.send("POST", "/admin/keys", "{\"owner\":\"limited\",\"limits\":{\"rpm\":1}}", CachingGateway.ADMIN);
             String limitedKey = JSON.readTree(limited.body()).path("key").asText();
             HttpResponse<String> first = sluice.chat(limitedKey, call("support", "First question", false));
-            assertThat(first.headers().firstValue("X-Sluice-Fallback")).as("%s %s", first.headers().map(), first.body()).isEmpty();
+            assertThat(first.headers().firstValue("X-Sluice-Fallback")).as(shown(first)).isEmpty();
             for (boolean stream : List.of(false, true)) assertFallback(sluice.chat(limitedKey, call("support", "Second question", stream)), stream, BUSY);
 
             var rows = Sql.rows(sluice.storage(), "SELECT owner, outcome, cost, endpoint FROM usage_ledger WHERE outcome = 'FALLBACK_REPLY'");
