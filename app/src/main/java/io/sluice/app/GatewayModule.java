@@ -356,7 +356,7 @@ public final class GatewayModule extends AbstractModule {
     ContextCache contextCache(Optional<RedisLink> redis, ObjectMapper json) {
         CacheSettings cache = settings.cache();
         return switch (cache.type()) {
-            case LOCAL -> new LocalContextCache(cache.ttl(), cache.maxTotalTokens());
+            case LOCAL -> new LocalContextCache(cache.ttl(), cache.maxBytes());
             case NONE -> new NoContextCache();
             case REDIS -> new RedisContextCache(redis(redis), json, cache.ttl());
         };

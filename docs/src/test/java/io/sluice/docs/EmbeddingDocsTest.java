@@ -75,7 +75,7 @@ class EmbeddingDocsTest {
             JdbcStorage storage = JdbcStorage.open(StorageSettings.embedded(dataDir));
             ConversationStore store = storage.conversations(new ObjectMapper());
             ChatCompletions chat = ChatService.builder(models, store, new JtokkitTokenCounter())
-                    .contextCache(new LocalContextCache(Duration.ofHours(1), 10_000_000)).build();
+                    .contextCache(new LocalContextCache(Duration.ofHours(1), 64L << 20)).build();
 
             // 3. Call it from your code, no HTTP hop: the engine keeps the conversation and builds each context
             Caller customer = new Caller("my-app", "customer-42");

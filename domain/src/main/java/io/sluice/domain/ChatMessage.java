@@ -14,6 +14,28 @@ public record ChatMessage(Role role, String content, String name, List<ToolCall>
         this(role, content, name, toolCalls, toolCallId, List.of());
     }
 
+    /**
+     * Characters of text it holds, its media's {@code data:} URLs and tool calls included: what it weighs in a cache
+     * sized in bytes. A text part is counted beside {@code content}, which holds it again.
+     */
+    public long chars() {
+        long chars = length(content) + length(name) + length(toolCallId);
+        for (ToolCall call : toolCalls) chars += length(call.id()) + length(call.name()) + length(call.argumentsJson());
+        for (ContentPart part : parts) {
+            chars += switch (part) {
+                case ContentPart.Text t -> t.text().length();
+                case ContentPart.Image i -> i.url().length() + length(i.detail());
+                case ContentPart.Audio a -> a.data().length() + a.format().length();
+                case ContentPart.File f -> length(f.fileId()) + length(f.fileData()) + length(f.filename());
+            };
+        }
+        return chars;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length();
+    }
+
     /** Whether the content holds more than text. */
     public boolean hasMedia() {
         return !parts.isEmpty();

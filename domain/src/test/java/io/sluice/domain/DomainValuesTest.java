@@ -63,6 +63,18 @@ class DomainValuesTest {
         assertThat(ChatMessage.assistant(null, List.of(new ToolCall("c", "f", "{}"))).toolCalls()).hasSize(1);
     }
 
+    @Test
+    void aMessagesCharactersCountItsMediaAndToolCallsNotOnlyItsText() {
+        assertThat(ChatMessage.user("hello").chars()).isEqualTo(5);
+        assertThat(ChatMessage.assistant(null, List.of(new ToolCall("c1", "track", "{\"id\":7}"))).chars()).isEqualTo(2 + 5 + 8);
+        String image = "data:image/png;base64," + "A".repeat(10_000);
+        ChatMessage withImage = new ChatMessage(Role.USER, "what is this?", null, List.of(), null,
+                List.of(new ContentPart.Text("what is this?"), new ContentPart.Image(image, "low")));
+        assertThat(withImage.chars()).isEqualTo(13 + 13 + image.length() + 3);
+        assertThat(new ChatMessage(Role.USER, null, null, List.of(), null, List.of(new ContentPart.Audio("UklGR", "wav"),
+                new ContentPart.File(null, "data:application/pdf;base64,JVBER", "a.pdf"))).chars()).isEqualTo(5 + 3 + 33 + 5);
+    }
+
     @ParameterizedTest
     @CsvSource({"system, SYSTEM", "developer, SYSTEM", "user, USER", "assistant, ASSISTANT", "tool, TOOL"})
     void rolesAreReadFromTheirWireNames(String wire, Role role) {

@@ -35,7 +35,7 @@ class ChatServiceContextCacheTest {
     private final CountingStore store = new CountingStore();
     private final List<ChatRequest> sent = new CopyOnWriteArrayList<>();
     private final ChatService chat = ChatService.builder(registry(), store, new JtokkitTokenCounter())
-            .contextCache(new LocalContextCache(Duration.ofMinutes(5), 1_000_000)).build();
+            .contextCache(new LocalContextCache(Duration.ofMinutes(5), LocalContextCache.DEFAULT_MAX_BYTES)).build();
 
     private ModelRegistry registry() {
         LlmProvider echo = new LlmProvider() {

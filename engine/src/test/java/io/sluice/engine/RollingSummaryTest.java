@@ -76,7 +76,7 @@ class RollingSummaryTest {
     private ChatService service(SummaryPolicy policy) {
         ModelRegistry registry = new ModelRegistry(Map.of("fake", provider),
                 List.of(new ModelSpec("m", "fake", "m", 600, Encoding.O200K_BASE, Prices.FREE)), Optional.empty(), Encoding.O200K_BASE);
-        return ChatService.builder(registry, store, new JtokkitTokenCounter()).contextCache(new LocalContextCache(Duration.ofMinutes(5), 1_000_000))
+        return ChatService.builder(registry, store, new JtokkitTokenCounter()).contextCache(new LocalContextCache(Duration.ofMinutes(5), LocalContextCache.DEFAULT_MAX_BYTES))
                 .context(new ContextDefaults(ContextStrategy.ROLLING_SUMMARY, 100, 100_000, Map.of(), Map.of())).summaries(policy).build();
     }
 

@@ -72,9 +72,13 @@ public interface ContextConfig {
         @WithDefault("200000")
         long maxTokens();
 
-        /** How many tokens the local cache holds in all (about 4 bytes of text each). */
+        /** What the local cache may hold in all, in estimated bytes of heap. */
+        @WithName("max-bytes")
+        @WithDefault("134217728")
+        long maxBytes();
+
+        /** The bound before {@code max-bytes}, in tokens: refused with a message that names its replacement. */
         @WithName("max-total-tokens")
-        @WithDefault("20000000")
-        long maxTotalTokens();
+        java.util.Optional<Long> maxTotalTokens();
     }
 }

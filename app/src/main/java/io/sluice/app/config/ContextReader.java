@@ -31,8 +31,12 @@ final class ContextReader {
                 throw new IllegalArgumentException(e.getMessage());
             }
         });
+        if (c.context().cache().maxTotalTokens().isPresent()) {
+            throw new ConfigProblem("sluice.context.cache.max-total-tokens", "replaced by 'sluice.context.cache.max-bytes', a bound on the"
+                    + " cache's heap: a token is no measure of memory (an inline image of a megabyte counts for about a thousand)");
+        }
         CacheSettings cache = check("sluice.context.cache", () -> new CacheSettings(CacheSettings.Type.of(c.context().cache().type()),
-                c.context().cache().ttl(), c.context().cache().maxTotalTokens(), c.redis().uri()));
+                c.context().cache().ttl(), c.context().cache().maxBytes(), c.redis().uri()));
         ContextConfig.Summary s = c.context().summary();
         SummaryPolicy summary = check("sluice.context.summary", () -> new SummaryPolicy(s.model(), s.thresholdTokens(),
                 s.keepRecentTokens(), s.maxSummaryTokens(), s.batch(), s.batchPollInterval()));

@@ -44,6 +44,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theContextCacheIsBoundedInBytesAndItsFormerBoundInTokensIsRefusedNamingItsReplacement() throws IOException {
+        assertThat(load("sluice: {}\n", Map.of()).cache().maxBytes()).isEqualTo(128L << 20);
+        assertThat(load("sluice: {context: {cache: {max-bytes: 1048576}}}\n", Map.of()).cache().maxBytes()).isEqualTo(1L << 20);
+        assertThatThrownBy(() -> load("sluice: {context: {cache: {max-bytes: 100}}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.context.cache").hasMessageContaining("at least 1024");
+        assertThatThrownBy(() -> load("sluice: {context: {cache: {max-total-tokens: 20000000}}}\n", Map.of())).isInstanceOf(ConfigProblem.class)
+                .hasMessageContaining("sluice.context.cache.max-total-tokens").hasMessageContaining("sluice.context.cache.max-bytes");
+    }
+
+    @Test
     void loadSheddingIsSetByTheLagAnEventLoopMayFallBehindAndZeroTurnsItOff() throws IOException {
         assertThat(load("sluice: {server: {max-event-loop-lag: 2s}}\n", Map.of()).server().maxEventLoopLag()).hasSeconds(2);
         Path file = Files.writeString(dir.resolve("sluice.yaml"), "sluice: {}\n");

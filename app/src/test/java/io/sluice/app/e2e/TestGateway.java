@@ -2,6 +2,7 @@ package io.sluice.app.e2e;
 
 import io.sluice.app.Gateway;
 import io.sluice.app.config.CacheSettings;
+import io.sluice.engine.cache.LocalContextCache;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.domain.ModelSpec;
 import io.sluice.engine.memory.ContextDefaults;
@@ -74,7 +75,7 @@ final class TestGateway implements AutoCloseable {
      */
     static final io.sluice.app.config.RedisSettings UNDER_LOAD = new io.sluice.app.config.RedisSettings(Duration.ofSeconds(3), 1, false);
     /** The test Redis, shared by replicas for the context cache (and the rate-limit counters when limits are shared). */
-    static final CacheSettings REDIS_CACHE = new CacheSettings(CacheSettings.Type.REDIS, Duration.ofMinutes(5), 1000,
+    static final CacheSettings REDIS_CACHE = new CacheSettings(CacheSettings.Type.REDIS, Duration.ofMinutes(5), LocalContextCache.DEFAULT_MAX_BYTES,
             System.getenv().getOrDefault("SLUICE_TEST_REDIS_URI", "redis://127.0.0.1:6379"));
     /** The same simulator, spoken to in Anthropic's and Gemini's APIs. */
     static final String ANTHROPIC = "sim-anthropic";
@@ -141,7 +142,7 @@ final class TestGateway implements AutoCloseable {
     static TestGateway onH2WithRedis(String redisUri, List<ModelSpec> models, io.sluice.app.config.LimitSettings limits) {
         try {
             return new TestGateway(StorageSettings.embedded(Files.createTempDirectory("sluice-e2e").toString()), () -> { }, models,
-                    new CacheSettings(CacheSettings.Type.REDIS, Duration.ofMinutes(5), 1000, redisUri), SummaryPolicy.ofDefaults(),
+                    new CacheSettings(CacheSettings.Type.REDIS, Duration.ofMinutes(5), LocalContextCache.DEFAULT_MAX_BYTES, redisUri), SummaryPolicy.ofDefaults(),
                     ContextDefaults.ofDefaults(), Optional.empty(), limits);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

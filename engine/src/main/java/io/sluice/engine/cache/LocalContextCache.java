@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * {@link ContextCache} in this process's memory (Caffeine), for a single gateway. With several replicas use the Redis
@@ -16,19 +17,38 @@ import java.util.concurrent.CompletionStage;
  * Thread-safe.
  */
 public final class LocalContextCache implements ContextCache {
-    /** About 80 MB of text: what the cache may hold in all, weighed in tokens. */
-    public static final long DEFAULT_MAX_TOTAL_TOKENS = 20_000_000;
+    /**
+     * What the cache may hold in all, in estimated bytes of heap ({@link CachedConversation#estimatedBytes}): about
+     * 330,000 messages of a sentence or two, beside the 10,000 open streams a 768 MB heap holds (docs/deployment.md).
+     */
+    public static final long DEFAULT_MAX_BYTES = 128L << 20;
+    /** What a version marker without its data weighs. */
+    private static final int MARKER_BYTES = 64;
 
     /** A version, with its data, or without it: a marker that this version exists. */
     private record Slot(long seq, CachedConversation entry) {}
 
     private final Cache<ConversationId, Slot> cache;
 
-    /** Entries expire {@code ttl} after their last write; the least used go first once all together pass {@code maxTotalTokens}. */
-    public LocalContextCache(Duration ttl, long maxTotalTokens) {
-        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(maxTotalTokens)
-                .weigher((ConversationId id, Slot slot) -> slot.entry() == null ? 1 : (int) Math.min(Integer.MAX_VALUE, 1 + slot.entry().tailTokens()))
-                .build();
+    /**
+     * Entries expire {@code ttl} after their last write; the least used go first once all together pass {@code maxBytes}
+     * of estimated heap. An entry larger than that alone is not kept.
+     */
+    public LocalContextCache(Duration ttl, long maxBytes) {
+        this(ttl, maxBytes, null);
+    }
+
+    /** As above, evicting on {@code maintenance} (the caller's thread when {@code Runnable::run}; Caffeine's default when null). */
+    LocalContextCache(Duration ttl, long maxBytes, Executor maintenance) {
+        Caffeine<ConversationId, Slot> builder = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(maxBytes)
+                .weigher((ConversationId id, Slot slot) -> slot.entry() == null ? MARKER_BYTES : (int) Math.min(Integer.MAX_VALUE, slot.entry().estimatedBytes()));
+        this.cache = (maintenance == null ? builder : builder.executor(maintenance)).build();
+    }
+
+    /** The estimated bytes held now, after pending evictions. */
+    long weightedSize() {
+        cache.cleanUp();
+        return cache.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
     @Override

@@ -7,6 +7,6 @@ import java.time.Duration;
 class LocalContextCacheTest extends ContextCacheContract {
     @Override
     protected ContextCache create(Duration ttl) {
-        return new LocalContextCache(ttl, 1_000_000);
+        return new LocalContextCache(ttl, LocalContextCache.DEFAULT_MAX_BYTES);
     }
 }

@@ -23,9 +23,6 @@ public record CachedAnswer(String model, ChatMessage message, String finishReaso
 
     /** Characters of text it holds: what it weighs in a cache sized in bytes (two per character, as Java keeps them). */
     public long chars() {
-        long chars = 64 + model.length() + (message.content() == null ? 0 : message.content().length());
-        for (var call : message.toolCalls()) chars += call.id().length() + call.name().length() + call.argumentsJson().length();
-        for (var part : message.parts()) chars += part.toString().length();
-        return chars;
+        return 64 + model.length() + message.chars();
     }
 }
