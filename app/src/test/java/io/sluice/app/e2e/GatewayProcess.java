@@ -76,9 +76,10 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    /** A request to the process, {@code body} (JSON) or none. */
-    java.net.http.HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    /** A request to the process, {@code body} (JSON) or none, with {@code headers} (names and values in turn). */
+    java.net.http.HttpResponse<String> send(String method, String path, String body, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10));
+        if (headers.length > 0) request.headers(headers);
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) request.header("content-type", "application/json");
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
