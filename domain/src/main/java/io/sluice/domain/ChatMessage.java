@@ -19,14 +19,14 @@ public record ChatMessage(Role role, String content, String name, List<ToolCall>
      * sized in bytes. A text part is counted beside {@code content}, which holds it again.
      */
     public long chars() {
-        long chars = length(content) + length(name) + length(toolCallId);
-        for (ToolCall call : toolCalls) chars += length(call.id()) + length(call.name()) + length(call.argumentsJson());
+        long chars = (long) length(content) + length(name) + length(toolCallId);
+        for (ToolCall call : toolCalls) chars += (long) length(call.id()) + length(call.name()) + length(call.argumentsJson());
         for (ContentPart part : parts) {
             chars += switch (part) {
                 case ContentPart.Text t -> t.text().length();
-                case ContentPart.Image i -> i.url().length() + length(i.detail());
-                case ContentPart.Audio a -> a.data().length() + a.format().length();
-                case ContentPart.File f -> length(f.fileId()) + length(f.fileData()) + length(f.filename());
+                case ContentPart.Image i -> (long) i.url().length() + length(i.detail());
+                case ContentPart.Audio a -> (long) a.data().length() + a.format().length();
+                case ContentPart.File f -> (long) length(f.fileId()) + length(f.fileData()) + length(f.filename());
             };
         }
         return chars;

@@ -2,9 +2,9 @@ package io.sluice.app.e2e;
 
 import io.sluice.app.Gateway;
 import io.sluice.app.config.CacheSettings;
-import io.sluice.engine.cache.LocalContextCache;
 import io.sluice.app.config.GatewaySettings;
 import io.sluice.domain.ModelSpec;
+import io.sluice.engine.cache.LocalContextCache;
 import io.sluice.engine.memory.ContextDefaults;
 import io.sluice.engine.memory.SummaryPolicy;
 import io.sluice.http.server.ServerSettings;

@@ -20,38 +20,39 @@ import org.openjdk.jol.info.GraphLayout;
 
 /** The local context cache is bounded by the heap its entries take, whatever their tokens say. */
 class LocalContextCacheBoundTest {
-    static {
-        // JOL reads records' field offsets this way on recent JDKs (Unsafe refuses them)
-        System.setProperty("jol.magicFieldOffset", "true");
-    }
-
     private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
     /** An inline image of about a megabyte: a thousand tokens or so, a megabyte or two of heap. */
     private static final String IMAGE = "data:image/png;base64," + "A".repeat(1 << 20);
 
     @Test
     void inlineImagesAreWeighedByTheirBytesNotTheirTokens() {
-        long max = 16L << 20;
+        long max = 64L << 20;
         LocalContextCache cache = new LocalContextCache(Duration.ofHours(1), max, Runnable::run);
         List<ConversationId> ids = new ArrayList<>();
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < 128; i++) {
             ConversationId id = ConversationId.random();
             ids.add(id);
             cache.fill(entry(id, List.of(imageMessage(id, 1))));
         }
-        // 64 MB of images at a thousand tokens each: a bound in tokens held them all
+        // 128 MB of images at a thousand tokens each: a bound in tokens held them all
         assertThat(cache.weightedSize()).isLessThanOrEqualTo(max).isGreaterThan(max / 2);
         long kept = ids.stream().filter(id -> cache.get(id).toCompletableFuture().join().isPresent()).count();
-        assertThat(kept).isBetween(4L, 8L); // each entry estimated at about 2 MB (two bytes a character)
+        assertThat(kept).isBetween(16L, 32L); // each entry estimated at about 2 MB (two bytes a character)
     }
 
     @Test
-    void anEntryLargerThanTheWholeBoundIsNotKept() {
-        LocalContextCache cache = new LocalContextCache(Duration.ofHours(1), 1L << 20, Runnable::run);
+    void anEntryOverASixteenthOfTheBoundKeepsOnlyItsVersionSoThatNoOlderEntryTakesItsPlace() {
+        LocalContextCache cache = new LocalContextCache(Duration.ofHours(1), 16L << 20, Runnable::run);
         ConversationId id = ConversationId.random();
-        cache.fill(entry(id, List.of(imageMessage(id, 1))));
+        CachedConversation older = entry(id, List.of(new StoredMessage(id, 1, ChatMessage.user("hello"), 8, null, NOW, Map.of())));
+        cache.fill(entry(id, List.of(imageMessage(id, 2))));
+        cache.fill(older); // a read of the store made before the image's turn, filled late
         assertThat(cache.get(id).toCompletableFuture().join()).isEmpty();
-        assertThat(cache.weightedSize()).isZero();
+        assertThat(cache.weightedSize()).as("a marker's weight").isEqualTo(256);
+
+        ConversationId small = ConversationId.random();
+        cache.fill(entry(small, List.of(new StoredMessage(small, 1, ChatMessage.user("hello"), 8, null, NOW, Map.of()))));
+        assertThat(cache.get(small).toCompletableFuture().join()).isPresent();
     }
 
     @Test
@@ -61,14 +62,30 @@ class LocalContextCacheBoundTest {
         for (int seq = 1; seq <= 12; seq++) {
             ChatMessage m = new ChatMessage(seq % 2 == 1 ? Role.USER : Role.ASSISTANT,
                     "Where is my order " + seq + "? It was due on Tuesday and the tracking page says nothing.", null, List.of(), null);
-            shortMessages.add(new StoredMessage(id, seq, m, 25, seq % 2 == 0 ? "gpt-4o-mini" : null, NOW.plusSeconds(seq),
+            shortMessages.add(new StoredMessage(id, seq, m, 25, seq % 2 == 0 ? new String("gpt-4o-mini") : null, NOW.plusSeconds(seq),
                     seq % 4 == 0 ? Map.of(StoredMessage.FALLBACK, "true") : Map.of()));
         }
-        for (CachedConversation entry : List.of(entry(id, shortMessages), entry(id, List.of(imageMessage(id, 1))))) {
+        // rows read from the store: each message with its own model string, tool calls' ids, non-Latin-1 text
+        List<StoredMessage> toolCalls = List.of(
+                new StoredMessage(id, 1, ChatMessage.user("Track orders 7, 8 and 9."), 12, null, NOW, Map.of()),
+                new StoredMessage(id, 2, ChatMessage.assistant(null, List.of(call(1), call(2), call(3))), 60, new String("gpt-4o-mini"), NOW, Map.of()),
+                new StoredMessage(id, 3, ChatMessage.toolResult("call_0000000000000000000000001", "{}"), 6, null, NOW, Map.of()));
+        List<StoredMessage> vietnamese = List.of(new StoredMessage(id, 1, ChatMessage.user("Đơn hàng của tôi ở đâu? Tôi đã đợi ba ngày."), 20,
+                null, NOW, Map.of()), new StoredMessage(id, 2, ChatMessage.assistant("Xin lỗi, đơn hàng đang được giao."), 14,
+                new String("gpt-4o-mini"), NOW, Map.of()));
+        ChatMessage urls = new ChatMessage(Role.USER, "Compare these.", null, List.of(), null, List.of(new ContentPart.Text("Compare these."),
+                new ContentPart.Image("https://example.com/a.png", null), new ContentPart.Image("https://example.com/b.png", null),
+                new ContentPart.Image("https://example.com/c.png", null)));
+        for (CachedConversation entry : List.of(entry(id, shortMessages), entry(id, List.of(imageMessage(id, 1))), entry(id, toolCalls),
+                entry(id, vietnamese), entry(id, List.of(new StoredMessage(id, 1, urls, 300, null, NOW, Map.of()))))) {
             long real = GraphLayout.parseInstance(entry).totalSize();
             // high, so the bound holds; not so high that the cache keeps a small part of what it could
             assertThat(entry.estimatedBytes()).as("estimate of an entry of %d bytes", real).isGreaterThanOrEqualTo(real).isLessThan(3 * real);
         }
+    }
+
+    private static io.sluice.domain.ToolCall call(int n) {
+        return new io.sluice.domain.ToolCall("call_000000000000000000000000" + n, new String("track_order"), "{\"id\":" + (6 + n) + "}");
     }
 
     private static StoredMessage imageMessage(ConversationId id, long seq) {

@@ -1,5 +1,6 @@
 package io.sluice.ports.out;
 
+import io.sluice.domain.ChatMessage;
 import io.sluice.domain.Conversation;
 import io.sluice.domain.Require;
 import io.sluice.domain.StoredMessage;
@@ -41,11 +42,15 @@ public record CachedConversation(Conversation conversation, List<StoredMessage> 
      * the list slot. Measured at about 0.3 KB (a short message took 0.39 KB of heap in all, issue 21's step 10).
      */
     static final int MESSAGE_OBJECTS = 320;
+    /** The objects of each tool call and content part besides their text: the record, its strings' headers, the list slot. */
+    static final int PART_OBJECTS = 160;
     /** The entry's own objects: the conversation, its instants and lists, the version slot. */
     static final int ENTRY_OBJECTS = 1024;
 
     private static long bytes(StoredMessage m) {
-        return MESSAGE_OBJECTS + 2 * (m.message().chars() + length(m.model()) + chars(m.metadata()));
+        ChatMessage message = m.message();
+        return MESSAGE_OBJECTS + (long) PART_OBJECTS * (message.toolCalls().size() + message.parts().size())
+                + 2 * (message.chars() + length(m.model()) + chars(m.metadata()));
     }
 
     private static long chars(java.util.Map<String, String> map) {
