@@ -63,6 +63,10 @@ final class CachingGateway implements AutoCloseable {
                   providers:
                     sim: {type: openai, base-url: "%s", api-key: sk-sim-secret, timeout: 5s}
                 %s
+                  # a route's short question is 'simple', whose tier is fast by default: its 1 s deadline is overrun by
+                  # a loaded machine's fresh gateway (its first call; a call that waited out an upstream key's 1 s
+                  # Retry-After). Tests of a deadline ask for their tier
+                  classifier: {tiers: {simple: normal}}
                   passthrough-provider: sim
                   response-cache:
                     enabled: true

@@ -26,12 +26,9 @@ class FallbackReplyTest {
 
               # every call that asks for no tier gets the normal one, with room to spare: on a loaded machine a fresh
               # gateway's first calls ran past its 3 s deadline, and a reply meant for "every upstream failed" became the
-              # deadline's. Simple calls too: a route's short question is "simple", whose tier is fast by default, and its
-              # 1 s deadline was overrun under load (a fresh gateway's first call; a call that waited out the one upstream
-              # key's 1 s Retry-After cooldown). The deadline's own cases ask for fast
+              # deadline's (simple calls take the normal tier too: CachingGateway). The deadline's own cases ask for fast
               sla: {default-tier: normal, retry: {max-attempts: 2, base-delay: 10ms, max-delay: 20ms},
                     tiers: {normal: {connect-timeout: 10s, first-chunk-timeout: 20s, deadline: 30s}}}
-              classifier: {tiers: {simple: normal}}
               models:
                 support-bot: {provider: sim, upstream-name: gpt-4o-mini}
               routes:

@@ -75,16 +75,18 @@ public final class LocalContextCache implements ContextCache {
 
     @Override
     public CompletionStage<Void> fill(CachedConversation entry) {
+        Slot filled = slot(entry); // weighed before the map's lock: it walks every message
         cache.asMap().compute(entry.conversation().id(), (id, current) ->
                 current == null || current.seq() < entry.lastSeq() || (current.seq() == entry.lastSeq() && current.entry() == null)
-                        ? slot(entry) : current);
+                        ? filled : current);
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
     public CompletionStage<Void> advance(long expectedLastSeq, CachedConversation next) {
+        Slot advanced = slot(next);
         cache.asMap().compute(next.conversation().id(), (id, current) -> {
-            if (current != null && current.entry() != null && current.seq() == expectedLastSeq) return slot(next);
+            if (current != null && current.entry() != null && current.seq() == expectedLastSeq) return advanced;
             return current == null || current.seq() < next.lastSeq() ? marker(next.lastSeq()) : current;
         });
         return CompletableFuture.completedFuture(null);

@@ -9,6 +9,7 @@ import io.sluice.domain.Conversation;
 import io.sluice.domain.ConversationId;
 import io.sluice.domain.Role;
 import io.sluice.domain.StoredMessage;
+import io.sluice.domain.ToolCall;
 import io.sluice.ports.out.CachedConversation;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,8 +85,8 @@ class LocalContextCacheBoundTest {
         }
     }
 
-    private static io.sluice.domain.ToolCall call(int n) {
-        return new io.sluice.domain.ToolCall("call_000000000000000000000000" + n, new String("track_order"), "{\"id\":" + (6 + n) + "}");
+    private static ToolCall call(int n) {
+        return new ToolCall("call_000000000000000000000000" + n, new String("track_order"), "{\"id\":" + (6 + n) + "}");
     }
 
     private static StoredMessage imageMessage(ConversationId id, long seq) {
